@@ -1,0 +1,117 @@
+"""Forms of the sign-in and account pages. Secrets are never re-displayed after an error."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+def reject(
+    form: forms.Form, field: str | None, message: str | Promise, *secrets: str
+) -> forms.Form:
+    """Attach an error to a checked form and blank the secret fields it would otherwise echo."""
+    form.add_error(field, message)
+    if secrets:
+        form.data = form.data.copy()
+        for name in secrets:
+            form.data[name] = ""
+    return form
+
+
+class BaomiForm(forms.Form):
+    """Labels without Django's ASCII colon, which reads wrong in Chinese; CSS sets them apart."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class PasswordSignInForm(BaomiForm):
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class OneTimeCodeForm(BaomiForm):
+    token = forms.CharField(
+        label=_("Code"),
+        max_length=16,
+        help_text=_("The 6-digit code from your authenticator app, or one of your backup codes."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}
+        ),
+    )
+
+
+class EnrolmentForm(BaomiForm):
+    token = forms.CharField(
+        label=_("Code from the app"),
+        max_length=8,
+        help_text=_("Enter the 6-digit code your authenticator app now shows for Baomi."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+
+class ReauthenticationForm(BaomiForm):
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+    token = forms.CharField(
+        label=_("Code"),
+        max_length=16,
+        help_text=_("The 6-digit code from your authenticator app, or one of your backup codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}),
+    )
+
+
+class NewPasswordForm(BaomiForm):
+    new_password1 = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "autofocus": True}),
+    )
+    new_password2 = forms.CharField(
+        label=_("New password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, user: object, *args: object, **kwargs: object) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "new_password1"
+        ].help_text = password_validation.password_validators_help_text_html()
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        first, second = cleaned.get("new_password1"), cleaned.get("new_password2")
+        if first and second and first != second:
+            self.add_error("new_password2", _("The two passwords do not match."))
+        elif first:
+            try:
+                password_validation.validate_password(first, self.user)
+            except forms.ValidationError as error:
+                self.add_error("new_password1", error)
+        return cleaned
+
+
+class AgreementForm(BaomiForm):
+    accept = forms.BooleanField(
+        label=_("I have read this agreement and I accept it."),
+        required=True,
+        error_messages={"required": _("Tick the box to confirm that you accept the agreement.")},
+    )

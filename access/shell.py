@@ -1,0 +1,37 @@
+"""The page shell: menu entries and home-page panels, each shown only when the policy allows.
+
+Apps add their entries from ``AppConfig.ready()`` with ``register_nav``; access/ never imports
+the apps above it. A menu entry names the capability it needs, so the menu never shows a link
+its reader may not follow (no dead links).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+
+from access import policy
+from access.policy import Capability
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str
+    label: str | Promise
+    url_name: str
+    capability: Capability
+    description: str | Promise = ""
+
+
+_NAV: list[NavItem] = []
+
+
+def register_nav(item: NavItem) -> None:
+    if any(existing.key == item.key for existing in _NAV):
+        return
+    _NAV.append(item)
+
+
+def navigation_for(user: object) -> list[NavItem]:
+    return [item for item in _NAV if policy.can(user, item.capability)]

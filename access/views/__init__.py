@@ -1,0 +1,1 @@
+"""Thin views: they read the form, call a service in access/, and render."""

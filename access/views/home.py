@@ -1,0 +1,16 @@
+"""The role-aware home page: what this person can do here, and nothing else."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from access import agreements
+
+
+@require_http_methods(["GET"])
+def home_view(request: HttpRequest) -> HttpResponse:
+    agreement = agreements.current_agreement()
+    signature = agreements.signature_of(request.user, agreement) if agreement else None
+    return render(request, "home.html", {"signature": signature})

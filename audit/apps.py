@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditConfig(AppConfig):
+    """The append-only, tamper-evident event log (DESIGN.md "audit/")."""
+
+    name = "audit"
+    verbose_name = _("Audit")
+    default_auto_field = "django.db.models.BigAutoField"

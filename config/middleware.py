@@ -1,0 +1,26 @@
+"""Response headers Django has no setting for."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+
+class SecurityHeadersMiddleware:
+    """Adds Permissions-Policy, and ``Cache-Control: no-store`` on every page but static files.
+
+    Pages of this system show confidential data; the browser cache of a shared office computer
+    must not keep them after sign-out.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.BAOMI_PERMISSIONS_POLICY)
+        if not request.path.startswith(settings.STATIC_URL):
+            response["Cache-Control"] = "no-store, private"
+        return response

@@ -1,0 +1,333 @@
+"""Baomi settings, read from the environment.
+
+Two shapes share this one file:
+
+* **embedded** (the default, no environment at all): SQLite, files and generated secrets under
+  ``var/``, Celery tasks run eagerly in-process, e-mail to the console. This is what
+  ``./scripts/demo`` and the test suite use.
+* **production** (``BAOMI_MODE=production``): PostgreSQL from ``DATABASE_URL``, Redis as the Celery
+  broker, secrets from the environment, HTTPS-only cookies, HSTS and SSL redirect.
+
+Every variable is documented in ``.env.example`` and the README's configuration table.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import environ
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from config.secretfiles import read_or_create_secret
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+if (BASE_DIR / ".env").is_file():
+    env.read_env(str(BASE_DIR / ".env"))
+
+BAOMI_MODE = env.str("BAOMI_MODE", default="embedded")
+if BAOMI_MODE not in {"embedded", "production"}:
+    raise ImproperlyConfigured("BAOMI_MODE must be 'embedded' or 'production'")
+PRODUCTION = BAOMI_MODE == "production"
+
+VAR_DIR = Path(env.str("BAOMI_VAR_DIR", default=str(BASE_DIR / "var")))
+VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+if VAR_DIR.stat().st_uid == os.getuid():
+    VAR_DIR.chmod(0o700)  # the database, stored files and key files live here
+
+
+def _required_in_production(name: str) -> None:
+    if PRODUCTION and not env.str(name, default=""):
+        raise ImproperlyConfigured(f"{name} must be set when BAOMI_MODE=production")
+
+
+for _name in ("DJANGO_SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "CELERY_BROKER_URL"):
+    _required_in_production(_name)
+
+# --- Core -------------------------------------------------------------------------------------
+
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="") or read_or_create_secret(
+    VAR_DIR / "secret_key"
+)
+# Key material for records/crypto.py. Embedded mode generates it on first start (0600); in
+# production the key-encryption keys come from the environment or a key service, never from a
+# file beside the database they protect.
+BAOMI_KEY_FILE = Path(env.str("BAOMI_KEY_FILE", default=str(VAR_DIR / "master.key")))
+if not PRODUCTION:
+    read_or_create_secret(BAOMI_KEY_FILE, nbytes=32)
+
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "access.admin_apps.BaomiAdminConfig",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "csp",
+    # Ours, in dependency order: disposal -> records -> access -> audit.
+    "audit",
+    "access",
+    "records",
+    "disposal",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "config.middleware.SecurityHeadersMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "access.middleware.SessionTimeoutMiddleware",
+    "access.middleware.AccessGateMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a lockout flagged during the view into a response.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
+                "access.context_processors.shell",
+            ],
+        },
+    },
+]
+
+# --- Database ---------------------------------------------------------------------------------
+
+DATABASES = {
+    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'baomi.sqlite3'}"),
+}
+_db = DATABASES["default"]
+if _db["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the demo server read while a request writes; IMMEDIATE avoids upgrade deadlocks.
+    _db.setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    )
+else:
+    _db["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+    _db["CONN_HEALTH_CHECKS"] = True
+_db.setdefault("TEST", {})["NAME"] = env.str("DATABASE_TEST_NAME", default=None)
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Identity and sign-in (R2) ----------------------------------------------------------------
+
+AUTH_USER_MODEL = "access.User"
+LOGIN_URL = "access:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "access:login"
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env.int("BAOMI_PASSWORD_MIN_LENGTH", default=12)},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "access.passwords.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
+]
+
+OTP_TOTP_ISSUER = env.str("BAOMI_OTP_ISSUER", default="Baomi")
+OTP_TOTP_THROTTLE_FACTOR = env.int("BAOMI_OTP_THROTTLE_FACTOR", default=1)
+
+# django-axes: lock on the *combination* of username and client IP, so that nobody can lock a
+# colleague out from another machine by typing their name wrongly (issue 2, R2).
+AXES_FAILURE_LIMIT = env.int("BAOMI_LOCKOUT_FAILURES", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("BAOMI_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Reset only after both factors succeed (access.signin), not after the password alone.
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_CALLABLE = "access.views.signin.locked_out"
+# Number of trusted reverse proxies in front of gunicorn; 0 means trust only REMOTE_ADDR.
+BAOMI_PROXY_COUNT = env.int("BAOMI_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "audit.request_context.client_ip"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "token", "new_password1", "new_password2"]
+AXES_VERBOSE = False
+
+# Sessions: idle and absolute timeouts are enforced by access.middleware.SessionTimeoutMiddleware.
+BAOMI_IDLE_TIMEOUT = timedelta(minutes=env.int("BAOMI_IDLE_TIMEOUT_MINUTES", default=15))
+BAOMI_ABSOLUTE_TIMEOUT = timedelta(hours=env.float("BAOMI_ABSOLUTE_TIMEOUT_HOURS", default=10))
+BAOMI_REAUTH_WINDOW = timedelta(minutes=env.int("BAOMI_REAUTH_MINUTES", default=5))
+SESSION_COOKIE_NAME = "baomi_session"
+SESSION_COOKIE_AGE = int(BAOMI_ABSOLUTE_TIMEOUT.total_seconds())
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "config.views.csrf_failure"
+
+# --- Web security -----------------------------------------------------------------------------
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_SSL_REDIRECT = env.bool("BAOMI_SSL_REDIRECT", default=PRODUCTION)
+SESSION_COOKIE_SECURE = env.bool("BAOMI_SECURE_COOKIES", default=PRODUCTION)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_HSTS_SECONDS = env.int("BAOMI_HSTS_SECONDS", default=31_536_000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("BAOMI_HSTS_INCLUDE_SUBDOMAINS", default=PRODUCTION)
+SECURE_HSTS_PRELOAD = env.bool("BAOMI_HSTS_PRELOAD", default=PRODUCTION)
+if env.bool("BAOMI_BEHIND_TLS_PROXY", default=False):
+    # Only when the proxy in front strips any X-Forwarded-Proto a client sends.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# A strict policy in every mode, so that development sees what production would block:
+# no inline script or style, no external origin, no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    },
+}
+BAOMI_PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
+    "clipboard-read=(), interest-cohort=()"
+)
+
+# --- Internationalisation ---------------------------------------------------------------------
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = env.str("BAOMI_TIME_ZONE", default="Asia/Shanghai")
+USE_I18N = True
+USE_TZ = True
+
+# --- Static and stored files ------------------------------------------------------------------
+
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = Path(env.str("BAOMI_STATIC_ROOT", default=str(VAR_DIR / "static")))
+_manifest = env.bool("BAOMI_STATIC_MANIFEST", default=PRODUCTION)
+if not _manifest:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise serves from the finders instead
+STORAGES = {
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": str(Path(env.str("BAOMI_FILE_ROOT", default=str(VAR_DIR / "files")))),
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    },
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if _manifest
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        ),
+    },
+}
+WHITENOISE_USE_FINDERS = not _manifest
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"  # /favicon.ico, which browsers ask for unprompted
+# Uploaded files are never served as static media: downloads go through views that check policy.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- Cache ------------------------------------------------------------------------------------
+
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://baomi")}
+
+# --- E-mail -----------------------------------------------------------------------------------
+
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="baomi@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Celery -----------------------------------------------------------------------------------
+
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+if not CELERY_BROKER_URL:
+    CELERY_BROKER_URL = "memory://"
+CELERY_RESULT_BACKEND = (
+    env.str(
+        "CELERY_RESULT_BACKEND",
+        default=CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else "",
+    )
+    or None
+)
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_RESULT_EXPIRES = timedelta(days=1)
+# Periodic jobs. Later capabilities add entries here; each can be disabled from the environment
+# with BAOMI_BEAT_DISABLE=name1,name2 (see config/celery.py).
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+BAOMI_BEAT_DISABLE = env.list("BAOMI_BEAT_DISABLE", default=[])
+
+# --- Logging ----------------------------------------------------------------------------------
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("BAOMI_LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # Axes logs usernames and IPs at INFO; our audit log is the record of sign-in attempts.
+        "axes": {"level": "WARNING"},
+    },
+}
+
+# --- Baomi ------------------------------------------------------------------------------------
+
+BAOMI_COMPANY_NAME = env.str("BAOMI_COMPANY_NAME", default="Baomi demo company")

@@ -1,0 +1,19 @@
+"""URL map. Every URL is closed until sign-in is complete unless access/gate.py opens it."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from access.views.home import home_view
+from config import views
+
+urlpatterns = [
+    path("", home_view, name="home"),
+    path("accounts/", include("access.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", views.health_view, name="health"),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "config.views.permission_denied"
+handler404 = "config.views.page_not_found"
+# 500 uses Django's default view: a static template, no database or context processors.

@@ -1,0 +1,61 @@
+"""Project-wide views: health check and error pages."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def health_view(request: HttpRequest) -> JsonResponse:
+    """Liveness for load balancers and compose: database and broker reachable, nothing else."""
+    checks = {"database": _check_database(), "broker": _check_broker()}
+    healthy = all(value in ("ok", "eager") for value in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
+    )
+
+
+def _check_database() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # any failure means "not reachable" here
+        return "error"
+    return "ok"
+
+
+def _check_broker() -> str:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return "eager"
+    from config.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+    except Exception:  # any failure means "not reachable" here
+        return "error"
+    return "ok"
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    message = _(
+        "This form expired or was sent from another page. Go back, reload the page and try again. "
+        "What you typed is still in the form when you go back."
+    )
+    return render(request, "403.html", {"reason": message}, status=403)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", {"reason": ""}, status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)

@@ -1,0 +1,1 @@
+"""Models of the disposal app; filled by its capability issue."""

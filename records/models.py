@@ -1,0 +1,1 @@
+"""Models of the records app; filled by its capability issue."""

@@ -1,0 +1,75 @@
+"""The demo data command: one person per role, printed credentials, idempotent (issue 2 §8)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from access import policy
+from access.demo import DEMO_PASSWORD
+from access.models import Department, User
+from access.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def seed() -> str:
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_seed_demo_creates_one_person_per_role_with_credentials_printed():
+    output = seed()
+    for role in Role:
+        holders = [u for u in User.objects.all() if role in policy.roles_of(u)]
+        assert holders, role
+        for user in holders:
+            assert user.check_password(DEMO_PASSWORD)
+            device = TOTPDevice.objects.get(user=user, confirmed=True)
+            assert user.username in output
+            assert device.key  # secret shown as base32 in the output
+    assert DEMO_PASSWORD in output
+    assert {"销售一部", "销售二部", "档案室", "信息安全部", "审计部", "法务部"} <= set(
+        Department.objects.values_list("name", flat=True)
+    )
+    assert Department.objects.get(code="sales-1").head.username == "wang.fang"
+
+
+def test_seed_demo_is_idempotent():
+    first = seed()
+    counts = (User.objects.count(), Department.objects.count(), TOTPDevice.objects.count())
+    second = seed()
+    assert counts == (User.objects.count(), Department.objects.count(), TOTPDevice.objects.count())
+    # The same secrets are printed again, so a newcomer's app keeps working.
+    secret_lines = [line for line in first.splitlines() if line.startswith("zhang.wei")]
+    assert secret_lines == [line for line in second.splitlines() if line.startswith("zhang.wei")]
+
+
+def test_seed_demo_refuses_production(settings):
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="never runs in production"):
+        call_command("seed_demo", stdout=io.StringIO())
+    assert not User.objects.exists()
+
+
+def test_demo_totp_prints_a_code_the_device_accepts():
+    seed()
+    out = io.StringIO()
+    call_command("demo_totp", "zhang.wei", stdout=out)
+    code = out.getvalue().split()[0]
+    device = TOTPDevice.objects.get(user__username="zhang.wei")
+    assert device.verify_token(code)
+
+
+def test_demo_account_administrator_can_manage_people_but_is_not_superuser():
+    seed()
+    admin = User.objects.get(username="sysadmin")
+    assert admin.is_staff
+    assert not admin.is_superuser
+    assert admin.has_perm("access.change_user")
+    assert admin.has_perm("access.add_agreement")
+    assert not admin.has_perm("access.delete_agreement")

@@ -1,0 +1,92 @@
+"""Shared test helpers: people, authenticator codes, sign-in stages."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+
+from django.contrib.auth.models import Group
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from access.models import Agreement, AgreementSignature, Department, User
+from access.roles import Role
+
+PASSWORD = "Correct-Horse-42!"
+
+
+def make_person(
+    username: str,
+    *,
+    roles: Iterable[Role] = (),
+    department: Department | None = None,
+    password: str = PASSWORD,
+    **fields: object,
+) -> User:
+    user = User.objects.create_user(username=username, password=password, **fields)
+    if department is not None:
+        user.department = department
+        user.save(update_fields=["department"])
+    user.groups.set(Group.objects.filter(name__in=[Role(r).value for r in roles]))
+    return user
+
+
+def give_authenticator(user: User) -> TOTPDevice:
+    return TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+
+
+def otp_code(device: TOTPDevice) -> str:
+    """A code the device accepts now: the current step, or the next one if this step was used.
+
+    django-otp refuses a code whose time step was already used (replay protection), and accepts
+    one step of clock drift either way, so a test may use at most two codes per 30 s window.
+    """
+    device.refresh_from_db()
+    now_step = int((time.time() - device.t0) // device.step)
+    step = max(now_step, device.last_t + 1)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = device.t0 + step * device.step
+    return f"{totp.token():0{device.digits}d}"
+
+
+def wrong_code(device: TOTPDevice) -> str:
+    right = int(otp_code(device))
+    return f"{(right + 500_000) % 1_000_000:06d}"
+
+
+def sign_current_agreement(user: User) -> AgreementSignature:
+    agreement = Agreement.objects.current()
+    return AgreementSignature.objects.create(
+        user=user, agreement=agreement, text_sha256=agreement.text_sha256()
+    )
+
+
+def client_with_password_only(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def client_verified(user: User, *, agreed: bool = True) -> Client:
+    """A client past both factors (and, by default, past the agreement) without the UI steps.
+
+    Tests of the sign-in pages themselves go through the real forms instead.
+    """
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or give_authenticator(
+        user
+    )
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    if (
+        agreed
+        and not AgreementSignature.objects.filter(
+            user=user, agreement=Agreement.objects.current()
+        ).exists()
+    ):
+        sign_current_agreement(user)
+    return client

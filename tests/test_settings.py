@@ -1,0 +1,101 @@
+"""Settings from the environment: embedded defaults and a clean production check (issue 2 §2)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_manage(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    """manage.py in a clean environment: only what the test passes, nothing from this run."""
+    base = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", str(ROOT))}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def production_env(tmp_path: Path) -> dict[str, str]:
+    return {
+        "BAOMI_MODE": "production",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DATABASE_URL": "postgres://baomi@db.internal:5432/baomi",
+        "ALLOWED_HOSTS": "baomi.example.com",
+        "CELERY_BROKER_URL": "redis://redis.internal:6379/0",
+        "BAOMI_VAR_DIR": str(tmp_path / "var"),
+        "BAOMI_STATIC_ROOT": str(tmp_path / "static"),
+    }
+
+
+def test_check_deploy_with_production_environment_prints_no_warnings(tmp_path):
+    result = run_manage(["check", "--deploy", "--fail-level", "WARNING"], production_env(tmp_path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+    # Production never generates key material beside the database.
+    assert not (tmp_path / "var" / "master.key").exists()
+    assert not (tmp_path / "var" / "secret_key").exists()
+
+
+@pytest.mark.parametrize(
+    "missing", ["DJANGO_SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "CELERY_BROKER_URL"]
+)
+def test_production_refuses_to_start_without_required_settings(tmp_path, missing):
+    env = production_env(tmp_path)
+    del env[missing]
+    result = run_manage(["check"], env)
+    assert result.returncode != 0
+    assert f"{missing} must be set when BAOMI_MODE=production" in result.stderr
+
+
+def test_embedded_mode_generates_private_secrets_under_var(tmp_path):
+    var = tmp_path / "var"
+    result = run_manage(["check"], {"BAOMI_VAR_DIR": str(var)})
+    assert result.returncode == 0, result.stderr
+    for name in ("secret_key", "master.key"):
+        mode = stat.S_IMODE((var / name).stat().st_mode)
+        assert mode == 0o600, (name, oct(mode))
+    assert stat.S_IMODE(var.stat().st_mode) == 0o700
+    key = (var / "secret_key").read_text()
+    # A second start reuses the same secret rather than inventing a new one.
+    run_manage(["check"], {"BAOMI_VAR_DIR": str(var)})
+    assert (var / "secret_key").read_text() == key
+
+
+def test_embedded_defaults_need_no_broker_and_use_sqlite(tmp_path):
+    probe = (
+        "from django.conf import settings as s; "
+        "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_BACKEND, "
+        "s.DEBUG, s.SESSION_COOKIE_SECURE)"
+    )
+    result = run_manage(
+        ["shell", "--no-imports", "-c", probe], {"BAOMI_VAR_DIR": str(tmp_path / "var")}
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.sqlite3",
+        "True",
+        "django.core.mail.backends.console.EmailBackend",
+        "False",
+        "False",
+    ]
+    assert (
+        tmp_path / "var" / "baomi.sqlite3"
+    ).exists() is False  # created on migrate, not on import
+
+
+def test_celery_accepts_json_only():
+    assert settings.CELERY_ACCEPT_CONTENT == ["json"]
+    assert settings.CELERY_TASK_SERIALIZER == "json"
