@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+import audit
 from access.models import Agreement, AgreementSignature, BackupCodeDevice, Department, User
 
 # The TOTP admin can display any user's QR code, which would let an administrator copy another
@@ -82,6 +83,7 @@ class UserAdmin(DjangoUserAdmin):
         for user in queryset:
             TOTPDevice.objects.filter(user=user).delete()
             BackupCodeDevice.objects.filter(user=user).delete()
+            audit.record(request.user, "auth.second_factor_reset", target=user, request=request)
             count += 1
         messages.success(request, _("Second factor reset for %(n)d people.") % {"n": count})
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 
+import audit
 from access.gate import forget_stage
 from access.models import Agreement, AgreementSignature, User
 from audit.request_context import client_ip, user_agent
@@ -35,6 +36,13 @@ def sign(request: HttpRequest, agreement: Agreement) -> AgreementSignature:
                 ip_address=client_ip(request),
                 user_agent=user_agent(request),
                 text_sha256=agreement.text_sha256(),
+            )
+            audit.record(
+                user,
+                "agreement.signed",
+                target=agreement,
+                request=request,
+                version=agreement.version,
             )
     except IntegrityError:
         signature = AgreementSignature.objects.get(user=user, agreement=agreement)

@@ -10,7 +10,23 @@ class AccessConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from auditlog.registry import auditlog
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(_restore_reference_data, sender=self)
+
+        from access import receivers  # noqa: F401 - connects signal receivers
+        from access.models import Agreement, Department, User
         from access.policy import Capability
+
+        # Field-level change history (django-auditlog); secrets are never recorded.
+        auditlog.register(
+            User,
+            exclude_fields=["password", "last_login"],
+            m2m_fields={"groups", "user_permissions"},
+        )
+        auditlog.register(Department)
+        auditlog.register(Agreement)
         from access.shell import NavItem, register_nav
 
         register_nav(
@@ -24,6 +40,33 @@ class AccessConfig(AppConfig):
         )
         register_nav(
             NavItem(
+                key="audit",
+                label=_("Audit log"),
+                url_name="audit:events",
+                capability=Capability.AUDIT_CONSOLE,
+                description=_("Who did what, when: search, per person, per file, export."),
+            )
+        )
+        register_nav(
+            NavItem(
+                key="kpis",
+                label=_("KPIs and alerts"),
+                url_name="audit:kpis",
+                capability=Capability.KPI_DASHBOARD,
+                description=_("Leak incidents, permission abuses and abnormal accesses per week."),
+            )
+        )
+        register_nav(
+            NavItem(
+                key="incidents",
+                label=_("Incidents"),
+                url_name="audit:incidents",
+                capability=Capability.INCIDENT_REPORT,
+                description=_("Report a suspected leak; follow what happens to your report."),
+            )
+        )
+        register_nav(
+            NavItem(
                 key="admin",
                 label=_("Administration"),
                 url_name="admin:index",
@@ -31,3 +74,14 @@ class AccessConfig(AppConfig):
                 description=_("Accounts, departments, roles and the agreement text."),
             )
         )
+
+
+def _restore_reference_data(sender: AppConfig, **kwargs: object) -> None:
+    """After migrate or flush: roles and agreement v1 exist again (see access/seeds.py)."""
+    from django.contrib.auth.models import Group
+
+    from access.models import Agreement
+    from access.seeds import ensure_first_agreement, ensure_roles
+
+    ensure_roles(Group)
+    ensure_first_agreement(Agreement)

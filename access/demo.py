@@ -115,3 +115,28 @@ def seed_people(ctx: DemoContext) -> None:
 
 
 register_step(10, "people", seed_people)
+
+
+def seed_audit_story(ctx: DemoContext) -> None:
+    """An open incident for the security officer, an anomaly scan and an anchor of the chain."""
+    from audit import anomalies, chain, incidents
+    from audit.models import Incident
+
+    reporter = ctx.people["li.na"]
+    if not Incident.objects.filter(reporter=reporter).exists():
+        incidents.report(
+            reporter,
+            kind="misuse",
+            description=(
+                "在打印室看到一份未取走的客户资料复印件，疑似他人打印后遗忘。已交给档案室。"
+            ),
+            archive_numbers=[],
+        )
+    chain.seal_pending()
+    anomalies.scan()
+    anchor = chain.write_anchor()
+    if anchor:
+        ctx.out.write(f"audit chain anchored at sequence {anchor.seq}\n")
+
+
+register_step(90, "audit", seed_audit_story)

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+import audit
 from access import gate, signin
 
 
@@ -41,14 +42,14 @@ class SessionTimeoutMiddleware:
         idle = settings.BAOMI_IDLE_TIMEOUT.total_seconds()
         absolute = settings.BAOMI_ABSOLUTE_TIMEOUT.total_seconds()
         if now - float(last_seen) > idle:
-            signin.sign_out(request)
+            signin.sign_out(request, reason="idle")
             messages.info(
                 request,
                 _("You were signed out after %(minutes)d minutes without activity.")
                 % {"minutes": round(idle / 60)},
             )
         elif now - float(started) > absolute:
-            signin.sign_out(request)
+            signin.sign_out(request, reason="absolute")
             messages.info(
                 request,
                 _(
@@ -84,6 +85,13 @@ class AccessGateMiddleware:
         if stage >= needed:
             return None
         if request.method not in ("GET", "HEAD"):
+            audit.record(
+                request.user if stage > gate.Stage.ANONYMOUS else None,
+                "access.denied",
+                request=request,
+                url_name=view_name,
+                reason=f"sign-in incomplete ({stage.name.lower()})",
+            )
             return render(request, "403.html", {"reason": _("Please sign in first.")}, status=403)
         if stage == gate.Stage.ANONYMOUS:
             return redirect_to_login(request.get_full_path(), reverse(settings.LOGIN_URL))

@@ -72,6 +72,18 @@ class User(AbstractUser):
     def get_full_name(self) -> str:
         return self.full_name or super().get_full_name() or self.username
 
+    def audit_label(self) -> str:
+        """How the audit log names a person: name and employee number, no personal data."""
+        return str(self)
+
+    def has_perm(self, perm: str, obj: object = None) -> bool:
+        """Permissions that access/policy.py decides are answered there alone."""
+        from access import policy
+
+        if policy.decides_permission(perm):
+            return policy.has_permission(self, perm)
+        return super().has_perm(perm, obj)
+
     def get_short_name(self) -> str:
         return self.get_full_name()
 
@@ -176,6 +188,9 @@ class Agreement(models.Model):
 
     def __str__(self) -> str:
         return f"v{self.version} {self.title}"
+
+    def audit_label(self) -> str:
+        return f"v{self.version}"
 
     def text_sha256(self) -> str:
         payload = f"{self.version}\n{self.title}\n{self.body}\n{self.body_en}"

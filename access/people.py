@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
+import audit
 from access.models import Department, User
 from access.roles import Role
 
@@ -47,6 +48,10 @@ def ensure_person(
         user.set_password(password)
     user.save()
     user.groups.set(Group.objects.filter(name__in=[Role(role).value for role in roles]))
+    if created:
+        audit.record(
+            None, "account.created", target=user, roles=sorted(Role(r).value for r in roles)
+        )
     return user, created
 
 

@@ -21,6 +21,11 @@ class Capability(StrEnum):
 
     ACCOUNT_SECURITY = "account_security"
     ADMIN_SITE = "admin_site"
+    AUDIT_CONSOLE = "audit_console"
+    AUDIT_EXPORT = "audit_export"
+    KPI_DASHBOARD = "kpi_dashboard"
+    INCIDENT_REPORT = "incident_report"
+    INCIDENT_TRIAGE = "incident_triage"
 
 
 def roles_of(user: object) -> frozenset[Role]:
@@ -45,6 +50,32 @@ _RULES: dict[Capability, Callable[[object, frozenset[Role]], bool]] = {
     # Staff maintain accounts, departments, roles and the agreement text. Staff status opens no
     # customer content: no record model is administered through the admin site.
     Capability.ADMIN_SITE: lambda user, roles: bool(getattr(user, "is_staff", False)),
+    # Auditors and the security officer read the event log (R70); it never holds customer
+    # content, only who did what to which archive number.
+    Capability.AUDIT_CONSOLE: lambda user, roles: bool(
+        roles & {Role.AUDITOR, Role.SECURITY_OFFICER}
+    ),
+    Capability.AUDIT_EXPORT: lambda user, roles: bool(
+        roles & {Role.AUDITOR, Role.SECURITY_OFFICER}
+    ),
+    # R71 KPIs are also management's view of how well the rules are kept.
+    Capability.KPI_DASHBOARD: lambda user, roles: bool(
+        roles & {Role.AUDITOR, Role.SECURITY_OFFICER, Role.MANAGEMENT}
+    ),
+    # R73: anyone may report a suspected leak; the security officer investigates.
+    Capability.INCIDENT_REPORT: lambda user, roles: True,
+    Capability.INCIDENT_TRIAGE: lambda user, roles: Role.SECURITY_OFFICER in roles,
+}
+
+# Django permissions that this policy decides. Apps below access/ (audit) cannot import the
+# policy, so they ask ``user.has_perm(...)``; access.models.User routes these names here and
+# nowhere else: no superuser shortcut, no permission granted by hand in the admin.
+PERMISSION_CAPABILITIES: dict[str, Capability] = {
+    "audit.view_console": Capability.AUDIT_CONSOLE,
+    "audit.export_events": Capability.AUDIT_EXPORT,
+    "audit.view_kpis": Capability.KPI_DASHBOARD,
+    "audit.report_incidents": Capability.INCIDENT_REPORT,
+    "audit.triage_incidents": Capability.INCIDENT_TRIAGE,
 }
 
 
@@ -53,3 +84,23 @@ def can(user: object, capability: Capability) -> bool:
     if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
         return False
     return _RULES[capability](user, roles_of(user))
+
+
+def decides_permission(perm: str) -> bool:
+    return perm in PERMISSION_CAPABILITIES
+
+
+def has_permission(user: object, perm: str) -> bool:
+    return can(user, PERMISSION_CAPABILITIES[perm])
+
+
+def alert_recipients() -> list[str]:
+    """E-mail addresses of everyone who must hear about an anomaly alert at once."""
+    from django.contrib.auth import get_user_model
+
+    people = (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=Role.SECURITY_OFFICER.value)
+        .exclude(email="")
+    )
+    return sorted(set(people.values_list("email", flat=True)))

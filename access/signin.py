@@ -24,6 +24,7 @@ from django_otp import login as otp_login
 from django_otp.models import Device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+import audit
 from access.gate import forget_stage
 from access.models import BackupCode, BackupCodeDevice, User
 
@@ -54,19 +55,29 @@ def is_locked_out(request: HttpRequest, username: str) -> bool:
     return not AxesProxyHandler.is_allowed(request, _credentials(username))
 
 
-def _count_failure(request: HttpRequest, user: User) -> None:
+def _count_failure(request: HttpRequest, user: User, stage: str = "otp") -> None:
     """Report a failed second factor to django-axes exactly like a failed password."""
     user_login_failed.send(
         sender=__name__, credentials=_credentials(user.get_username()), request=request
     )
+    audit.record(
+        user,
+        "auth.sign_in_failed",
+        target=user,
+        request=request,
+        stage=stage,
+        username_known=True,
+        locked_out=bool(getattr(request, "axes_locked_out", False)),
+    )
     if getattr(request, "axes_locked_out", False):
-        sign_out(request)
+        sign_out(request, reason="locked_out")
 
 
 def sign_in_with_password(request: HttpRequest, username: str, password: str) -> User | None:
     """First factor. On success the session is new (fixation-safe) but not yet verified."""
     user = authenticate(request, username=username, password=password)
     if user is None:
+        _record_failure(request, username, stage="password")
         return None
     auth_login(request, user)  # rotates the session key
     now = time.time()
@@ -76,7 +87,28 @@ def sign_in_with_password(request: HttpRequest, username: str, password: str) ->
     return user
 
 
-def sign_out(request: HttpRequest) -> None:
+def _record_failure(request: HttpRequest, username: str, stage: str) -> None:
+    """A failed attempt names the account it was aimed at only if that account exists.
+
+    The typed text itself is never stored: people type passwords into the username field.
+    """
+    account = User.objects.filter(username=username).first()
+    audit.record(
+        None,
+        "auth.sign_in_failed",
+        target=account,
+        request=request,
+        stage=stage,
+        username_known=account is not None,
+        locked_out=bool(getattr(request, "axes_locked_out", False)),
+    )
+
+
+def sign_out(request: HttpRequest, reason: str = "") -> None:
+    """End the session. ``reason`` ("user", "idle", "absolute", ...) is audited when given."""
+    user = getattr(request, "user", None)
+    if reason and user is not None and user.is_authenticated:
+        audit.record(user, "auth.sign_out", target=user, request=request, reason=reason)
     auth_logout(request)  # flushes the session and its key
     forget_stage(request)
 
@@ -103,7 +135,7 @@ def verify_second_factor(request: HttpRequest, token: str) -> Device | None:
     """Second factor with an authenticator code or a backup code. Raises LockedOut."""
     user = request.user
     if is_locked_out(request, user.get_username()):
-        sign_out(request)
+        sign_out(request, reason="locked_out")
         raise LockedOut
     with transaction.atomic():
         device = _matching_device(user, token)
@@ -119,6 +151,13 @@ def verify_second_factor(request: HttpRequest, token: str) -> Device | None:
 def _complete_sign_in(request: HttpRequest, device: Device) -> None:
     otp_login(request, device)
     request.session.cycle_key()  # privilege changed: new session key
+    user = device.user
+    if isinstance(device, BackupCodeDevice):
+        audit.record(
+            user, "auth.backup_code_used", target=user, request=request, left=device.remaining()
+        )
+    factor = "backup_code" if isinstance(device, BackupCodeDevice) else "totp"
+    audit.record(user, "auth.sign_in", target=user, request=request, factor=factor)
     AxesProxyHandler.reset_attempts(
         ip_address=getattr(request, "axes_ip_address", None), username=device.user.get_username()
     )
@@ -144,24 +183,25 @@ def confirm_authenticator(request: HttpRequest, token: str) -> Enrolment | None:
     """
     user = request.user
     if is_locked_out(request, user.get_username()):
-        sign_out(request)
+        sign_out(request, reason="locked_out")
         raise LockedOut
     device = pending_authenticator(user)
     if not device.verify_token(token.strip().replace(" ", "")):
-        _count_failure(request, user)
+        _count_failure(request, user, stage="enrolment")
         if getattr(request, "axes_locked_out", False):
             raise LockedOut
         return None
     with transaction.atomic():
-        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+        replaced = TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()[0]
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-        codes = issue_backup_codes(user)
+        audit.record(user, "auth.otp_enrolled", target=user, request=request, replaced=replaced > 0)
+        codes = issue_backup_codes(user, request=request)
     _complete_sign_in(request, device)
     return Enrolment(device=device, backup_codes=codes)
 
 
-def issue_backup_codes(user: User) -> list[str]:
+def issue_backup_codes(user: User, request: HttpRequest | None = None) -> list[str]:
     """Replace the person's backup codes with a fresh set and return them in clear, once."""
     with transaction.atomic():
         device, _created = BackupCodeDevice.objects.get_or_create(
@@ -171,6 +211,9 @@ def issue_backup_codes(user: User) -> list[str]:
         codes = [_new_backup_code() for _ in range(BACKUP_CODE_COUNT)]
         BackupCode.objects.bulk_create(
             BackupCode(device=device, code_hash=BackupCodeDevice.digest(code)) for code in codes
+        )
+        audit.record(
+            user, "auth.backup_codes_issued", target=user, request=request, count=len(codes)
         )
     return codes
 
@@ -190,23 +233,25 @@ def reauthenticate(request: HttpRequest, password: str, token: str) -> bool:
     user = request.user
     username = user.get_username()
     if is_locked_out(request, username):
-        sign_out(request)
+        sign_out(request, reason="locked_out")
         raise LockedOut
     checked = authenticate(request, username=username, password=password)
     if checked is None or checked.pk != user.pk:
+        _record_failure(request, username, stage="reauth")
         if getattr(request, "axes_locked_out", False):
-            sign_out(request)
+            sign_out(request, reason="locked_out")
             raise LockedOut
         return False
     with transaction.atomic():
         device = _matching_device(user, token)
     if device is None:
-        _count_failure(request, user)
+        _count_failure(request, user, stage="reauth")
         if getattr(request, "axes_locked_out", False):
             raise LockedOut
         return False
     request.session[REAUTH_AT] = time.time()
     request.session.cycle_key()
+    audit.record(user, "auth.reauthenticated", target=user, request=request)
     return True
 
 
@@ -221,3 +266,4 @@ def change_password(request: HttpRequest, user: User, new_password: str) -> None
     user.set_password(new_password)
     user.save(update_fields=["password"])
     update_session_auth_hash(request, user)  # also rotates the session key
+    audit.record(user, "auth.password_changed", target=user, request=request)

@@ -1,1 +1,272 @@
-"""Models of the audit app; filled by its capability issue."""
+"""The audit log and what auditors work with: events, verification runs, alerts, incidents.
+
+``audit`` imports none of our other apps: events keep the target's type, id and a safe label,
+not a foreign key, and the actor's name, employee number and department as a snapshot.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AppendOnlyError(Exception):
+    """An attempt to change or remove an audit event through the ORM."""
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs: object) -> int:
+        raise AppendOnlyError("audit events are append-only: update() refused")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("audit events are append-only: delete() refused")
+
+    def _raw_delete(self, using: str) -> int:
+        raise AppendOnlyError("audit events are append-only: delete refused")
+
+    def bulk_update(self, objs: object, fields: object, batch_size: int | None = None) -> int:
+        raise AppendOnlyError("audit events are append-only: bulk_update() refused")
+
+    def bulk_create(self, objs: object, *args: object, **kwargs: object) -> list:
+        raise AppendOnlyError("audit events are written one by one through audit.record()")
+
+    def update_or_create(self, *args: object, **kwargs: object) -> tuple:
+        raise AppendOnlyError("audit events are append-only: update_or_create() refused")
+
+    def sealed(self) -> AuditEventQuerySet:
+        return self.filter(seq__isnull=False)
+
+    def unsealed(self) -> AuditEventQuerySet:
+        return self.filter(seq__isnull=True)
+
+
+class AuditEvent(models.Model):
+    """One thing somebody (or the system) did. Append-only; chained by the sealer.
+
+    ``seq``, ``prev_hash`` and ``hash`` are empty when the event is written and are set exactly
+    once by the sealer (audit/chain.py), which is the only writer of the chain. Database
+    triggers (audit/dbguard.py) refuse every other UPDATE and every DELETE and TRUNCATE.
+    """
+
+    seq = models.BigIntegerField(_("sequence"), null=True, blank=True, unique=True)
+    occurred_at = models.DateTimeField(_("time"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_name = models.CharField(_("actor name"), max_length=150, blank=True)
+    actor_number = models.CharField(_("employee number"), max_length=32, blank=True)
+    actor_department = models.CharField(_("department"), max_length=100, blank=True)
+    action = models.CharField(_("action"), max_length=64)
+    target_type = models.CharField(_("target type"), max_length=64, blank=True)
+    target_id = models.CharField(_("target id"), max_length=64, blank=True)
+    target_label = models.CharField(_("target"), max_length=200, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    request_id = models.CharField(_("request id"), max_length=32, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001 - NULL = unsealed
+    hash = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001 - NULL = unsealed
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-occurred_at", "-id"]
+        indexes = [
+            models.Index(fields=["occurred_at", "id"], name="audit_time_idx"),
+            models.Index(fields=["actor", "occurred_at", "id"], name="audit_actor_idx"),
+            models.Index(fields=["action", "occurred_at", "id"], name="audit_action_idx"),
+            models.Index(
+                fields=["target_type", "target_id", "occurred_at", "id"], name="audit_target_idx"
+            ),
+            models.Index(
+                fields=["actor_department", "occurred_at", "id"], name="audit_department_idx"
+            ),
+            models.Index(
+                fields=["id"], name="audit_unsealed_idx", condition=models.Q(seq__isnull=True)
+            ),
+        ]
+        # Decided by access/policy.py (through User.has_perm), never granted by hand.
+        permissions = [
+            ("view_console", "Use the audit console"),
+            ("export_events", "Export audit events"),
+            ("view_kpis", "See the KPI dashboard"),
+            ("report_incidents", "Report incidents"),
+            ("triage_incidents", "Triage incident reports"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.action} by {self.actor_name or 'system'}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise AppendOnlyError("audit events are append-only: save() of an existing event")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("audit events are append-only: delete() refused")
+
+
+class VerificationRun(models.Model):
+    """One run of the chain verification, shown on the chain status page."""
+
+    class Outcome(models.TextChoices):
+        RUNNING = "running", _("Running")
+        OK = "ok", _("Chain intact")
+        BROKEN = "broken", _("Chain broken")
+        FAILED = "failed", _("Verification failed to run")
+
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.RUNNING)
+    checked = models.BigIntegerField(default=0)
+    head_seq = models.BigIntegerField(null=True, blank=True)
+    anchors_checked = models.IntegerField(default=0)
+    unsealed = models.BigIntegerField(default=0)
+    problem = models.TextField(blank=True)
+    broken_event_id = models.BigIntegerField(null=True, blank=True)
+    broken_seq = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"verification {self.started_at:%Y-%m-%d %H:%M} {self.outcome}"
+
+
+class JobRun(models.Model):
+    """A periodic job's run: start, end, outcome, counts (DESIGN.md "Celery")."""
+
+    name = models.CharField(max_length=64, db_index=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    ok = models.BooleanField(default=False)
+    counts = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["name", "-started_at"], name="audit_jobrun_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.started_at:%Y-%m-%d %H:%M:%S}"
+
+
+class ScanCursor(models.Model):
+    """How far an incremental scan has read the chain (by ``seq``), so reruns do no double work.
+
+    Scans follow ``seq`` rather than ``id``: the sealer hands out ``seq`` only to committed
+    events, so no event can appear later behind the cursor.
+    """
+
+    name = models.CharField(max_length=64, unique=True)
+    position = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.position}"
+
+
+class Alert(models.Model):
+    """An anomaly rule's hit (R71 "abnormal accesses"), for the security officer."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    rule = models.CharField(_("rule"), max_length=64)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_name = models.CharField(_("person"), max_length=150, blank=True)
+    window_start = models.DateTimeField(_("from"))
+    window_end = models.DateTimeField(_("until"))
+    count = models.IntegerField(_("events"))
+    first_event_id = models.BigIntegerField()
+    last_event_id = models.BigIntegerField()
+    summary = models.CharField(_("summary"), max_length=300)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    closing_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule", "actor", "window_start"], name="one_alert_per_rule_actor_window"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule}: {self.summary}"
+
+    def audit_label(self) -> str:
+        return f"{self.rule} {timezone.localtime(self.window_start):%Y-%m-%d %H:00}"
+
+
+class Incident(models.Model):
+    """A reported suspected leak or misuse (R73), triaged by the security officer."""
+
+    class Kind(models.TextChoices):
+        LEAK = "leak", _("Suspected leak of customer data")
+        MISUSE = "misuse", _("Misuse of access")
+        LOSS = "loss", _("Lost or damaged file or device")
+        OTHER = "other", _("Other")
+
+    class Severity(models.TextChoices):
+        UNRATED = "unrated", _("Not yet rated")
+        LOW = "low", _("Low")
+        MEDIUM = "medium", _("Medium")
+        HIGH = "high", _("High")
+        CRITICAL = "critical", _("Critical")
+
+    class Status(models.TextChoices):
+        REPORTED = "reported", _("Reported")
+        INVESTIGATING = "investigating", _("Investigating")
+        CONTAINED = "contained", _("Contained")
+        CLOSED = "closed", _("Closed")
+
+    reference = models.CharField(_("reference"), max_length=20, unique=True)
+    kind = models.CharField(_("what happened"), max_length=16, choices=Kind.choices)
+    occurred_at = models.DateTimeField(_("when it happened"), null=True, blank=True)
+    archive_numbers = models.JSONField(_("client files concerned"), default=list, blank=True)
+    description = models.TextField(_("description"))
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reported_at = models.DateTimeField(_("reported at"), default=timezone.now)
+    severity = models.CharField(
+        _("severity"), max_length=16, choices=Severity.choices, default=Severity.UNRATED
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.REPORTED
+    )
+    actions_taken = models.TextField(_("actions taken"), blank=True)
+    closing_summary = models.TextField(_("closing summary"), blank=True)
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-reported_at"]
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def audit_label(self) -> str:
+        return self.reference

@@ -8,11 +8,27 @@ lockout and the audit trail never disagree about where an attempt came from.
 from __future__ import annotations
 
 import ipaddress
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.http import HttpRequest
 
 USER_AGENT_MAX = 300
+
+_current: ContextVar[HttpRequest | None] = ContextVar("baomi_current_request", default=None)
+
+
+def set_current_request(request: HttpRequest | None) -> object:
+    return _current.set(request)
+
+
+def reset_current_request(token: object) -> None:
+    _current.reset(token)
+
+
+def current_request() -> HttpRequest | None:
+    """The request being served in this thread, for events raised from signals (admin, axes)."""
+    return _current.get()
 
 
 def _valid_ip(value: str | None) -> str | None:

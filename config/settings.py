@@ -18,6 +18,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -77,6 +78,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "csp",
+    "auditlog",
     # Ours, in dependency order: disposal -> records -> access -> audit.
     "audit",
     "access",
@@ -86,6 +88,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "audit.middleware.RequestIdMiddleware",
     "config.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -95,6 +98,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
     "access.middleware.SessionTimeoutMiddleware",
     "access.middleware.AccessGateMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -262,6 +266,16 @@ STORAGES = {
             "directory_permissions_mode": 0o700,
         },
     },
+    # Audit chain anchors (issue 3): outside the database, ideally on other hardware or object
+    # storage, so that rewriting the database cannot rewrite them too.
+    "anchors": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": str(Path(env.str("BAOMI_ANCHOR_ROOT", default=str(VAR_DIR / "anchors")))),
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    },
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -311,7 +325,16 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_RESULT_EXPIRES = timedelta(days=1)
 # Periodic jobs. Later capabilities add entries here; each can be disabled from the environment
 # with BAOMI_BEAT_DISABLE=name1,name2 (see config/celery.py).
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # Chain new audit events (seconds, so the chain is complete moments after the writes).
+    "audit-seal": {
+        "task": "audit.seal",
+        "schedule": float(env.int("BAOMI_AUDIT_SEAL_SECONDS", default=5)),
+    },
+    "audit-anomalies": {"task": "audit.scan_anomalies", "schedule": crontab(minute="*/10")},
+    "audit-anchor": {"task": "audit.anchor", "schedule": crontab(hour=0, minute=5)},
+    "audit-verify": {"task": "audit.verify", "schedule": crontab(hour=1, minute=15)},
+}
 BAOMI_BEAT_DISABLE = env.list("BAOMI_BEAT_DISABLE", default=[])
 
 # --- Logging ----------------------------------------------------------------------------------
@@ -327,6 +350,27 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# --- Audit (issue 3) ----------------------------------------------------------------------------
+
+
+def _range(text: str) -> tuple[int, int]:
+    low, _, high = text.partition("-")
+    return int(low), int(high or low)
+
+
+# Anomaly rules (audit/anomalies.py). Office hours are whole local hours, [start, end).
+BAOMI_ANOMALY = {
+    "reveals_per_hour": env.int("BAOMI_ANOMALY_REVEALS_PER_HOUR", default=20),
+    "exports_per_hour": env.int("BAOMI_ANOMALY_EXPORTS_PER_HOUR", default=5),
+    "export_rows": env.int("BAOMI_ANOMALY_EXPORT_ROWS", default=500),
+}
+BAOMI_OFFICE_HOURS = _range(env.str("BAOMI_OFFICE_HOURS", default="8-21"))
+# Real-estate offices open at weekends: every day is a working day unless configured otherwise.
+_days = _range(env.str("BAOMI_OFFICE_DAYS", default="1-7"))
+BAOMI_OFFICE_DAYS = set(range(_days[0], _days[1] + 1))
+# An unsealed event older than this means the sealer is not running: the chain page warns.
+BAOMI_AUDIT_SEAL_LAG_WARNING = env.int("BAOMI_AUDIT_SEAL_LAG_WARNING_SECONDS", default=120)
 
 # --- Baomi ------------------------------------------------------------------------------------
 

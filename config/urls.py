@@ -9,6 +9,7 @@ from config import views
 urlpatterns = [
     path("", home_view, name="home"),
     path("accounts/", include("access.urls")),
+    path("audit/", include("audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.health_view, name="health"),
     path("admin/", admin.site.urls),

@@ -6,9 +6,12 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
+
+import audit
 
 
 @never_cache
@@ -45,7 +48,27 @@ def _check_broker() -> str:
     return "ok"
 
 
+def _record_denied(request: HttpRequest, reason: str) -> None:
+    """Every 403 is an ``access.denied`` event, naming the URL pattern, never the query string."""
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            match = None
+    user = getattr(request, "user", None)
+    audit.record(
+        user if user is not None and user.is_authenticated else None,
+        "access.denied",
+        request=request,
+        url_name=match.view_name if match else "",
+        method=request.method,
+        reason=reason,
+    )
+
+
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    _record_denied(request, "csrf")
     message = _(
         "This form expired or was sent from another page. Go back, reload the page and try again. "
         "What you typed is still in the form when you go back."
@@ -54,6 +77,7 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    _record_denied(request, "permission")
     return render(request, "403.html", {"reason": ""}, status=403)
 
 

@@ -17,6 +17,18 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _storage_in_tmp(settings, tmp_path):
+    """No test reads or writes the real var/: stored files and audit anchors go to tmp."""
+    storages = dict(settings.STORAGES)
+    for alias, folder in (("default", "files"), ("anchors", "anchors")):
+        storages[alias] = {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / folder)},
+        }
+    settings.STORAGES = storages
+
+
+@pytest.fixture(autouse=True)
 def _english_by_default(settings):
     # Assertions read English text unless a test switches language on purpose.
     settings.LANGUAGE_CODE = "en"

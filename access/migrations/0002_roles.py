@@ -2,17 +2,17 @@
 
 from django.db import migrations
 
-ROLES = ["sales", "dept_head", "archivist", "security_officer", "auditor", "legal", "management"]
-
 
 def create_roles(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    for name in ROLES:
-        Group.objects.get_or_create(name=name)
+    from access.seeds import ensure_roles
+
+    ensure_roles(apps.get_model("auth", "Group"))
 
 
 def remove_roles(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name__in=ROLES).delete()
+    from access.seeds import ROLE_NAMES
+
+    apps.get_model("auth", "Group").objects.filter(name__in=ROLE_NAMES).delete()
 
 
 class Migration(migrations.Migration):

@@ -148,6 +148,6 @@ def redirect_to_reauth(request: HttpRequest, next_url: str | None = None) -> Htt
 
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
-    signin.sign_out(request)
+    signin.sign_out(request, reason="user")
     messages.success(request, _("You have signed out."))
     return redirect("access:login")

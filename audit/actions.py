@@ -1,0 +1,78 @@
+"""The closed vocabulary of audit actions.
+
+Every event names one of these; ``audit.record`` refuses anything else, so a typo cannot create
+an event that no filter, KPI or anomaly rule knows about. Later capabilities add their actions
+here, in the one list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Action:
+    code: str
+    label: str | Promise
+    category: str
+
+
+_ACTIONS = [
+    # Sign-in and account security (R2)
+    Action("auth.sign_in", _("Signed in"), "auth"),
+    Action("auth.sign_in_failed", _("Sign-in failed"), "auth"),
+    Action("auth.locked_out", _("Locked out after failed sign-ins"), "auth"),
+    Action("auth.sign_out", _("Signed out"), "auth"),
+    Action("auth.otp_enrolled", _("Authenticator enrolled"), "auth"),
+    Action("auth.backup_codes_issued", _("Backup codes issued"), "auth"),
+    Action("auth.backup_code_used", _("Backup code used"), "auth"),
+    Action("auth.reauthenticated", _("Re-authenticated"), "auth"),
+    Action("auth.password_changed", _("Password changed"), "auth"),
+    Action("auth.second_factor_reset", _("Second factor reset by an administrator"), "auth"),
+    Action("account.created", _("Account created"), "auth"),
+    # Agreements (R3)
+    Action("agreement.signed", _("Confidentiality agreement signed"), "access"),
+    # Authorization
+    Action("access.denied", _("Access denied"), "access"),
+    # Administration
+    Action("admin.add", _("Administrator added an object"), "admin"),
+    Action("admin.change", _("Administrator changed an object"), "admin"),
+    Action("admin.delete", _("Administrator deleted an object"), "admin"),
+    # Client files (records issue)
+    Action("record.view", _("Client file viewed"), "record"),
+    Action("record.reveal", _("Sensitive value revealed"), "record"),
+    Action("record.export", _("Client file exported"), "record"),
+    Action("record.destroy", _("Client file destroyed"), "record"),
+    # Requests and grants (access issue)
+    Action("request.approve", _("Request approved"), "request"),
+    Action("grant.expired_use", _("Expired grant used"), "access"),
+    # The audit log itself (R70)
+    Action("audit.console_view", _("Audit console viewed"), "audit"),
+    Action("audit.export", _("Audit events exported"), "audit"),
+    Action("audit.verify", _("Audit chain verified"), "audit"),
+    Action("audit.anchor", _("Audit chain head anchored"), "audit"),
+    Action("audit.alert_raised", _("Anomaly alert raised"), "audit"),
+    Action("audit.alert_closed", _("Anomaly alert closed"), "audit"),
+    # Incidents (R73)
+    Action("incident.reported", _("Incident reported"), "incident"),
+    Action("incident.triaged", _("Incident triaged"), "incident"),
+    Action("incident.closed", _("Incident closed"), "incident"),
+]
+
+ACTIONS: dict[str, Action] = {action.code: action for action in _ACTIONS}
+
+
+def is_known(code: str) -> bool:
+    return code in ACTIONS
+
+
+def label(code: str) -> str:
+    action = ACTIONS.get(code)
+    return str(action.label) if action else code
+
+
+def choices() -> list[tuple[str, str]]:
+    return [(a.code, f"{a.code} · {a.label}") for a in _ACTIONS]

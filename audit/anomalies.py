@@ -1,0 +1,272 @@
+"""Anomaly rules over the audit log (R71 "abnormal accesses").
+
+Each rule looks at the events sealed since the last scan, groups them by person and clock hour
+(local time) and, where a threshold is crossed, raises one alert per rule, person and hour.
+Re-running a scan raises nothing twice (a unique constraint on rule + person + hour, and a
+cursor on ``seq``). Thresholds come from settings (``BAOMI_ANOMALY_*``, ``BAOMI_OFFICE_*``).
+
+Contract with the apps that record client-file events: ``record.view``, ``record.reveal`` and
+``record.export`` carry ``record_department`` (the file's department name) in their details,
+and ``record.export`` carries ``rows`` (how many files were exported).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.dispatch import Signal
+from django.utils import timezone
+
+from audit.api import record
+from audit.chain import seal_pending
+from audit.models import Alert, AuditEvent, ScanCursor
+
+CONTENT_ACTIONS = ("record.view", "record.reveal", "record.export")
+SCAN_CHUNK = 10_000
+CURSOR_NAME = "anomalies"
+
+# Sent once per new alert; access/ listens and e-mails the security officers.
+alert_raised = Signal()
+
+
+@dataclass(frozen=True)
+class Row:
+    id: int
+    seq: int
+    occurred_at: datetime
+    actor_id: int | None
+    actor_name: str
+    actor_department: str
+    action: str
+    details: dict
+
+
+@dataclass(frozen=True)
+class Hit:
+    rule: str
+    actor_id: int
+    actor_name: str
+    window_start: datetime
+    count: int
+    first_event_id: int
+    last_event_id: int
+    summary: str
+
+
+def _hour(moment: datetime) -> datetime:
+    local = timezone.localtime(moment)
+    return local.replace(minute=0, second=0, microsecond=0)
+
+
+def _thresholds() -> dict[str, int]:
+    return settings.BAOMI_ANOMALY
+
+
+def _outside_office_hours(moment: datetime) -> bool:
+    local = timezone.localtime(moment)
+    start, end = settings.BAOMI_OFFICE_HOURS
+    return local.isoweekday() not in settings.BAOMI_OFFICE_DAYS or not start <= local.hour < end
+
+
+def _hour_events(actor_id: int, start: datetime, actions: Iterable[str]) -> list[Row]:
+    fields = [f for f in Row.__dataclass_fields__]
+    rows = AuditEvent.objects.filter(
+        actor_id=actor_id,
+        action__in=list(actions),
+        occurred_at__gte=start,
+        occurred_at__lt=start + timedelta(hours=1),
+    ).values_list(*fields)
+    return [Row(*values) for values in rows]
+
+
+def _by_person_hour(rows: Iterable[Row], keep: Callable[[Row], bool]) -> set[tuple[int, datetime]]:
+    return {(row.actor_id, _hour(row.occurred_at)) for row in rows if row.actor_id and keep(row)}
+
+
+def _hit(rule: str, events: list[Row], start: datetime, summary: str) -> Hit:
+    return Hit(
+        rule=rule,
+        actor_id=events[0].actor_id,
+        actor_name=events[0].actor_name,
+        window_start=start,
+        count=len(events),
+        first_event_id=min(e.id for e in events),
+        last_event_id=max(e.id for e in events),
+        summary=summary,
+    )
+
+
+def many_reveals(new: list[Row]) -> list[Hit]:
+    limit = _thresholds()["reveals_per_hour"]
+    hits = []
+    for actor_id, start in _by_person_hour(new, lambda r: r.action == "record.reveal"):
+        events = _hour_events(actor_id, start, ["record.reveal"])
+        if len(events) > limit:
+            hits.append(
+                _hit(
+                    "many_reveals",
+                    events,
+                    start,
+                    f"{len(events)} sensitive values revealed within one hour (limit {limit})",
+                )
+            )
+    return hits
+
+
+def outside_office_hours(new: list[Row]) -> list[Hit]:
+    hits = []
+    keep = lambda r: r.action in CONTENT_ACTIONS and _outside_office_hours(r.occurred_at)  # noqa: E731
+    for actor_id, start in _by_person_hour(new, keep):
+        events = [e for e in _hour_events(actor_id, start, CONTENT_ACTIONS) if keep(e)]
+        hits.append(
+            _hit(
+                "outside_office_hours",
+                events,
+                start,
+                f"{len(events)} client-file accesses outside office hours",
+            )
+        )
+    return hits
+
+
+def _other_department(row: Row) -> bool:
+    theirs = (row.details or {}).get("record_department") or ""
+    return bool(theirs and row.actor_department and theirs != row.actor_department)
+
+
+def other_department(new: list[Row]) -> list[Hit]:
+    hits = []
+    keep = lambda r: r.action in CONTENT_ACTIONS and _other_department(r)  # noqa: E731
+    for actor_id, start in _by_person_hour(new, keep):
+        events = [e for e in _hour_events(actor_id, start, CONTENT_ACTIONS) if keep(e)]
+        departments = sorted({e.details.get("record_department", "") for e in events})
+        hits.append(
+            _hit(
+                "other_department",
+                events,
+                start,
+                f"{len(events)} accesses to files of another department ({', '.join(departments)})",
+            )
+        )
+    return hits
+
+
+def bulk_exports(new: list[Row]) -> list[Hit]:
+    per_hour, max_rows = _thresholds()["exports_per_hour"], _thresholds()["export_rows"]
+    hits = []
+    for actor_id, start in _by_person_hour(new, lambda r: r.action == "record.export"):
+        events = _hour_events(actor_id, start, ["record.export"])
+        rows = sum(int((e.details or {}).get("rows", 0) or 0) for e in events)
+        if len(events) > per_hour or rows > max_rows:
+            hits.append(
+                _hit(
+                    "bulk_exports",
+                    events,
+                    start,
+                    f"{len(events)} exports with {rows} files within one hour "
+                    f"(limits {per_hour} exports, {max_rows} files)",
+                )
+            )
+    return hits
+
+
+RULES: dict[str, Callable[[list[Row]], list[Hit]]] = {
+    "many_reveals": many_reveals,
+    "outside_office_hours": outside_office_hours,
+    "other_department": other_department,
+    "bulk_exports": bulk_exports,
+}
+
+
+def _store(hit: Hit) -> tuple[Alert, bool]:
+    alert, created = Alert.objects.get_or_create(
+        rule=hit.rule,
+        actor_id=hit.actor_id,
+        window_start=hit.window_start,
+        defaults={
+            "actor_name": hit.actor_name,
+            "window_end": hit.window_start + timedelta(hours=1),
+            "count": hit.count,
+            "first_event_id": hit.first_event_id,
+            "last_event_id": hit.last_event_id,
+            "summary": hit.summary[:300],
+        },
+    )
+    if not created and hit.count > alert.count:
+        alert.count, alert.last_event_id, alert.summary = (
+            hit.count,
+            hit.last_event_id,
+            hit.summary[:300],
+        )
+        alert.save(update_fields=["count", "last_event_id", "summary"])
+    return alert, created
+
+
+def scan() -> list[Alert]:
+    """Run every rule over the events sealed since the last scan. Returns the new alerts."""
+    seal_pending()
+    raised: list[Alert] = []
+    while True:
+        with transaction.atomic():
+            cursor, _ = ScanCursor.objects.select_for_update().get_or_create(name=CURSOR_NAME)
+            fields = list(Row.__dataclass_fields__)
+            chunk = [
+                Row(*values)
+                for values in AuditEvent.objects.filter(seq__gt=cursor.position)
+                .order_by("seq")
+                .values_list(*fields)[:SCAN_CHUNK]
+            ]
+            if not chunk:
+                break
+            relevant = [row for row in chunk if row.action in CONTENT_ACTIONS]
+            new_alerts = []
+            for rule in RULES.values():
+                for hit in rule(relevant):
+                    alert, created = _store(hit)
+                    if created:
+                        new_alerts.append(alert)
+            cursor.position = chunk[-1].seq
+            cursor.save(update_fields=["position", "updated_at"])
+            for alert in new_alerts:
+                record(
+                    None,
+                    "audit.alert_raised",
+                    target=alert,
+                    rule=alert.rule,
+                    events=alert.count,
+                    person=alert.actor_id,
+                )
+        for alert in new_alerts:
+            alert_raised.send(sender=Alert, alert=alert)
+        raised.extend(new_alerts)
+    return raised
+
+
+def counts_by_rule(alerts: Iterable[Alert]) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    for alert in alerts:
+        counts[alert.rule] += 1
+    return dict(counts)
+
+
+def close(user: object, alert: Alert, note: str, request: object = None) -> Alert:
+    """The security officer closes an alert with a note (what was checked, what was found)."""
+    if not user.has_perm("audit.triage_incidents"):
+        raise PermissionDenied
+    with transaction.atomic():
+        alert = Alert.objects.select_for_update().get(pk=alert.pk)
+        if alert.status == Alert.Status.CLOSED:
+            return alert
+        alert.status = Alert.Status.CLOSED
+        alert.closed_at = timezone.now()
+        alert.closed_by = user
+        alert.closing_note = note
+        alert.save()
+        record(user, "audit.alert_closed", target=alert, request=request, rule=alert.rule)
+    return alert

@@ -1,0 +1,90 @@
+"""Canonical form and hash of an audit event.
+
+``hash = SHA-256(prev_hash || canonical JSON of the event)``. The canonical JSON has sorted keys,
+no whitespace, UTF-8 (not ASCII-escaped), and times as integer microseconds since the Unix epoch
+(UTC), never a locale- or timezone-dependent string. It is always computed from the values as
+stored in the database, by the same function for sealing and for verification.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+
+GENESIS = "0" * 64
+
+# Column order of the rows the sealer and the verifier read (see audit/chain.py).
+COLUMNS = (
+    "id",
+    "seq",
+    "occurred_at",
+    "actor_id",
+    "actor_name",
+    "actor_number",
+    "actor_department",
+    "action",
+    "target_type",
+    "target_id",
+    "target_label",
+    "ip_address",
+    "user_agent",
+    "request_id",
+    "details",
+)
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def epoch_micros(moment: datetime) -> int:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    delta = moment - _EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def canonical_bytes(row: tuple) -> bytes:
+    """The canonical JSON of one event row (a tuple in ``COLUMNS`` order)."""
+    (
+        event_id,
+        seq,
+        occurred_at,
+        actor_id,
+        actor_name,
+        actor_number,
+        actor_department,
+        action,
+        target_type,
+        target_id,
+        target_label,
+        ip_address,
+        user_agent,
+        request_id,
+        details,
+    ) = row
+    if isinstance(details, str):  # some drivers hand back JSON text
+        details = json.loads(details)
+    document = {
+        "action": action,
+        "actor": actor_id,
+        "actor_department": actor_department,
+        "actor_name": actor_name,
+        "actor_number": actor_number,
+        "at": epoch_micros(occurred_at),
+        "details": details,
+        "id": event_id,
+        "ip": None if ip_address is None else str(ip_address),
+        "request": request_id,
+        "seq": seq,
+        "target": [target_type, target_id, target_label],
+        "ua": user_agent,
+    }
+    return json.dumps(
+        document, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    ).encode("utf-8")
+
+
+def chain_hash(prev_hash: str, row: tuple) -> str:
+    digest = hashlib.sha256(prev_hash.encode("ascii"))
+    digest.update(canonical_bytes(row))
+    return digest.hexdigest()

@@ -1,0 +1,110 @@
+"""Forms of the auditor console and the incident pages."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from audit import actions
+from audit.incidents import parse_archive_numbers
+from audit.models import Incident
+
+
+class _Form(forms.Form):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class EventFilterForm(_Form):
+    actor = forms.CharField(
+        label=_("Person"),
+        required=False,
+        max_length=150,
+        help_text=_("Username, employee number or full name."),
+    )
+    department = forms.CharField(label=_("Department"), required=False, max_length=100)
+    action = forms.ChoiceField(label=_("Action"), required=False)
+    target_type = forms.CharField(
+        label=_("Target type"), required=False, max_length=64, help_text=_("e.g. access.user")
+    )
+    target_id = forms.CharField(label=_("Target id"), required=False, max_length=64)
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("Any action")), *actions.choices()]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return cleaned
+
+
+class IncidentReportForm(_Form):
+    kind = forms.ChoiceField(label=_("What happened"), choices=Incident.Kind.choices)
+    occurred_at = forms.DateTimeField(
+        label=_("When did it happen?"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text=_("Leave empty if you do not know."),
+    )
+    archive_numbers = forms.CharField(
+        label=_("Client files concerned"),
+        required=False,
+        help_text=_("Archive numbers such as KH-2026-000123, separated by spaces or commas."),
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=5000,
+        help_text=_(
+            "Describe what you saw. Refer to files by archive number; do not copy customer "
+            "data (ID numbers, phone numbers, bank accounts) into this report."
+        ),
+    )
+
+    def clean_archive_numbers(self) -> list[str]:
+        valid, invalid = parse_archive_numbers(self.cleaned_data.get("archive_numbers", ""))
+        if invalid:
+            raise forms.ValidationError(
+                _("These are not archive numbers: %(items)s. Use the form KH-2026-000123."),
+                params={"items": ", ".join(invalid[:5])},
+            )
+        return valid
+
+
+class IncidentTriageForm(_Form):
+    severity = forms.ChoiceField(label=_("Severity"), choices=Incident.Severity.choices)
+    status = forms.ChoiceField(label=_("Status"), choices=Incident.Status.choices)
+    actions_taken = forms.CharField(
+        label=_("Actions taken"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    closing_summary = forms.CharField(
+        label=_("Closing summary"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=_("Required to close: cause, harm, what was done, what changes."),
+    )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if (
+            cleaned.get("status") == Incident.Status.CLOSED
+            and not (cleaned.get("closing_summary") or "").strip()
+        ):
+            self.add_error("closing_summary", _("Write a closing summary to close the incident."))
+        return cleaned
+
+
+class AlertCloseForm(_Form):
+    closing_note = forms.CharField(
+        label=_("Why is this alert closed?"), widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -1,0 +1,96 @@
+"""Incident reports (R73): anyone reports a suspected leak; the security officer handles it."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from audit.api import record
+from audit.models import Incident
+
+ARCHIVE_NUMBER = re.compile(r"^[A-Z]{2}-\d{4}-\d{6}$")
+
+
+def parse_archive_numbers(text: str) -> tuple[list[str], list[str]]:
+    """Split free text into archive numbers; returns (valid, invalid) tokens."""
+    tokens = [t.strip().upper() for t in re.split(r"[\s,，;；、]+", text or "") if t.strip()]
+    valid = [t for t in dict.fromkeys(tokens) if ARCHIVE_NUMBER.match(t)]
+    invalid = [t for t in tokens if not ARCHIVE_NUMBER.match(t)]
+    return valid, invalid
+
+
+def visible_incidents(user: object):
+    """The security officer sees every incident; anyone else sees the ones they reported."""
+    if user.has_perm("audit.triage_incidents"):
+        return Incident.objects.all()
+    return Incident.objects.filter(reporter=user)
+
+
+@transaction.atomic
+def report(
+    user: object,
+    *,
+    kind: str,
+    description: str,
+    occurred_at: datetime | None = None,
+    archive_numbers: list[str] | None = None,
+    request: HttpRequest | None = None,
+) -> Incident:
+    if not user.has_perm("audit.report_incidents"):
+        raise PermissionDenied
+    incident = Incident.objects.create(
+        reference=f"tmp-{uuid.uuid4().hex[:12]}",
+        kind=kind,
+        description=description,
+        occurred_at=occurred_at,
+        archive_numbers=archive_numbers or [],
+        reporter=user,
+    )
+    incident.reference = f"INC-{timezone.localdate().year}-{incident.pk:05d}"
+    incident.save(update_fields=["reference"])
+    record(
+        user,
+        "incident.reported",
+        target=incident,
+        request=request,
+        kind=kind,
+        files=len(incident.archive_numbers),
+    )
+    return incident
+
+
+@transaction.atomic
+def triage(
+    officer: object,
+    incident: Incident,
+    *,
+    severity: str,
+    status: str,
+    actions_taken: str,
+    closing_summary: str = "",
+    request: HttpRequest | None = None,
+) -> Incident:
+    if not officer.has_perm("audit.triage_incidents"):
+        raise PermissionDenied
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if incident.status == Incident.Status.CLOSED:
+        raise ValueError("closed incidents cannot be changed")
+    if status == Incident.Status.CLOSED and not closing_summary.strip():
+        raise ValueError("a closing summary is required to close an incident")
+    incident.severity = severity
+    incident.status = status
+    incident.actions_taken = actions_taken
+    incident.closing_summary = closing_summary
+    incident.handler = officer
+    if status == Incident.Status.CLOSED:
+        incident.closed_at = timezone.now()
+    incident.save()
+    action = "incident.closed" if status == Incident.Status.CLOSED else "incident.triaged"
+    record(officer, action, target=incident, request=request, severity=severity, status=status)
+    return incident

@@ -1,0 +1,89 @@
+"""Periodic audit jobs (Celery). Each is idempotent and safe to run twice or to kill halfway."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.utils import timezone
+
+from audit import anomalies, chain
+from audit.api import record
+from audit.jobs import job_run
+from audit.models import VerificationRun
+
+
+@shared_task(name="audit.seal", acks_late=True)
+def seal() -> int:
+    with job_run("audit.seal", keep_idle=False) as counts:
+        counts["sealed"] = chain.seal_pending()
+    return counts["sealed"]
+
+
+@shared_task(name="audit.anchor", acks_late=True)
+def anchor() -> int | None:
+    with job_run("audit.anchor") as counts:
+        written = chain.write_anchor()
+        counts["seq"] = written.seq if written else 0
+        if written:
+            record(None, "audit.anchor", seq=written.seq, file=written.name)
+    return counts["seq"]
+
+
+@shared_task(name="audit.verify", acks_late=True)
+def verify(run_id: int | None = None, actor_id: int | None = None) -> str:
+    """Verify the chain and keep the outcome on the chain status page (and as an event)."""
+    run = (
+        VerificationRun.objects.get(pk=run_id)
+        if run_id
+        else VerificationRun.objects.create(started_at=timezone.now())
+    )
+    with job_run("audit.verify") as counts:
+        chain.seal_pending()
+
+        def progress(checked: int) -> None:
+            VerificationRun.objects.filter(pk=run.pk).update(checked=checked)
+
+        try:
+            report = chain.verify_chain(progress=progress)
+        except Exception as error:
+            run.outcome, run.problem, run.finished_at = (
+                VerificationRun.Outcome.FAILED,
+                f"{type(error).__name__}: {error}"[:2000],
+                timezone.now(),
+            )
+            run.save()
+            raise
+        run.checked, run.head_seq = report.checked, report.head_seq
+        run.anchors_checked, run.unsealed = report.anchors_checked, report.unsealed
+        run.finished_at = timezone.now()
+        if report.ok:
+            run.outcome = VerificationRun.Outcome.OK
+        else:
+            run.outcome = VerificationRun.Outcome.BROKEN
+            run.problem = report.problem.message
+            run.broken_seq, run.broken_event_id = report.problem.seq, report.problem.event_id
+        run.save()
+        counts["checked"] = report.checked
+        record(
+            _actor(actor_id),
+            "audit.verify",
+            outcome=run.outcome,
+            checked=report.checked,
+            head=report.head_seq,
+            problem=report.problem.kind if report.problem else "",
+        )
+    return run.outcome
+
+
+def _actor(actor_id: int | None) -> object | None:
+    if actor_id is None:
+        return None
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(pk=actor_id).first()
+
+
+@shared_task(name="audit.scan_anomalies", acks_late=True)
+def scan_anomalies() -> int:
+    with job_run("audit.scan_anomalies") as counts:
+        counts["alerts"] = len(anomalies.scan())
+    return counts["alerts"]

@@ -1,0 +1,326 @@
+"""The auditor console, KPI dashboard and incident pages (R70, R71, R73).
+
+Who may use which page is decided by access/policy.py, asked through ``user.has_perm``; these
+views never look at roles. Events hold no customer content, so nothing here can show any.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from audit import actions, anomalies, chain, console, incidents, kpis
+from audit.api import record
+from audit.csvsafe import row as csv_row
+from audit.forms import AlertCloseForm, EventFilterForm, IncidentReportForm, IncidentTriageForm
+from audit.jobs import latest_runs
+from audit.models import Alert, AuditEvent, Incident, VerificationRun
+from audit.tasks import verify
+
+EXPORT_MAX_ROWS = 100_000
+
+
+def require_perm(perm: str) -> Callable:
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def checked(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+            if not request.user.has_perm(perm):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return checked
+
+    return decorator
+
+
+def _filters(request: HttpRequest, **fixed: object) -> tuple[EventFilterForm, console.Filters]:
+    form = EventFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    values = {
+        key: data.get(key) or ("" if key not in ("date_from", "date_to") else None)
+        for key in (
+            "actor",
+            "department",
+            "action",
+            "target_type",
+            "target_id",
+            "date_from",
+            "date_to",
+        )
+    }
+    values.update(fixed)
+    return form, console.Filters(**values)
+
+
+def _query_without_cursor(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("after", None)
+    return query.urlencode()
+
+
+def _event_list(request: HttpRequest, template: str, heading: str, **fixed: object) -> dict:
+    form, filters = _filters(request, **fixed)
+    if form.is_bound and not form.is_valid():
+        rows, next_cursor = [], ""  # say what is wrong rather than show unfiltered events
+    else:
+        rows, next_cursor = console.page(filters, request.GET.get("after"))
+    for event in rows:
+        event.action_label = actions.label(event.action)
+    record(
+        request.user,
+        "audit.console_view",
+        request=request,
+        page=template.rsplit("/", 1)[-1].removesuffix(".html"),
+        **{f"filter_{k}": v for k, v in filters.as_details().items()},
+    )
+    context = {
+        "form": form,
+        "events": rows,
+        "next_cursor": next_cursor,
+        "query": _query_without_cursor(request),
+        "heading": heading,
+        "can_export": request.user.has_perm("audit.export_events"),
+        # Filters fixed by the page itself (the person, the target) are not offered again.
+        "hidden_filters": [name for name in fixed if name != "actor_id"]
+        + (["actor"] if "actor_id" in fixed else []),
+    }
+    return context
+
+
+@require_http_methods(["GET"])
+@require_perm("audit.view_console")
+def events_view(request: HttpRequest) -> HttpResponse:
+    context = _event_list(request, "audit/events.html", _("Audit log"))
+    return render(request, "audit/events.html", context)
+
+
+@require_http_methods(["GET"])
+@require_perm("audit.view_console")
+def person_view(request: HttpRequest, user_id: int) -> HttpResponse:
+    from django.contrib.auth import get_user_model
+
+    person = get_object_or_404(get_user_model(), pk=user_id)
+    context = _event_list(
+        request,
+        "audit/person.html",
+        _("Activity of %(name)s") % {"name": person},
+        actor_id=person.pk,
+    )
+    since = timezone.now() - timedelta(days=30)
+    context["person"] = person
+    context["summary"] = [
+        {"label": actions.label(row["action"]), "n": row["n"]}
+        for row in AuditEvent.objects.filter(actor_id=person.pk, occurred_at__gte=since)
+        .values("action")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+    ]
+    return render(request, "audit/person.html", context)
+
+
+@require_http_methods(["GET"])
+@require_perm("audit.view_console")
+def target_view(request: HttpRequest, target_type: str, target_id: str) -> HttpResponse:
+    label = (
+        AuditEvent.objects.filter(target_type=target_type, target_id=target_id)
+        .exclude(target_label="")
+        .values_list("target_label", flat=True)
+        .first()
+    )
+    heading = _("Who touched %(target)s") % {"target": label or f"{target_type} #{target_id}"}
+    context = _event_list(
+        request, "audit/target.html", heading, target_type=target_type, target_id=target_id
+    )
+    context.update({"target_type": target_type, "target_id": target_id})
+    return render(request, "audit/target.html", context)
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@require_http_methods(["GET"])
+@require_perm("audit.export_events")
+def export_view(request: HttpRequest) -> StreamingHttpResponse:
+    form, filters = _filters(request)
+    if form.is_bound and not form.is_valid():
+        raise Http404
+    now = timezone.localtime()
+    record(
+        request.user,
+        "audit.export",
+        request=request,
+        limit=EXPORT_MAX_ROWS,
+        **{f"filter_{k}": v for k, v in filters.as_details().items()},
+    )
+    writer = csv.writer(_Echo())
+
+    def lines() -> Iterator[str]:
+        yield "\ufeff"  # Excel and WPS read UTF-8 (Chinese) correctly only with a BOM
+        yield writer.writerow(
+            csv_row(
+                [
+                    "Baomi audit export",
+                    f"{request.user} {now:%Y-%m-%d %H:%M:%S}",
+                    " ".join(f"{k}={v}" for k, v in filters.as_details().items()),
+                ]
+            )
+        )
+        yield writer.writerow(
+            [
+                "id",
+                "seq",
+                "time",
+                "actor",
+                "employee_number",
+                "department",
+                "action",
+                "target_type",
+                "target_id",
+                "target",
+                "ip",
+                "request_id",
+                "details",
+            ]
+        )
+        for event in console.stream(filters, EXPORT_MAX_ROWS):
+            yield writer.writerow(
+                csv_row(
+                    [
+                        event.pk,
+                        event.seq or "",
+                        timezone.localtime(event.occurred_at).isoformat(),
+                        event.actor_name,
+                        event.actor_number,
+                        event.actor_department,
+                        event.action,
+                        event.target_type,
+                        event.target_id,
+                        event.target_label,
+                        event.ip_address or "",
+                        event.request_id,
+                        event.details,
+                    ]
+                )
+            )
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="baomi-audit-{now:%Y%m%d-%H%M%S}.csv"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@require_perm("audit.view_console")
+def chain_view(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        run = VerificationRun.objects.create()
+        verify.delay(run.pk, request.user.pk)
+        messages.info(request, _("Verification started. This page shows its progress."))
+        return redirect("audit:chain")
+    runs = list(VerificationRun.objects.all()[:10])
+    backlog, oldest = chain.unsealed_backlog()
+    context = {
+        "runs": runs,
+        "running": any(r.outcome == VerificationRun.Outcome.RUNNING for r in runs),
+        "anchors": list(reversed(chain.read_anchors()))[:20],
+        "head": chain.chain_head(),
+        "backlog": backlog,
+        "oldest_unsealed": oldest,
+        "seal_lagging": oldest is not None and oldest > settings.BAOMI_AUDIT_SEAL_LAG_WARNING,
+    }
+    return render(request, "audit/chain.html", context)
+
+
+@require_http_methods(["GET"])
+@require_perm("audit.view_kpis")
+def kpis_view(request: HttpRequest) -> HttpResponse:
+    context = {
+        "weeks": kpis.weekly(12),
+        "open_alerts": Alert.objects.filter(status=Alert.Status.OPEN)[:50],
+        "can_close_alerts": request.user.has_perm("audit.triage_incidents"),
+        "close_form": AlertCloseForm(),
+        "jobs": latest_runs(15) if request.user.has_perm("audit.view_console") else [],
+        "open_incidents": Incident.objects.exclude(status=Incident.Status.CLOSED).count(),
+    }
+    return render(request, "audit/kpis.html", context)
+
+
+@require_POST
+@require_perm("audit.triage_incidents")
+def alert_close_view(request: HttpRequest, alert_id: int) -> HttpResponse:
+    alert = get_object_or_404(Alert, pk=alert_id)
+    form = AlertCloseForm(request.POST)
+    if form.is_valid():
+        anomalies.close(request.user, alert, form.cleaned_data["closing_note"], request=request)
+        messages.success(request, _("Alert closed."))
+    else:
+        messages.error(request, _("Write why the alert is closed."))
+    return redirect("audit:kpis")
+
+
+@require_http_methods(["GET"])
+@require_perm("audit.report_incidents")
+def incidents_view(request: HttpRequest) -> HttpResponse:
+    listed = incidents.visible_incidents(request.user).select_related("reporter")[:200]
+    context = {"incidents": listed, "can_triage": request.user.has_perm("audit.triage_incidents")}
+    return render(request, "audit/incidents.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@require_perm("audit.report_incidents")
+def incident_new_view(request: HttpRequest) -> HttpResponse:
+    form = IncidentReportForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        incident = incidents.report(
+            request.user,
+            kind=form.cleaned_data["kind"],
+            description=form.cleaned_data["description"],
+            occurred_at=form.cleaned_data["occurred_at"],
+            archive_numbers=form.cleaned_data["archive_numbers"],
+            request=request,
+        )
+        messages.success(
+            request,
+            _("Thank you. Incident %(ref)s was reported to the information-security officer.")
+            % {"ref": incident.reference},
+        )
+        return redirect("audit:incident", incident_id=incident.pk)
+    return render(request, "audit/incident_new.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@require_perm("audit.report_incidents")
+def incident_view(request: HttpRequest, incident_id: int) -> HttpResponse:
+    incident = get_object_or_404(incidents.visible_incidents(request.user), pk=incident_id)
+    can_triage = request.user.has_perm("audit.triage_incidents")
+    form = None
+    if can_triage and incident.status != Incident.Status.CLOSED:
+        initial = {
+            "severity": incident.severity,
+            "status": incident.status,
+            "actions_taken": incident.actions_taken,
+            "closing_summary": incident.closing_summary,
+        }
+        form = IncidentTriageForm(
+            request.POST if request.method == "POST" else None, initial=initial
+        )
+        if request.method == "POST" and form.is_valid():
+            incidents.triage(request.user, incident, request=request, **form.cleaned_data)
+            messages.success(request, _("Incident %(ref)s updated.") % {"ref": incident.reference})
+            return redirect("audit:incident", incident_id=incident.pk)
+    elif request.method == "POST":
+        raise PermissionDenied
+    return render(request, "audit/incident.html", {"incident": incident, "form": form})

@@ -1,0 +1,56 @@
+"""Browser journey (issue 3): an auditor filters the audit log and opens a person's activity."""
+
+from __future__ import annotations
+
+import pytest
+
+import audit
+from access.models import Department
+from access.roles import Role
+from tests.helpers import (
+    PASSWORD,
+    give_authenticator,
+    make_person,
+    otp_code,
+    sign_current_agreement,
+)
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_r70_auditor_filters_events_in_the_browser(live_server, page, console_errors):
+    dept = Department.objects.create(code="sales-1", name="销售一部")
+    seller = make_person(
+        "zhang.wei", roles=[Role.SALES], department=dept, full_name="张伟", employee_number="BM1001"
+    )
+    auditor = make_person(
+        "yang.min", roles=[Role.AUDITOR], full_name="杨敏", employee_number="BM5001"
+    )
+    for i in range(3):
+        audit.record(seller, "access.denied", url_name=f"page-{i}")
+    audit.record(seller, "auth.sign_out", target=seller, reason="user")
+    device = give_authenticator(auditor)
+    sign_current_agreement(auditor)
+
+    page.goto(live_server.url + "/audit/")
+    page.fill("input[name=username]", "yang.min")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button.primary")
+    page.fill("input[name=token]", otp_code(device))
+    page.click("button.primary")
+    page.wait_for_url("**/audit/")
+
+    page.fill("input[name=actor]", "BM1001")
+    page.select_option("select[name=action]", "access.denied")
+    page.click(".filters button.primary")
+    page.wait_for_load_state()
+    rows = page.locator("[data-testid=events] tbody tr")
+    assert rows.count() == 3
+    assert "张伟" in rows.first.inner_text()
+    assert "url_name=page-2" in rows.first.inner_text()  # newest first
+
+    page.click("[data-testid=events] tbody tr >> nth=0 >> a >> nth=0")
+    page.wait_for_url("**/audit/people/**")
+    assert "Activity of 张伟 (BM1001)" in page.inner_text("h1")
+    assert "Access denied: 3" in page.inner_text("[data-testid=summary]")
+    assert console_errors == []
