@@ -24,11 +24,11 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from audit.api import record
-from audit.chain import seal_pending
-from audit.models import Alert, AuditEvent, ScanCursor
+from audit.chain import seal_pending, unpack_ids
+from audit.models import Alert, AuditEvent, ScanCursor, SealBlock
 
 CONTENT_ACTIONS = ("record.view", "record.reveal", "record.export")
-SCAN_CHUNK = 10_000
+SCAN_BLOCKS = 5
 CURSOR_NAME = "anomalies"
 
 # Sent once per new alert; access/ listens and e-mails the security officers.
@@ -38,7 +38,6 @@ alert_raised = Signal()
 @dataclass(frozen=True)
 class Row:
     id: int
-    seq: int
     occurred_at: datetime
     actor_id: int | None
     actor_name: str
@@ -209,29 +208,38 @@ def _store(hit: Hit) -> tuple[Alert, bool]:
 
 
 def scan() -> list[Alert]:
-    """Run every rule over the events sealed since the last scan. Returns the new alerts."""
+    """Run every rule over the events sealed since the last scan. Returns the new alerts.
+
+    The cursor follows seal blocks, not ids: an event that committed late is sealed in a later
+    block and so is still scanned.
+    """
     seal_pending()
     raised: list[Alert] = []
+    fields = list(Row.__dataclass_fields__)
     while True:
         with transaction.atomic():
             cursor, _ = ScanCursor.objects.select_for_update().get_or_create(name=CURSOR_NAME)
-            fields = list(Row.__dataclass_fields__)
-            chunk = [
-                Row(*values)
-                for values in AuditEvent.objects.filter(seq__gt=cursor.position)
-                .order_by("seq")
-                .values_list(*fields)[:SCAN_CHUNK]
-            ]
-            if not chunk:
+            blocks = list(
+                SealBlock.objects.filter(number__gt=cursor.position)
+                .order_by("number")
+                .values_list("number", "event_ids")[:SCAN_BLOCKS]
+            )
+            if not blocks:
                 break
-            relevant = [row for row in chunk if row.action in CONTENT_ACTIONS]
+            ids = [event_id for _number, blob in blocks for event_id in unpack_ids(blob)]
+            relevant = [
+                Row(*values)
+                for values in AuditEvent.objects.filter(id__in=ids, action__in=CONTENT_ACTIONS)
+                .order_by("id")
+                .values_list(*fields)
+            ]
             new_alerts = []
             for rule in RULES.values():
                 for hit in rule(relevant):
                     alert, created = _store(hit)
                     if created:
                         new_alerts.append(alert)
-            cursor.position = chunk[-1].seq
+            cursor.position = blocks[-1][0]
             cursor.save(update_fields=["position", "updated_at"])
             for alert in new_alerts:
                 record(

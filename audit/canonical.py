@@ -1,9 +1,11 @@
 """Canonical form and hash of an audit event.
 
-``hash = SHA-256(prev_hash || canonical JSON of the event)``. The canonical JSON has sorted keys,
-no whitespace, UTF-8 (not ASCII-escaped), and times as integer microseconds since the Unix epoch
-(UTC), never a locale- or timezone-dependent string. It is always computed from the values as
-stored in the database, by the same function for sealing and for verification.
+``hash(event) = SHA-256(hash of the previous event || canonical JSON of the event)``, the first
+event chaining to 64 zeros. The canonical JSON has sorted keys, no whitespace, UTF-8 (not
+ASCII-escaped), and the time as integer microseconds since the Unix epoch (UTC), never a locale-
+or timezone-dependent string. It includes the event's sequence number, so moving an event to
+another place in the chain changes its hash. It is always computed from the values as stored
+in the database, by this one function, for sealing and for verification alike.
 """
 
 from __future__ import annotations
@@ -14,10 +16,9 @@ from datetime import UTC, datetime
 
 GENESIS = "0" * 64
 
-# Column order of the rows the sealer and the verifier read (see audit/chain.py).
+# Column order of the event rows the sealer and the verifier read (see audit/chain.py).
 COLUMNS = (
     "id",
-    "seq",
     "occurred_at",
     "actor_id",
     "actor_name",
@@ -43,11 +44,10 @@ def epoch_micros(moment: datetime) -> int:
     return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
-def canonical_bytes(row: tuple) -> bytes:
-    """The canonical JSON of one event row (a tuple in ``COLUMNS`` order)."""
+def canonical_bytes(row: tuple, seq: int) -> bytes:
+    """The canonical JSON of one event row (a tuple in ``COLUMNS`` order) at position ``seq``."""
     (
         event_id,
-        seq,
         occurred_at,
         actor_id,
         actor_name,
@@ -84,7 +84,6 @@ def canonical_bytes(row: tuple) -> bytes:
     ).encode("utf-8")
 
 
-def chain_hash(prev_hash: str, row: tuple) -> str:
-    digest = hashlib.sha256(prev_hash.encode("ascii"))
-    digest.update(canonical_bytes(row))
-    return digest.hexdigest()
+def chain_digest(prev: bytes, row: tuple, seq: int) -> bytes:
+    """The 32-byte hash of an event, given the 32-byte hash of the event before it."""
+    return hashlib.sha256(prev + canonical_bytes(row, seq)).digest()

@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from audit.canonical import epoch_micros
+from audit.chain import seq_of
 from audit.models import AuditEvent
 
 PAGE_SIZE = 50
@@ -103,6 +104,9 @@ def page(filters: Filters, cursor: str | None = None, size: int = PAGE_SIZE) -> 
     rows = list(events[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
+    sequence = seq_of([row.pk for row in rows])
+    for row in rows:
+        row.seq = sequence.get(row.pk)  # None: not yet sealed into the chain
     return rows, encode_cursor(rows[-1]) if more and rows else ""
 
 

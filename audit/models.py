@@ -35,22 +35,15 @@ class AuditEventQuerySet(models.QuerySet):
     def update_or_create(self, *args: object, **kwargs: object) -> tuple:
         raise AppendOnlyError("audit events are append-only: update_or_create() refused")
 
-    def sealed(self) -> AuditEventQuerySet:
-        return self.filter(seq__isnull=False)
-
-    def unsealed(self) -> AuditEventQuerySet:
-        return self.filter(seq__isnull=True)
-
 
 class AuditEvent(models.Model):
-    """One thing somebody (or the system) did. Append-only; chained by the sealer.
+    """One thing somebody (or the system) did. Never changed, never deleted.
 
-    ``seq``, ``prev_hash`` and ``hash`` are empty when the event is written and are set exactly
-    once by the sealer (audit/chain.py), which is the only writer of the chain. Database
-    triggers (audit/dbguard.py) refuse every other UPDATE and every DELETE and TRUNCATE.
+    Writers only insert. The sealer (audit/chain.py) later chains events in ``SealBlock`` rows;
+    the event row itself is never touched again. Database triggers (audit/dbguard.py) refuse
+    every UPDATE, DELETE and TRUNCATE.
     """
 
-    seq = models.BigIntegerField(_("sequence"), null=True, blank=True, unique=True)
     occurred_at = models.DateTimeField(_("time"), default=timezone.now)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -71,8 +64,6 @@ class AuditEvent(models.Model):
     user_agent = models.CharField(_("browser"), max_length=300, blank=True)
     request_id = models.CharField(_("request id"), max_length=32, blank=True)
     details = models.JSONField(_("details"), default=dict, blank=True)
-    prev_hash = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001 - NULL = unsealed
-    hash = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001 - NULL = unsealed
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -89,9 +80,6 @@ class AuditEvent(models.Model):
             ),
             models.Index(
                 fields=["actor_department", "occurred_at", "id"], name="audit_department_idx"
-            ),
-            models.Index(
-                fields=["id"], name="audit_unsealed_idx", condition=models.Q(seq__isnull=True)
             ),
         ]
         # Decided by access/policy.py (through User.has_perm), never granted by hand.
@@ -113,6 +101,78 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("audit events are append-only: delete() refused")
+
+
+class SealBlockQuerySet(models.QuerySet):
+    def update(self, **kwargs: object) -> int:
+        raise AppendOnlyError("seal blocks are append-only: update() refused")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("seal blocks are append-only: delete() refused")
+
+    def _raw_delete(self, using: str) -> int:
+        raise AppendOnlyError("seal blocks are append-only: delete refused")
+
+    def bulk_update(self, objs: object, fields: object, batch_size: int | None = None) -> int:
+        raise AppendOnlyError("seal blocks are append-only: bulk_update() refused")
+
+
+class SealBlock(models.Model):
+    """One pass of the sealer: which events, in which order, and the hash of each.
+
+    The events of block n have sequence numbers ``first_seq`` .. ``first_seq + count - 1`` in
+    the order of ``event_ids``. The hash of each event is
+    ``SHA-256(hash of the previous event || canonical JSON of the event with its seq)``; the
+    32-byte digests are packed in ``hashes`` (the per-event ``prev_hash``/``hash`` of the design,
+    stored together instead of in each event row, so that sealing never rewrites an event).
+    """
+
+    number = models.BigIntegerField(unique=True)
+    first_seq = models.BigIntegerField(unique=True)
+    count = models.IntegerField()
+    event_ids = models.BinaryField()  # count x 8 bytes, big-endian signed
+    hashes = models.BinaryField()  # count x 32 bytes
+    prev_hash = models.CharField(max_length=64)
+    head_hash = models.CharField(max_length=64)
+    min_event_id = models.BigIntegerField()
+    max_event_id = models.BigIntegerField(db_index=True)
+    sealed_at = models.DateTimeField(default=timezone.now)
+
+    objects = SealBlockQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["number"]
+        indexes = [models.Index(fields=["min_event_id"], name="audit_block_min_idx")]
+
+    def __str__(self) -> str:
+        return f"block {self.number}: seq {self.first_seq}-{self.first_seq + self.count - 1}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("seal blocks are append-only: save() of an existing block")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("seal blocks are append-only: delete() refused")
+
+
+class ChainState(models.Model):
+    """The sealer's bookkeeping (not evidence): below ``floor_id`` every event is sealed.
+
+    On PostgreSQL, ids are handed out before commit, so an event with a small id can become
+    visible after larger ones. The sealer only raises the floor to a point that every
+    transaction which could still hold a smaller id has finished (a snapshot horizon, see
+    audit/chain.py). Tampering with this row can only make sealing slower, never skip events
+    unnoticed: verification counts every unsealed event.
+    """
+
+    floor_id = models.BigIntegerField(default=0)
+    mark_last_id = models.BigIntegerField(null=True, blank=True)
+    mark_xmax = models.BigIntegerField(null=True, blank=True)
+    mark_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"chain state (floor {self.floor_id})"
 
 
 class VerificationRun(models.Model):
@@ -161,10 +221,10 @@ class JobRun(models.Model):
 
 
 class ScanCursor(models.Model):
-    """How far an incremental scan has read the chain (by ``seq``), so reruns do no double work.
+    """How far an incremental scan has read the chain (by seal block), so reruns do no double work.
 
-    Scans follow ``seq`` rather than ``id``: the sealer hands out ``seq`` only to committed
-    events, so no event can appear later behind the cursor.
+    Scans follow the seal blocks rather than event ids: the sealer only seals committed events,
+    so no event can appear later behind the cursor.
     """
 
     name = models.CharField(max_length=64, unique=True)

@@ -6,7 +6,6 @@ Tampering is done the way a database owner could: lift the triggers, edit rows w
 from __future__ import annotations
 
 import io
-import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -15,14 +14,26 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 import audit
-from audit import dbguard
-from audit.canonical import GENESIS, canonical_bytes
-from audit.chain import chain_head, read_anchors, seal_pending, verify_chain, write_anchor
-from audit.models import AuditEvent
+from audit import chain, dbguard
+from audit.canonical import COLUMNS, canonical_bytes
+from audit.chain import (
+    GENESIS_DIGEST,
+    chain_head,
+    pack_ids,
+    read_anchors,
+    seal_pending,
+    seq_of,
+    unpack_hashes,
+    unpack_ids,
+    verify_chain,
+    write_anchor,
+)
+from audit.models import AuditEvent, SealBlock
 
 pytestmark = pytest.mark.django_db
 
 TABLE = AuditEvent._meta.db_table
+BLOCKS = SealBlock._meta.db_table
 
 
 @contextmanager
@@ -37,53 +48,57 @@ def as_table_owner() -> Iterator:
 
 
 def make_events(n: int) -> list[AuditEvent]:
+    """n events, sealed; returned in chain order."""
     made = [audit.record(None, "access.denied", url_name=f"page-{i}", n=i) for i in range(n)]
     seal_pending()
-    return list(AuditEvent.objects.filter(pk__in=[e.pk for e in made]).order_by("seq"))
+    order = seq_of([e.pk for e in made])
+    return sorted(made, key=lambda e: order[e.pk])
 
 
 def test_r70_sealing_chains_every_event_once_in_a_gapless_line():
     events = make_events(25)
-    assert [e.seq for e in events] == list(range(1, 26))
-    assert events[0].prev_hash == GENESIS
-    for before, after in itertools.pairwise(events):
-        assert after.prev_hash == before.hash
+    order = seq_of([e.pk for e in events])
+    assert sorted(order.values()) == list(range(1, 26))
+    block = SealBlock.objects.get()
+    assert (block.first_seq, block.count, block.prev_hash) == (1, 25, GENESIS_DIGEST.hex())
+    assert unpack_ids(block.event_ids) == [e.pk for e in events]
+    assert len(unpack_hashes(block.hashes)) == 25
     assert seal_pending() == 0  # nothing left: sealing twice changes nothing
+    more = make_events(5)
+    second = SealBlock.objects.get(number=2)
+    assert (second.first_seq, second.prev_hash) == (26, block.head_hash)
     report = verify_chain()
     assert report.ok, report.problem
-    assert report.checked == 25
-    assert (report.head_seq, report.head_hash) == (25, events[-1].hash)
+    assert report.checked == 30
+    assert report.head_seq == 30
+    assert seq_of([more[-1].pk]) == {more[-1].pk: 30}
+
+
+def test_r70_each_event_hash_chains_to_the_previous_one():
+    events = make_events(3)
+    block = SealBlock.objects.get()
+    hashes = unpack_hashes(block.hashes)
+    rows = {r[0]: r for r in AuditEvent.objects.values_list(*COLUMNS)}
+    import hashlib
+
+    prev = GENESIS_DIGEST
+    for seq, event in enumerate(events, start=1):
+        expected = hashlib.sha256(prev + canonical_bytes(rows[event.pk], seq)).digest()
+        assert hashes[seq - 1] == expected
+        prev = expected
+    assert block.head_hash == prev.hex()
 
 
 def test_r70_canonical_form_is_sorted_compact_utf8_with_integer_microseconds():
     event = make_events(1)[0]
-    row = tuple(
-        AuditEvent.objects.filter(pk=event.pk)
-        .values_list(
-            "id",
-            "seq",
-            "occurred_at",
-            "actor_id",
-            "actor_name",
-            "actor_number",
-            "actor_department",
-            "action",
-            "target_type",
-            "target_id",
-            "target_label",
-            "ip_address",
-            "user_agent",
-            "request_id",
-            "details",
-        )
-        .get()
-    )
-    text = canonical_bytes(row).decode("utf-8")
+    row = AuditEvent.objects.filter(pk=event.pk).values_list(*COLUMNS).get()
+    text = canonical_bytes(row, 1).decode("utf-8")
     assert text.startswith('{"action":"access.denied","actor":null,')
-    assert " " not in text.replace('"ua":""', "")
+    assert " " not in text
     at = text.split('"at":')[1].split(",")[0]
     assert at.isdigit()
     assert len(at) == 16  # microseconds since 1970
+    assert '"seq":1,' in text
 
 
 def test_r70_changed_details_are_detected_and_the_event_named():
@@ -98,7 +113,7 @@ def test_r70_changed_details_are_detected_and_the_event_named():
     assert not report.ok
     assert report.problem.kind == "changed"
     assert report.problem.event_id == victim.pk
-    assert report.problem.seq == victim.seq
+    assert report.problem.seq == 7
     assert f"event #{victim.pk} at sequence 7 was changed" in report.problem.message
 
 
@@ -108,43 +123,54 @@ def test_r70_a_deleted_event_is_reported_as_a_missing_sequence():
         cursor.execute(f"DELETE FROM {TABLE} WHERE id = %s", [events[3].pk])
     report = verify_chain()
     assert report.problem.kind == "missing"
-    assert report.problem.seq == 4
+    assert (report.problem.seq, report.problem.event_id) == (4, events[3].pk)
     assert "sequence 4 is missing" in report.problem.message
 
 
 def test_r70_re_ordered_events_are_detected_at_the_first_moved_event():
     events = make_events(10)
-    a, b = events[4], events[5]
+    block = SealBlock.objects.get()
+    ids = unpack_ids(block.event_ids)
+    ids[4], ids[5] = ids[5], ids[4]
     with as_table_owner() as cursor:
-        cursor.execute(f"UPDATE {TABLE} SET seq = -1 WHERE id = %s", [a.pk])
-        cursor.execute(f"UPDATE {TABLE} SET seq = %s WHERE id = %s", [a.seq, b.pk])
-        cursor.execute(f"UPDATE {TABLE} SET seq = %s WHERE id = %s", [b.seq, a.pk])
+        cursor.execute(
+            f"UPDATE {BLOCKS} SET event_ids = %s WHERE id = %s", [pack_ids(ids), block.pk]
+        )
     report = verify_chain()
     assert report.problem.kind == "reordered"
-    assert report.problem.event_id == b.pk
-    assert report.problem.seq == 5
-    assert "re-ordered" in report.problem.message
+    assert (report.problem.seq, report.problem.event_id) == (5, events[5].pk)
+    assert "belongs at sequence 6" in report.problem.message
+
+
+def test_r70_a_removed_seal_block_is_a_missing_range():
+    make_events(3)
+    make_events(3)
+    make_events(3)
+    with as_table_owner() as cursor:
+        cursor.execute(f"DELETE FROM {BLOCKS} WHERE number = 2")
+    report = verify_chain()
+    assert report.problem.kind == "missing"
+    assert report.problem.seq == 4
 
 
 def test_r70_anchors_detect_a_truncated_tail():
-    events = make_events(8)
+    make_events(5)
+    make_events(3)
     anchor = write_anchor()
     assert anchor.seq == 8
     assert [a.seq for a in read_anchors()] == [8]
+    assert write_anchor().name == anchor.name  # nothing new: no second anchor
     with as_table_owner() as cursor:
-        cursor.execute(
-            f"DELETE FROM {TABLE} WHERE id IN (%s, %s)",
-            [events[-1].pk, events[-2].pk],
-        )
+        cursor.execute(f"DELETE FROM {BLOCKS} WHERE number = 2")
     # Without the anchor the shortened chain would look perfect.
     report = verify_chain()
     assert report.problem.kind == "truncated"
-    assert "ends at 6" in report.problem.message
+    assert "ends at 5" in report.problem.message
 
 
 def test_r70_anchors_detect_a_rewritten_and_re_hashed_log():
-    """An owner who edits an event and recomputes every later hash still cannot match the
-    anchor kept outside the database."""
+    """An owner who edits an event and recomputes every hash still cannot match the anchor
+    kept outside the database."""
     events = make_events(5)
     write_anchor()
     with as_table_owner() as cursor:
@@ -152,9 +178,8 @@ def test_r70_anchors_detect_a_rewritten_and_re_hashed_log():
             f"UPDATE {TABLE} SET details = %s WHERE id = %s",
             ['{"url_name": "forged", "n": 0}', events[0].pk],
         )
-        cursor.execute(
-            f"UPDATE {TABLE} SET seq = NULL, prev_hash = NULL, hash = NULL",
-        )
+        cursor.execute(f"DELETE FROM {BLOCKS}")
+        cursor.execute("DELETE FROM audit_chainstate")
     seal_pending()  # re-chains the forged log from scratch
     report = verify_chain()
     assert report.problem.kind == "anchor_mismatch"
@@ -173,13 +198,15 @@ def test_r70_audit_verify_command_reports_ok_and_broken_chains():
         call_command("audit_verify", stdout=io.StringIO())
 
 
-def test_r70_verification_streams_in_pages_so_memory_stays_flat():
+def test_r70_verification_reads_blocks_a_few_at_a_time(monkeypatch):
+    monkeypatch.setattr(chain, "SEAL_BATCH", 4)
     make_events(30)
+    assert SealBlock.objects.count() == 8
     seen = []
-    report = verify_chain(chunk=7, progress=seen.append)
+    report = verify_chain(chunk=3, progress=seen.append)
     assert report.ok
     assert report.checked == 30
-    assert seen == [7, 14, 21, 28]
+    assert seen == [4, 8, 12, 16, 20, 24, 28, 30]
 
 
 def test_r70_unsealed_events_are_reported_not_hidden():

@@ -16,7 +16,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-seal", action="store_true", help="do not seal pending events first"
         )
-        parser.add_argument("--chunk", type=int, default=chain.VERIFY_CHUNK)
+        parser.add_argument(
+            "--blocks", type=int, default=chain.VERIFY_BLOCKS, help="seal blocks per fetch"
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         if not options["no_seal"]:
@@ -27,7 +29,7 @@ class Command(BaseCommand):
         def progress(checked: int) -> None:
             self.stdout.write(f"  … {checked:,} events checked")
 
-        report = chain.verify_chain(chunk=options["chunk"], progress=progress)
+        report = chain.verify_chain(chunk=options["blocks"], progress=progress)
         rate = report.checked / report.seconds if report.seconds else 0
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         self.stdout.write(
