@@ -59,6 +59,44 @@ def unpack_hashes(blob: bytes | memoryview) -> list[bytes]:
     return [blob[i : i + 32] for i in range(0, len(blob), 32)]
 
 
+# --- Reading events for hashing ------------------------------------------------------------------
+
+# PostgreSQL computes the time as integer microseconds itself: parsing a timestamp in Python
+# costs more than everything else verification does per event.
+# (Exact: extract() returns numeric since PostgreSQL 14, the oldest Django 5.2 supports.)
+_PG_MICROS = "(extract(epoch FROM occurred_at) * 1000000)::bigint"
+_PG_EXPRESSIONS = {"occurred_at": _PG_MICROS}
+_SELECT = "SELECT {} FROM {}".format(  # noqa: S608 - constant column and table names
+    ", ".join(_PG_EXPRESSIONS.get(column, column) for column in COLUMNS),
+    AuditEvent._meta.db_table,
+)
+
+
+def event_rows(*, ids: list[int] | None = None, after: int | None = None, limit: int = 0) -> list:
+    """Event rows in ``COLUMNS`` order, as the hash needs them, by ids or after an id.
+
+    By ids, rows come from the id range the ids span (one range scan instead of a lookup per
+    id; a block's ids are nearly contiguous) and the caller picks the ones it wants.
+
+    On PostgreSQL a plain cursor (no ORM conversions: psycopg already returns aware datetimes,
+    and canonical_bytes reads jsonb text); on SQLite the ORM, which parses the stored text.
+    """
+    if connection.vendor == "postgresql":
+        if ids is None:
+            query, params = f"{_SELECT} WHERE id > %s ORDER BY id LIMIT %s", [after, limit]
+        elif max(ids) - min(ids) < 2 * len(ids):
+            query, params = f"{_SELECT} WHERE id BETWEEN %s AND %s", [min(ids), max(ids)]
+        else:  # a block holding late commits far apart: look them up one by one
+            query, params = f"{_SELECT} WHERE id = ANY(%s)", [ids]
+        with connection.cursor() as cursor:
+            cursor.execute(query, params)
+            return cursor.fetchall()
+    query = AuditEvent.objects.order_by("id")
+    if ids is not None:
+        return list(query.filter(id__range=(min(ids), max(ids))).values_list(*COLUMNS))
+    return list(query.filter(id__gt=after).values_list(*COLUMNS)[:limit])
+
+
 # --- Sealing ------------------------------------------------------------------------------------
 
 
@@ -126,7 +164,15 @@ def _sealed_above(floor: int) -> set[int]:
     return sealed
 
 
-def _seal_batch() -> int | None:
+@dataclass
+class _Pass:
+    """Where one ``seal_pending`` call is: ids up to ``position`` are examined and sealed."""
+
+    position: int | None = None
+    sealed_above_floor: set[int] = field(default_factory=set)
+
+
+def _seal_batch(scan: _Pass) -> int | None:
     """Seal up to SEAL_BATCH events in one transaction. None: another sealer holds the lock."""
     with transaction.atomic():
         if not _take_seal_lock():
@@ -138,18 +184,19 @@ def _seal_batch() -> int | None:
         else:
             block = last_block()
             state.floor_id = max(state.floor_id, block.max_event_id if block else 0)
-        floor = state.floor_id
-        sealed = _sealed_above(floor)
-        ids = [
-            event_id
-            for event_id in AuditEvent.objects.filter(id__gt=floor)
-            .order_by("id")
-            .values_list("id", flat=True)[: SEAL_BATCH + len(sealed)]
-            if event_id not in sealed
-        ][:SEAL_BATCH]
-        if ids:
-            _write_block(ids)
-        finished = len(ids) < SEAL_BATCH  # everything visible is sealed now
+        if scan.position is None:
+            # First batch of this call: what is already sealed above the floor (late commits
+            # sealed earlier). Later batches only move forward from their own position.
+            scan.position = state.floor_id
+            scan.sealed_above_floor = _sealed_above(state.floor_id)
+        fetched = event_rows(after=scan.position, limit=SEAL_BATCH + len(scan.sealed_above_floor))
+        rows = [row for row in fetched if row[0] not in scan.sealed_above_floor][:SEAL_BATCH]
+        if rows:
+            _write_block(rows)
+            scan.position = rows[-1][0]
+        elif fetched:
+            scan.position = fetched[-1][0]
+        finished = len(rows) < SEAL_BATCH  # everything visible is sealed now
         if postgres and finished:
             if candidate is not None:
                 state.floor_id = max(state.floor_id, candidate)
@@ -160,11 +207,11 @@ def _seal_batch() -> int | None:
                     timezone.now(),
                 )
         state.save()
-        return len(ids)
+        return len(rows)
 
 
-def _write_block(ids: list[int]) -> SealBlock:
-    rows = {row[0]: row for row in AuditEvent.objects.filter(id__in=ids).values_list(*COLUMNS)}
+def _write_block(rows: list[tuple]) -> SealBlock:
+    ids = [row[0] for row in rows]
     previous = last_block()
     if previous is None:
         number, seq, prev = 1, 1, GENESIS_DIGEST
@@ -174,8 +221,8 @@ def _write_block(ids: list[int]) -> SealBlock:
         prev = bytes.fromhex(previous.head_hash)
     first_seq, prev_hex = seq, prev.hex()
     digests = []
-    for event_id in ids:
-        prev = chain_digest(prev, rows[event_id], seq)
+    for row in rows:
+        prev = chain_digest(prev, row, seq)
         digests.append(prev)
         seq += 1
     return SealBlock.objects.create(
@@ -195,8 +242,9 @@ def seal_pending(max_batches: int | None = None) -> int:
     """Chain every visible event not yet chained; returns how many this call sealed."""
     total = 0
     batches = 0
+    scan = _Pass()
     while max_batches is None or batches < max_batches:
-        sealed = _seal_batch()
+        sealed = _seal_batch(scan)
         if not sealed:
             break
         total += sealed
@@ -212,33 +260,50 @@ def sealed_count() -> int:
 
 
 def unsealed_backlog() -> tuple[int, float | None]:
-    """How many events wait for sealing, and the age in seconds of the oldest one."""
-    total = AuditEvent.objects.count()
-    waiting = max(total - sealed_count(), 0)
+    """How many events wait for sealing, and how long ago the sealer last sealed anything.
+
+    Waiting events with a last seal long ago mean the sealer is not running. Both figures cost
+    two cheap queries whatever the size of the log.
+    """
+    waiting = max(AuditEvent.objects.count() - sealed_count(), 0)
     if not waiting:
         return 0, None
-    floor = ChainState.objects.filter(pk=1).values_list("floor_id", flat=True).first() or 0
-    sealed = _sealed_above(floor)
-    oldest = None
-    for event_id, moment in (
-        AuditEvent.objects.filter(id__gt=floor).order_by("id").values_list("id", "occurred_at")
-    ):
-        if event_id not in sealed:
-            oldest = moment
-            break
-    age = (timezone.now() - oldest).total_seconds() if oldest else None
-    return waiting, age
+    last = SealBlock.objects.order_by("-number").values_list("sealed_at", flat=True).first()
+    if last is None:
+        first = AuditEvent.objects.order_by("id").values_list("occurred_at", flat=True).first()
+        last = first or timezone.now()
+    return waiting, (timezone.now() - last).total_seconds()
 
 
 def seq_of(event_ids: list[int]) -> dict[int, int]:
-    """Sequence numbers of the given events (those sealed), for display."""
+    """Sequence numbers of the given events (those sealed), for display.
+
+    Each id is looked up in the few blocks whose id range covers it, so a page of events
+    spread over years costs a handful of small block reads, not the whole chain.
+    """
     if not event_ids:
         return {}
     wanted = set(event_ids)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT DISTINCT b.number FROM unnest(%s::bigint[]) AS v(id) "  # noqa: S608
+                f"CROSS JOIN LATERAL (SELECT number FROM {SealBlock._meta.db_table} "
+                "WHERE max_event_id >= v.id AND min_event_id <= v.id "
+                "ORDER BY max_event_id LIMIT 8) AS b",
+                [sorted(wanted)],
+            )
+            numbers = [number for (number,) in cursor.fetchall()]
+        blocks = list(
+            SealBlock.objects.filter(number__in=numbers).values_list("first_seq", "event_ids")
+        )
+    else:
+        blocks = list(
+            SealBlock.objects.filter(
+                max_event_id__gte=min(wanted), min_event_id__lte=max(wanted)
+            ).values_list("first_seq", "event_ids")
+        )
     found: dict[int, int] = {}
-    blocks = SealBlock.objects.filter(
-        max_event_id__gte=min(wanted), min_event_id__lte=max(wanted)
-    ).values_list("first_seq", "event_ids")
     for first_seq, blob in blocks:
         for offset, event_id in enumerate(unpack_ids(blob)):
             if event_id in wanted:
@@ -272,7 +337,7 @@ class Report:
     head_hash: str = GENESIS
     anchors_checked: int = 0
     unsealed: int = 0
-    oldest_unsealed_seconds: float | None = None
+    seconds_since_last_seal: float | None = None
     problem: Problem | None = None
     seconds: float = 0.0
     anchors: list[Anchor] = field(default_factory=list)
@@ -282,16 +347,17 @@ class Report:
         return self.problem is None
 
 
-def _blocks(chunk: int) -> Iterator[tuple]:
-    """Seal blocks in order, a few at a time, so memory stays flat at any size."""
+_LINK_FIELDS = ("number", "first_seq", "count", "prev_hash", "head_hash")
+
+
+def _block_links(chunk: int) -> Iterator[tuple]:
+    """Each block's place in the chain (no ids or hashes), in order, a page at a time."""
     after = 0
     while True:
         page = list(
             SealBlock.objects.filter(number__gt=after)
             .order_by("number")
-            .values_list(
-                "number", "first_seq", "count", "event_ids", "hashes", "prev_hash", "head_hash"
-            )[:chunk]
+            .values_list(*_LINK_FIELDS)[: chunk * 50]
         )
         if not page:
             return
@@ -308,94 +374,179 @@ def _misplaced(row: tuple, hashes: list[bytes], block_prev: bytes, first_seq: in
     return None
 
 
+@dataclass
+class BlockResult:
+    number: int
+    checked: int
+    problem: Problem | None
+    at_anchor: dict[int, str]
+
+
+def verify_block(number: int, anchor_seqs: frozenset[int] = frozenset()) -> BlockResult:
+    """Recompute one seal block's hashes from the events as stored now.
+
+    A block records the hash its chain starts from, so blocks can be checked independently
+    (and in parallel, each process reading its own blocks); their linkage is checked by the
+    caller.
+    """
+    first_seq, count, id_blob, hash_blob, prev_hex, head_hex = SealBlock.objects.values_list(
+        "first_seq", "count", "event_ids", "hashes", "prev_hash", "head_hash"
+    ).get(number=number)
+    ids, hashes = unpack_ids(id_blob), unpack_hashes(hash_blob)
+    rows = {row[0]: row for row in event_rows(ids=ids)}
+    prev = block_prev = bytes.fromhex(prev_hex)
+    at_anchor: dict[int, str] = {}
+    for offset, event_id in enumerate(ids):
+        seq = first_seq + offset
+        row = rows.get(event_id)
+        if row is None:
+            return BlockResult(
+                number,
+                offset,
+                Problem(
+                    "missing",
+                    f"sequence {seq} is missing: event #{event_id} was deleted",
+                    seq=seq,
+                    event_id=event_id,
+                ),
+                at_anchor,
+            )
+        digest = chain_digest(prev, row, seq)
+        if digest != hashes[offset]:
+            belongs = _misplaced(row, hashes, block_prev, first_seq)
+            if belongs is not None:
+                problem = Problem(
+                    "reordered",
+                    f"event #{event_id} is at sequence {seq} but belongs at sequence {belongs}: "
+                    "events were re-ordered",
+                    seq=seq,
+                    event_id=event_id,
+                )
+            else:
+                problem = Problem(
+                    "changed",
+                    f"event #{event_id} at sequence {seq} was changed after it was written: its "
+                    "content no longer matches its hash",
+                    seq=seq,
+                    event_id=event_id,
+                )
+            return BlockResult(number, offset, problem, at_anchor)
+        if seq in anchor_seqs:
+            at_anchor[seq] = digest.hex()
+        prev = digest
+    if prev.hex() != head_hex or len(ids) != count:
+        return BlockResult(
+            number,
+            len(ids),
+            Problem("block", f"seal block {number} records a different head hash", seq=first_seq),
+            at_anchor,
+        )
+    return BlockResult(number, len(ids), None, at_anchor)
+
+
+def _worker_start(settings_dict: dict) -> None:
+    """In a forked verification worker: forget every inherited database connection.
+
+    The parent's connections belong to the parent (closing or reusing their sockets here would
+    break it), and Django keeps connections per thread *and* context, so closing them before
+    the fork may miss some. The worker starts from an empty set, on the database the parent
+    uses right now (a test database, for instance).
+    """
+    from asgiref.local import Local
+    from django.db import DEFAULT_DB_ALIAS, connections
+
+    connections._connections = Local(connections.thread_critical)
+    connections.settings[DEFAULT_DB_ALIAS] = settings_dict
+
+
+def _verify_block_in_worker(args: tuple) -> BlockResult:
+    number, anchor_seqs = args
+    return verify_block(number, anchor_seqs)
+
+
+def _linkage_problem(block: tuple, number: int, seq: int, prev_hex: str) -> Problem | None:
+    if block[0] != number or block[1] != seq:
+        return Problem(
+            "missing",
+            f"sequence {seq} is missing: the chain jumps to {block[1]} "
+            f"(seal block {number} was removed)",
+            seq=seq,
+        )
+    if block[3] != prev_hex:
+        return Problem(
+            "block",
+            f"seal block {block[0]} does not follow block {block[0] - 1}: the seal record was "
+            "replaced",
+            seq=block[1],
+        )
+    return None
+
+
 def verify_chain(
-    chunk: int = VERIFY_BLOCKS, progress: Callable[[int], None] | None = None
+    chunk: int = VERIFY_BLOCKS,
+    progress: Callable[[int], None] | None = None,
+    workers: int = 1,
 ) -> Report:
     """Recompute the whole chain and check it against the anchors kept outside the database.
 
     Stops at the first broken event and says why: a sequence number missing (an event was
     deleted), an event at the wrong place (events re-ordered), or content that no longer matches
     its hash (an event was changed). Anchors catch a truncated tail or a re-hashed log.
+    ``workers`` > 1 checks blocks in that many processes (PostgreSQL; not inside Celery).
     """
     started = time.monotonic()
     report = Report()
     anchors = read_anchors()
     report.anchors = anchors
-    wanted = {anchor.seq for anchor in anchors}
+    anchor_seqs = frozenset(anchor.seq for anchor in anchors)
     seen_at_anchor: dict[int, str] = {}
-    expected_number, expected_seq, prev = 1, 1, GENESIS_DIGEST
-    for number, first_seq, count, id_blob, hash_blob, prev_hex, head_hex in _blocks(chunk):
-        problem = None
-        if number != expected_number or first_seq != expected_seq:
-            problem = Problem(
-                "missing",
-                f"sequence {expected_seq} is missing: the chain jumps to {first_seq} "
-                f"(seal block {expected_number} was removed)",
-                seq=expected_seq,
-            )
-        elif prev_hex != prev.hex():
-            problem = Problem(
-                "block",
-                f"seal block {number} does not follow block {number - 1}: the seal record was "
-                "replaced",
-                seq=first_seq,
-            )
-        if problem:
-            report.problem = problem
+
+    # The chain of blocks first (a few small fields per block), then the blocks' contents.
+    linked: list[tuple] = []
+    linkage_problem = None
+    expected_number, expected_seq, expected_prev = 1, 1, GENESIS_DIGEST.hex()
+    for block in _block_links(chunk):
+        linkage_problem = _linkage_problem(block, expected_number, expected_seq, expected_prev)
+        if linkage_problem:
             break
-        ids, hashes = unpack_ids(id_blob), unpack_hashes(hash_blob)
-        rows = {row[0]: row for row in AuditEvent.objects.filter(id__in=ids).values_list(*COLUMNS)}
-        block_prev = prev
-        for offset, event_id in enumerate(ids):
-            seq = first_seq + offset
-            row = rows.get(event_id)
-            if row is None:
-                report.problem = Problem(
-                    "missing",
-                    f"sequence {seq} is missing: event #{event_id} was deleted",
-                    seq=seq,
-                    event_id=event_id,
-                )
+        linked.append(block)
+        expected_number, expected_seq, expected_prev = block[0] + 1, block[1] + block[2], block[4]
+
+    pool = None
+    # Other processes cannot see this transaction's rows (nor may its connection be closed).
+    if workers > 1 and connection.vendor == "postgresql" and not connection.in_atomic_block:
+        import multiprocessing
+
+        from django.db import connections
+
+        connections.close_all()  # nothing open to be copied into the children
+        pool = multiprocessing.get_context("fork").Pool(
+            workers, initializer=_worker_start, initargs=(dict(connection.settings_dict),)
+        )
+    jobs = [(block[0], anchor_seqs) for block in linked]
+    try:
+        results = (
+            pool.imap(_verify_block_in_worker, jobs) if pool else map(_verify_block_in_worker, jobs)
+        )
+        for block, result in zip(linked, results, strict=False):
+            report.checked += result.checked
+            seen_at_anchor.update(result.at_anchor)
+            if result.problem:
+                report.problem = result.problem
                 break
-            digest = chain_digest(prev, row, seq)
-            if digest != hashes[offset]:
-                belongs = _misplaced(row, hashes, block_prev, first_seq)
-                if belongs is not None:
-                    report.problem = Problem(
-                        "reordered",
-                        f"event #{event_id} is at sequence {seq} but belongs at sequence "
-                        f"{belongs}: events were re-ordered",
-                        seq=seq,
-                        event_id=event_id,
-                    )
-                else:
-                    report.problem = Problem(
-                        "changed",
-                        f"event #{event_id} at sequence {seq} was changed after it was written: "
-                        "its content no longer matches its hash",
-                        seq=seq,
-                        event_id=event_id,
-                    )
-                break
-            prev = digest
-            if seq in wanted:
-                seen_at_anchor[seq] = digest.hex()
-            report.checked += 1
-        if report.problem:
-            break
-        if prev.hex() != head_hex:
-            report.problem = Problem(
-                "block", f"seal block {number} records a different head hash", seq=first_seq
-            )
-            break
-        report.head_seq, report.head_hash = first_seq + count - 1, head_hex
-        expected_number, expected_seq = number + 1, first_seq + count
-        if progress is not None:
-            progress(report.checked)
+            report.head_seq, report.head_hash = block[1] + block[2] - 1, block[4]
+            if progress is not None:
+                progress(report.checked)
+        else:
+            report.problem = linkage_problem
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
     if report.problem is None:
         report.problem = _check_anchors(anchors, seen_at_anchor, report.head_seq)
         report.anchors_checked = len(anchors)
-    report.unsealed, report.oldest_unsealed_seconds = unsealed_backlog()
+    report.unsealed, report.seconds_since_last_seal = unsealed_backlog()
     report.seconds = time.monotonic() - started
     return report
 

@@ -10,6 +10,7 @@ import csv
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from functools import wraps
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
@@ -17,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -64,6 +66,22 @@ def _filters(request: HttpRequest, **fixed: object) -> tuple[EventFilterForm, co
     return form, console.Filters(**values)
 
 
+def _prepare_rows(rows: list[AuditEvent]) -> None:
+    """Everything a row shows, computed once here: the table is the heaviest part of the page."""
+    person = reverse("audit:person", args=[0]).removesuffix("0/")
+    target = reverse("audit:target", args=["t", "0"]).removesuffix("t/0/")
+    for event in rows:
+        event.action_label = actions.label(event.action)
+        event.when = timezone.localtime(event.occurred_at).strftime("%Y-%m-%d %H:%M:%S")
+        event.person_url = f"{person}{event.actor_id}/" if event.actor_id else ""
+        event.target_url = (
+            f"{target}{quote(event.target_type)}/{quote(event.target_id)}/"
+            if event.target_type
+            else ""
+        )
+        event.details_text = " ".join(f"{key}={value}" for key, value in event.details.items())
+
+
 def _query_without_cursor(request: HttpRequest) -> str:
     query = request.GET.copy()
     query.pop("after", None)
@@ -76,8 +94,7 @@ def _event_list(request: HttpRequest, template: str, heading: str, **fixed: obje
         rows, next_cursor = [], ""  # say what is wrong rather than show unfiltered events
     else:
         rows, next_cursor = console.page(filters, request.GET.get("after"))
-    for event in rows:
-        event.action_label = actions.label(event.action)
+    _prepare_rows(rows)
     record(
         request.user,
         "audit.console_view",
@@ -92,6 +109,7 @@ def _event_list(request: HttpRequest, template: str, heading: str, **fixed: obje
         "query": _query_without_cursor(request),
         "heading": heading,
         "can_export": request.user.has_perm("audit.export_events"),
+        "action_choices": actions.choices(),
         # Filters fixed by the page itself (the person, the target) are not offered again.
         "hidden_filters": [name for name in fixed if name != "actor_id"]
         + (["actor"] if "actor_id" in fixed else []),
@@ -231,15 +249,16 @@ def chain_view(request: HttpRequest) -> HttpResponse:
         messages.info(request, _("Verification started. This page shows its progress."))
         return redirect("audit:chain")
     runs = list(VerificationRun.objects.all()[:10])
-    backlog, oldest = chain.unsealed_backlog()
+    backlog, since_seal = chain.unsealed_backlog()
     context = {
         "runs": runs,
         "running": any(r.outcome == VerificationRun.Outcome.RUNNING for r in runs),
         "anchors": list(reversed(chain.read_anchors()))[:20],
         "head": chain.chain_head(),
         "backlog": backlog,
-        "oldest_unsealed": oldest,
-        "seal_lagging": oldest is not None and oldest > settings.BAOMI_AUDIT_SEAL_LAG_WARNING,
+        "since_seal": since_seal,
+        "seal_lagging": since_seal is not None
+        and since_seal > settings.BAOMI_AUDIT_SEAL_LAG_WARNING,
     }
     return render(request, "audit/chain.html", context)
 

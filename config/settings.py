@@ -371,8 +371,8 @@ _days = _range(env.str("BAOMI_OFFICE_DAYS", default="1-7"))
 BAOMI_OFFICE_DAYS = set(range(_days[0], _days[1] + 1))
 # How long the sealer waits, beyond the snapshot horizon, before it stops looking below an id
 # for late-committing events (audit/chain.py). Only scanning cost depends on it.
-BAOMI_AUDIT_SEAL_GRACE_SECONDS = env.int("BAOMI_AUDIT_SEAL_GRACE_SECONDS", default=30)
-# An unsealed event older than this means the sealer is not running: the chain page warns.
+BAOMI_AUDIT_SEAL_GRACE_SECONDS = env.int("BAOMI_AUDIT_SEAL_GRACE_SECONDS", default=5)
+# Events waiting while nothing was sealed for this long: the sealer is not running (warning).
 BAOMI_AUDIT_SEAL_LAG_WARNING = env.int("BAOMI_AUDIT_SEAL_LAG_WARNING_SECONDS", default=120)
 
 # --- Baomi ------------------------------------------------------------------------------------

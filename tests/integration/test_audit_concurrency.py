@@ -116,3 +116,31 @@ def test_r70_an_event_that_commits_after_later_ids_is_still_sealed_exactly_once(
     assert report.ok, report.problem
     assert report.checked == 2
     assert report.unsealed == 0
+
+
+def test_r70_parallel_verification_finds_the_same_first_problem_as_a_single_process():
+    if connection.vendor != "postgresql":
+        pytest.skip("parallel verification runs on PostgreSQL only")
+    import audit
+    from audit import chain, dbguard
+
+    for i in range(40):
+        audit.record(None, "access.denied", n=i)
+    for _ in range(4):  # several blocks
+        chain.SEAL_BATCH, saved = 10, chain.SEAL_BATCH
+        try:
+            seal_pending(max_batches=1)
+        finally:
+            chain.SEAL_BATCH = saved
+    assert verify_chain(workers=2).checked == 40
+    victim = sorted(AuditEvent.objects.values_list("id", flat=True))[27]
+    dbguard.uninstall(connection)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE audit_auditevent SET details = '{}' WHERE id = %s", [victim])
+    finally:
+        dbguard.install(connection)
+    single, parallel = verify_chain(workers=1), verify_chain(workers=2)
+    assert single.problem == parallel.problem
+    assert (parallel.problem.kind, parallel.problem.event_id) == ("changed", victim)
+    assert parallel.checked == single.checked == 27

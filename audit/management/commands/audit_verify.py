@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import resource
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -19,6 +20,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--blocks", type=int, default=chain.VERIFY_BLOCKS, help="seal blocks per fetch"
         )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="processes checking blocks in parallel (PostgreSQL; default: one per CPU)",
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         if not options["no_seal"]:
@@ -26,12 +33,24 @@ class Command(BaseCommand):
             if sealed:
                 self.stdout.write(f"sealed {sealed} pending events first")
 
-        def progress(checked: int) -> None:
-            self.stdout.write(f"  … {checked:,} events checked")
+        last = [0]
 
-        report = chain.verify_chain(chunk=options["blocks"], progress=progress)
+        def progress(checked: int) -> None:
+            if checked - last[0] >= 100_000:
+                last[0] = checked
+                self.stdout.write(f"  … {checked:,} events checked")
+
+        report = chain.verify_chain(
+            chunk=options["blocks"], progress=progress, workers=options["workers"]
+        )
         rate = report.checked / report.seconds if report.seconds else 0
-        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        peak_mb = (
+            max(
+                resource.getrusage(who).ru_maxrss
+                for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+            )
+            / 1024
+        )
         self.stdout.write(
             f"checked {report.checked:,} events up to sequence {report.head_seq} in "
             f"{report.seconds:.2f} s ({rate:,.0f} events/s, peak memory {peak_mb:.0f} MB); "

@@ -1,0 +1,65 @@
+"""docs/OPERATIONS.md: the application role may append to the audit log and nothing more."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+import audit
+from audit.chain import seal_pending, verify_chain
+
+pytestmark = pytest.mark.django_db
+
+SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "pg_app_role.sql"
+ROLE = "baomi_test_app"
+
+
+@pytest.fixture
+def app_role():
+    if connection.vendor != "postgresql":
+        pytest.skip("database roles and privileges exist only on PostgreSQL")
+    sql = SCRIPT.read_text().replace("baomi_app", ROLE)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP ROLE IF EXISTS {ROLE}")
+        cursor.execute(f"CREATE ROLE {ROLE} NOLOGIN")
+        cursor.execute(sql)
+    yield ROLE
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP OWNED BY {ROLE}")
+        cursor.execute(f"DROP ROLE {ROLE}")
+
+
+def _as_role(role: str, sql: str, params: list | None = None) -> str:
+    """Run one statement as ``role``; '' if it worked, else the database's refusal."""
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(f"SET LOCAL ROLE {role}")
+            cursor.execute(sql, params or [])  # on error the savepoint rollback undoes the role
+            cursor.execute("RESET ROLE")  # on success a released savepoint would keep it
+    except DatabaseError as error:
+        return str(error)
+    return ""
+
+
+def test_the_application_role_appends_and_seals_but_cannot_change_the_log(app_role):
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL ROLE {app_role}")
+        try:
+            event = audit.record(None, "access.denied", url_name="home")
+            assert seal_pending() == 1
+            assert verify_chain().ok
+        finally:
+            cursor.execute("RESET ROLE")
+    for sql in (
+        "UPDATE audit_auditevent SET action = 'x'",
+        "DELETE FROM audit_auditevent",
+        "TRUNCATE audit_auditevent",
+        "UPDATE audit_sealblock SET count = 0",
+        "DELETE FROM audit_sealblock",
+    ):
+        refusal = _as_role(app_role, sql)
+        assert "permission denied" in refusal, sql
+    assert event.pk
