@@ -12,6 +12,7 @@ from typing import TextIO
 
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+import audit
 from access import people
 from access.models import User
 from access.qr import manual_entry_key
@@ -124,6 +125,14 @@ def seed_audit_story(ctx: DemoContext) -> None:
 
     reporter = ctx.people["li.na"]
     if not Incident.objects.filter(reporter=reporter).exists():
+        # A refused attempt, as the 403 handler records it: a salesperson tried the audit log.
+        audit.record(
+            ctx.people["zhang.wei"],
+            "access.denied",
+            url_name="audit:events",
+            method="GET",
+            reason="permission",
+        )
         incidents.report(
             reporter,
             kind="misuse",

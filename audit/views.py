@@ -79,7 +79,10 @@ def _prepare_rows(rows: list[AuditEvent]) -> None:
             if event.target_type
             else ""
         )
-        event.details_text = " ".join(f"{key}={value}" for key, value in event.details.items())
+        event.details_text = " ".join(
+            f"{key}={','.join(map(str, value)) if isinstance(value, list) else value}"
+            for key, value in event.details.items()
+        )
 
 
 def _query_without_cursor(request: HttpRequest) -> str:
