@@ -18,6 +18,7 @@ class AccessConfig(AppConfig):
         from access import receivers  # noqa: F401 - connects signal receivers
         from access.models import Agreement, Department, User
         from access.policy import Capability
+        from access.shell import NavItem, register_nav
 
         # Field-level change history (django-auditlog); secrets are never recorded.
         auditlog.register(
@@ -27,53 +28,45 @@ class AccessConfig(AppConfig):
         )
         auditlog.register(Department)
         auditlog.register(Agreement)
-        from access.shell import NavItem, register_nav
 
-        register_nav(
+        for item in (
             NavItem(
                 key="security",
                 label=_("My account security"),
                 url_name="access:security",
                 capability=Capability.ACCOUNT_SECURITY,
                 description=_("Change your password, replace your authenticator, backup codes."),
-            )
-        )
-        register_nav(
+            ),
             NavItem(
                 key="audit",
                 label=_("Audit log"),
                 url_name="audit:events",
                 capability=Capability.AUDIT_CONSOLE,
                 description=_("Who did what, when: search, per person, per file, export."),
-            )
-        )
-        register_nav(
+            ),
             NavItem(
                 key="kpis",
                 label=_("KPIs and alerts"),
                 url_name="audit:kpis",
                 capability=Capability.KPI_DASHBOARD,
                 description=_("Leak incidents, permission abuses and abnormal accesses per week."),
-            )
-        )
-        register_nav(
+            ),
             NavItem(
                 key="incidents",
                 label=_("Incidents"),
                 url_name="audit:incidents",
                 capability=Capability.INCIDENT_REPORT,
                 description=_("Report a suspected leak; follow what happens to your report."),
-            )
-        )
-        register_nav(
+            ),
             NavItem(
                 key="admin",
                 label=_("Administration"),
                 url_name="admin:index",
                 capability=Capability.ADMIN_SITE,
                 description=_("Accounts, departments, roles and the agreement text."),
-            )
-        )
+            ),
+        ):
+            register_nav(item)
 
 
 def _restore_reference_data(sender: AppConfig, **kwargs: object) -> None:

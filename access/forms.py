@@ -7,6 +7,8 @@ from django.contrib.auth import password_validation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from config.forms import BaomiForm
+
 
 def reject(
     form: forms.Form, field: str | None, message: str | Promise, *secrets: str
@@ -18,14 +20,6 @@ def reject(
         for name in secrets:
             form.data[name] = ""
     return form
-
-
-class BaomiForm(forms.Form):
-    """Labels without Django's ASCII colon, which reads wrong in Chinese; CSS sets them apart."""
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
 
 
 class PasswordSignInForm(BaomiForm):
@@ -41,15 +35,21 @@ class PasswordSignInForm(BaomiForm):
     )
 
 
-class OneTimeCodeForm(BaomiForm):
-    token = forms.CharField(
+def one_time_code_field(*, autofocus: bool) -> forms.CharField:
+    """An authenticator code or a backup code (letters, digits, a dash)."""
+    attrs = {"autocomplete": "one-time-code", "inputmode": "text"}
+    if autofocus:
+        attrs["autofocus"] = True
+    return forms.CharField(
         label=_("Code"),
         max_length=16,
         help_text=_("The 6-digit code from your authenticator app, or one of your backup codes."),
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}
-        ),
+        widget=forms.TextInput(attrs=attrs),
     )
+
+
+class OneTimeCodeForm(BaomiForm):
+    token = one_time_code_field(autofocus=True)
 
 
 class EnrolmentForm(BaomiForm):
@@ -69,12 +69,7 @@ class ReauthenticationForm(BaomiForm):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
     )
-    token = forms.CharField(
-        label=_("Code"),
-        max_length=16,
-        help_text=_("The 6-digit code from your authenticator app, or one of your backup codes."),
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}),
-    )
+    token = one_time_code_field(autofocus=False)
 
 
 class NewPasswordForm(BaomiForm):

@@ -8,15 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from audit import actions
 from audit.incidents import parse_archive_numbers
 from audit.models import Incident
+from config.forms import BaomiForm
 
 
-class _Form(forms.Form):
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-
-
-class EventFilterForm(_Form):
+class EventFilterForm(BaomiForm):
     actor = forms.CharField(
         label=_("Person"),
         required=False,
@@ -50,7 +45,7 @@ class EventFilterForm(_Form):
         return cleaned
 
 
-class IncidentReportForm(_Form):
+class IncidentReportForm(BaomiForm):
     kind = forms.ChoiceField(label=_("What happened"), choices=Incident.Kind.choices)
     occurred_at = forms.DateTimeField(
         label=_("When did it happen?"),
@@ -83,7 +78,7 @@ class IncidentReportForm(_Form):
         return valid
 
 
-class IncidentTriageForm(_Form):
+class IncidentTriageForm(BaomiForm):
     severity = forms.ChoiceField(label=_("Severity"), choices=Incident.Severity.choices)
     status = forms.ChoiceField(label=_("Status"), choices=Incident.Status.choices)
     actions_taken = forms.CharField(
@@ -106,7 +101,7 @@ class IncidentTriageForm(_Form):
         return cleaned
 
 
-class AlertCloseForm(_Form):
+class AlertCloseForm(BaomiForm):
     closing_note = forms.CharField(
         label=_("Why is this alert closed?"), widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -16,27 +16,51 @@ class AppendOnlyError(Exception):
     """An attempt to change or remove an audit event through the ORM."""
 
 
-class AuditEventQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet):
+    """Refuses every way the ORM offers to change or remove rows in bulk."""
+
+    def _refuse(self, operation: str) -> AppendOnlyError:
+        return AppendOnlyError(f"{self.model.__name__} rows are append-only: {operation} refused")
+
     def update(self, **kwargs: object) -> int:
-        raise AppendOnlyError("audit events are append-only: update() refused")
+        raise self._refuse("update()")
 
     def delete(self) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("audit events are append-only: delete() refused")
+        raise self._refuse("delete()")
 
     def _raw_delete(self, using: str) -> int:
-        raise AppendOnlyError("audit events are append-only: delete refused")
+        raise self._refuse("delete")
 
     def bulk_update(self, objs: object, fields: object, batch_size: int | None = None) -> int:
-        raise AppendOnlyError("audit events are append-only: bulk_update() refused")
+        raise self._refuse("bulk_update()")
 
+    def update_or_create(self, *args: object, **kwargs: object) -> tuple:
+        raise self._refuse("update_or_create()")
+
+
+class AppendOnlyModel(models.Model):
+    """A row is written once: saving it again or deleting it raises."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError(
+                f"{type(self).__name__} rows are append-only: save() of an existing row refused"
+            )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError(f"{type(self).__name__} rows are append-only: delete() refused")
+
+
+class AuditEventQuerySet(AppendOnlyQuerySet):
     def bulk_create(self, objs: object, *args: object, **kwargs: object) -> list:
         raise AppendOnlyError("audit events are written one by one through audit.record()")
 
-    def update_or_create(self, *args: object, **kwargs: object) -> tuple:
-        raise AppendOnlyError("audit events are append-only: update_or_create() refused")
 
-
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnlyModel):
     """One thing somebody (or the system) did. Never changed, never deleted.
 
     Writers only insert. The sealer (audit/chain.py) later chains events in ``SealBlock`` rows;
@@ -94,30 +118,8 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"#{self.pk} {self.action} by {self.actor_name or 'system'}"
 
-    def save(self, *args: object, **kwargs: object) -> None:
-        if self.pk is not None and not self._state.adding:
-            raise AppendOnlyError("audit events are append-only: save() of an existing event")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("audit events are append-only: delete() refused")
-
-
-class SealBlockQuerySet(models.QuerySet):
-    def update(self, **kwargs: object) -> int:
-        raise AppendOnlyError("seal blocks are append-only: update() refused")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("seal blocks are append-only: delete() refused")
-
-    def _raw_delete(self, using: str) -> int:
-        raise AppendOnlyError("seal blocks are append-only: delete refused")
-
-    def bulk_update(self, objs: object, fields: object, batch_size: int | None = None) -> int:
-        raise AppendOnlyError("seal blocks are append-only: bulk_update() refused")
-
-
-class SealBlock(models.Model):
+class SealBlock(AppendOnlyModel):
     """One pass of the sealer: which events, in which order, and the hash of each.
 
     The events of block n have sequence numbers ``first_seq`` .. ``first_seq + count - 1`` in
@@ -138,7 +140,7 @@ class SealBlock(models.Model):
     max_event_id = models.BigIntegerField(db_index=True)
     sealed_at = models.DateTimeField(default=timezone.now)
 
-    objects = SealBlockQuerySet.as_manager()
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["number"]
@@ -146,14 +148,6 @@ class SealBlock(models.Model):
 
     def __str__(self) -> str:
         return f"block {self.number}: seq {self.first_seq}-{self.first_seq + self.count - 1}"
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError("seal blocks are append-only: save() of an existing block")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("seal blocks are append-only: delete() refused")
 
 
 class ChainState(models.Model):

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from access import signin
 from access.forms import NewPasswordForm, ReauthenticationForm, reject
 from access.views._next import pop_next, posted, remember_next
-from access.views.signin import locked_out, redirect_to_reauth
+from access.views.signin import attempt, redirect_to_reauth
 
 
 @require_http_methods(["GET"])
@@ -31,13 +31,14 @@ def reauth_view(request: HttpRequest) -> HttpResponse:
     remember_next(request)
     form = ReauthenticationForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        username = request.user.get_username()
-        try:
-            ok = signin.reauthenticate(
-                request, form.cleaned_data["password"], form.cleaned_data["token"]
-            )
-        except signin.LockedOut:
-            return locked_out(request, credentials={"username": username})
+        ok, refused = attempt(
+            request,
+            signin.reauthenticate,
+            form.cleaned_data["password"],
+            form.cleaned_data["token"],
+        )
+        if refused:
+            return refused
         if ok:
             return redirect(pop_next(request, default="access:security"))
         reject(form, None, _("The password or the code was not accepted."), "password", "token")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -43,6 +45,17 @@ def locked_out(
     return render(request, "access/login.html", context, status=429)
 
 
+def attempt(
+    request: HttpRequest, service: Callable, *args: object
+) -> tuple[object, HttpResponse | None]:
+    """Run a sign-in service; a lockout it reports becomes the lockout page."""
+    username = request.user.get_username()  # the service may sign the person out
+    try:
+        return service(request, *args), None
+    except signin.LockedOut:
+        return None, locked_out(request, credentials={"username": username})
+
+
 @sensitive_post_parameters("password")
 @csrf_protect
 @never_cache
@@ -76,11 +89,9 @@ def otp_verify_view(request: HttpRequest) -> HttpResponse:
         return redirect("access:otp_setup")
     form = OneTimeCodeForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        username = request.user.get_username()
-        try:
-            device = signin.verify_second_factor(request, form.cleaned_data["token"])
-        except signin.LockedOut:
-            return locked_out(request, credentials={"username": username})
+        device, refused = attempt(request, signin.verify_second_factor, form.cleaned_data["token"])
+        if refused:
+            return refused
         if device is not None:
             if isinstance(device, BackupCodeDevice):
                 left = signin.backup_codes_left(request.user)
@@ -112,11 +123,11 @@ def otp_setup_view(request: HttpRequest) -> HttpResponse:
         return redirect_to_reauth(request)
     form = EnrolmentForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        username = request.user.get_username()
-        try:
-            enrolment = signin.confirm_authenticator(request, form.cleaned_data["token"])
-        except signin.LockedOut:
-            return locked_out(request, credentials={"username": username})
+        enrolment, refused = attempt(
+            request, signin.confirm_authenticator, form.cleaned_data["token"]
+        )
+        if refused:
+            return refused
         if enrolment is not None:
             return render(
                 request,
