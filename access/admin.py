@@ -11,8 +11,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-import audit
-from access.models import Agreement, AgreementSignature, BackupCodeDevice, Department, User
+from access import signin
+from access.models import Agreement, AgreementSignature, Department, User
 
 # The TOTP admin can display any user's QR code, which would let an administrator copy another
 # person's second factor. Second factors are managed by their owner only; admins can reset them.
@@ -81,9 +81,7 @@ class UserAdmin(DjangoUserAdmin):
     def reset_second_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         count = 0
         for user in queryset:
-            TOTPDevice.objects.filter(user=user).delete()
-            BackupCodeDevice.objects.filter(user=user).delete()
-            audit.record(request.user, "auth.second_factor_reset", target=user, request=request)
+            signin.reset_second_factor(request, user)
             count += 1
         messages.success(request, _("Second factor reset for %(n)d people.") % {"n": count})
 
