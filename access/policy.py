@@ -9,7 +9,14 @@ Superusers get nothing by role here: ``is_superuser`` appears in no rule.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any, Protocol
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from access.roles import Role
 
@@ -26,6 +33,8 @@ class Capability(StrEnum):
     KPI_DASHBOARD = "kpi_dashboard"
     INCIDENT_REPORT = "incident_report"
     INCIDENT_TRIAGE = "incident_triage"
+    RECORD_INTAKE = "record_intake"
+    RECORD_REVIEW = "record_review"
 
 
 def roles_of(user: object) -> frozenset[Role]:
@@ -65,6 +74,13 @@ _RULES: dict[Capability, Callable[[object, frozenset[Role]], bool]] = {
     # R73: anyone may report a suspected leak; the security officer investigates.
     Capability.INCIDENT_REPORT: lambda user, roles: True,
     Capability.INCIDENT_TRIAGE: lambda user, roles: Role.SECURITY_OFFICER in roles,
+    # R10: sales staff and heads register client files for their own department.
+    Capability.RECORD_INTAKE: lambda user, roles: (
+        bool(roles & {Role.SALES, Role.DEPT_HEAD})
+        and getattr(user, "department_id", None) is not None
+    ),
+    # R14: heads review the files of the departments they head.
+    Capability.RECORD_REVIEW: lambda user, roles: bool(headed_department_ids(user)),
 }
 
 # Django permissions that this policy decides. Apps below access/ (audit) cannot import the
@@ -104,3 +120,172 @@ def alert_recipients() -> list[str]:
         .exclude(email="")
     )
     return sorted(set(people.values_list("email", flat=True)))
+
+
+# --- Client files (records issue) --------------------------------------------------------------
+# The policy sees a record through this protocol only, so access/ never imports records/.
+
+
+class RecordLike(Protocol):
+    id: Any
+    handler_id: int
+    department_id: int
+    tier: int
+    status: str
+
+
+class RecordAction(StrEnum):
+    VIEW = "view"
+    REVEAL = "reveal"
+    EDIT = "edit"
+    SUBMIT = "submit"
+    REVIEW = "review"
+    MANAGE_CONSENT = "manage_consent"
+    LOG_COMMUNICATION = "log_communication"
+
+
+# Mirrors records.classification.Tier and records.models.RecordStatus by value.
+_TIER_SENSITIVE = 3
+_TIER_PUBLIC = 4
+_EDITABLE = frozenset({"draft", "returned"})
+_GONE = frozenset({"destroyed"})
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    reason: str | Promise = ""
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+_ALLOW = Decision(True)
+
+
+class Denied(PermissionDenied):
+    """A refusal with its reason; the 403 page shows the reason and records ``access.denied``."""
+
+    def __init__(self, decision: Decision):
+        super().__init__(str(decision.reason))
+        self.reason = decision.reason
+
+
+def require(user: object, action: RecordAction | str, record: RecordLike) -> None:
+    """Raise ``Denied`` unless ``decide`` allows: the one call services make before acting."""
+    decision = decide(user, action, record)
+    if not decision.allowed:
+        raise Denied(decision)
+
+
+def headed_department_ids(user: object) -> frozenset[int]:
+    """Departments this person heads, if they hold the head role (both are needed)."""
+    if Role.DEPT_HEAD not in roles_of(user):
+        return frozenset()
+    cached = getattr(user, "_baomi_headed", None)
+    if cached is None:
+        cached = frozenset(user.headed_departments.values_list("id", flat=True))  # type: ignore[attr-defined]
+        user._baomi_headed = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def _is_handler(user: object, record: RecordLike) -> bool:
+    return record.handler_id == getattr(user, "pk", None)
+
+
+def _heads(user: object, record: RecordLike) -> bool:
+    return record.department_id in headed_department_ids(user)
+
+
+def _may_view(user: object, record: RecordLike) -> Decision:
+    if _is_handler(user, record):
+        return _ALLOW
+    if _heads(user, record) and record.status != "draft":
+        return _ALLOW
+    return Decision(
+        False,
+        _(
+            "Only the handler of this client file and the head of its department can open it. "
+            "Ask for access through a borrowing request."
+        ),
+    )
+
+
+def _decide_record(user: object, action: RecordAction, record: RecordLike) -> Decision:
+    if record.status in _GONE:
+        return Decision(False, _("This client file was destroyed; its content no longer exists."))
+    view = _may_view(user, record)
+    if action in (RecordAction.VIEW, RecordAction.REVEAL, RecordAction.MANAGE_CONSENT):
+        return view
+    if action == RecordAction.LOG_COMMUNICATION:
+        if not _is_handler(user, record):
+            return Decision(False, _("Only the handler of this client file keeps its contact log."))
+        return _ALLOW
+    if action in (RecordAction.EDIT, RecordAction.SUBMIT):
+        if not _is_handler(user, record):
+            return Decision(False, _("Only the handler of this client file can change it."))
+        if record.status not in _EDITABLE:
+            return Decision(
+                False,
+                _("A file can be changed only while it is a draft or returned for correction."),
+            )
+        return _ALLOW
+    if action == RecordAction.REVIEW:
+        if _is_handler(user, record):
+            return Decision(False, _("Nobody may review a client file they registered."))
+        if not _heads(user, record):
+            return Decision(False, _("Only the head of this file's department can review it."))
+        if record.status != "submitted":
+            return Decision(False, _("This client file is not awaiting review."))
+        return _ALLOW
+    raise ValueError(f"unknown record action {action!r}")
+
+
+def decide(user: object, action: RecordAction | str, record: RecordLike) -> Decision:
+    """May ``user`` do ``action`` to ``record``, and if not, why not (in the user's words)."""
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return Decision(False, _("Please sign in."))
+    return _decide_record(user, RecordAction(action), record)
+
+
+def visible_records(user: object, records: QuerySet) -> QuerySet:
+    """The part of ``records`` that ``user`` may open: one indexed query, no per-row checks.
+
+    Mirrors ``_may_view``; tests compare the two on every role x relation x status.
+    """
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return records.none()
+    scope = Q(handler_id=user.pk)  # type: ignore[attr-defined]
+    headed = headed_department_ids(user)
+    if headed:
+        scope |= Q(department_id__in=headed) & ~Q(status="draft")
+    return records.filter(scope).exclude(status__in=_GONE)
+
+
+def review_queue(user: object, records: QuerySet) -> QuerySet:
+    """Files awaiting this person's review (R14), never their own."""
+    headed = headed_department_ids(user)
+    if not headed:
+        return records.none()
+    return records.filter(department_id__in=headed, status="submitted").exclude(
+        handler_id=user.pk  # type: ignore[attr-defined]
+    )
+
+
+def clear_fields(user: object, record: RecordLike) -> frozenset[str]:
+    """Which masking classes (records.fields.Masking: "name", "contact") this viewer sees in
+    clear without a reveal (R21, P3). SECRET values always need a reveal.
+
+    The handler works with the customer: names always, contacts up to Level 2. Heads see names
+    up to Level 2 and contacts for Level 3 and public files. Everyone else sees names only on
+    Level 3 and public files.
+    """
+    if record.tier >= _TIER_PUBLIC:
+        return frozenset({"name", "contact"})
+    if _is_handler(user, record):
+        return frozenset({"name", "contact"}) if record.tier >= 2 else frozenset({"name"})
+    if _heads(user, record):
+        if record.tier >= _TIER_SENSITIVE:
+            return frozenset({"name", "contact"})
+        return frozenset({"name"}) if record.tier >= 2 else frozenset()
+    return frozenset({"name"}) if record.tier >= _TIER_SENSITIVE else frozenset()

@@ -7,6 +7,7 @@ its reader may not follow (no dead links).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
@@ -22,6 +23,8 @@ class NavItem:
     url_name: str
     capability: Capability
     description: str | Promise = ""
+    # Home-page panels show a count ("3 awaiting my review"), asked of the app that owns it.
+    count: Callable[[object], int] | None = None
 
 
 _NAV: list[NavItem] = []
@@ -35,3 +38,8 @@ def register_nav(item: NavItem) -> None:
 
 def navigation_for(user: object) -> list[NavItem]:
     return [item for item in _NAV if policy.can(user, item.capability)]
+
+
+def home_panels(user: object) -> list[tuple[NavItem, int | None]]:
+    """Menu entries with their counts, for the home page only (counts cost a query each)."""
+    return [(item, item.count(user) if item.count else None) for item in navigation_for(user)]

@@ -61,6 +61,17 @@ SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="") or read_or_create_secret(
 BAOMI_KEY_FILE = Path(env.str("BAOMI_KEY_FILE", default=str(VAR_DIR / "master.key")))
 if not PRODUCTION:
     read_or_create_secret(BAOMI_KEY_FILE, nbytes=32)
+# Versioned key-encryption keys "2:<base64>,1:<base64>" (newest wraps, all unwrap) and the
+# blind-index key; both required in production, derived from the key file in embedded mode.
+BAOMI_RECORD_KEKS = env.str("BAOMI_RECORD_KEKS", default="")
+BAOMI_INDEX_KEY = env.str("BAOMI_INDEX_KEY", default="")
+BAOMI_KEY_PROVIDER = env.str("BAOMI_KEY_PROVIDER", default="records.crypto.LocalKeyProvider")
+if PRODUCTION:
+    _required_in_production("BAOMI_RECORD_KEKS")
+    _required_in_production("BAOMI_INDEX_KEY")
+# Uploads to client files (ID scans, contracts, plans, consent evidence).
+BAOMI_ATTACHMENT_MAX_MB = env.int("BAOMI_ATTACHMENT_MAX_MB", default=10)
+BAOMI_RECORDS_PAGE_SIZE = env.int("BAOMI_RECORDS_PAGE_SIZE", default=25)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", home_view, name="home"),
     path("accounts/", include("access.urls")),
     path("audit/", include("audit.urls")),
+    path("records/", include("records.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.health_view, name="health"),
     path("admin/", admin.site.urls),

@@ -78,7 +78,9 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     _record_denied(request, "permission")
-    return render(request, "403.html", {"reason": ""}, status=403)
+    # The policy's refusals carry a reason written for the user (access.policy.Denied).
+    reason = getattr(exception, "reason", "")
+    return render(request, "403.html", {"reason": reason}, status=403)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

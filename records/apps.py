@@ -8,3 +8,55 @@ class RecordsConfig(AppConfig):
     name = "records"
     verbose_name = _("Client files")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from access import policy
+        from access.policy import Capability
+        from access.shell import NavItem, register_nav
+        from records.models import Consent, CustomerRecord, InventoryCheck, PaperFile
+
+        # Field-level history without content: sealed columns, keys and blind indexes are
+        # never copied into the change log (they would outlive crypto-shredding there).
+        auditlog.register(
+            CustomerRecord,
+            include_fields=[
+                "archive_number",
+                "kind",
+                "tier",
+                "status",
+                "handler",
+                "department",
+                "source",
+                "acquired_at",
+                "retention_until",
+                "reviewed_by",
+                "disposal_review_requested_at",
+            ],
+        )
+        auditlog.register(Consent, exclude_fields=["purpose"])
+        auditlog.register(PaperFile)
+        auditlog.register(InventoryCheck)
+
+        def awaiting_review(user: object) -> int:
+            return policy.review_queue(user, CustomerRecord.objects.all()).count()
+
+        for item in (
+            NavItem(
+                key="records",
+                label=_("Client files"),
+                url_name="records:list",
+                capability=Capability.RECORD_INTAKE,
+                description=_("Register customers, your files, exact search."),
+            ),
+            NavItem(
+                key="review",
+                label=_("Awaiting my review"),
+                url_name="records:review_queue",
+                capability=Capability.RECORD_REVIEW,
+                description=_("Client files your staff submitted: approve or return."),
+                count=awaiting_review,
+            ),
+        ):
+            register_nav(item)

@@ -1,1 +1,258 @@
-"""Models of the records app; filled by its capability issue."""
+"""Client files (客户档案) and what belongs to them (R10-R15, R22, R30, R33).
+
+Customer content lives only in ``sealed_*`` columns (AES-256-GCM, records/crypto.py) and in
+encrypted attachment blobs; the clear columns hold metadata a list needs (archive number, tier,
+status, handler, department, dates, the data categories present) and blind indexes for exact
+search. The primary key is a UUID so the id exists before the first seal binds it.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from records.classification import Tier
+
+
+class RecordStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Awaiting review")
+    RETURNED = "returned", _("Returned for correction")
+    APPROVED = "approved", _("Approved and stored")
+    ARCHIVED = "archived", _("Archived")
+    DESTROYED = "destroyed", _("Destroyed")
+
+
+class CustomerKind(models.TextChoices):
+    PERSON = "person", _("Person")
+    COMPANY = "company", _("Company")
+
+
+class Source(models.TextChoices):
+    WALK_IN = "walk_in", _("Walk-in visit")
+    PHONE = "phone", _("Phone enquiry")
+    ONLINE = "online", _("Online enquiry")
+    REFERRAL = "referral", _("Referral")
+    EVENT = "event", _("Event or open day")
+    PARTNER = "partner", _("Partner agency")
+    OTHER = "other", _("Other")
+
+
+class CustomerRecord(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    archive_number = models.CharField(
+        _("archive number"), max_length=20, unique=True, null=True, blank=True
+    )
+    kind = models.CharField(_("customer"), max_length=10, choices=CustomerKind.choices)
+    tier = models.PositiveSmallIntegerField(_("classification"), choices=Tier.choices)
+    minimum_tier = models.PositiveSmallIntegerField(
+        _("minimum classification"), choices=Tier.choices
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=RecordStatus.choices, default=RecordStatus.DRAFT
+    )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handler"),
+        on_delete=models.PROTECT,
+        related_name="handled_records",
+    )
+    department = models.ForeignKey(
+        "access.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="records",
+    )
+    source = models.CharField(_("source"), max_length=12, choices=Source.choices)
+    acquired_at = models.DateField(_("acquired on"))
+    retention_until = models.DateField(_("keep until"), null=True, blank=True)
+    # Data categories present (records.fields.Category values): what consent must cover.
+    categories = models.JSONField(default=list, blank=True)
+    public_authorised = models.BooleanField(default=False)
+
+    # Envelope encryption (records/crypto.py)
+    key_version = models.PositiveSmallIntegerField(db_index=True)
+    wrapped_key = models.BinaryField()
+    sealed_identity = models.BinaryField(default=b"")
+    sealed_financial = models.BinaryField(default=b"")
+    sealed_transaction = models.BinaryField(default=b"")
+    sealed_other = models.BinaryField(default=b"")
+    sealed_communications = models.BinaryField(default=b"")
+    sealed_review_comment = models.BinaryField(default=b"")
+
+    # Blind indexes (exact search): keyed HMAC of the normalised value; "" when absent.
+    name_index = models.CharField(max_length=32, blank=True, db_index=True)
+    phone_index = models.CharField(max_length=32, blank=True, db_index=True)
+    id_index = models.CharField(max_length=32, blank=True, db_index=True)
+
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reviewed_records",
+    )
+    # Set when the customer withdraws consent; the disposal capability acts on it.
+    disposal_review_requested_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("client file")
+        verbose_name_plural = _("client files")
+        indexes = [
+            models.Index(fields=["handler", "-updated_at"], name="record_handler_recent"),
+            models.Index(
+                fields=["department", "status", "-updated_at"], name="record_dept_status_recent"
+            ),
+            models.Index(fields=["-updated_at"], name="record_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.audit_label()
+
+    def audit_label(self) -> str:
+        """How the audit log names this file: its archive number, never customer content."""
+        return self.archive_number or f"draft {str(self.id)[:8]}"
+
+    @property
+    def department_name(self) -> str:
+        return self.department.name
+
+
+class ArchiveCounter(models.Model):
+    """The last archive number issued in a year (R15); rows are locked while numbering."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+class AttachmentKind(models.TextChoices):
+    ID_SCAN = "id_scan", _("ID scan")
+    CONTRACT = "contract", _("Contract")
+    PLAN = "plan", _("Design plan")
+    CONSENT = "consent", _("Consent evidence")
+    OTHER = "other", _("Other")
+
+
+class Attachment(models.Model):
+    """An uploaded file, encrypted with its record's data key before it reaches storage."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    record = models.ForeignKey(CustomerRecord, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField(_("kind"), max_length=12, choices=AttachmentKind.choices)
+    sealed_name = models.BinaryField()  # the original file name may name the customer
+    content_type = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    storage_name = models.CharField(max_length=200, unique=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.audit_label()
+
+    def audit_label(self) -> str:
+        return f"{self.record.audit_label()} / {self.get_kind_display()}"
+
+
+class ConsentMethod(models.TextChoices):
+    PAPER = "paper", _("Signed paper form, scanned")
+    ESIGN = "esign", _("Electronic signature")
+    VERBAL = "verbal", _("Recorded verbal consent")
+
+
+class Consent(models.Model):
+    """What the customer agreed to (R11). Sensitive categories need ``sensitive_scope`` too."""
+
+    record = models.ForeignKey(CustomerRecord, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(_("purpose"), max_length=300)
+    scope = models.JSONField(_("data categories"), default=list)
+    sensitive_scope = models.JSONField(_("separately consented sensitive categories"), default=list)
+    public_disclosure = models.BooleanField(_("customer authorised disclosure"), default=False)
+    method = models.CharField(
+        _("how consent was given"), max_length=10, choices=ConsentMethod.choices
+    )
+    obtained_at = models.DateField(_("obtained on"))
+    evidence = models.ForeignKey(
+        Attachment, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-recorded_at"]
+
+    def __str__(self) -> str:
+        return self.audit_label()
+
+    def audit_label(self) -> str:
+        return f"{self.record.audit_label()} / consent {self.pk}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None
+
+
+class PaperFile(models.Model):
+    """Where the paper dossier is kept (R22, R33)."""
+
+    record = models.OneToOneField(CustomerRecord, on_delete=models.CASCADE, related_name="paper")
+    room = models.CharField(_("archive room"), max_length=60)
+    cabinet = models.CharField(_("cabinet"), max_length=30)
+    shelf = models.CharField(_("shelf"), max_length=30)
+    custodian = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("custodian"),
+        on_delete=models.PROTECT,
+        related_name="kept_paper_files",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.audit_label()
+
+    def audit_label(self) -> str:
+        return f"{self.record.audit_label()} / paper"
+
+
+class InventoryResult(models.TextChoices):
+    FOUND = "found", _("Found intact")
+    MISSING = "missing", _("Missing")
+    DAMAGED = "damaged", _("Damaged")
+
+
+class InventoryCheck(models.Model):
+    """One archivist check (盘点) of one paper file."""
+
+    paper_file = models.ForeignKey(PaperFile, on_delete=models.CASCADE, related_name="checks")
+    result = models.CharField(_("result"), max_length=10, choices=InventoryResult.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    checked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-checked_at"]
+
+    def __str__(self) -> str:
+        return f"{self.paper_file.audit_label()} / {self.get_result_display()}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 import stat
@@ -35,6 +36,8 @@ def production_env(tmp_path: Path) -> dict[str, str]:
         "DATABASE_URL": "postgres://baomi@db.internal:5432/baomi",
         "ALLOWED_HOSTS": "baomi.example.com",
         "CELERY_BROKER_URL": "redis://redis.internal:6379/0",
+        "BAOMI_RECORD_KEKS": "1:" + base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        "BAOMI_INDEX_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         "BAOMI_VAR_DIR": str(tmp_path / "var"),
         "BAOMI_STATIC_ROOT": str(tmp_path / "static"),
     }
@@ -50,7 +53,15 @@ def test_check_deploy_with_production_environment_prints_no_warnings(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "missing", ["DJANGO_SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "CELERY_BROKER_URL"]
+    "missing",
+    [
+        "DJANGO_SECRET_KEY",
+        "DATABASE_URL",
+        "ALLOWED_HOSTS",
+        "CELERY_BROKER_URL",
+        "BAOMI_RECORD_KEKS",
+        "BAOMI_INDEX_KEY",
+    ],
 )
 def test_production_refuses_to_start_without_required_settings(tmp_path, missing):
     env = production_env(tmp_path)

@@ -6,11 +6,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from access import agreements
+from access import agreements, shell
 
 
 @require_http_methods(["GET"])
 def home_view(request: HttpRequest) -> HttpResponse:
     agreement = agreements.current_agreement()
     signature = agreements.signature_of(request.user, agreement) if agreement else None
-    return render(request, "home.html", {"signature": signature})
+    return render(
+        request, "home.html", {"signature": signature, "panels": shell.home_panels(request.user)}
+    )

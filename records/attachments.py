@@ -1,0 +1,131 @@
+"""Attachments (ID scans, contracts, plans, consent evidence), encrypted before storage.
+
+The file's type is decided from its first bytes, not from its name or the browser's claim, and
+anything else is refused with a reason. The stored object is a ciphertext under the record's
+data key, named by random ids only; the original file name is sealed too.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.core.files.uploadedfile import UploadedFile
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+import audit
+from access import policy
+from access.policy import RecordAction
+from records import content as record_content
+from records.crypto import RecordCipher
+from records.models import Attachment, CustomerRecord
+
+# (magic prefix, offset, content type, what people call it)
+_SIGNATURES = [
+    (b"%PDF-", 0, "application/pdf", "PDF"),
+    (b"\x89PNG\r\n\x1a\n", 0, "image/png", "PNG"),
+    (b"\xff\xd8\xff", 0, "image/jpeg", "JPEG"),
+    (b"ID3", 0, "audio/mpeg", "MP3"),
+    (b"\xff\xfb", 0, "audio/mpeg", "MP3"),
+    (b"ftyp", 4, "audio/mp4", "M4A"),
+    (b"WAVE", 8, "audio/wav", "WAV"),
+]
+ALLOWED_DESCRIPTION = "PDF, JPEG, PNG, MP3, M4A, WAV"
+
+
+def sniff(head: bytes) -> str | None:
+    for magic, offset, content_type, _name in _SIGNATURES:
+        if head[offset : offset + len(magic)] == magic:
+            return content_type
+    return None
+
+
+def check_upload(upload: UploadedFile) -> str:
+    """The file's real content type; ``ValidationError`` with the reason when refused."""
+    limit = settings.BAOMI_ATTACHMENT_MAX_MB * 1024 * 1024
+    if upload.size is not None and upload.size > limit:
+        raise ValidationError(
+            _("This file is %(size).1f MB; files may be at most %(limit)d MB.")
+            % {"size": upload.size / 1024 / 1024, "limit": settings.BAOMI_ATTACHMENT_MAX_MB},
+            code="too_large",
+        )
+    if not upload.size:
+        raise ValidationError(_("This file is empty."), code="empty")
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    content_type = sniff(head)
+    if content_type is None:
+        raise ValidationError(
+            _("This kind of file is not accepted. Accepted: %(kinds)s.")
+            % {"kinds": ALLOWED_DESCRIPTION},
+            code="type",
+        )
+    return content_type
+
+
+def _purpose(attachment_id: uuid.UUID) -> str:
+    return f"attachment:{attachment_id}"
+
+
+def store(
+    user: object,
+    record: CustomerRecord,
+    cipher: RecordCipher,
+    upload: UploadedFile,
+    kind: str,
+    request: HttpRequest | None = None,
+) -> Attachment:
+    """Encrypt and store one upload. The caller has checked the right to change the file."""
+    content_type = check_upload(upload)
+    data = upload.read()
+    attachment = Attachment(record=record, kind=kind, content_type=content_type, size=len(data))
+    attachment.sealed_name = cipher.seal(f"{_purpose(attachment.id)}:name", upload.name.encode())
+    attachment.uploaded_by = user
+    name = f"records/{record.id}/{attachment.id}.bin"
+    attachment.storage_name = storages["default"].save(
+        name, ContentFile(cipher.seal(_purpose(attachment.id), data))
+    )
+    attachment.save()
+    audit.record(
+        user,
+        "record.attachment_add",
+        target=record,
+        request=request,
+        kind=kind,
+        content_type=content_type,
+        size_bytes=len(data),
+        record_department=record.department.name,
+    )
+    return attachment
+
+
+@dataclass(frozen=True)
+class Opened:
+    name: str
+    content_type: str
+    data: bytes
+
+
+def open_for(user: object, attachment: Attachment, request: HttpRequest | None = None) -> Opened:
+    """Decrypt an attachment for download: a reveal-level right, and an audit event."""
+    record = attachment.record
+    policy.require(user, RecordAction.REVEAL, record)
+    cipher = record_content.cipher_of(record)
+    with storages["default"].open(attachment.storage_name, "rb") as handle:
+        data = cipher.open(_purpose(attachment.id), handle.read())
+    name = cipher.open(f"{_purpose(attachment.id)}:name", attachment.sealed_name).decode()
+    audit.record(
+        user,
+        "record.attachment_download",
+        target=record,
+        request=request,
+        kind=attachment.kind,
+        record_department=record.department.name,
+    )
+    return Opened(name=name, content_type=attachment.content_type, data=data)

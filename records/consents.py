@@ -1,0 +1,176 @@
+"""Consent rules (R11, P1): what must be consented before a file is saved or submitted.
+
+Two rules, one module: sensitive data (ID number, bank account, health / religion / political
+status) cannot even be saved without the customer's *separate* consent for that category; a file
+cannot be submitted unless its current consent is in force, covers every category the file
+holds, and its evidence is attached. Withdrawal flags the file for disposal review.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+import audit
+from access import policy
+from access.policy import RecordAction
+from records.fields import (
+    BY_NAME,
+    CATEGORY_LABELS,
+    SENSITIVE_CATEGORIES,
+    Category,
+)
+from records.models import Attachment, Consent, CustomerRecord
+
+
+@dataclass
+class ConsentTerms:
+    """What the intake form says the customer agreed to."""
+
+    purpose: str
+    scope: list[str]
+    sensitive_scope: list[str] = field(default_factory=list)
+    method: str = "paper"
+    obtained_at: date | None = None
+    public_disclosure: bool = False
+
+    @classmethod
+    def of(cls, consent: Consent) -> ConsentTerms:
+        return cls(
+            purpose=consent.purpose,
+            scope=list(consent.scope),
+            sensitive_scope=list(consent.sensitive_scope),
+            method=consent.method,
+            obtained_at=consent.obtained_at,
+            public_disclosure=consent.public_disclosure,
+        )
+
+    def same_as(self, other: ConsentTerms) -> bool:
+        return (
+            self.purpose == other.purpose
+            and sorted(self.scope) == sorted(other.scope)
+            and sorted(self.sensitive_scope) == sorted(other.sensitive_scope)
+            and self.method == other.method
+            and self.obtained_at == other.obtained_at
+            and self.public_disclosure == other.public_disclosure
+        )
+
+
+def current(record: CustomerRecord) -> Consent | None:
+    """The latest consent recorded for the file (older ones are its history)."""
+    return record.consents.order_by("-recorded_at", "-id").first()
+
+
+def missing_separate_consent(content: dict[str, str], terms: ConsentTerms | None) -> dict[str, str]:
+    """Field name -> message for each sensitive value without the separate consent it needs."""
+    allowed = set(terms.sensitive_scope) if terms else set()
+    problems = {}
+    for name, value in content.items():
+        category = BY_NAME[name].category
+        if value and category in SENSITIVE_CATEGORIES and category not in allowed:
+            problems[name] = str(
+                _(
+                    "This is sensitive personal data: it can be saved only with the customer's "
+                    "separate consent for “%(category)s”. Tick it under Consent, or leave this "
+                    "field empty."
+                )
+                % {"category": CATEGORY_LABELS[Category(category)]}
+            )
+    return problems
+
+
+def uncovered(categories: Iterable[str], terms: ConsentTerms) -> list[str]:
+    """Categories the file holds that its consent does not cover."""
+    general = set(terms.scope) | set(terms.sensitive_scope)
+    missing = []
+    for category in categories:
+        needed = set(terms.sensitive_scope) if category in SENSITIVE_CATEGORIES else general
+        if category not in needed:
+            missing.append(category)
+    return sorted(missing)
+
+
+def submission_problems(record: CustomerRecord) -> list[str | Promise]:
+    """Why the file's consent does not yet allow submission (empty when it does)."""
+    consent = current(record)
+    if consent is None:
+        return [_("No consent is recorded for this file.")]
+    if not consent.is_active:
+        return [_("The customer withdrew consent; this file cannot be submitted.")]
+    problems: list[str | Promise] = []
+    missing = uncovered(record.categories, ConsentTerms.of(consent))
+    if missing:
+        names = "、".join(str(CATEGORY_LABELS[Category(c)]) for c in missing)
+        problems.append(
+            _("The consent does not cover: %(categories)s. Record a consent that does.")
+            % {"categories": names}
+        )
+    if consent.evidence_id is None:
+        problems.append(
+            _("Attach the consent evidence (the signed form, the e-signature or the recording).")
+        )
+    return problems
+
+
+def record_consent(
+    user: object,
+    record: CustomerRecord,
+    terms: ConsentTerms,
+    evidence: Attachment | None,
+    request: HttpRequest | None = None,
+) -> Consent:
+    """A new consent row (the previous one stays as history); the caller checked the rights."""
+    consent = Consent.objects.create(
+        record=record,
+        purpose=terms.purpose,
+        scope=sorted(set(terms.scope)),
+        sensitive_scope=sorted(set(terms.sensitive_scope)),
+        public_disclosure=terms.public_disclosure,
+        method=terms.method,
+        obtained_at=terms.obtained_at or timezone.localdate(),
+        evidence=evidence,
+        recorded_by=user,
+    )
+    audit.record(
+        user,
+        "record.consent_recorded",
+        target=record,
+        request=request,
+        categories=consent.scope,
+        separate_categories=consent.sensitive_scope,
+        method=consent.method,
+        with_evidence=evidence is not None,
+        record_department=record.department.name,
+    )
+    return consent
+
+
+def withdraw(
+    user: object, record: CustomerRecord, request: HttpRequest | None = None
+) -> Consent | None:
+    """The customer withdrew consent: recorded, and the file is flagged for disposal review."""
+    policy.require(user, RecordAction.MANAGE_CONSENT, record)
+    with transaction.atomic():
+        consent = current(record)
+        if consent is None or not consent.is_active:
+            return consent
+        now = timezone.now()
+        consent.withdrawn_at, consent.withdrawn_by = now, user
+        consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
+        record.disposal_review_requested_at = now
+        record.save(update_fields=["disposal_review_requested_at", "updated_at"])
+        audit.record(
+            user,
+            "record.consent_withdrawn",
+            target=record,
+            request=request,
+            record_department=record.department.name,
+        )
+    return consent

@@ -1,0 +1,82 @@
+"""Reading and writing a record's sealed content: the only code that touches ``sealed_*``.
+
+Content is a flat ``{field name: text}`` mapping (records.fields); each section is sealed as one
+JSON ciphertext whose associated data names the record and the section.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from records import crypto
+from records.fields import FIELDS, Section
+from records.models import CustomerRecord
+from records.validators import normalise_mobile, normalise_name, normalise_resident_id
+
+Content = dict[str, str]
+
+_COLUMN = {section: f"sealed_{section.value}" for section in Section}
+COMMUNICATIONS = "communications"
+REVIEW_COMMENT = "review_comment"
+
+
+def new_record(**metadata: Any) -> tuple[CustomerRecord, crypto.RecordCipher]:
+    """An unsaved record with a fresh data key (its UUID exists before the first seal)."""
+    record = CustomerRecord(**metadata)
+    cipher, wrapped = crypto.new_record_key(record.id)
+    record.key_version, record.wrapped_key = wrapped.version, wrapped.blob
+    return record, cipher
+
+
+def cipher_of(record: CustomerRecord) -> crypto.RecordCipher:
+    return crypto.record_cipher(record.id, record.key_version, record.wrapped_key)
+
+
+def write(record: CustomerRecord, cipher: crypto.RecordCipher, content: Content) -> None:
+    """Seal every section and refresh the blind indexes (the caller saves the record)."""
+    for section in Section:
+        values = {
+            f.name: content[f.name] for f in FIELDS if f.section == section and content.get(f.name)
+        }
+        setattr(
+            record, _COLUMN[section], cipher.seal_json(section.value, values) if values else b""
+        )
+    record.name_index = _index("name", normalise_name(content.get("full_name", "")))
+    record.phone_index = _index("mobile", normalise_mobile(content.get("mobile", "")))
+    identifier = content.get("id_number") or content.get("credit_code") or ""
+    record.id_index = _index("id", normalise_resident_id(identifier))
+
+
+def _index(kind: str, normalised: str) -> str:
+    return crypto.blind_index(kind, normalised) if normalised else ""
+
+
+def read(record: CustomerRecord, cipher: crypto.RecordCipher | None = None) -> Content:
+    """Every section opened; raises ``crypto.DecryptionFailed`` rather than return bad data."""
+    cipher = cipher or cipher_of(record)
+    content: Content = {}
+    for section in Section:
+        blob = getattr(record, _COLUMN[section])
+        if blob:
+            content.update(cipher.open_json(section.value, blob))
+    return content
+
+
+def read_communications(record: CustomerRecord, cipher: crypto.RecordCipher) -> list[dict]:
+    blob = record.sealed_communications
+    return cipher.open_json(COMMUNICATIONS, blob) if blob else []
+
+
+def write_communications(
+    record: CustomerRecord, cipher: crypto.RecordCipher, entries: list[dict]
+) -> None:
+    record.sealed_communications = cipher.seal_json(COMMUNICATIONS, entries)
+
+
+def read_review_comment(record: CustomerRecord, cipher: crypto.RecordCipher) -> str:
+    blob = record.sealed_review_comment
+    return cipher.open(REVIEW_COMMENT, blob).decode() if blob else ""
+
+
+def write_review_comment(record: CustomerRecord, cipher: crypto.RecordCipher, text: str) -> None:
+    record.sealed_review_comment = cipher.seal(REVIEW_COMMENT, text.encode()) if text else b""

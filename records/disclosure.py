@@ -1,0 +1,131 @@
+"""Showing a client file: masked by default, revealed field by field with a reason (R13, R21).
+
+Opening a file is a ``record.view`` event; every reveal is a ``record.reveal`` event naming the
+fields (never their values) and the reason. A reveal lasts for the page it is shown on only:
+nothing about it is stored in the session.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.http import HttpRequest
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+import audit
+from access import policy
+from access.policy import RecordAction
+from records import consents, masking
+from records import content as record_content
+from records.fields import BY_NAME, Masking
+from records.models import Attachment, Consent, CustomerRecord
+
+COMMUNICATIONS_FIELD = "communications"
+
+
+class RevealReason(models.TextChoices):
+    CUSTOMER_CONTACT = "customer_contact", _("Contacting the customer")
+    CONTRACT = "contract", _("Preparing or checking a contract")
+    VERIFICATION = "verification", _("Verifying identity or documents")
+    REVIEW = "review", _("Reviewing the file's accuracy")
+    COMPLAINT = "complaint", _("Handling a complaint or dispute")
+    OTHER = "other", _("Other (explain in the note)")
+
+
+@dataclass
+class Dossier:
+    record: CustomerRecord
+    sections: list[masking.ShownSection]
+    clear: frozenset[str]
+    revealable: list[tuple[str, str | Promise]]  # masked fields: (name, label)
+    revealed: frozenset[str]
+    communications: list[dict] | None  # None: masked until revealed
+    communications_count: int
+    review_comment: str
+    consent: Consent | None
+    consent_problems: list[str | Promise]
+    attachments: list[Attachment] = field(default_factory=list)
+
+
+def _build(user: object, record: CustomerRecord, revealed: frozenset[str]) -> Dossier:
+    cipher = record_content.cipher_of(record)
+    content = record_content.read(record, cipher)
+    clear = policy.clear_fields(user, record)
+    sections = masking.show(content, clear=clear, revealed=revealed)
+    revealable: list[tuple[str, str | Promise]] = [
+        (row.field.name, row.field.label) for s in sections for row in s.rows if row.masked
+    ]
+    entries = record_content.read_communications(record, cipher)
+    show_log = Masking.CONTACT in clear or COMMUNICATIONS_FIELD in revealed
+    if entries and not show_log:
+        revealable.append((COMMUNICATIONS_FIELD, _("Communication records")))
+    return Dossier(
+        record=record,
+        sections=sections,
+        clear=clear,
+        revealable=revealable,
+        revealed=revealed,
+        communications=entries if show_log else None,
+        communications_count=len(entries),
+        review_comment=record_content.read_review_comment(record, cipher),
+        consent=consents.current(record),
+        consent_problems=consents.submission_problems(record),
+        attachments=list(record.attachments.all()),
+    )
+
+
+def revealable(user: object, record: CustomerRecord) -> list[tuple[str, str | Promise]]:
+    """The fields a reveal form offers (what is masked for this viewer); shows no content."""
+    policy.require(user, RecordAction.REVEAL, record)
+    return _build(user, record, frozenset()).revealable
+
+
+def view(user: object, record: CustomerRecord, request: HttpRequest | None = None) -> Dossier:
+    policy.require(user, RecordAction.VIEW, record)
+    dossier = _build(user, record, frozenset())
+    audit.record(
+        user,
+        "record.view",
+        target=record,
+        request=request,
+        tier=record.tier,
+        record_department=record.department.name,
+    )
+    return dossier
+
+
+def reveal(
+    user: object,
+    record: CustomerRecord,
+    fields: list[str],
+    reason: str,
+    note: str = "",
+    request: HttpRequest | None = None,
+) -> Dossier:
+    """Show the chosen masked fields in clear, for this response only."""
+    policy.require(user, RecordAction.REVEAL, record)
+    wanted = frozenset(
+        name
+        for name in fields
+        if name == COMMUNICATIONS_FIELD
+        or (name in BY_NAME and BY_NAME[name].masking != Masking.BUSINESS)
+    )
+    if not wanted:
+        raise ValueError("choose at least one masked field to reveal")
+    if reason not in RevealReason.values:
+        raise ValueError("unknown reveal reason")
+    dossier = _build(user, record, wanted)
+    audit.record(
+        user,
+        "record.reveal",
+        target=record,
+        request=request,
+        fields=sorted(wanted),
+        reason=reason,
+        note=note.strip()[:200],
+        tier=record.tier,
+        record_department=record.department.name,
+    )
+    return dossier

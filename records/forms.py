@@ -1,0 +1,311 @@
+"""Forms of the client-file pages. Fields come from the intake template (records.fields)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from config.forms import BaomiForm
+from records import attachments, validators
+from records.classification import Tier
+from records.consents import ConsentTerms
+from records.disclosure import RevealReason
+from records.fields import (
+    CATEGORY_LABELS,
+    FIELDS,
+    GENDERS,
+    INCOME_BANDS,
+    SENSITIVE_CATEGORIES,
+    Category,
+    Field,
+    Section,
+)
+from records.intake import Metadata, Upload
+from records.models import AttachmentKind, ConsentMethod, CustomerKind, RecordStatus, Source
+
+_VALIDATORS: dict[str, Callable[[str], str]] = {
+    "id_number": validators.validate_resident_id,
+    "uscc": validators.validate_uscc,
+    "mobile": validators.validate_mobile,
+    "bank_card": validators.validate_bank_card,
+}
+
+
+class UploadField(forms.FileField):
+    """A file checked by content (type, size) as soon as it arrives."""
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        upload = super().clean(data, initial)
+        if upload:
+            attachments.check_upload(upload)
+        return upload
+
+
+def _form_field(spec: Field) -> forms.Field:
+    common: dict[str, Any] = {"label": spec.label, "required": False, "help_text": spec.help}
+    if spec.kind == "gender":
+        return forms.ChoiceField(choices=GENDERS, **common)
+    if spec.kind == "income":
+        return forms.ChoiceField(choices=INCOME_BANDS, **common)
+    if spec.kind == "long":
+        return forms.CharField(max_length=4000, widget=forms.Textarea(attrs={"rows": 3}), **common)
+    if spec.kind == "email":
+        return forms.EmailField(max_length=254, **common)
+    if spec.kind == "money":
+        return forms.IntegerField(min_value=0, max_value=10**12, **common)
+    attrs = {"autocomplete": "off"}
+    if spec.kind in {"id_number", "uscc", "bank_card", "mobile"}:
+        attrs["inputmode"] = "numeric" if spec.kind in {"bank_card", "mobile"} else "text"
+    return forms.CharField(max_length=200, widget=forms.TextInput(attrs=attrs), **common)
+
+
+_CATEGORY_CHOICES = [(c.value, CATEGORY_LABELS[c]) for c in Category]
+_GENERAL_CHOICES = [(v, label) for v, label in _CATEGORY_CHOICES if v not in SENSITIVE_CATEGORIES]
+_SENSITIVE_CHOICES = [(v, label) for v, label in _CATEGORY_CHOICES if v in SENSITIVE_CATEGORIES]
+
+
+class IntakeForm(BaomiForm):
+    """The customer information registration form (客户信息登记表, R10) with its consent (R11)."""
+
+    kind = forms.ChoiceField(
+        label=_("Customer"), choices=CustomerKind.choices, widget=forms.RadioSelect
+    )
+    source = forms.ChoiceField(label=_("Source"), choices=Source.choices)
+    acquired_at = forms.DateField(
+        label=_("Information obtained on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    tier = forms.TypedChoiceField(
+        label=_("Classification"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        choices=[("", _("Automatic: the minimum the content requires")), *Tier.choices],
+        help_text=_(
+            "You may choose a stricter level than the content requires, never a lower one."
+        ),
+    )
+    # Consent (R11)
+    consent_purpose = forms.CharField(
+        label=_("Purpose the customer was told"),
+        max_length=300,
+        initial=_("Property purchase and related services"),
+    )
+    consent_scope = forms.MultipleChoiceField(
+        label=_("The customer consented to the collection of"),
+        choices=_GENERAL_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    consent_sensitive = forms.MultipleChoiceField(
+        label=_("Separate consent for sensitive data"),
+        choices=_SENSITIVE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Tick only what the customer explicitly and separately agreed to."),
+    )
+    consent_public = forms.BooleanField(
+        label=_("The customer authorised public disclosure of this information"), required=False
+    )
+    consent_method = forms.ChoiceField(
+        label=_("How consent was given"), choices=ConsentMethod.choices
+    )
+    consent_obtained_at = forms.DateField(
+        label=_("Consent given on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    consent_evidence = UploadField(
+        label=_("Consent evidence"),
+        required=False,
+        help_text=_("Scan of the signed form, the e-signature receipt or the recording."),
+    )
+    attachment = UploadField(label=_("Attachment"), required=False)
+    attachment_kind = forms.ChoiceField(
+        label=_("Kind of attachment"), choices=AttachmentKind.choices, initial="id_scan"
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["acquired_at"].initial = today
+        self.fields["consent_obtained_at"].initial = today
+        for spec in FIELDS:
+            self.fields[spec.name] = _form_field(spec)
+
+    def sections(self) -> list[tuple[Section, list[forms.BoundField]]]:
+        from records.fields import SECTION_LABELS
+
+        return [
+            (SECTION_LABELS[section], [self[f.name] for f in FIELDS if f.section == section])
+            for section in Section
+        ]
+
+    def applies(self, spec: Field, kind: str) -> bool:
+        return spec.person if kind == CustomerKind.PERSON else spec.company
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        for spec in FIELDS:
+            value = cleaned.get(spec.name)
+            if value in (None, ""):
+                cleaned[spec.name] = ""
+                continue
+            cleaned[spec.name] = str(value)
+            if kind and not self.applies(spec, kind):
+                self.add_error(
+                    spec.name,
+                    _("Not asked for a company; leave it empty.")
+                    if kind == CustomerKind.COMPANY
+                    else _("Not asked for a person; leave it empty."),
+                )
+                continue
+            validate = _VALIDATORS.get(spec.kind)
+            if validate:
+                try:
+                    cleaned[spec.name] = validate(str(value))
+                except ValidationError as error:
+                    self.add_error(spec.name, error)
+        return cleaned
+
+    def metadata(self) -> Metadata:
+        data = self.cleaned_data
+        return Metadata(
+            kind=data["kind"],
+            source=data["source"],
+            acquired_at=data["acquired_at"],
+            tier=data.get("tier"),
+        )
+
+    def content(self) -> dict[str, str]:
+        return {spec.name: self.cleaned_data.get(spec.name, "") for spec in FIELDS}
+
+    def consent_terms(self) -> ConsentTerms:
+        data = self.cleaned_data
+        return ConsentTerms(
+            purpose=data["consent_purpose"],
+            scope=list(data.get("consent_scope") or []),
+            sensitive_scope=list(data.get("consent_sensitive") or []),
+            method=data["consent_method"],
+            obtained_at=data["consent_obtained_at"],
+            public_disclosure=bool(data.get("consent_public")),
+        )
+
+    def uploads(self) -> list[Upload]:
+        upload = self.cleaned_data.get("attachment")
+        return [Upload(self.cleaned_data["attachment_kind"], upload)] if upload else []
+
+    @classmethod
+    def initial_for(
+        cls, meta: dict[str, Any], content: dict[str, str], terms: ConsentTerms | None
+    ) -> dict[str, Any]:
+        initial: dict[str, Any] = {**meta, **content}
+        if terms:
+            initial.update(
+                consent_purpose=terms.purpose,
+                consent_scope=terms.scope,
+                consent_sensitive=terms.sensitive_scope,
+                consent_public=terms.public_disclosure,
+                consent_method=terms.method,
+                consent_obtained_at=terms.obtained_at,
+            )
+        return initial
+
+
+class ReturnForm(BaomiForm):
+    comment = forms.CharField(
+        label=_("What must be corrected"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class RevealForm(BaomiForm):
+    fields_to_reveal = forms.MultipleChoiceField(
+        label=_("Show in clear"), widget=forms.CheckboxSelectMultiple
+    )
+    reason = forms.ChoiceField(label=_("Reason"), choices=RevealReason.choices)
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=200,
+        help_text=_("Why you need it, without customer data. Required for “Other”."),
+    )
+
+    def __init__(self, *args: Any, revealable: list[tuple[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["fields_to_reveal"].choices = revealable
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("reason") == RevealReason.OTHER and not cleaned.get("note", "").strip():
+            self.add_error("note", _("Explain the reason in a few words."))
+        return cleaned
+
+
+class CommunicationForm(BaomiForm):
+    CHANNELS = [
+        ("visit", _("Visit")),
+        ("phone", _("Phone")),
+        ("wechat", _("WeChat")),
+        ("email", _("E-mail")),
+        ("other", _("Other")),
+    ]
+    occurred_at = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    channel = forms.ChoiceField(label=_("Channel"), choices=CHANNELS)
+    summary = forms.CharField(
+        label=_("Summary"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["occurred_at"].initial = timezone.localdate()
+
+
+class AttachmentForm(BaomiForm):
+    file = UploadField(label=_("File"))
+    kind = forms.ChoiceField(label=_("Kind"), choices=AttachmentKind.choices)
+
+
+class ListFilterForm(BaomiForm):
+    scope = forms.ChoiceField(
+        label=_("Show"),
+        required=False,
+        choices=[("mine", _("My files")), ("department", _("My department"))],
+    )
+    tier = forms.TypedChoiceField(
+        label=_("Classification"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        choices=[("", _("Any")), *Tier.choices],
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Any")), *RecordStatus.choices],
+    )
+    handler = forms.TypedChoiceField(
+        label=_("Handler"), coerce=int, required=False, empty_value=None, choices=[]
+    )
+    date_from = forms.DateField(
+        label=_("Obtained from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, handlers: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["handler"].choices = [("", _("Anyone")), *handlers]
+
+
+class SearchForm(BaomiForm):
+    q = forms.CharField(
+        label=_("Exact search"),
+        max_length=100,
+        help_text=_("Archive number, mobile number, ID number / credit code, or full name."),
+    )

@@ -1,0 +1,247 @@
+"""Registering a client file (R10-R12): save a draft, change it, submit it for review.
+
+Every rule that can refuse a save is checked before anything is written, and refusals come back
+as ``IntakeRefused`` with a message per form field, so the form can show them beside what the
+person typed and nothing is lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+import audit
+from access import policy
+from access.policy import Capability, Decision, Denied, RecordAction
+from records import attachments, classification, consents
+from records import content as record_content
+from records.fields import BY_NAME, categories_present
+from records.models import CustomerRecord, RecordStatus
+
+
+@dataclass
+class Metadata:
+    kind: str
+    source: str
+    acquired_at: date
+    tier: int | None = None  # None: the minimum the content requires
+
+
+@dataclass
+class Upload:
+    kind: str
+    file: UploadedFile
+
+
+class IntakeRefused(Exception):
+    """The save or submission was refused; ``errors`` maps form field names to messages."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
+        self.errors = errors
+
+
+def _clean_content(kind: str, content: dict[str, str]) -> dict[str, str]:
+    """Only fields of the template that apply to this kind of customer, stripped."""
+    person = kind == "person"
+    return {
+        name: value.strip()
+        for name, value in content.items()
+        if name in BY_NAME
+        and value
+        and value.strip()
+        and (BY_NAME[name].person if person else BY_NAME[name].company)
+    }
+
+
+def _check(
+    meta: Metadata, content: dict[str, str], terms: consents.ConsentTerms | None
+) -> tuple[classification.Derivation, int]:
+    errors: dict[str, list[str]] = {}
+    for name, message in consents.missing_separate_consent(content, terms).items():
+        errors.setdefault(name, []).append(message)
+    if not content.get("full_name"):
+        errors.setdefault("full_name", []).append(_("Enter the customer's name."))
+    derivation = classification.derive(
+        content, public_authorised=bool(terms and terms.public_disclosure)
+    )
+    tier = meta.tier if meta.tier is not None else derivation.minimum
+    if not classification.is_allowed(tier, derivation.minimum):
+        why = " ".join(str(reason) for reason in derivation.reasons)
+        errors.setdefault("tier", []).append(
+            _("This file must be at least %(tier)s. %(why)s")
+            % {"tier": classification.Tier(derivation.minimum).label, "why": why}
+        )
+    if errors:
+        raise IntakeRefused(errors)
+    return derivation, tier
+
+
+def create(
+    user: object,
+    meta: Metadata,
+    content: dict[str, str],
+    terms: consents.ConsentTerms,
+    evidence: UploadedFile | None = None,
+    uploads: Sequence[Upload] = (),
+    request: HttpRequest | None = None,
+) -> CustomerRecord:
+    """Save a new draft in the registering person's department, with its consent."""
+    if not policy.can(user, Capability.RECORD_INTAKE):
+        raise Denied(Decision(False, _("Only sales staff and department heads register files.")))
+    content = _clean_content(meta.kind, content)
+    derivation, tier = _check(meta, content, terms)
+    with transaction.atomic():
+        record, cipher = record_content.new_record(
+            kind=meta.kind,
+            source=meta.source,
+            acquired_at=meta.acquired_at,
+            tier=tier,
+            minimum_tier=derivation.minimum,
+            handler=user,
+            department_id=user.department_id,  # type: ignore[attr-defined]
+            status=RecordStatus.DRAFT,
+            public_authorised=terms.public_disclosure,
+        )
+        record_content.write(record, cipher, content)
+        record.categories = sorted(categories_present(content))
+        record.save()
+        evidence_row = (
+            attachments.store(user, record, cipher, evidence, "consent", request)
+            if evidence
+            else None
+        )
+        consents.record_consent(user, record, terms, evidence_row, request)
+        for upload in uploads:
+            attachments.store(user, record, cipher, upload.file, upload.kind, request)
+        audit.record(
+            user,
+            "record.create",
+            target=record,
+            request=request,
+            kind=record.kind,
+            tier=record.tier,
+            minimum_tier=record.minimum_tier,
+            categories=record.categories,
+            record_department=record.department.name,
+        )
+    return record
+
+
+def update(
+    user: object,
+    record: CustomerRecord,
+    meta: Metadata,
+    content: dict[str, str],
+    terms: consents.ConsentTerms,
+    evidence: UploadedFile | None = None,
+    uploads: Sequence[Upload] = (),
+    request: HttpRequest | None = None,
+) -> CustomerRecord:
+    """Change a draft or returned file; a changed consent is recorded as a new consent."""
+    with transaction.atomic():
+        record = CustomerRecord.objects.select_for_update().get(pk=record.pk)
+        policy.require(user, RecordAction.EDIT, record)
+        content = _clean_content(meta.kind, content)
+        derivation, tier = _check(meta, content, terms)
+        cipher = record_content.cipher_of(record)
+        before = record_content.read(record, cipher)
+        changed = sorted(
+            name for name in set(before) | set(content) if before.get(name) != content.get(name)
+        )
+        record.kind, record.source, record.acquired_at = meta.kind, meta.source, meta.acquired_at
+        record.tier, record.minimum_tier = tier, derivation.minimum
+        record.public_authorised = terms.public_disclosure
+        record_content.write(record, cipher, content)
+        record.categories = sorted(categories_present(content, bool(record.sealed_communications)))
+        record.save()
+        current = consents.current(record)
+        if (
+            evidence
+            or current is None
+            or not current.is_active
+            or not terms.same_as(consents.ConsentTerms.of(current))
+        ):
+            evidence_row = (
+                attachments.store(user, record, cipher, evidence, "consent", request)
+                if evidence
+                else (current.evidence if current and current.is_active else None)
+            )
+            consents.record_consent(user, record, terms, evidence_row, request)
+        for upload in uploads:
+            attachments.store(user, record, cipher, upload.file, upload.kind, request)
+        audit.record(
+            user,
+            "record.update",
+            target=record,
+            request=request,
+            fields=changed,  # names of changed fields, never their values
+            tier=record.tier,
+            record_department=record.department.name,
+        )
+    return record
+
+
+def submit(user: object, record: CustomerRecord, request: HttpRequest | None = None) -> None:
+    """Send a complete, consented file to the department head (R14)."""
+    with transaction.atomic():
+        record = CustomerRecord.objects.select_for_update().get(pk=record.pk)
+        policy.require(user, RecordAction.SUBMIT, record)
+        problems = consents.submission_problems(record)
+        if problems:
+            raise IntakeRefused({"__all__": [str(p) for p in problems]})
+        record.status = RecordStatus.SUBMITTED
+        record.submitted_at = timezone.now()
+        record.save(update_fields=["status", "submitted_at", "updated_at"])
+        audit.record(
+            user,
+            "record.submit",
+            target=record,
+            request=request,
+            tier=record.tier,
+            record_department=record.department.name,
+        )
+
+
+def add_communication(
+    user: object,
+    record: CustomerRecord,
+    *,
+    occurred_at: date,
+    channel: str,
+    summary: str,
+    request: HttpRequest | None = None,
+) -> None:
+    """Append an entry to the file's communication log (sealed with the rest of its content)."""
+    with transaction.atomic():
+        record = CustomerRecord.objects.select_for_update().get(pk=record.pk)
+        policy.require(user, RecordAction.LOG_COMMUNICATION, record)
+        cipher = record_content.cipher_of(record)
+        entries = record_content.read_communications(record, cipher)
+        entries.append(
+            {
+                "at": occurred_at.isoformat(),
+                "channel": channel,
+                "summary": summary.strip(),
+                "by": user.get_full_name(),  # type: ignore[attr-defined]
+                "recorded_at": timezone.now().isoformat(timespec="minutes"),
+            }
+        )
+        record_content.write_communications(record, cipher, entries)
+        record.categories = sorted(set(record.categories) | {"communications"})
+        record.save(update_fields=["sealed_communications", "categories", "updated_at"])
+        audit.record(
+            user,
+            "record.communication_add",
+            target=record,
+            request=request,
+            channel=channel,
+            record_department=record.department.name,
+        )

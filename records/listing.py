@@ -1,0 +1,155 @@
+"""Lists and exact search of client files (R15): only what the policy makes visible.
+
+Lists page by keyset (``updated_at``, ``id``) so the thousandth page costs what the first does,
+and never count the whole table. Search by phone, ID number / credit code or full name goes
+through the blind indexes; every hit is decrypted and compared again, so a truncated-HMAC
+collision can never show a user a file they did not ask for. Search values travel in POST
+bodies only: never in a URL, a log line or an audit event.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+
+import audit
+from access import policy
+from records import content as record_content
+from records import crypto, masking
+from records.models import CustomerRecord
+from records.validators import (
+    normalise_mobile,
+    normalise_name,
+    normalise_resident_id,
+    validate_mobile,
+    validate_resident_id,
+    validate_uscc,
+)
+
+ARCHIVE_NUMBER = re.compile(r"^KH-\d{4}-\d{6}$", re.I)
+SEARCH_LIMIT = 100
+
+
+@dataclass
+class Filters:
+    scope: str = "mine"  # mine | department
+    tier: int | None = None
+    status: str = ""
+    handler_id: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+@dataclass
+class Row:
+    record: CustomerRecord
+    name: str
+
+
+@dataclass
+class Page:
+    rows: list[Row]
+    next_cursor: str
+
+
+def base_queryset(user: object, filters: Filters) -> QuerySet[CustomerRecord]:
+    records = policy.visible_records(user, CustomerRecord.objects.all())
+    if filters.scope == "mine":
+        records = records.filter(handler_id=user.pk)  # type: ignore[attr-defined]
+    else:
+        records = records.filter(department_id__in=policy.headed_department_ids(user))
+    if filters.tier:
+        records = records.filter(tier=filters.tier)
+    if filters.status:
+        records = records.filter(status=filters.status)
+    if filters.handler_id:
+        records = records.filter(handler_id=filters.handler_id)
+    if filters.date_from:
+        records = records.filter(acquired_at__gte=filters.date_from)
+    if filters.date_to:
+        records = records.filter(acquired_at__lte=filters.date_to)
+    return records
+
+
+def _rows(user: object, records: list[CustomerRecord]) -> list[Row]:
+    rows = []
+    for record in records:
+        try:
+            name = masking.display_name(
+                record_content.read(record), clear=policy.clear_fields(user, record)
+            )
+        except crypto.DecryptionFailed:
+            name = "—"
+        rows.append(Row(record, name))
+    return rows
+
+
+def _parse_cursor(cursor: str) -> tuple[datetime, str] | None:
+    stamp, _sep, ident = cursor.partition("_")
+    try:
+        return datetime.fromisoformat(stamp), ident
+    except ValueError:
+        return None
+
+
+def page(user: object, filters: Filters, cursor: str = "", size: int = 25) -> Page:
+    records = base_queryset(user, filters).select_related("handler", "department")
+    parsed = _parse_cursor(cursor) if cursor else None
+    if parsed:
+        stamp, ident = parsed
+        records = records.filter(Q(updated_at__lt=stamp) | Q(updated_at=stamp, id__lt=ident))
+    chunk = list(records.order_by("-updated_at", "-id")[: size + 1])
+    more = len(chunk) > size
+    chunk = chunk[:size]
+    next_cursor = f"{chunk[-1].updated_at.isoformat()}_{chunk[-1].id}" if more and chunk else ""
+    return Page(_rows(user, chunk), next_cursor)
+
+
+def _search_key(query: str) -> tuple[str, str, str]:
+    """(what kind of value, its blind index kind, its normalised form)."""
+    for kind, validate, normalise in (
+        ("mobile", validate_mobile, normalise_mobile),
+        ("id", validate_resident_id, normalise_resident_id),
+        ("id", validate_uscc, normalise_resident_id),
+    ):
+        try:
+            validate(query)
+        except ValidationError:
+            continue
+        return kind, kind, normalise(query)
+    return "name", "name", normalise_name(query)
+
+
+def _matches(content: dict[str, str], kind: str, normalised: str) -> bool:
+    if kind == "mobile":
+        return normalise_mobile(content.get("mobile", "")) == normalised
+    if kind == "id":
+        ident = content.get("id_number") or content.get("credit_code") or ""
+        return normalise_resident_id(ident) == normalised
+    return normalise_name(content.get("full_name", "")) == normalised
+
+
+def search(user: object, query: str, request: HttpRequest | None = None) -> list[Row]:
+    """Exact search among the files this person may open."""
+    query = query.strip()
+    visible = policy.visible_records(user, CustomerRecord.objects.all()).select_related(
+        "handler", "department"
+    )
+    if not query:
+        return []
+    if ARCHIVE_NUMBER.match(query):
+        kind = "archive_number"
+        hits = list(visible.filter(archive_number=query.upper())[:SEARCH_LIMIT])
+    else:
+        kind, index_kind, normalised = _search_key(query)
+        column = {"mobile": "phone_index", "id": "id_index", "name": "name_index"}[index_kind]
+        index = crypto.blind_index(index_kind, normalised)
+        candidates = visible.filter(**{column: index}).order_by("-updated_at")[:SEARCH_LIMIT]
+        hits = [r for r in candidates if _matches(record_content.read(r), kind, normalised)]
+    audit.record(user, "record.search", request=request, by=kind, results=len(hits))
+    return _rows(user, hits)

@@ -1,0 +1,74 @@
+"""The department head's review (R14, R15): approve and number, or return with a comment."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+import audit
+from access import policy
+from access.policy import RecordAction
+from records import consents
+from records import content as record_content
+from records.intake import IntakeRefused
+from records.models import ArchiveCounter, CustomerRecord, RecordStatus
+
+ARCHIVE_PREFIX = "KH"
+
+
+def next_archive_number(year: int) -> str:
+    """``KH-2026-000123``: gap-free per year; the counter row is locked until commit."""
+    ArchiveCounter.objects.get_or_create(year=year)
+    counter = ArchiveCounter.objects.select_for_update().get(year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{ARCHIVE_PREFIX}-{year}-{counter.last:06d}"
+
+
+def approve(user: object, record: CustomerRecord, request: HttpRequest | None = None) -> str:
+    """Approve a submitted file: it is numbered and enters formal storage."""
+    with transaction.atomic():
+        record = CustomerRecord.objects.select_for_update().get(pk=record.pk)
+        policy.require(user, RecordAction.REVIEW, record)
+        problems = consents.submission_problems(record)
+        if problems:  # consent withdrawn while the file waited
+            raise IntakeRefused({"__all__": [str(p) for p in problems]})
+        record.archive_number = next_archive_number(timezone.localdate().year)
+        record.status = RecordStatus.APPROVED
+        record.reviewed_by, record.reviewed_at = user, timezone.now()
+        record_content.write_review_comment(record, record_content.cipher_of(record), "")
+        record.save()
+        audit.record(
+            user,
+            "record.approve",
+            target=record,
+            request=request,
+            tier=record.tier,
+            record_department=record.department.name,
+        )
+    return record.archive_number
+
+
+def return_for_correction(
+    user: object, record: CustomerRecord, comment: str, request: HttpRequest | None = None
+) -> None:
+    """Send the file back to its handler; the comment is sealed (it may quote the content)."""
+    comment = comment.strip()
+    if not comment:
+        raise IntakeRefused({"comment": [_("Say what the handler must correct.")]})
+    with transaction.atomic():
+        record = CustomerRecord.objects.select_for_update().get(pk=record.pk)
+        policy.require(user, RecordAction.REVIEW, record)
+        record.status = RecordStatus.RETURNED
+        record.reviewed_by, record.reviewed_at = user, timezone.now()
+        record_content.write_review_comment(record, record_content.cipher_of(record), comment)
+        record.save()
+        audit.record(
+            user,
+            "record.return",
+            target=record,
+            request=request,
+            record_department=record.department.name,
+        )

@@ -1,0 +1,24 @@
+from django.urls import path
+
+from records import views
+
+app_name = "records"
+
+urlpatterns = [
+    path("", views.list_view, name="list"),
+    path("new/", views.new_view, name="new"),
+    path("review/", views.review_queue_view, name="review_queue"),
+    path("<uuid:pk>/", views.detail_view, name="detail"),
+    path("<uuid:pk>/edit/", views.edit_view, name="edit"),
+    path("<uuid:pk>/submit/", views.submit_view, name="submit"),
+    path("<uuid:pk>/review/", views.review_view, name="review"),
+    path("<uuid:pk>/reveal/", views.reveal_view, name="reveal"),
+    path("<uuid:pk>/communications/", views.communication_view, name="communication"),
+    path("<uuid:pk>/attachments/", views.attachment_add_view, name="attachment_add"),
+    path(
+        "<uuid:pk>/attachments/<uuid:attachment_pk>/",
+        views.attachment_view,
+        name="attachment",
+    ),
+    path("<uuid:pk>/consent/withdraw/", views.consent_withdraw_view, name="consent_withdraw"),
+]

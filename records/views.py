@@ -1,0 +1,310 @@
+"""Client-file pages. Thin: parse the form, call a service, render. Rules live in the services
+and in access.policy; customer content is never cached by the browser (``never_cache``)."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from access import policy
+from access.policy import Capability, Decision, Denied, RecordAction
+from records import attachments, consents, disclosure, intake, listing, review
+from records import content as record_content
+from records.forms import (
+    AttachmentForm,
+    CommunicationForm,
+    IntakeForm,
+    ListFilterForm,
+    ReturnForm,
+    RevealForm,
+    SearchForm,
+)
+from records.models import Attachment, CustomerRecord
+
+
+def _record(pk: Any) -> CustomerRecord:
+    return get_object_or_404(CustomerRecord.objects.select_related("department", "handler"), pk=pk)
+
+
+def _handlers(user: Any) -> list[tuple[int, str]]:
+    from django.contrib.auth import get_user_model
+
+    people = get_user_model().objects.filter(department_id__in=policy.headed_department_ids(user))
+    return [(p.pk, p.get_full_name()) for p in people.order_by("employee_number")]
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def list_view(request: HttpRequest) -> HttpResponse:
+    """GET: a page of files with filters. POST: exact search (values stay out of URLs)."""
+    user = request.user
+    heads = bool(policy.headed_department_ids(user))
+    filter_form = ListFilterForm(request.GET or None, handlers=_handlers(user) if heads else [])
+    filters = listing.Filters()
+    if filter_form.is_valid():
+        data = filter_form.cleaned_data
+        filters = listing.Filters(
+            scope=data.get("scope") or "mine",
+            tier=data.get("tier"),
+            status=data.get("status") or "",
+            handler_id=data.get("handler"),
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+        )
+    if not heads:
+        filters.scope = "mine"
+    search_form = SearchForm(request.POST or None)
+    results = None
+    if request.method == "POST" and search_form.is_valid():
+        results = listing.search(user, search_form.cleaned_data["q"], request)
+        page = None
+    else:
+        page = listing.page(
+            user, filters, request.GET.get("after", ""), settings.BAOMI_RECORDS_PAGE_SIZE
+        )
+    query = request.GET.copy()
+    query.pop("after", None)
+    return render(
+        request,
+        "records/list.html",
+        {
+            "filter_form": filter_form,
+            "search_form": search_form,
+            "page": page,
+            "results": results,
+            "heads": heads,
+            "scope": filters.scope,
+            "query": query.urlencode(),
+            "can_register": policy.can(user, Capability.RECORD_INTAKE),
+        },
+    )
+
+
+@never_cache
+@require_http_methods(["GET"])
+def review_queue_view(request: HttpRequest) -> HttpResponse:
+    if not policy.can(request.user, Capability.RECORD_REVIEW):
+        raise Denied(Decision(False, _("Only department heads review client files.")))
+    queue = policy.review_queue(request.user, CustomerRecord.objects.all())
+    records = list(queue.select_related("handler", "department").order_by("submitted_at")[:200])
+    return render(request, "records/review_queue.html", {"records": records})
+
+
+def _save_intake(request: HttpRequest, form: IntakeForm, record: CustomerRecord | None) -> Any:
+    data = form.cleaned_data
+    kwargs = {
+        "meta": form.metadata(),
+        "content": form.content(),
+        "terms": form.consent_terms(),
+        "evidence": data.get("consent_evidence"),
+        "uploads": form.uploads(),
+        "request": request,
+    }
+    if record is None:
+        return intake.create(request.user, **kwargs)
+    return intake.update(request.user, record, **kwargs)
+
+
+def _intake_page(
+    request: HttpRequest, form: IntakeForm, record: CustomerRecord | None
+) -> HttpResponse:
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = _save_intake(request, form, record)
+        except intake.IntakeRefused as refused:
+            for name, problems in refused.errors.items():
+                for problem in problems:
+                    form.add_error(None if name == "__all__" else name, problem)
+        else:
+            if request.POST.get("then") == "submit":
+                return _submit(request, saved)
+            messages.success(request, _("Saved as a draft. Nothing is sent until you submit it."))
+            return redirect("records:detail", pk=saved.pk)
+    if request.method == "POST" and request.FILES:
+        messages.warning(
+            request, _("Files are not kept when a form has errors: please choose them again.")
+        )
+    status = 400 if request.method == "POST" else 200
+    return render(request, "records/intake.html", {"form": form, "record": record}, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def new_view(request: HttpRequest) -> HttpResponse:
+    if not policy.can(request.user, Capability.RECORD_INTAKE):
+        raise Denied(Decision(False, _("Only sales staff and department heads register files.")))
+    form = IntakeForm(request.POST or None, request.FILES or None)
+    return _intake_page(request, form, None)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def edit_view(request: HttpRequest, pk: Any) -> HttpResponse:
+    record = _record(pk)
+    policy.require(request.user, RecordAction.EDIT, record)
+    if request.method == "POST":
+        form = IntakeForm(request.POST, request.FILES)
+    else:
+        current = consents.current(record)
+        terms = consents.ConsentTerms.of(current) if current else None
+        meta = {
+            "kind": record.kind,
+            "source": record.source,
+            "acquired_at": record.acquired_at,
+            "tier": record.tier if record.tier != record.minimum_tier else None,
+        }
+        form = IntakeForm(initial=IntakeForm.initial_for(meta, record_content.read(record), terms))
+    return _intake_page(request, form, record)
+
+
+def _submit(request: HttpRequest, record: CustomerRecord) -> HttpResponse:
+    try:
+        intake.submit(request.user, record, request)
+    except intake.IntakeRefused as refused:
+        for problem in refused.errors.get("__all__", []):
+            messages.error(request, problem)
+        messages.info(request, _("The file is saved as a draft; fix the above and submit again."))
+    else:
+        messages.success(request, _("Submitted. Your department head will review it."))
+    return redirect("records:detail", pk=record.pk)
+
+
+@require_POST
+def submit_view(request: HttpRequest, pk: Any) -> HttpResponse:
+    return _submit(request, _record(pk))
+
+
+def _detail(
+    request: HttpRequest, dossier: disclosure.Dossier, status: int = 200, **extra: Any
+) -> HttpResponse:
+    user, record = request.user, dossier.record
+    context = {
+        "dossier": dossier,
+        "record": record,
+        "can_edit": policy.decide(user, RecordAction.EDIT, record).allowed,
+        "can_review": policy.decide(user, RecordAction.REVIEW, record).allowed,
+        "can_reveal": policy.decide(user, RecordAction.REVEAL, record).allowed,
+        "can_log": policy.decide(user, RecordAction.LOG_COMMUNICATION, record).allowed,
+        "can_consent": policy.decide(user, RecordAction.MANAGE_CONSENT, record).allowed,
+        "reveal_form": extra.pop("reveal_form", None) or RevealForm(revealable=dossier.revealable),
+        "return_form": extra.pop("return_form", None) or ReturnForm(),
+        "communication_form": extra.pop("communication_form", None) or CommunicationForm(),
+        "attachment_form": extra.pop("attachment_form", None) or AttachmentForm(),
+        **extra,
+    }
+    return render(request, "records/detail.html", context, status=status)
+
+
+@never_cache
+@require_http_methods(["GET"])
+def detail_view(request: HttpRequest, pk: Any) -> HttpResponse:
+    return _detail(request, disclosure.view(request.user, _record(pk), request))
+
+
+@never_cache
+@require_POST
+def reveal_view(request: HttpRequest, pk: Any) -> HttpResponse:
+    """The revealed values are in this response only; reloading shows the masked page."""
+    record = _record(pk)
+    form = RevealForm(request.POST, revealable=disclosure.revealable(request.user, record))
+    if not form.is_valid():
+        masked = disclosure.view(request.user, record, request)
+        return _detail(request, masked, status=400, reveal_form=form, reveal_open=True)
+    dossier = disclosure.reveal(
+        request.user,
+        record,
+        form.cleaned_data["fields_to_reveal"],
+        form.cleaned_data["reason"],
+        form.cleaned_data["note"],
+        request,
+    )
+    return _detail(request, dossier)
+
+
+@require_POST
+def review_view(request: HttpRequest, pk: Any) -> HttpResponse:
+    record = _record(pk)
+    policy.require(request.user, RecordAction.REVIEW, record)
+    if request.POST.get("decision") == "approve":
+        try:
+            number = review.approve(request.user, record, request)
+        except intake.IntakeRefused as refused:
+            for problem in refused.errors.get("__all__", []):
+                messages.error(request, problem)
+        else:
+            messages.success(request, _("Approved and stored as %(number)s.") % {"number": number})
+        return redirect("records:detail", pk=record.pk)
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        dossier = disclosure.view(request.user, record, request)
+        return _detail(request, dossier, status=400, return_form=form)
+    review.return_for_correction(request.user, record, form.cleaned_data["comment"], request)
+    messages.success(request, _("Returned to the handler with your comment."))
+    return redirect("records:review_queue")
+
+
+@require_POST
+def communication_view(request: HttpRequest, pk: Any) -> HttpResponse:
+    record = _record(pk)
+    policy.require(request.user, RecordAction.LOG_COMMUNICATION, record)
+    form = CommunicationForm(request.POST)
+    if not form.is_valid():
+        dossier = disclosure.view(request.user, record, request)
+        return _detail(request, dossier, status=400, communication_form=form)
+    intake.add_communication(request.user, record, request=request, **form.cleaned_data)
+    messages.success(request, _("Communication recorded."))
+    return redirect("records:detail", pk=record.pk)
+
+
+@require_POST
+def attachment_add_view(request: HttpRequest, pk: Any) -> HttpResponse:
+    record = _record(pk)
+    policy.require(request.user, RecordAction.EDIT, record)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        dossier = disclosure.view(request.user, record, request)
+        return _detail(request, dossier, status=400, attachment_form=form)
+    attachments.store(
+        request.user,
+        record,
+        record_content.cipher_of(record),
+        form.cleaned_data["file"],
+        form.cleaned_data["kind"],
+        request,
+    )
+    messages.success(request, _("Attachment encrypted and stored."))
+    return redirect("records:detail", pk=record.pk)
+
+
+@never_cache
+@require_http_methods(["GET"])
+def attachment_view(request: HttpRequest, pk: Any, attachment_pk: Any) -> FileResponse:
+    attachment = get_object_or_404(
+        Attachment.objects.select_related("record__department"), pk=attachment_pk, record_id=pk
+    )
+    opened = attachments.open_for(request.user, attachment, request)
+    return FileResponse(
+        BytesIO(opened.data),
+        as_attachment=True,
+        filename=opened.name,
+        content_type=opened.content_type,
+    )
+
+
+@require_POST
+def consent_withdraw_view(request: HttpRequest, pk: Any) -> HttpResponse:
+    record = _record(pk)
+    consents.withdraw(request.user, record, request)
+    messages.warning(
+        request,
+        _("Consent withdrawal recorded. The file is flagged for disposal review."),
+    )
+    return redirect("records:detail", pk=record.pk)

@@ -1,0 +1,41 @@
+"""Apply a dict of translations to the zh_Hans catalogue (developer helper, see DEVELOPMENT.md).
+
+Usage: python scripts/i18n_apply.py path/to/translations.py
+The file defines T = {msgid: msgstr} and optionally PLURALS = {msgid: msgstr} (Chinese has one
+plural form). Entries are un-fuzzied; untranslated entries left over are listed.
+"""
+
+from __future__ import annotations
+
+import runpy
+import sys
+
+import polib
+
+CATALOGUE = "locale/zh_Hans/LC_MESSAGES/django.po"
+
+
+def main(path: str) -> int:
+    data = runpy.run_path(path)
+    singular, plurals = data.get("T", {}), data.get("PLURALS", {})
+    po = polib.pofile(CATALOGUE)
+    for entry in po:
+        if entry.msgid_plural and entry.msgid in plurals:
+            entry.msgstr_plural = {0: plurals[entry.msgid]}
+        elif entry.msgid in singular:
+            entry.msgstr = singular[entry.msgid]
+        else:
+            continue
+        if "fuzzy" in entry.flags:
+            entry.flags.remove("fuzzy")
+        entry.previous_msgid = None
+        entry.previous_msgid_plural = None
+    po.save()
+    left = [e.msgid for e in po if not e.obsolete and (not e.translated() or "fuzzy" in e.flags)]
+    for msgid in left:
+        print("untranslated:", msgid)
+    return 1 if left else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))
