@@ -31,7 +31,7 @@ from records.validators import (
     validate_uscc,
 )
 
-ARCHIVE_NUMBER = re.compile(r"^KH-\d{4}-\d{6}$", re.I)
+ARCHIVE_NUMBER = re.compile(r"^KH-[0-9]{4}-[0-9]{6}$", re.I)
 SEARCH_LIMIT = 100
 
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
-_ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
+_ID_SHAPE = re.compile(r"^[0-9]{17}[0-9X]$")
 # First two digits: province-level division codes in use (GB/T 2260).
 _PROVINCE_CODES = frozenset(
     {"11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
@@ -32,8 +32,13 @@ def resident_id_check_digit(first17: str) -> str:
     return _ID_CHECK[total % 11]
 
 
+def _nfkc(value: str) -> str:
+    """Full-width digits and letters (typed with a Chinese input method) become ASCII."""
+    return unicodedata.normalize("NFKC", value)
+
+
 def normalise_resident_id(value: str) -> str:
-    return re.sub(r"\s", "", value).upper()
+    return re.sub(r"\s", "", _nfkc(value)).upper()
 
 
 def validate_resident_id(value: str, today: date | None = None) -> str:
@@ -68,11 +73,11 @@ def validate_resident_id(value: str, today: date | None = None) -> str:
 
 # --- Mainland mobile numbers -------------------------------------------------------------------
 
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 
 
 def normalise_mobile(value: str) -> str:
-    digits = re.sub(r"[\s\-()]", "", value)
+    digits = re.sub(r"[\s\-()]", "", _nfkc(value))
     for prefix in ("+86", "0086", "86"):
         if digits.startswith(prefix) and len(digits) == len(prefix) + 11:
             digits = digits[len(prefix) :]
@@ -105,12 +110,12 @@ def luhn_check_digit(payload: str) -> str:
 
 
 def normalise_bank_card(value: str) -> str:
-    return re.sub(r"[\s\-]", "", value)
+    return re.sub(r"[\s\-]", "", _nfkc(value))
 
 
 def validate_bank_card(value: str) -> str:
     number = normalise_bank_card(value)
-    if not re.fullmatch(r"\d{12,19}", number):
+    if not re.fullmatch(r"[0-9]{12,19}", number):
         raise ValidationError(_("A bank card number has 12 to 19 digits."), code="card_shape")
     if luhn_check_digit(number[:-1]) != number[-1]:
         raise ValidationError(
@@ -124,7 +129,7 @@ def validate_bank_card(value: str) -> str:
 
 _USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # no I, O, S, V, Z
 _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-_USCC_SHAPE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+_USCC_SHAPE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")
 
 
 def uscc_check_char(first17: str) -> str:
@@ -133,7 +138,7 @@ def uscc_check_char(first17: str) -> str:
 
 
 def normalise_uscc(value: str) -> str:
-    return re.sub(r"\s", "", value).upper()
+    return re.sub(r"\s", "", _nfkc(value)).upper()
 
 
 def validate_uscc(value: str) -> str:

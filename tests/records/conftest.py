@@ -29,7 +29,7 @@ PERSON = {
     "email": "xiaomei.ouyang@example.cn",
     "address_region": "北京市朝阳区",
     "address_detail": "建国路88号SOHO现代城3号楼1201室",
-    "bank_card": "6222020200112233445",
+    "bank_card": "6222020200112233446",
     "budget": "3800000",
     "negotiation_notes": "底价可让到365万，需在月底前签约",
     "needs": "三居室，近地铁",

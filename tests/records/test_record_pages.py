@@ -1,0 +1,165 @@
+"""The client-file pages: deny by default, no IDOR, forms that keep input, uploads checked."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from audit.models import AuditEvent
+from records import intake
+from records.models import CustomerRecord, RecordStatus
+from tests.helpers import client_verified
+from tests.records.conftest import PDF, PERSON, register
+
+GOOD_FORM = {
+    "kind": "person",
+    "source": "walk_in",
+    "acquired_at": "2026-11-02",
+    "tier": "",
+    "consent_purpose": "购房及相关服务",
+    "consent_scope": ["identity", "contact", "transaction"],
+    "consent_sensitive": ["id_number"],
+    "consent_method": "paper",
+    "consent_obtained_at": "2026-11-01",
+    "attachment_kind": "id_scan",
+    "full_name": "欧阳晓梅",
+    "id_number": PERSON["id_number"],
+    "mobile": PERSON["mobile"],
+    "needs": "三居室，近地铁",
+}
+
+
+def _record_urls(record: CustomerRecord, attachment_pk) -> list[tuple[str, str]]:
+    pk = record.pk
+    return [
+        ("get", reverse("records:detail", args=[pk])),
+        ("get", reverse("records:edit", args=[pk])),
+        ("post", reverse("records:submit", args=[pk])),
+        ("post", reverse("records:review", args=[pk])),
+        ("post", reverse("records:reveal", args=[pk])),
+        ("post", reverse("records:communication", args=[pk])),
+        ("post", reverse("records:attachment_add", args=[pk])),
+        ("get", reverse("records:attachment", args=[pk, attachment_pk])),
+        ("post", reverse("records:consent_withdraw", args=[pk])),
+    ]
+
+
+@pytest.mark.parametrize("who", ["colleague", "other_sales", "other_head", "auditor", "admin"])
+def test_p2_every_record_url_refuses_outsiders_and_records_the_attempt(org, who):
+    record = register(org.sales)
+    intake.submit(org.sales, record)
+    attachment = record.attachments.first()
+    client = client_verified(getattr(org, who))
+    for method, url in _record_urls(record, attachment.pk):
+        before = AuditEvent.objects.filter(action="access.denied").count()
+        response = getattr(client, method)(url, {"decision": "approve", "reason": "review"})
+        assert response.status_code == 403, (who, url)
+        body = response.content.decode()
+        assert PERSON["full_name"] not in body
+        assert "139****5678" not in body
+        assert AuditEvent.objects.filter(action="access.denied").count() == before + 1, url
+    record.refresh_from_db()
+    assert record.status == RecordStatus.SUBMITTED  # nothing changed
+
+
+def test_p2_a_refusal_explains_itself(org):
+    record = register(org.sales)
+    response = client_verified(org.other_sales).get(reverse("records:detail", args=[record.pk]))
+    assert "borrowing request" in response.content.decode()
+
+
+def test_r2_record_pages_require_a_completed_sign_in(org, client):
+    record = register(org.sales)
+    response = client.get(reverse("records:detail", args=[record.pk]))
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_r10_an_invalid_form_keeps_everything_typed_and_says_what_is_wrong(org):
+    client = client_verified(org.sales)
+    data = {**GOOD_FORM, "id_number": "110105194912310021", "bank_card": "1234"}
+    response = client.post(reverse("records:new"), data)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "does not match the others" in body  # the ID check digit
+    assert "12 to 19 digits" in body
+    for kept in ("欧阳晓梅", PERSON["mobile"], "三居室，近地铁", "110105194912310021"):
+        assert kept in body
+    assert not CustomerRecord.objects.exists()
+
+
+def test_r11_sensitive_data_without_separate_consent_is_refused_at_the_field(org):
+    client = client_verified(org.sales)
+    response = client.post(reverse("records:new"), {**GOOD_FORM, "consent_sensitive": []})
+    assert response.status_code == 400
+    assert "separate consent" in response.content.decode()
+    assert "欧阳晓梅" in response.content.decode()
+
+
+def test_r10_registering_in_the_browser_saves_an_encrypted_draft(org):
+    client = client_verified(org.sales)
+    upload = SimpleUploadedFile("身份证.pdf", PDF, content_type="application/pdf")
+    response = client.post(reverse("records:new"), {**GOOD_FORM, "attachment": upload})
+    record = CustomerRecord.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("records:detail", args=[record.pk])
+    assert record.status == RecordStatus.DRAFT
+    assert record.tier == 1
+    assert record.attachments.get().kind == "id_scan"
+    page = client.get(response["Location"])
+    body = page.content.decode()
+    assert "110105********002X" in body
+    assert PERSON["id_number"] not in body
+    assert "watermark" in body
+    assert "no-store" in page["Cache-Control"]
+
+
+def test_r10_uploads_of_the_wrong_type_or_size_are_refused_with_a_reason(org, settings):
+    record = register(org.sales)
+    client = client_verified(org.sales)
+    url = reverse("records:attachment_add", args=[record.pk])
+    fake = SimpleUploadedFile(
+        "scan.pdf", b"MZ\x90\x00 not really a pdf", content_type="application/pdf"
+    )
+    response = client.post(url, {"file": fake, "kind": "id_scan"})
+    assert response.status_code == 400
+    assert "This kind of file is not accepted" in response.content.decode()
+    settings.BAOMI_ATTACHMENT_MAX_MB = 1
+    big = SimpleUploadedFile("big.pdf", PDF + b"0" * (1024 * 1024 + 1))
+    response = client.post(url, {"file": big, "kind": "contract"})
+    assert response.status_code == 400
+    assert "files may be at most 1 MB" in response.content.decode()
+    assert record.attachments.count() == 1  # only the consent evidence
+
+
+def test_r13_downloaded_attachments_are_decrypted_for_the_right_people_and_audited(org):
+    record = register(org.sales)
+    attachment = record.attachments.get()
+    url = reverse("records:attachment", args=[record.pk, attachment.pk])
+    response = client_verified(org.sales).get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
+    assert "attachment" in response["Content-Disposition"]
+    assert AuditEvent.objects.filter(action="record.attachment_download").count() == 1
+
+
+def test_r15_search_posts_the_value_and_never_puts_it_in_a_url(org):
+    register(org.sales)
+    client = client_verified(org.sales)
+    list_page = client.get(reverse("records:list")).content.decode()
+    assert re.search(r'<form method="post" class="filters"', list_page)
+    response = client.post(reverse("records:list"), {"q": PERSON["mobile"]})
+    assert "1 exact match" in response.content.decode()
+
+
+def test_r14_the_home_page_shows_heads_how_many_files_await_them(org):
+    record = register(org.sales)
+    intake.submit(org.sales, record)
+    body = client_verified(org.head).get("/").content.decode()
+    assert re.search(r'data-testid="count-review">1<', body)
+    sales_home = client_verified(org.sales).get("/").content.decode()
+    assert 'data-card="records"' in sales_home
+    assert 'data-card="review"' not in sales_home
