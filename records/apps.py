@@ -15,6 +15,7 @@ class RecordsConfig(AppConfig):
         from access import policy
         from access.policy import Capability
         from access.shell import NavItem, register_nav
+        from records import demo  # noqa: F401 - registers the seed_demo step
         from records.models import Consent, CustomerRecord, InventoryCheck, PaperFile
 
         # Field-level history without content: sealed columns, keys and blind indexes are

@@ -13,6 +13,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from records.classification import Tier
 
@@ -27,8 +28,8 @@ class RecordStatus(models.TextChoices):
 
 
 class CustomerKind(models.TextChoices):
-    PERSON = "person", _("Person")
-    COMPANY = "company", _("Company")
+    PERSON = "person", pgettext_lazy("kind of customer", "Individual")
+    COMPANY = "company", pgettext_lazy("kind of customer", "Company")
 
 
 class Source(models.TextChoices):
