@@ -9,7 +9,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     BAOMI_STATIC_ROOT=/app/staticfiles
 
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends postgresql-client \
+    && apt-get install -y --no-install-recommends postgresql-client fonts-wqy-microhei \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

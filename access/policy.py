@@ -35,6 +35,7 @@ class Capability(StrEnum):
     INCIDENT_TRIAGE = "incident_triage"
     RECORD_INTAKE = "record_intake"
     RECORD_REVIEW = "record_review"
+    PAPER_ARCHIVE = "paper_archive"
 
 
 def roles_of(user: object) -> frozenset[Role]:
@@ -79,6 +80,8 @@ _RULES: dict[Capability, Callable[[object, frozenset[Role]], bool]] = {
         bool(roles & {Role.SALES, Role.DEPT_HEAD})
         and getattr(user, "department_id", None) is not None
     ),
+    # R15, R22, R33: the archive department catalogues paper files, keeps them and checks them.
+    Capability.PAPER_ARCHIVE: lambda user, roles: Role.ARCHIVIST in roles,
     # R14: heads review the files of the departments they head.
     Capability.RECORD_REVIEW: lambda user, roles: bool(headed_department_ids(user)),
 }
@@ -142,6 +145,7 @@ class RecordAction(StrEnum):
     REVIEW = "review"
     MANAGE_CONSENT = "manage_consent"
     LOG_COMMUNICATION = "log_communication"
+    MANAGE_PAPER = "manage_paper"
 
 
 # Mirrors records.classification.Tier and records.models.RecordStatus by value.
@@ -149,6 +153,7 @@ _TIER_SENSITIVE = 3
 _TIER_PUBLIC = 4
 _EDITABLE = frozenset({"draft", "returned"})
 _GONE = frozenset({"destroyed"})
+_CATALOGUED = frozenset({"approved", "archived"})
 
 
 @dataclass(frozen=True)
@@ -214,6 +219,13 @@ def _may_view(user: object, record: RecordLike) -> Decision:
 def _decide_record(user: object, action: RecordAction, record: RecordLike) -> Decision:
     if record.status in _GONE:
         return Decision(False, _("This client file was destroyed; its content no longer exists."))
+    if action == RecordAction.MANAGE_PAPER:
+        # Archivists handle the folder, not the content: they never need to open the file.
+        if Role.ARCHIVIST not in roles_of(user):
+            return Decision(False, _("Only the archive department manages paper files."))
+        if record.status not in _CATALOGUED:
+            return Decision(False, _("Only approved files are kept in the archive."))
+        return _ALLOW
     view = _may_view(user, record)
     if action in (RecordAction.VIEW, RecordAction.REVEAL, RecordAction.MANAGE_CONSENT):
         return view
@@ -260,6 +272,13 @@ def visible_records(user: object, records: QuerySet) -> QuerySet:
     if headed:
         scope |= Q(department_id__in=headed) & ~Q(status="draft")
     return records.filter(scope).exclude(status__in=_GONE)
+
+
+def catalogue(user: object, records: QuerySet) -> QuerySet:
+    """The archive's index of approved files (R15): metadata only, for archivists."""
+    if Role.ARCHIVIST not in roles_of(user):
+        return records.none()
+    return records.filter(status__in=_CATALOGUED)
 
 
 def review_queue(user: object, records: QuerySet) -> QuerySet:

@@ -72,6 +72,8 @@ if PRODUCTION:
 # Uploads to client files (ID scans, contracts, plans, consent evidence).
 BAOMI_ATTACHMENT_MAX_MB = env.int("BAOMI_ATTACHMENT_MAX_MB", default=10)
 BAOMI_RECORDS_PAGE_SIZE = env.int("BAOMI_RECORDS_PAGE_SIZE", default=25)
+# A CJK font embedded in generated PDFs (cover sheets, copies); fc-list shows what is installed.
+BAOMI_PDF_FONT = env.str("BAOMI_PDF_FONT", default="/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])

@@ -59,5 +59,12 @@ class RecordsConfig(AppConfig):
                 description=_("Client files your staff submitted: approve or return."),
                 count=awaiting_review,
             ),
+            NavItem(
+                key="archive",
+                label=_("Archive catalogue"),
+                url_name="records:catalogue",
+                capability=Capability.PAPER_ARCHIVE,
+                description=_("Approved files, where their folders are, cover sheets, inventory."),
+            ),
         ):
             register_nav(item)

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from access.demo import DemoContext, register_step
-from records import consents, disclosure, intake, listing, review
+from records import consents, disclosure, intake, listing, paper, review
 from records.consents import ConsentTerms
 from records.fields import Category
 from records.models import CustomerRecord
@@ -98,6 +98,14 @@ def seed_records(ctx: DemoContext) -> None:
     disclosure.reveal(head, top, ["mobile"], "customer_contact", "回访客户")
     listing.search(sales, top.archive_number)
 
+    archivist = p["liu.yang"]
+    for shelf, record in enumerate((top, second, third, company), start=1):
+        folder = paper.register_location(
+            archivist, record, room="档案室A", cabinet="03", shelf=str(shelf), custodian=archivist
+        )
+    paper.check(archivist, folder, "found")
+    paper.cover_sheet(archivist, top)
+
     other = _approve(other_sales, other_head, _register(other_sales, samples.person(1)))
     intake.submit(other_sales, _register(other_sales, samples.person(2)))  # awaits zhao.lei
 
@@ -107,7 +115,7 @@ def seed_records(ctx: DemoContext) -> None:
         f"(Level 2), {third.archive_number} (Level 3), {company.archive_number} (public), "
         f"{raised.archive_number} (raised to Level 2), {withdrawn.archive_number} (consent "
         f"withdrawn), {other.archive_number} (销售二部); two awaiting review, one returned, "
-        "one draft\n"
+        "one draft; four folders placed in 档案室A\n"
     )
 
 

@@ -26,7 +26,14 @@ from records.fields import (
     Section,
 )
 from records.intake import Metadata, Upload
-from records.models import AttachmentKind, ConsentMethod, CustomerKind, RecordStatus, Source
+from records.models import (
+    AttachmentKind,
+    ConsentMethod,
+    CustomerKind,
+    InventoryResult,
+    RecordStatus,
+    Source,
+)
 
 _VALIDATORS: dict[str, Callable[[str], str]] = {
     "id_number": validators.validate_resident_id,
@@ -309,3 +316,33 @@ class SearchForm(BaomiForm):
         max_length=100,
         help_text=_("Archive number, mobile number, ID number / credit code, or full name."),
     )
+
+
+class PaperLocationForm(BaomiForm):
+    room = forms.CharField(label=_("Archive room"), max_length=60)
+    cabinet = forms.CharField(label=_("Cabinet"), max_length=30)
+    shelf = forms.CharField(label=_("Shelf"), max_length=30)
+    custodian = forms.ModelChoiceField(label=_("Custodian"), queryset=None)
+
+    def __init__(self, *args: Any, custodians: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["custodian"].queryset = custodians
+        self.fields["custodian"].label_from_instance = lambda u: u.get_full_name()
+
+
+class InventoryForm(BaomiForm):
+    result = forms.ChoiceField(
+        label=_("Result"), choices=InventoryResult.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=200,
+        help_text=_("Required when the folder is missing or damaged."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("result") in {"missing", "damaged"} and not cleaned.get("note", "").strip():
+            self.add_error("note", _("Say what you found, for the incident report."))
+        return cleaned

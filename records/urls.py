@@ -1,6 +1,6 @@
 from django.urls import path
 
-from records import views
+from records import paper_views, views
 
 app_name = "records"
 
@@ -8,6 +8,9 @@ urlpatterns = [
     path("", views.list_view, name="list"),
     path("new/", views.new_view, name="new"),
     path("review/", views.review_queue_view, name="review_queue"),
+    path("archive/", paper_views.catalogue_view, name="catalogue"),
+    path("<uuid:pk>/paper/", paper_views.paper_view, name="paper"),
+    path("<uuid:pk>/paper/cover.pdf", paper_views.cover_sheet_view, name="cover_sheet"),
     path("<uuid:pk>/", views.detail_view, name="detail"),
     path("<uuid:pk>/edit/", views.edit_view, name="edit"),
     path("<uuid:pk>/submit/", views.submit_view, name="submit"),

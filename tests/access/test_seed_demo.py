@@ -73,3 +73,25 @@ def test_demo_account_administrator_can_manage_people_but_is_not_superuser():
     assert admin.has_perm("access.change_user")
     assert admin.has_perm("access.add_agreement")
     assert not admin.has_perm("access.delete_agreement")
+
+
+def test_seed_demo_tells_the_records_story_through_the_services():
+    from audit.models import AuditEvent
+    from records import content
+    from records.models import CustomerRecord, PaperFile
+
+    seed()
+    records = CustomerRecord.objects.all()
+    assert set(records.values_list("tier", flat=True)) == {1, 2, 3, 4}
+    assert {"draft", "submitted", "returned", "approved"} == set(
+        records.values_list("status", flat=True)
+    )
+    assert records.filter(disposal_review_requested_at__isnull=False).count() == 1
+    assert PaperFile.objects.count() == 4
+    for record in records:
+        assert content.read(record)["full_name"]  # every file decrypts
+    for action in ("record.create", "record.approve", "record.return", "record.reveal",
+                   "record.consent_withdrawn", "record.paper_registered"):  # fmt: skip
+        assert AuditEvent.objects.filter(action=action).exists(), action
+    seed()
+    assert CustomerRecord.objects.count() == records.count()  # idempotent

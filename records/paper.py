@@ -1,0 +1,158 @@
+"""Paper files (R22, R33): where each folder is, who keeps it, its cover sheet and inventory.
+
+The cover sheet carries the confidentiality mark of the file's level and the archive number,
+never customer content, so printing it reveals nothing about the customer. A folder found
+missing or damaged at an inventory check is reported as an incident at once (R73).
+"""
+
+from __future__ import annotations
+
+import io
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfgen import canvas
+
+import audit
+from access import policy
+from access.policy import RecordAction
+from audit import incidents
+from records.classification import Tier
+from records.models import CustomerRecord, InventoryCheck, InventoryResult, PaperFile
+from records.pdf import font_name
+
+# The mark printed on the folder, as the classification rules name it (003 §3.3).
+MARKS = {
+    Tier.TOP_SECRET: "绝密 ★ 一级",
+    Tier.CONFIDENTIAL: "机密 ★ 二级",
+    Tier.SENSITIVE: "敏感 ★ 三级",
+    Tier.PUBLIC: "公开",
+}
+
+
+def register_location(
+    user: object,
+    record: CustomerRecord,
+    *,
+    room: str,
+    cabinet: str,
+    shelf: str,
+    custodian: object,
+    request: HttpRequest | None = None,
+) -> PaperFile:
+    policy.require(user, RecordAction.MANAGE_PAPER, record)
+    with transaction.atomic():
+        paper, created = PaperFile.objects.update_or_create(
+            record=record,
+            defaults={"room": room, "cabinet": cabinet, "shelf": shelf, "custodian": custodian},
+        )
+        audit.record(
+            user,
+            "record.paper_registered",
+            target=record,
+            request=request,
+            room=room,
+            cabinet=cabinet,
+            shelf=shelf,
+            custodian=custodian.get_full_name(),  # type: ignore[attr-defined]
+            first=created,
+            record_department=record.department.name,
+        )
+    return paper
+
+
+def check(
+    user: object,
+    paper: PaperFile,
+    result: str,
+    note: str = "",
+    request: HttpRequest | None = None,
+) -> InventoryCheck:
+    record = paper.record
+    policy.require(user, RecordAction.MANAGE_PAPER, record)
+    with transaction.atomic():
+        row = InventoryCheck.objects.create(
+            paper_file=paper, result=result, note=note.strip(), checked_by=user
+        )
+        audit.record(
+            user,
+            "record.inventory_check",
+            target=record,
+            request=request,
+            result=result,
+            record_department=record.department.name,
+        )
+        if result != InventoryResult.FOUND:
+            incidents.report(
+                user,
+                kind="loss",
+                description=(
+                    f"盘点发现纸质档案{InventoryResult(result).label}："
+                    f"{record.archive_number}，{paper.room} {paper.cabinet} {paper.shelf}。"
+                    + (f"备注：{row.note}" if row.note else "")
+                ),
+                occurred_at=timezone.now(),
+                archive_numbers=[record.archive_number],
+                request=request,
+            )
+    return row
+
+
+def cover_sheet(user: object, record: CustomerRecord, request: HttpRequest | None = None) -> bytes:
+    """A one-page A4 PDF for the folder: mark, archive number, department, handler, location."""
+    policy.require(user, RecordAction.MANAGE_PAPER, record)
+    paper = PaperFile.objects.filter(record=record).select_related("custodian").first()
+    font = font_name()
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4)
+    pdf.setTitle(f"{record.archive_number} 档案封面")
+    width, height = A4
+    mark = MARKS[Tier(record.tier)]
+    pdf.setStrokeColorRGB(0.6, 0, 0)
+    pdf.setLineWidth(3)
+    pdf.rect(20 * mm, height - 70 * mm, width - 40 * mm, 40 * mm)
+    pdf.setFillColorRGB(0.6, 0, 0)
+    pdf.setFont(font, 40)
+    pdf.drawCentredString(width / 2, height - 57 * mm, mark)
+    pdf.setFillColorRGB(0, 0, 0)
+    pdf.setFont(font, 26)
+    pdf.drawCentredString(width / 2, height - 100 * mm, "客户档案")
+    pdf.setFont(font, 22)
+    pdf.drawCentredString(width / 2, height - 118 * mm, record.archive_number or "")
+    lines = [
+        ("密级", f"{mark}（{Tier(record.tier).label}）"),
+        ("所属部门", record.department.name),
+        ("经手人", record.handler.get_full_name()),
+        ("入库日期", record.reviewed_at.strftime("%Y-%m-%d") if record.reviewed_at else ""),
+    ]
+    if paper:
+        lines += [
+            ("存放位置", f"{paper.room} / {paper.cabinet} / {paper.shelf}"),
+            ("保管人", paper.custodian.get_full_name()),
+        ]
+    printed = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+    lines.append(("打印", f"{user.get_full_name()} {printed}"))  # type: ignore[attr-defined]
+    pdf.setFont(font, 14)
+    y = height - 145 * mm
+    for label, value in lines:
+        pdf.drawString(35 * mm, y, label)
+        pdf.drawString(70 * mm, y, str(value))
+        y -= 10 * mm
+    pdf.setFont(font, 11)
+    pdf.drawCentredString(
+        width / 2, 25 * mm, "本档案属公司保密资料，未经批准不得借阅、复制或带离档案室。"
+    )
+    pdf.showPage()
+    pdf.save()
+    audit.record(
+        user,
+        "record.cover_sheet",
+        target=record,
+        request=request,
+        tier=record.tier,
+        record_department=record.department.name,
+    )
+    return buffer.getvalue()

@@ -1,0 +1,111 @@
+"""Archive pages (R15, R22, R33): the catalogue, a folder's location and checks, its cover sheet.
+
+Archivists see metadata only (archive number, tier, department, handler): never content.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from access import policy
+from access.policy import Capability, Decision, Denied, RecordAction
+from access.roles import Role
+from records import paper
+from records.forms import InventoryForm, PaperLocationForm
+from records.models import CustomerRecord, PaperFile
+
+
+def _custodians() -> Any:
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=Role.ARCHIVIST.value)
+        .order_by("employee_number")
+    )
+
+
+@never_cache
+@require_http_methods(["GET"])
+def catalogue_view(request: HttpRequest) -> HttpResponse:
+    if not policy.can(request.user, Capability.PAPER_ARCHIVE):
+        raise Denied(Decision(False, _("Only the archive department keeps the catalogue.")))
+    records = (
+        policy.catalogue(request.user, CustomerRecord.objects.all())
+        .select_related("department", "handler", "paper__custodian")
+        .order_by("-reviewed_at")
+    )
+    if request.GET.get("show") == "unplaced":
+        records = records.filter(paper__isnull=True)
+    return render(
+        request,
+        "records/catalogue.html",
+        {"records": list(records[:200]), "show": request.GET.get("show", "")},
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def paper_view(request: HttpRequest, pk: Any) -> HttpResponse:
+    record = get_object_or_404(CustomerRecord.objects.select_related("department"), pk=pk)
+    policy.require(request.user, RecordAction.MANAGE_PAPER, record)
+    folder = PaperFile.objects.filter(record=record).select_related("custodian").first()
+    initial = (
+        {
+            "room": folder.room,
+            "cabinet": folder.cabinet,
+            "shelf": folder.shelf,
+            "custodian": folder.custodian_id,
+        }
+        if folder
+        else {"custodian": request.user.pk}
+    )
+    which = request.POST.get("form") if request.method == "POST" else None
+    location = PaperLocationForm(
+        request.POST if which == "location" else None, initial=initial, custodians=_custodians()
+    )
+    inventory = InventoryForm(request.POST if which == "inventory" else None)
+    if which == "location" and location.is_valid():
+        paper.register_location(request.user, record, request=request, **location.cleaned_data)
+        messages.success(request, _("Location saved."))
+        return redirect("records:paper", pk=record.pk)
+    if which == "inventory" and folder and inventory.is_valid():
+        row = paper.check(request.user, folder, request=request, **inventory.cleaned_data)
+        if row.result == "found":
+            messages.success(request, _("Inventory check recorded."))
+        else:
+            messages.warning(
+                request, _("Inventory check recorded and reported to the security officer.")
+            )
+        return redirect("records:paper", pk=record.pk)
+    status = 400 if which else 200
+    return render(
+        request,
+        "records/paper.html",
+        {
+            "record": record,
+            "folder": folder,
+            "checks": list(folder.checks.select_related("checked_by")[:50]) if folder else [],
+            "location_form": location,
+            "inventory_form": inventory,
+        },
+        status=status,
+    )
+
+
+@never_cache
+@require_http_methods(["GET"])
+def cover_sheet_view(request: HttpRequest, pk: Any) -> HttpResponse:
+    record = get_object_or_404(
+        CustomerRecord.objects.select_related("department", "handler"), pk=pk
+    )
+    pdf = paper.cover_sheet(request.user, record, request)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{record.archive_number}-cover.pdf"'
+    return response
