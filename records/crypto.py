@@ -20,12 +20,12 @@ import base64
 import functools
 import hashlib
 import hmac
-import json
 import os
 import uuid
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+import orjson
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -236,10 +236,10 @@ class RecordCipher:
             ) from None
 
     def seal_json(self, purpose: str, value: Any) -> bytes:
-        return self.seal(purpose, json.dumps(value, ensure_ascii=False, sort_keys=True).encode())
+        return self.seal(purpose, orjson.dumps(value, option=orjson.OPT_SORT_KEYS))
 
     def open_json(self, purpose: str, blob: bytes | memoryview | None) -> Any:
-        return json.loads(self.open(purpose, blob))
+        return orjson.loads(self.open(purpose, blob))
 
 
 def _dek_context(record_id: uuid.UUID) -> bytes:
