@@ -142,11 +142,20 @@ class IntakeForm(BaomiForm):
         for spec in FIELDS:
             self.fields[spec.name] = _form_field(spec)
 
-    def sections(self) -> list[tuple[Section, list[forms.BoundField]]]:
+    def sections(self) -> list[tuple[Any, list[tuple[forms.BoundField, str]]]]:
+        """(section label, [(bound field, "person" | "company" | "both")]) in template order."""
         from records.fields import SECTION_LABELS
 
+        def applies_to(spec: Field) -> str:
+            if spec.person and spec.company:
+                return "both"
+            return "person" if spec.person else "company"
+
         return [
-            (SECTION_LABELS[section], [self[f.name] for f in FIELDS if f.section == section])
+            (
+                SECTION_LABELS[section],
+                [(self[f.name], applies_to(f)) for f in FIELDS if f.section == section],
+            )
             for section in Section
         ]
 
