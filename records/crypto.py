@@ -81,7 +81,7 @@ class LocalKeyProvider:
                 raise ImproperlyConfigured(
                     f"key-encryption key version {version} must be a positive version of 32 bytes"
                 )
-        self._keks = dict(keks)
+        self._keks = {version: AESGCM(key) for version, key in keks.items()}
 
     @classmethod
     def from_settings(cls) -> LocalKeyProvider:
@@ -89,9 +89,6 @@ class LocalKeyProvider:
 
     def current_version(self) -> int:
         return max(self._keks)
-
-    def versions(self) -> list[int]:
-        return sorted(self._keks)
 
     def wrap(self, dek: bytes, context: bytes) -> WrappedKey:
         version = self.current_version()
@@ -108,21 +105,23 @@ def _kek_ad(version: int, context: bytes) -> bytes:
     return b"baomi:kek:" + str(version).encode() + b":" + context
 
 
-def _seal(key: bytes, plaintext: bytes, ad: bytes) -> bytes:
+_NOT_AUTHENTIC = "authentication failed: wrong key, wrong record or altered"
+
+
+def _seal(aead: AESGCM, plaintext: bytes, ad: bytes) -> bytes:
+    """The one sealed format: format byte, 12-byte random nonce, ciphertext and tag."""
     nonce = os.urandom(_NONCE)
-    return _FORMAT + nonce + AESGCM(key).encrypt(nonce, plaintext, ad)
+    return _FORMAT + nonce + aead.encrypt(nonce, plaintext, ad)
 
 
-def _open(key: bytes, blob: bytes, ad: bytes) -> bytes:
+def _open(aead: AESGCM, blob: bytes | memoryview | None, ad: bytes) -> bytes:
     blob = bytes(blob or b"")
     if len(blob) < 1 + _NONCE + 16 or blob[:1] != _FORMAT:
         raise DecryptionFailed("not a sealed value of a known format")
     try:
-        return AESGCM(key).decrypt(blob[1 : 1 + _NONCE], blob[1 + _NONCE :], ad)
+        return aead.decrypt(blob[1 : 1 + _NONCE], blob[1 + _NONCE :], ad)
     except InvalidTag:
-        raise DecryptionFailed(
-            "authentication failed: wrong key, wrong record or altered"
-        ) from None
+        raise DecryptionFailed(_NOT_AUTHENTIC) from None
 
 
 # --- Key material from settings ---------------------------------------------------------------
@@ -221,19 +220,10 @@ class RecordCipher:
         return b"baomi:record:" + self._record_id.bytes + b":" + purpose.encode()
 
     def seal(self, purpose: str, plaintext: bytes) -> bytes:
-        nonce = os.urandom(_NONCE)
-        return _FORMAT + nonce + self._aead.encrypt(nonce, plaintext, self._ad(purpose))
+        return _seal(self._aead, plaintext, self._ad(purpose))
 
     def open(self, purpose: str, blob: bytes | memoryview | None) -> bytes:
-        blob = bytes(blob or b"")
-        if len(blob) < 1 + _NONCE + 16 or blob[:1] != _FORMAT:
-            raise DecryptionFailed("not a sealed value of a known format")
-        try:
-            return self._aead.decrypt(blob[1 : 1 + _NONCE], blob[1 + _NONCE :], self._ad(purpose))
-        except InvalidTag:
-            raise DecryptionFailed(
-                "authentication failed: wrong key, wrong record or altered"
-            ) from None
+        return _open(self._aead, blob, self._ad(purpose))
 
     def seal_json(self, purpose: str, value: Any) -> bytes:
         return self.seal(purpose, orjson.dumps(value, option=orjson.OPT_SORT_KEYS))
