@@ -41,14 +41,23 @@ def write(record: CustomerRecord, cipher: crypto.RecordCipher, content: Content)
         setattr(
             record, _COLUMN[section], cipher.seal_json(section.value, values) if values else b""
         )
-    record.name_index = _index("name", normalise_name(content.get("full_name", "")))
-    record.phone_index = _index("mobile", normalise_mobile(content.get("mobile", "")))
+    keys = search_keys(content)
+    for kind, column in INDEX_COLUMNS.items():
+        setattr(record, column, crypto.blind_index(kind, keys[kind]) if keys[kind] else "")
+
+
+# Blind-index kind -> column. The kind is part of the HMAC message (records/crypto.py).
+INDEX_COLUMNS = {"name": "name_index", "mobile": "phone_index", "id": "id_index"}
+
+
+def search_keys(content: Content) -> dict[str, str]:
+    """The normalised values behind each blind index: what indexing and re-checking compare."""
     identifier = content.get("id_number") or content.get("credit_code") or ""
-    record.id_index = _index("id", normalise_resident_id(identifier))
-
-
-def _index(kind: str, normalised: str) -> str:
-    return crypto.blind_index(kind, normalised) if normalised else ""
+    return {
+        "name": normalise_name(content.get("full_name", "")),
+        "mobile": normalise_mobile(content.get("mobile", "")),
+        "id": normalise_resident_id(identifier),
+    }
 
 
 def read(record: CustomerRecord, cipher: crypto.RecordCipher | None = None) -> Content:

@@ -110,8 +110,8 @@ def page(user: object, filters: Filters, cursor: str = "", size: int = 25) -> Pa
     return Page(_rows(user, chunk), next_cursor)
 
 
-def _search_key(query: str) -> tuple[str, str, str]:
-    """(what kind of value, its blind index kind, its normalised form)."""
+def _search_key(query: str) -> tuple[str, str]:
+    """(blind index kind, normalised query)."""
     for kind, validate, normalise in (
         ("mobile", validate_mobile, normalise_mobile),
         ("id", validate_resident_id, normalise_resident_id),
@@ -121,17 +121,8 @@ def _search_key(query: str) -> tuple[str, str, str]:
             validate(query)
         except ValidationError:
             continue
-        return kind, kind, normalise(query)
-    return "name", "name", normalise_name(query)
-
-
-def _matches(content: dict[str, str], kind: str, normalised: str) -> bool:
-    if kind == "mobile":
-        return normalise_mobile(content.get("mobile", "")) == normalised
-    if kind == "id":
-        ident = content.get("id_number") or content.get("credit_code") or ""
-        return normalise_resident_id(ident) == normalised
-    return normalise_name(content.get("full_name", "")) == normalised
+        return kind, normalise(query)
+    return "name", normalise_name(query)
 
 
 def search(user: object, query: str, request: HttpRequest | None = None) -> list[Row]:
@@ -146,10 +137,14 @@ def search(user: object, query: str, request: HttpRequest | None = None) -> list
         kind = "archive_number"
         hits = list(visible.filter(archive_number=query.upper())[:SEARCH_LIMIT])
     else:
-        kind, index_kind, normalised = _search_key(query)
-        column = {"mobile": "phone_index", "id": "id_index", "name": "name_index"}[index_kind]
-        index = crypto.blind_index(index_kind, normalised)
+        kind, normalised = _search_key(query)
+        index = crypto.blind_index(kind, normalised)
+        column = record_content.INDEX_COLUMNS[kind]
         candidates = visible.filter(**{column: index}).order_by("-updated_at")[:SEARCH_LIMIT]
-        hits = [r for r in candidates if _matches(record_content.read(r), kind, normalised)]
+        hits = [
+            r
+            for r in candidates
+            if record_content.search_keys(record_content.read(r))[kind] == normalised
+        ]
     audit.record(user, "record.search", request=request, by=kind, results=len(hits))
     return _rows(user, hits)
