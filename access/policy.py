@@ -176,6 +176,27 @@ class Denied(PermissionDenied):
         self.reason = decision.reason
 
 
+# What a refused capability says to the person (the 403 page shows it).
+_CAPABILITY_REFUSALS: dict[Capability, str | Promise] = {
+    Capability.RECORD_INTAKE: _("Only sales staff and department heads register files."),
+    Capability.RECORD_REVIEW: _("Only department heads review client files."),
+    Capability.PAPER_ARCHIVE: _("Only the archive department keeps the catalogue."),
+}
+
+
+def require_can(user: object, capability: Capability) -> None:
+    """Raise ``Denied`` with the capability's reason unless ``can`` allows."""
+    if not can(user, capability):
+        raise Denied(Decision(False, _CAPABILITY_REFUSALS.get(capability, "")))
+
+
+def custodians() -> QuerySet:
+    """Who may keep paper files (R33): active archivists."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(is_active=True, groups__name=Role.ARCHIVIST.value)
+
+
 def require(user: object, action: RecordAction | str, record: RecordLike) -> None:
     """Raise ``Denied`` unless ``decide`` allows: the one call services make before acting."""
     decision = decide(user, action, record)

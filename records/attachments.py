@@ -105,6 +105,18 @@ def store(
     return attachment
 
 
+def add(
+    user: object,
+    record: CustomerRecord,
+    upload: UploadedFile,
+    kind: str,
+    request: HttpRequest | None = None,
+) -> Attachment:
+    """Attach a file to a draft or returned file (the handler's right to change it)."""
+    policy.require(user, RecordAction.EDIT, record)
+    return store(user, record, record_content.cipher_of(record), upload, kind, request)
+
+
 @dataclass(frozen=True)
 class Opened:
     name: str

@@ -25,7 +25,7 @@ from records.fields import (
     Field,
     Section,
 )
-from records.intake import Metadata, Upload
+from records.intake import Editing, Metadata, Upload
 from records.models import (
     AttachmentKind,
     ConsentMethod,
@@ -215,10 +215,15 @@ class IntakeForm(BaomiForm):
         return [Upload(self.cleaned_data["attachment_kind"], upload)] if upload else []
 
     @classmethod
-    def initial_for(
-        cls, meta: dict[str, Any], content: dict[str, str], terms: ConsentTerms | None
-    ) -> dict[str, Any]:
-        initial: dict[str, Any] = {**meta, **content}
+    def initial_for(cls, editing: Editing) -> dict[str, Any]:
+        meta, terms = editing.meta, editing.terms
+        initial: dict[str, Any] = {
+            "kind": meta.kind,
+            "source": meta.source,
+            "acquired_at": meta.acquired_at,
+            "tier": meta.tier,
+            **editing.content,
+        }
         if terms:
             initial.update(
                 consent_purpose=terms.purpose,

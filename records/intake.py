@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 import audit
 from access import policy
-from access.policy import Capability, Decision, Denied, RecordAction
+from access.policy import Capability, RecordAction
 from records import attachments, classification, consents
 from records import content as record_content
 from records.fields import BY_NAME, categories_present
@@ -94,8 +94,7 @@ def create(
     request: HttpRequest | None = None,
 ) -> CustomerRecord:
     """Save a new draft in the registering person's department, with its consent."""
-    if not policy.can(user, Capability.RECORD_INTAKE):
-        raise Denied(Decision(False, _("Only sales staff and department heads register files.")))
+    policy.require_can(user, Capability.RECORD_INTAKE)
     content = _clean_content(meta.kind, content)
     derivation, tier = _check(meta, content, terms)
     with transaction.atomic():
@@ -133,6 +132,32 @@ def create(
             record_department=record.department.name,
         )
     return record
+
+
+@dataclass
+class Editing:
+    """What the change form starts from: the file's metadata, content and current consent."""
+
+    meta: Metadata
+    content: dict[str, str]
+    terms: consents.ConsentTerms | None
+
+
+def editing(user: object, record: CustomerRecord) -> Editing:
+    """Open a draft or returned file for its handler to change."""
+    policy.require(user, RecordAction.EDIT, record)
+    current = consents.current(record)
+    return Editing(
+        meta=Metadata(
+            kind=record.kind,
+            source=record.source,
+            acquired_at=record.acquired_at,
+            # "Automatic" unless the handler raised the tier above the content's minimum.
+            tier=record.tier if record.tier != record.minimum_tier else None,
+        ),
+        content=record_content.read(record),
+        terms=consents.ConsentTerms.of(current) if current else None,
+    )
 
 
 def update(

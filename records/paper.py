@@ -44,6 +44,8 @@ def register_location(
     request: HttpRequest | None = None,
 ) -> PaperFile:
     policy.require(user, RecordAction.MANAGE_PAPER, record)
+    if not policy.custodians().filter(pk=custodian.pk).exists():  # type: ignore[attr-defined]
+        raise ValueError("the custodian of a paper file must be an active archivist")
     with transaction.atomic():
         paper, created = PaperFile.objects.update_or_create(
             record=record,

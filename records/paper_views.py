@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -16,26 +15,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from access import policy
-from access.policy import Capability, Decision, Denied, RecordAction
-from access.roles import Role
+from access.policy import Capability, RecordAction
 from records import paper
 from records.forms import InventoryForm, PaperLocationForm
 from records.models import CustomerRecord, PaperFile
 
 
-def _custodians() -> Any:
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=Role.ARCHIVIST.value)
-        .order_by("employee_number")
-    )
-
-
 @never_cache
 @require_http_methods(["GET"])
 def catalogue_view(request: HttpRequest) -> HttpResponse:
-    if not policy.can(request.user, Capability.PAPER_ARCHIVE):
-        raise Denied(Decision(False, _("Only the archive department keeps the catalogue.")))
+    policy.require_can(request.user, Capability.PAPER_ARCHIVE)
     records = (
         policy.catalogue(request.user, CustomerRecord.objects.all())
         .select_related("department", "handler", "paper__custodian")
@@ -68,7 +57,9 @@ def paper_view(request: HttpRequest, pk: Any) -> HttpResponse:
     )
     which = request.POST.get("form") if request.method == "POST" else None
     location = PaperLocationForm(
-        request.POST if which == "location" else None, initial=initial, custodians=_custodians()
+        request.POST if which == "location" else None,
+        initial=initial,
+        custodians=policy.custodians().order_by("employee_number"),
     )
     inventory = InventoryForm(request.POST if which == "inventory" else None)
     if which == "location" and location.is_valid():

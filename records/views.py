@@ -15,9 +15,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from access import policy
-from access.policy import Capability, Decision, Denied, RecordAction
+from access.policy import Capability, RecordAction
 from records import attachments, consents, disclosure, intake, listing, review
-from records import content as record_content
 from records.forms import (
     AttachmentForm,
     CommunicationForm,
@@ -46,7 +45,7 @@ def _handlers(user: Any) -> list[tuple[int, str]]:
 def list_view(request: HttpRequest) -> HttpResponse:
     """GET: a page of files with filters. POST: exact search (values stay out of URLs)."""
     user = request.user
-    heads = bool(policy.headed_department_ids(user))
+    heads = policy.can(user, Capability.RECORD_REVIEW)
     filter_form = ListFilterForm(request.GET or None, handlers=_handlers(user) if heads else [])
     filters = listing.Filters()
     if filter_form.is_valid():
@@ -91,8 +90,7 @@ def list_view(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET"])
 def review_queue_view(request: HttpRequest) -> HttpResponse:
-    if not policy.can(request.user, Capability.RECORD_REVIEW):
-        raise Denied(Decision(False, _("Only department heads review client files.")))
+    policy.require_can(request.user, Capability.RECORD_REVIEW)
     queue = policy.review_queue(request.user, CustomerRecord.objects.all())
     records = list(queue.select_related("handler", "department").order_by("submitted_at")[:200])
     return render(request, "records/review_queue.html", {"records": records})
@@ -139,8 +137,7 @@ def _intake_page(
 @never_cache
 @require_http_methods(["GET", "POST"])
 def new_view(request: HttpRequest) -> HttpResponse:
-    if not policy.can(request.user, Capability.RECORD_INTAKE):
-        raise Denied(Decision(False, _("Only sales staff and department heads register files.")))
+    policy.require_can(request.user, Capability.RECORD_INTAKE)
     form = IntakeForm(request.POST or None, request.FILES or None)
     return _intake_page(request, form, None)
 
@@ -149,19 +146,11 @@ def new_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def edit_view(request: HttpRequest, pk: Any) -> HttpResponse:
     record = _record(pk)
-    policy.require(request.user, RecordAction.EDIT, record)
     if request.method == "POST":
+        policy.require(request.user, RecordAction.EDIT, record)  # before validating anything
         form = IntakeForm(request.POST, request.FILES)
     else:
-        current = consents.current(record)
-        terms = consents.ConsentTerms.of(current) if current else None
-        meta = {
-            "kind": record.kind,
-            "source": record.source,
-            "acquired_at": record.acquired_at,
-            "tier": record.tier if record.tier != record.minimum_tier else None,
-        }
-        form = IntakeForm(initial=IntakeForm.initial_for(meta, record_content.read(record), terms))
+        form = IntakeForm(initial=IntakeForm.initial_for(intake.editing(request.user, record)))
     return _intake_page(request, form, record)
 
 
@@ -272,13 +261,8 @@ def attachment_add_view(request: HttpRequest, pk: Any) -> HttpResponse:
     if not form.is_valid():
         dossier = disclosure.view(request.user, record, request)
         return _detail(request, dossier, status=400, attachment_form=form)
-    attachments.store(
-        request.user,
-        record,
-        record_content.cipher_of(record),
-        form.cleaned_data["file"],
-        form.cleaned_data["kind"],
-        request,
+    attachments.add(
+        request.user, record, form.cleaned_data["file"], form.cleaned_data["kind"], request
     )
     messages.success(request, _("Attachment encrypted and stored."))
     return redirect("records:detail", pk=record.pk)
