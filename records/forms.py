@@ -20,6 +20,7 @@ from records.fields import (
     FIELDS,
     GENDERS,
     INCOME_BANDS,
+    SECTION_LABELS,
     SENSITIVE_CATEGORIES,
     Category,
     Field,
@@ -144,7 +145,6 @@ class IntakeForm(BaomiForm):
 
     def sections(self) -> list[tuple[Any, list[tuple[forms.BoundField, str]]]]:
         """(section label, [(bound field, "person" | "company" | "both")]) in template order."""
-        from records.fields import SECTION_LABELS
 
         def applies_to(spec: Field) -> str:
             if spec.person and spec.company:

@@ -22,7 +22,7 @@ from access import policy
 from access.policy import Capability, RecordAction
 from records import attachments, classification, consents
 from records import content as record_content
-from records.fields import BY_NAME, categories_present
+from records.fields import BY_NAME, Category, categories_present
 from records.models import CustomerRecord, RecordStatus
 
 
@@ -260,7 +260,7 @@ def add_communication(
             }
         )
         record_content.write_communications(record, cipher, entries)
-        record.categories = sorted(set(record.categories) | {"communications"})
+        record.categories = sorted(set(record.categories) | {Category.COMMUNICATIONS.value})
         record.save(update_fields=["sealed_communications", "categories", "updated_at"])
         audit.record(
             user,
