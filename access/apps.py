@@ -14,6 +14,9 @@ class AccessConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         post_migrate.connect(_restore_reference_data, sender=self)
+        from access.grants import clear_permission_cache
+
+        post_migrate.connect(clear_permission_cache, dispatch_uid="baomi-permission-ids")
 
         from access import receivers  # noqa: F401 - connects signal receivers
         from access.models import Agreement, Department, User

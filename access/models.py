@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device, ThrottlingMixin, TimestampMixin
+from guardian.models import UserObjectPermissionBase
 
 
 class Department(models.Model):
@@ -216,3 +217,251 @@ class AgreementSignature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} / v{self.agreement.version}"
+
+
+# --- Requests, approvals and per-object grants (access issue: R40-R43, R51, R52) ----------------
+# Records are referenced by the string "records.CustomerRecord": access never imports records.
+
+
+class RequestKind(models.TextChoices):
+    BORROW = "borrow", _("Borrowing (借阅)")
+    COPY = "copy", _("Copy or excerpt (复制/摘录)")
+    EXTERNAL_SHARE = "external_share", _("Providing to an external party (对外提供)")
+
+
+class RequestState(models.TextChoices):
+    PENDING = "pending", _("Awaiting approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    CANCELLED = "cancelled", _("Withdrawn")
+    FULFILLED = "fulfilled", _("Handed out")
+    RETURNED = "returned", _("Returned")
+    DESTROYED = "destroyed", _("Copies destroyed")
+    CLOSED = "closed", _("Closed")
+
+
+class Medium(models.TextChoices):
+    ELECTRONIC = "electronic", _("Electronic (read in Baomi)")
+    PAPER = "paper", _("Paper folder")
+
+
+class RequestCounter(models.Model):
+    """The last request number issued per kind and year; rows are locked while numbering."""
+
+    kind = models.CharField(max_length=16, choices=RequestKind.choices)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "year"], name="one_counter_per_kind_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.year}: {self.last}"
+
+
+class AccessRequest(models.Model):
+    """One borrow, copy or external-share application (R41, R42, R52): the form on paper.
+
+    States run pending -> approved | rejected | cancelled; approved -> fulfilled -> returned
+    (borrow) or destroyed (copy) or closed. Transitions are functions in access/requests.py.
+    """
+
+    number = models.CharField(_("request number"), max_length=20, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=RequestKind.choices)
+    medium = models.CharField(
+        _("form"), max_length=12, choices=Medium.choices, default=Medium.ELECTRONIC
+    )
+    state = models.CharField(
+        _("state"), max_length=12, choices=RequestState.choices, default=RequestState.PENDING
+    )
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        related_name="access_requests",
+    )
+    purpose = models.CharField(_("purpose"), max_length=300)
+    due_on = models.DateField(_("return or use until"))
+    current_step = models.PositiveSmallIntegerField(default=1)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    fulfilled_at = models.DateTimeField(null=True, blank=True)
+    fulfilled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Reminders already sent, so a sweep that runs every hour sends each one once.
+    overdue_reminded_at = models.DateTimeField(null=True, blank=True)
+    stale_reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("access request")
+        verbose_name_plural = _("access requests")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["requester", "-created_at"], name="request_requester_recent"),
+            models.Index(fields=["state", "kind", "due_on"], name="request_state_due"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def audit_label(self) -> str:
+        return self.number
+
+
+class AccessRequestItem(models.Model):
+    """One file on a request, with its hand-out and return (R41: checked on return)."""
+
+    class Condition(models.TextChoices):
+        INTACT = "intact", _("Intact")
+        DAMAGED = "damaged", _("Damaged")
+        MISSING_PAGES = "missing_pages", _("Pages missing")
+
+    request = models.ForeignKey(AccessRequest, on_delete=models.CASCADE, related_name="items")
+    record = models.ForeignKey(
+        "records.CustomerRecord", on_delete=models.PROTECT, related_name="request_items"
+    )
+    handed_out_at = models.DateTimeField(null=True, blank=True)
+    returned_at = models.DateTimeField(null=True, blank=True)
+    return_condition = models.CharField(
+        _("condition on return"), max_length=16, choices=Condition.choices, blank=True
+    )
+    return_note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["request", "record"], name="file_once_per_request")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request.number} / {self.record_id}"
+
+
+class ApprovalDecision(models.TextChoices):
+    PENDING = "pending", _("Awaiting decision")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    CANCELLED = "cancelled", _("Not needed")
+
+
+class Approval(models.Model):
+    """One signature a request needs: a department head of one department, or the security
+    officer. Steps run in order; approvals within a step (one per department) in any order."""
+
+    request = models.ForeignKey(AccessRequest, on_delete=models.CASCADE, related_name="approvals")
+    step = models.PositiveSmallIntegerField()
+    role = models.CharField(max_length=32)  # access.roles.Role value
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decision = models.CharField(
+        max_length=10, choices=ApprovalDecision.choices, default=ApprovalDecision.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    comment = models.CharField(_("comment"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["step", "pk"]
+        indexes = [
+            models.Index(fields=["decision", "role", "department"], name="approval_open_by_role")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request.number} step {self.step} {self.role}"
+
+
+class GrantPermission(models.TextChoices):
+    """What a grant allows. The value is the Django permission codename guardian stores."""
+
+    READ = "view_customerrecord", _("Read the file")
+
+
+class GrantQuerySet(models.QuerySet):
+    def active(self, at: object = None) -> GrantQuerySet:
+        at = at or timezone.now()
+        return self.filter(revoked_at__isnull=True, starts_at__lte=at, expires_at__gt=at)
+
+
+class Grant(models.Model):
+    """The ledger of per-object rights: who may do what to which file, why, until when.
+
+    It drives django-guardian rows (RecordUserObjectPermission); the policy reads those rows
+    with their expiry, so an expired grant never works even before the sweep removes its row.
+    """
+
+    class Source(models.TextChoices):
+        BORROW = "borrow", _("Borrowing")
+        BREAK_GLASS = "break_glass", _("Emergency access")
+
+    grantee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("granted to"),
+        on_delete=models.PROTECT,
+        related_name="grants",
+    )
+    record = models.ForeignKey(
+        "records.CustomerRecord", on_delete=models.PROTECT, related_name="grants"
+    )
+    permission = models.CharField(max_length=40, choices=GrantPermission.choices)
+    source = models.CharField(max_length=16, choices=Source.choices)
+    reason = models.CharField(_("reason"), max_length=300)
+    source_request = models.ForeignKey(
+        AccessRequest, null=True, blank=True, on_delete=models.PROTECT, related_name="grants"
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    starts_at = models.DateTimeField(_("from"), default=timezone.now)
+    expires_at = models.DateTimeField(_("until"))
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    revoke_reason = models.CharField(max_length=200, blank=True)
+    expiry_reminded_at = models.DateTimeField(null=True, blank=True)
+
+    objects = GrantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("grant")
+        verbose_name_plural = _("grants")
+        ordering = ["-starts_at"]
+        indexes = [
+            models.Index(fields=["grantee", "expires_at"], name="grant_grantee_expiry"),
+            models.Index(fields=["record", "expires_at"], name="grant_record_expiry"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("starts_at")),
+                name="grant_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.audit_label()
+
+    def audit_label(self) -> str:
+        return f"grant {self.pk}"
+
+
+class RecordUserObjectPermission(UserObjectPermissionBase):
+    """django-guardian's per-user object permission with a direct foreign key to the record
+    (integer/UUID join, no text cast) and the latest expiry of the active grants behind it."""
+
+    content_object = models.ForeignKey(
+        "records.CustomerRecord", on_delete=models.CASCADE, related_name="user_object_permissions"
+    )
+    expires_at = models.DateTimeField()
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("object permission")
+        indexes = [models.Index(fields=["expires_at"], name="objperm_expiry")]

@@ -36,6 +36,9 @@ class Capability(StrEnum):
     RECORD_INTAKE = "record_intake"
     RECORD_REVIEW = "record_review"
     PAPER_ARCHIVE = "paper_archive"
+    REQUEST_ACCESS = "request_access"
+    APPROVE_REQUESTS = "approve_requests"
+    LENDING_DESK = "lending_desk"
 
 
 def roles_of(user: object) -> frozenset[Role]:
@@ -84,6 +87,14 @@ _RULES: dict[Capability, Callable[[object, frozenset[Role]], bool]] = {
     Capability.PAPER_ARCHIVE: lambda user, roles: Role.ARCHIVIST in roles,
     # R14: heads review the files of the departments they head.
     Capability.RECORD_REVIEW: lambda user, roles: bool(headed_department_ids(user)),
+    # R41, R42, R52: who may fill in a borrow, copy or external-share form at all.
+    Capability.REQUEST_ACCESS: lambda user, roles: bool(roles & _BORROWERS),
+    # R41/R42: heads approve for their departments; R52: the security officer for what leaves.
+    Capability.APPROVE_REQUESTS: lambda user, roles: (
+        bool(headed_department_ids(user)) or bool(roles & {Role.SECURITY_OFFICER, Role.MANAGEMENT})
+    ),
+    # R41: the archive department hands files out and takes them back.
+    Capability.LENDING_DESK: lambda user, roles: Role.ARCHIVIST in roles,
 }
 
 # Django permissions that this policy decides. Apps below access/ (audit) cannot import the
@@ -146,20 +157,37 @@ class RecordAction(StrEnum):
     MANAGE_CONSENT = "manage_consent"
     LOG_COMMUNICATION = "log_communication"
     MANAGE_PAPER = "manage_paper"
+    # Ask to borrow the file (R41), ask for a copy or excerpt (R42), ask to provide it to an
+    # external party (R52), hand custody to a colleague (R51), propose its destruction (R60),
+    # put it under legal hold.
+    BORROW = "borrow"
+    COPY = "copy"
+    SHARE_EXTERNAL = "share_external"
+    TRANSFER = "transfer"
+    DISPOSE = "dispose"
+    HOLD = "hold"
 
 
 # Mirrors records.classification.Tier and records.models.RecordStatus by value.
+_TIER_TOP_SECRET = 1
 _TIER_SENSITIVE = 3
 _TIER_PUBLIC = 4
 _EDITABLE = frozenset({"draft", "returned"})
 _GONE = frozenset({"destroyed"})
 _CATALOGUED = frozenset({"approved", "archived"})
+# Who may ask to borrow files at all: people whose work is with customers or with the company's
+# obligations. Archivists hand files out, auditors and the security officer read the log.
+_BORROWERS = frozenset({Role.SALES, Role.DEPT_HEAD, Role.LEGAL, Role.MANAGEMENT})
+# The guardian permission a read grant sets (access.models.GrantPermission.READ).
+READ_PERMISSION = "view_customerrecord"
 
 
 @dataclass(frozen=True)
 class Decision:
     allowed: bool
     reason: str | Promise = ""
+    # The refusal came from a grant that has run out: recorded as "grant.expired_use" (R71).
+    expired_grant: bool = False
 
     def __bool__(self) -> bool:
         return self.allowed
@@ -174,6 +202,7 @@ class Denied(PermissionDenied):
     def __init__(self, decision: Decision):
         super().__init__(str(decision.reason))
         self.reason = decision.reason
+        self.expired_grant = decision.expired_grant
 
 
 # What a refused capability says to the person (the 403 page shows it).
@@ -181,6 +210,13 @@ _CAPABILITY_REFUSALS: dict[Capability, str | Promise] = {
     Capability.RECORD_INTAKE: _("Only sales staff and department heads register files."),
     Capability.RECORD_REVIEW: _("Only department heads review client files."),
     Capability.PAPER_ARCHIVE: _("Only the archive department keeps the catalogue."),
+    Capability.REQUEST_ACCESS: _(
+        "Borrowing and copying are for sales staff, department heads, legal and management."
+    ),
+    Capability.APPROVE_REQUESTS: _(
+        "Only department heads, management and the security officer approve requests."
+    ),
+    Capability.LENDING_DESK: _("Only the archive department hands out and takes back files."),
 }
 
 
@@ -215,6 +251,67 @@ def headed_department_ids(user: object) -> frozenset[int]:
     return cached
 
 
+# --- Per-object grants ------------------------------------------------------------------------
+# A grant works while its guardian row's ``expires_at`` lies ahead. The sweep deletes rows that
+# ran out, but the policy never depends on it having run.
+
+
+def grant_rows(user: object) -> QuerySet:
+    """The guardian read-grant rows of ``user``, whatever their expiry."""
+    from access.grants import permission_id
+    from access.models import RecordUserObjectPermission
+
+    return RecordUserObjectPermission.objects.filter(
+        user_id=getattr(user, "pk", None), permission_id=permission_id(READ_PERMISSION)
+    )
+
+
+_GRANT_CACHE_ATTR = "_baomi_grant_expiry"
+
+
+def decide_many(
+    user: object, action: RecordAction | str, records: list[RecordLike]
+) -> dict[Any, Decision]:
+    """``decide`` for a page of files, with the grant expiries read in one query.
+
+    The expiries are held only for this call, so a grant revoked a moment later is never
+    honoured from a stale copy; each is compared with the clock as it is decided.
+    """
+    ids = [r.id for r in records]
+    found = dict(
+        grant_rows(user)
+        .filter(content_object_id__in=ids)
+        .values_list("content_object_id", "expires_at")
+    )
+    setattr(user, _GRANT_CACHE_ATTR, {rid: found.get(rid) for rid in ids})
+    try:
+        return {r.id: decide(user, action, r) for r in records}
+    finally:
+        delattr(user, _GRANT_CACHE_ATTR)
+
+
+def _grant_expiry(user: object, record: RecordLike) -> Any:
+    cache = getattr(user, _GRANT_CACHE_ATTR, None)
+    if cache is not None and record.id in cache:
+        return cache[record.id]
+    return (
+        grant_rows(user)
+        .filter(content_object_id=record.id)
+        .values_list("expires_at", flat=True)
+        .first()
+    )
+
+
+def loan_until(user: object, record: RecordLike) -> Any:
+    """When this person's access to the file ends, if they read it only through a grant."""
+    from django.utils import timezone
+
+    if _by_role(user, record):
+        return None
+    expiry = _grant_expiry(user, record)
+    return expiry if expiry and expiry > timezone.now() else None
+
+
 def _is_handler(user: object, record: RecordLike) -> bool:
     return record.handler_id == getattr(user, "pk", None)
 
@@ -223,33 +320,149 @@ def _heads(user: object, record: RecordLike) -> bool:
     return record.department_id in headed_department_ids(user)
 
 
+def _same_department(user: object, record: RecordLike) -> bool:
+    return getattr(user, "department_id", None) == record.department_id
+
+
+def _by_role(user: object, record: RecordLike) -> bool:
+    """Access that comes with the job, not with a grant: the handler and the head."""
+    return _is_handler(user, record) or (_heads(user, record) and record.status != "draft")
+
+
+def _granted(user: object, record: RecordLike) -> Decision:
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    expiry = _grant_expiry(user, record)
+    if expiry is None:
+        return Decision(
+            False,
+            _(
+                "Only the handler of this client file and the head of its department can open "
+                "it. Ask for access through a borrowing request."
+            ),
+        )
+    if expiry <= timezone.now():
+        when = date_format(timezone.localtime(expiry), "DATETIME_FORMAT")
+        return Decision(
+            False,
+            _("Your access to this file ended on %(when)s. Ask again through a borrowing request.")
+            % {"when": when},
+            expired_grant=True,
+        )
+    return _ALLOW
+
+
 def _may_view(user: object, record: RecordLike) -> Decision:
-    if _is_handler(user, record):
+    if _by_role(user, record):
         return _ALLOW
-    if _heads(user, record) and record.status != "draft":
+    return _granted(user, record)
+
+
+def _refuse_unless_catalogued(record: RecordLike) -> Decision | None:
+    if record.status not in _CATALOGUED:
+        return Decision(False, _("Only approved files in the archive can be lent or copied."))
+    return None
+
+
+def _decide_borrow(user: object, record: RecordLike) -> Decision:
+    if not roles_of(user) & _BORROWERS:
+        return Decision(
+            False, _("Borrowing is for sales staff, department heads, legal and management.")
+        )
+    refused = _refuse_unless_catalogued(record)
+    if refused:
+        return refused
+    if (
+        record.tier == _TIER_TOP_SECRET
+        and not (_same_department(user, record) or _by_role(user, record))
+        and not roles_of(user) & {Role.LEGAL, Role.MANAGEMENT}
+    ):
+        return Decision(
+            False,
+            _(
+                "Level 1 (绝密) files are lent only within their own department, to legal and to "
+                "management."
+            ),
+        )
+    return _ALLOW
+
+
+def _decide_copy(user: object, record: RecordLike) -> Decision:
+    refused = _refuse_unless_catalogued(record)
+    if refused:
+        return refused
+    if _by_role(user, record):
         return _ALLOW
-    return Decision(
-        False,
-        _(
-            "Only the handler of this client file and the head of its department can open it. "
-            "Ask for access through a borrowing request."
-        ),
-    )
+    granted = _granted(user, record)
+    if not granted:
+        return granted
+    if record.tier == _TIER_TOP_SECRET:
+        return Decision(False, _("A borrowed Level 1 (绝密) file may be read, not copied."))
+    return _ALLOW
+
+
+def _decide_share(user: object, record: RecordLike) -> Decision:
+    refused = _refuse_unless_catalogued(record)
+    if refused:
+        return refused
+    if not _by_role(user, record):
+        return Decision(
+            False,
+            _(
+                "Only the handler of this file or the head of its department can provide it to "
+                "an external party."
+            ),
+        )
+    if record.tier == _TIER_TOP_SECRET:
+        return Decision(
+            False,
+            _("Level 1 (绝密) files never leave the company. Provide a less sensitive excerpt."),
+        )
+    return _ALLOW
 
 
 def _decide_record(user: object, action: RecordAction, record: RecordLike) -> Decision:
     if record.status in _GONE:
         return Decision(False, _("This client file was destroyed; its content no longer exists."))
+    roles = roles_of(user)
     if action == RecordAction.MANAGE_PAPER:
         # Archivists handle the folder, not the content: they never need to open the file.
-        if Role.ARCHIVIST not in roles_of(user):
+        if Role.ARCHIVIST not in roles:
             return Decision(False, _("Only the archive department manages paper files."))
         if record.status not in _CATALOGUED:
             return Decision(False, _("Only approved files are kept in the archive."))
         return _ALLOW
-    view = _may_view(user, record)
-    if action in (RecordAction.VIEW, RecordAction.REVEAL, RecordAction.MANAGE_CONSENT):
-        return view
+    if action == RecordAction.DISPOSE:
+        if Role.ARCHIVIST not in roles:
+            return Decision(False, _("Only the archive department proposes files for destruction."))
+        if record.status not in _CATALOGUED:
+            return Decision(False, _("Only approved files in the archive can be destroyed."))
+        if getattr(record, "on_hold", False):
+            return Decision(False, _("This file is under a legal hold and cannot be destroyed."))
+        return _ALLOW
+    if action == RecordAction.HOLD:
+        if Role.LEGAL not in roles:
+            return Decision(False, _("Only the legal department places or lifts legal holds."))
+        return _ALLOW
+    if action in (RecordAction.VIEW, RecordAction.REVEAL):
+        return _may_view(user, record)
+    if action == RecordAction.BORROW:
+        return _decide_borrow(user, record)
+    if action == RecordAction.COPY:
+        return _decide_copy(user, record)
+    if action == RecordAction.SHARE_EXTERNAL:
+        return _decide_share(user, record)
+    if action in (RecordAction.MANAGE_CONSENT, RecordAction.TRANSFER):
+        if not _by_role(user, record):
+            return Decision(
+                False,
+                _(
+                    "Only the handler of this client file and the head of its department can do "
+                    "this."
+                ),
+            )
+        return _ALLOW
     if action == RecordAction.LOG_COMMUNICATION:
         if not _is_handler(user, record):
             return Decision(False, _("Only the handler of this client file keeps its contact log."))
@@ -284,15 +497,113 @@ def decide(user: object, action: RecordAction | str, record: RecordLike) -> Deci
 def visible_records(user: object, records: QuerySet) -> QuerySet:
     """The part of ``records`` that ``user`` may open: one indexed query, no per-row checks.
 
-    Mirrors ``_may_view``; tests compare the two on every role x relation x status.
+    Mirrors ``_may_view``; tests compare the two on every role x relation x status. People with
+    no live grant (most of them) keep the plain handler / department filter, which the indexes
+    answer directly; with grants, the granted ids join in by the guardian row's foreign key.
     """
+    from django.utils import timezone
+
     if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
         return records.none()
     scope = Q(handler_id=user.pk)  # type: ignore[attr-defined]
     headed = headed_department_ids(user)
     if headed:
         scope |= Q(department_id__in=headed) & ~Q(status="draft")
+    live = grant_rows(user).filter(expires_at__gt=timezone.now())
+    if live.exists():
+        scope |= Q(pk__in=live.values("content_object_id"))
     return records.filter(scope).exclude(status__in=_GONE)
+
+
+def granted_records(user: object, records: QuerySet) -> QuerySet:
+    """Files this person may open only through a live grant (the "borrowed" list)."""
+    from django.utils import timezone
+
+    live = grant_rows(user).filter(expires_at__gt=timezone.now())
+    return records.filter(pk__in=live.values("content_object_id")).exclude(status__in=_GONE)
+
+
+# --- Requests and approvals -------------------------------------------------------------------
+
+
+class ApprovalLike(Protocol):
+    role: str
+    department_id: int | None
+    decision: str
+
+
+def decide_approval(user: object, approval: ApprovalLike, requester_id: int) -> Decision:
+    """May ``user`` sign this approval step? Nobody approves their own request."""
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return Decision(False, _("Please sign in."))
+    if requester_id == getattr(user, "pk", None):
+        return Decision(False, _("Nobody may approve their own request."))
+    if approval.role == Role.DEPT_HEAD:
+        if approval.department_id not in headed_department_ids(user):
+            return Decision(False, _("Only the head of the files' department approves this step."))
+        return _ALLOW
+    if approval.role == Role.MANAGEMENT:
+        if Role.MANAGEMENT not in roles_of(user):
+            return Decision(False, _("Management approves the requests of department heads."))
+        return _ALLOW
+    if approval.role == Role.SECURITY_OFFICER:
+        if Role.SECURITY_OFFICER not in roles_of(user):
+            return Decision(False, _("Only the information-security officer approves this step."))
+        return _ALLOW
+    return Decision(False, _("This step cannot be approved here."))
+
+
+def approvals_for(user: object, approvals: QuerySet) -> QuerySet:
+    """Approval rows this person could sign (whatever their state): by department or by role."""
+    scope = Q(role=Role.DEPT_HEAD.value, department_id__in=headed_department_ids(user))
+    if Role.SECURITY_OFFICER in roles_of(user):
+        scope |= Q(role=Role.SECURITY_OFFICER.value)
+    if Role.MANAGEMENT in roles_of(user):
+        scope |= Q(role=Role.MANAGEMENT.value)
+    return approvals.filter(scope).exclude(request__requester_id=getattr(user, "pk", None))
+
+
+def visible_requests(user: object, requests: QuerySet) -> QuerySet:
+    """Requests a person may open: their own, those they approve, and at the lending desk the
+    borrow requests the archive hands out. Auditors follow requests through the audit log."""
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return requests.none()
+    from access.models import Approval
+
+    mine = approvals_for(user, Approval.objects.all()).values("request_id")
+    scope = Q(requester_id=user.pk) | Q(pk__in=mine)  # type: ignore[attr-defined]
+    if Role.ARCHIVIST in roles_of(user):
+        scope |= Q(kind="borrow") & ~Q(state__in=["pending", "rejected", "cancelled"])
+    return requests.filter(scope)
+
+
+def decide_request(user: object, request: Any, action: str) -> Decision:
+    """Actions on a whole request: "view", "cancel" (the requester), "lend" (the desk)."""
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return Decision(False, _("Please sign in."))
+    from access.models import AccessRequest
+
+    if action == "view":
+        if visible_requests(user, AccessRequest.objects.filter(pk=request.pk)).exists():
+            return _ALLOW
+        return Decision(False, _("This request is not yours, and you do not approve it."))
+    if action == "cancel":
+        if request.requester_id != getattr(user, "pk", None):
+            return Decision(False, _("Only the person who asked can withdraw a request."))
+        return _ALLOW
+    if action == "lend":
+        if Role.ARCHIVIST not in roles_of(user):
+            return Decision(False, _("Only the archive department hands out and takes back files."))
+        if request.requester_id == getattr(user, "pk", None):
+            return Decision(False, _("Nobody hands files out to themselves."))
+        return _ALLOW
+    raise ValueError(f"unknown request action {action!r}")
+
+
+def require_request(user: object, request: Any, action: str) -> None:
+    decision = decide_request(user, request, action)
+    if not decision.allowed:
+        raise Denied(decision)
 
 
 def catalogue(user: object, records: QuerySet) -> QuerySet:
@@ -329,3 +640,15 @@ def clear_fields(user: object, record: RecordLike) -> frozenset[str]:
             return frozenset({"name", "contact"})
         return frozenset({"name"}) if record.tier >= 2 else frozenset()
     return frozenset({"name"}) if record.tier >= _TIER_SENSITIVE else frozenset()
+
+
+def approvers(role: str, department_id: int | None) -> QuerySet:
+    """The active people who can sign an approval step (for reminders)."""
+    from django.contrib.auth import get_user_model
+
+    people = get_user_model().objects.filter(is_active=True)
+    if role == Role.DEPT_HEAD:
+        return people.filter(
+            headed_departments__id=department_id, groups__name=Role.DEPT_HEAD.value
+        )
+    return people.filter(groups__name=role)

@@ -62,7 +62,16 @@ _ACTIONS = [
     Action("record.export", _("Client file exported"), "record"),
     Action("record.destroy", _("Client file destroyed"), "record"),
     # Requests and grants (access issue)
+    Action("request.create", _("Request submitted"), "request"),
     Action("request.approve", _("Request approved"), "request"),
+    Action("request.reject", _("Request rejected"), "request"),
+    Action("request.cancel", _("Request withdrawn"), "request"),
+    Action("request.hand_out", _("Files handed out"), "request"),
+    Action("request.take_back", _("Files taken back"), "request"),
+    Action("request.reminder", _("Reminder sent"), "request"),
+    Action("grant.issued", _("Access granted"), "access"),
+    Action("grant.revoked", _("Access revoked"), "access"),
+    Action("grant.expired_swept", _("Expired grants removed"), "access"),
     Action("grant.expired_use", _("Expired grant used"), "access"),
     # The audit log itself (R70)
     Action("audit.console_view", _("Audit console viewed"), "audit"),

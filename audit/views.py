@@ -326,7 +326,18 @@ def incident_new_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @require_perm("audit.report_incidents")
 def incident_view(request: HttpRequest, incident_id: int) -> HttpResponse:
-    incident = get_object_or_404(incidents.visible_incidents(request.user), pk=incident_id)
+    incident = get_object_or_404(Incident, pk=incident_id)
+    if not incidents.visible_incidents(request.user).filter(pk=incident.pk).exists():
+        # Someone else's report: answered as if it did not exist, and recorded (DESIGN.md).
+        record(
+            request.user,
+            "access.denied",
+            request=request,
+            url_name="audit:incident",
+            method=request.method,
+            reason="not_visible",
+        )
+        raise Http404
     can_triage = request.user.has_perm("audit.triage_incidents")
     form = None
     if can_triage and incident.status != Incident.Status.CLOSED:

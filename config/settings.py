@@ -72,6 +72,9 @@ if PRODUCTION:
 # Uploads to client files (ID scans, contracts, plans, consent evidence).
 BAOMI_ATTACHMENT_MAX_MB = env.int("BAOMI_ATTACHMENT_MAX_MB", default=10)
 BAOMI_RECORDS_PAGE_SIZE = env.int("BAOMI_RECORDS_PAGE_SIZE", default=25)
+# Longest loan (R41) and longest life of a copy (R42) a request may ask for, in days.
+BAOMI_MAX_BORROW_DAYS = env.int("BAOMI_MAX_BORROW_DAYS", default=30)
+BAOMI_MAX_COPY_DAYS = env.int("BAOMI_MAX_COPY_DAYS", default=14)
 # A CJK font embedded in generated PDFs (cover sheets, copies); fc-list shows what is installed.
 BAOMI_PDF_FONT = env.str("BAOMI_PDF_FONT", default="/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 
@@ -92,6 +95,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "auditlog",
+    "guardian",
     # Ours, in dependency order: disposal -> records -> access -> audit.
     "audit",
     "access",
@@ -175,6 +179,15 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+
+# django-guardian keeps per-object grants (access.models.RecordUserObjectPermission, a direct
+# foreign key to the record). Its ObjectPermissionBackend is deliberately NOT installed: it knows
+# neither grant expiry nor our rules and gives superusers every object permission. Object rights
+# are decided by access/policy.py alone, which reads the same rows with their expiry.
+SILENCED_SYSTEM_CHECKS = ["guardian.W001"]
+GUARDIAN_MONKEY_PATCH_USER = False
+GUARDIAN_MONKEY_PATCH_GROUP = False
+ANONYMOUS_USER_NAME = None  # no guardian "AnonymousUser" account: anonymous people get nothing
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -347,6 +360,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "audit-anomalies": {"task": "audit.scan_anomalies", "schedule": crontab(minute="*/10")},
     "audit-anchor": {"task": "audit.anchor", "schedule": crontab(hour=0, minute=5)},
     "audit-verify": {"task": "audit.verify", "schedule": crontab(hour=1, minute=15)},
+    # Remove guardian rows of grants that ran out (the policy refuses them already).
+    "access-sweep-grants": {"task": "access.sweep_grants", "schedule": crontab(minute=7)},
+    # Overdue returns, grants ending within 3 days, approvals waiting for 2 days (each once).
+    "access-reminders": {"task": "access.reminders", "schedule": crontab(minute=20)},
 }
 BAOMI_BEAT_DISABLE = env.list("BAOMI_BEAT_DISABLE", default=[])
 

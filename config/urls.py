@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("access.urls")),
     path("audit/", include("audit.urls")),
     path("records/", include("records.urls")),
+    path("requests/", include("records.request_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.health_view, name="health"),
     path("admin/", admin.site.urls),

@@ -48,20 +48,24 @@ def _check_broker() -> str:
     return "ok"
 
 
-def _record_denied(request: HttpRequest, reason: str) -> None:
-    """Every 403 is an ``access.denied`` event, naming the URL pattern, never the query string."""
+def _url_name(request: HttpRequest) -> str:
     match = getattr(request, "resolver_match", None)
     if match is None:
         try:
             match = resolve(request.path_info)
         except Resolver404:
             match = None
+    return match.view_name if match else ""
+
+
+def _record_denied(request: HttpRequest, reason: str) -> None:
+    """Every 403 is an ``access.denied`` event, naming the URL pattern, never the query string."""
     user = getattr(request, "user", None)
     audit.record(
         user if user is not None and user.is_authenticated else None,
         "access.denied",
         request=request,
-        url_name=match.view_name if match else "",
+        url_name=_url_name(request),
         method=request.method,
         reason=reason,
     )
@@ -78,6 +82,9 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     _record_denied(request, "permission")
+    if getattr(exception, "expired_grant", False):
+        user = request.user
+        audit.record(user, "grant.expired_use", request=request, url_name=_url_name(request))
     # The policy's refusals carry a reason written for the user (access.policy.Denied).
     reason = getattr(exception, "reason", "")
     return render(request, "403.html", {"reason": reason}, status=403)

@@ -43,6 +43,16 @@ class RecordsConfig(AppConfig):
         def awaiting_review(user: object) -> int:
             return policy.review_queue(user, CustomerRecord.objects.all()).count()
 
+        def awaiting_approval(user: object) -> int:
+            from access import requests
+
+            return requests.awaiting(user).count()
+
+        def to_hand_out(user: object) -> int:
+            from access import requests
+
+            return requests.lending_desk()["to_hand_out"].count()
+
         for item in (
             NavItem(
                 key="records",
@@ -65,6 +75,29 @@ class RecordsConfig(AppConfig):
                 url_name="records:catalogue",
                 capability=Capability.PAPER_ARCHIVE,
                 description=_("Approved files, where their folders are, cover sheets, inventory."),
+            ),
+            NavItem(
+                key="requests",
+                label=_("My requests"),
+                url_name="requests:mine",
+                capability=Capability.REQUEST_ACCESS,
+                description=_("Borrow files of other departments or paper folders; follow them."),
+            ),
+            NavItem(
+                key="approvals",
+                label=_("Awaiting my approval"),
+                url_name="requests:approvals",
+                capability=Capability.APPROVE_REQUESTS,
+                description=_("Borrow and copy requests that need your signature."),
+                count=awaiting_approval,
+            ),
+            NavItem(
+                key="desk",
+                label=_("Lending desk"),
+                url_name="requests:desk",
+                capability=Capability.LENDING_DESK,
+                description=_("Hand out approved loans, take files back and check them."),
+                count=to_hand_out,
             ),
         ):
             register_nav(item)

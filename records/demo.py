@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from access.demo import DemoContext, register_step
-from records import consents, disclosure, intake, listing, paper, review
+from records import consents, disclosure, intake, lending, listing, paper, review
 from records.consents import ConsentTerms
 from records.fields import Category
 from records.models import CustomerRecord
@@ -120,3 +120,49 @@ def seed_records(ctx: DemoContext) -> None:
 
 
 register_step(50, "records", seed_records)
+
+
+def seed_requests(ctx: DemoContext) -> None:
+    """Borrow requests in every state: on loan, waiting for the head, waiting at the desk,
+    returned, rejected."""
+    from access import requests
+    from access.models import AccessRequest, Medium
+
+    if AccessRequest.objects.exists():
+        ctx.out.write("requests exist already; left as they are\n")
+        return
+    p = ctx.people
+    borrower, head, keeper, lawyer = p["li.na"], p["wang.fang"], p["liu.yang"], p["huang.qiang"]
+    approved = CustomerRecord.objects.filter(department__code="sales-1", status="approved")
+    by_tier = {r.tier: r for r in approved.filter(paper__isnull=False)}
+    due = timezone.localdate() + timedelta(days=7)
+
+    def ask(user, record, medium=Medium.ELECTRONIC, purpose="客户回访，核对合同条款"):
+        form = lending.BorrowForm(record.archive_number, purpose, due, medium)
+        return lending.apply(user, form)
+
+    def approve(req):
+        for step in requests.awaiting(head).filter(request=req):
+            requests.sign(head, step, approve=True, comment="同意，按期归还")
+        return req
+
+    on_loan = approve(ask(borrower, by_tier[3]))
+    lending.hand_out(keeper, on_loan)
+    waiting = ask(borrower, by_tier[2], Medium.PAPER, "核对纸质合同原件")
+    at_desk = approve(ask(lawyer, by_tier[1], Medium.PAPER, "合同纠纷法律审查"))
+    returned = approve(ask(borrower, by_tier[4], purpose="参考公开案例"))
+    lending.hand_out(keeper, returned)
+    item = returned.items.get()
+    lending.take_back(keeper, returned, {item.pk: ("intact", "")})
+    rejected = ask(borrower, by_tier[2], purpose="了解客户情况")
+    requests.sign(
+        head, requests.awaiting(head).get(request=rejected), approve=False, comment="目的不明确"
+    )
+    ctx.out.write(
+        f"borrow requests: {on_loan.number} on loan to 李娜, {waiting.number} awaiting 王芳, "
+        f"{at_desk.number} approved and waiting at the lending desk, {returned.number} "
+        f"returned, {rejected.number} rejected\n"
+    )
+
+
+register_step(60, "requests", seed_requests)

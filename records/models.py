@@ -227,6 +227,16 @@ class PaperFile(models.Model):
         related_name="kept_paper_files",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Out of the cabinet on a borrow request (R41) until the archive takes it back.
+    checked_out_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("lent to"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    checked_out_at = models.DateTimeField(_("lent since"), null=True, blank=True)
 
     def __str__(self) -> str:
         return self.audit_label()

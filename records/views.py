@@ -183,6 +183,9 @@ def _detail(
         "can_reveal": policy.decide(user, RecordAction.REVEAL, record).allowed,
         "can_log": policy.decide(user, RecordAction.LOG_COMMUNICATION, record).allowed,
         "can_consent": policy.decide(user, RecordAction.MANAGE_CONSENT, record).allowed,
+        "can_borrow_paper": hasattr(record, "paper")
+        and policy.decide(user, RecordAction.BORROW, record).allowed,
+        "loan_until": policy.loan_until(user, record),
         "reveal_form": extra.pop("reveal_form", None) or RevealForm(revealable=dossier.revealable),
         "return_form": extra.pop("return_form", None) or ReturnForm(),
         "communication_form": extra.pop("communication_form", None) or CommunicationForm(),

@@ -95,3 +95,21 @@ def test_seed_demo_tells_the_records_story_through_the_services():
         assert AuditEvent.objects.filter(action=action).exists(), action
     seed()
     assert CustomerRecord.objects.count() == records.count()  # idempotent
+
+
+def test_seed_demo_leaves_requests_in_every_state_through_the_services():
+    from access.models import AccessRequest, Grant
+    from access.requests import awaiting
+    from audit.models import AuditEvent
+
+    seed()
+    states = set(AccessRequest.objects.values_list("state", flat=True))
+    assert states == {"fulfilled", "pending", "approved", "returned", "rejected"}
+    head = User.objects.get(username="wang.fang")
+    assert awaiting(head).count() == 1
+    assert Grant.objects.active().filter(grantee__username="li.na").count() == 1
+    for action in ("request.create", "request.approve", "request.reject", "request.hand_out",
+                   "request.take_back", "grant.issued", "grant.revoked"):  # fmt: skip
+        assert AuditEvent.objects.filter(action=action).exists(), action
+    seed()
+    assert AccessRequest.objects.count() == 5  # idempotent

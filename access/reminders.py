@@ -1,0 +1,107 @@
+"""Reminders the beat sends (access issue item 8): overdue returns, grants ending within three
+days, approvals waiting for more than two days. Each reminder is marked on its row with a
+conditional UPDATE before the mail goes out, so an hourly sweep sends it once, and two sweeps
+running at once cannot both send it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db.models import QuerySet
+from django.utils import timezone
+
+import audit
+from access import policy
+from access.models import AccessRequest, Grant, RequestKind, RequestState
+
+EXPIRY_NOTICE = timedelta(days=3)
+STALE_AFTER = timedelta(days=2)
+
+
+def _claim(rows: QuerySet, pk: int, field: str) -> bool:
+    """Mark one reminder as sent; False if another sweep already did."""
+    return bool(rows.filter(pk=pk, **{f"{field}__isnull": True}).update(**{field: timezone.now()}))
+
+
+def _mail(subject: str, body: str, to: list[str]) -> None:
+    to = sorted({address for address in to if address})
+    if to:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to)
+
+
+def overdue_returns() -> int:
+    """Loans past their return date: the borrower and the archive hear about it once."""
+    sent = 0
+    overdue = AccessRequest.objects.filter(
+        kind=RequestKind.BORROW,
+        state=RequestState.FULFILLED,
+        due_on__lt=timezone.localdate(),
+        overdue_reminded_at__isnull=True,
+    ).select_related("requester")
+    desk = list(policy.custodians().values_list("email", flat=True))
+    for req in overdue:
+        if not _claim(AccessRequest.objects, req.pk, "overdue_reminded_at"):
+            continue
+        _mail(
+            f"[Baomi] 借阅逾期未还 / Loan overdue: {req.number}",
+            f"借阅申请 {req.number} 应于 {req.due_on:%Y-%m-%d} 归还，请尽快归还档案室。\n"
+            f"Request {req.number} was due back on {req.due_on:%Y-%m-%d}. "
+            "Please return the files to the archive.",
+            [req.requester.email, *desk],
+        )
+        audit.record(None, "request.reminder", req, reminder="overdue")
+        sent += 1
+    return sent
+
+
+def expiring_grants() -> int:
+    """Read grants ending within three days: the holder hears once, in time to ask again."""
+    sent = 0
+    now = timezone.now()
+    ending = (
+        Grant.objects.active(now)
+        .filter(expires_at__lte=now + EXPIRY_NOTICE, expiry_reminded_at__isnull=True)
+        .select_related("grantee", "record")
+    )
+    for grant in ending:
+        if not _claim(Grant.objects, grant.pk, "expiry_reminded_at"):
+            continue
+        when = timezone.localtime(grant.expires_at)
+        _mail(
+            f"[Baomi] 访问权限即将到期 / Access ending: {grant.record.audit_label()}",
+            f"您对档案 {grant.record.audit_label()} 的访问权限将于 {when:%Y-%m-%d %H:%M} 到期。\n"
+            f"Your access to {grant.record.audit_label()} ends on {when:%Y-%m-%d %H:%M}.",
+            [grant.grantee.email],
+        )
+        audit.record(None, "request.reminder", grant, reminder="grant_expiring")
+        sent += 1
+    return sent
+
+
+def stale_approvals() -> int:
+    """Requests waiting more than two days: whoever must sign the open step hears once."""
+    sent = 0
+    stale = AccessRequest.objects.filter(
+        state=RequestState.PENDING,
+        created_at__lte=timezone.now() - STALE_AFTER,
+        stale_reminded_at__isnull=True,
+    )
+    for req in stale:
+        if not _claim(AccessRequest.objects, req.pk, "stale_reminded_at"):
+            continue
+        to: list[str] = []
+        for step in req.approvals.filter(step=req.current_step, decision="pending"):
+            to += list(
+                policy.approvers(step.role, step.department_id).values_list("email", flat=True)
+            )
+        _mail(
+            f"[Baomi] 待审批申请 / Awaiting your approval: {req.number}",
+            f"申请 {req.number} 已等待审批超过两天。\n"
+            f"Request {req.number} has waited more than two days for your decision.",
+            to,
+        )
+        audit.record(None, "request.reminder", req, reminder="approval_waiting")
+        sent += 1
+    return sent

@@ -1,0 +1,298 @@
+"""Borrow, copy and external-share requests and their approval chains (R41, R42, R52).
+
+Each transition is one function: it takes the acting person, asks the policy, changes the state
+in one transaction with the request row locked (``select_for_update``), and writes the audit
+event. Two heads approving at the same moment therefore cannot both close a step, and nothing
+is granted twice. Fulfilment (handing out, copies) lives in records/, which owns the files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+import audit
+from access import policy
+from access.models import (
+    AccessRequest,
+    AccessRequestItem,
+    Approval,
+    ApprovalDecision,
+    Medium,
+    RequestCounter,
+    RequestKind,
+    RequestState,
+)
+from access.policy import Capability, RecordAction
+from access.roles import Role
+
+_ACTION = {
+    RequestKind.BORROW: RecordAction.BORROW,
+    RequestKind.COPY: RecordAction.COPY,
+    RequestKind.EXTERNAL_SHARE: RecordAction.SHARE_EXTERNAL,
+}
+_PREFIX = {RequestKind.BORROW: "JY", RequestKind.COPY: "FZ", RequestKind.EXTERNAL_SHARE: "DW"}
+_TOP_SECRET = 1
+
+
+class RequestRefused(Exception):
+    """A request or transition that cannot go ahead, with messages for the form."""
+
+    def __init__(self, errors: dict[str, list[str | Promise]]):
+        super().__init__("; ".join(str(m) for msgs in errors.values() for m in msgs))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class Step:
+    step: int
+    role: Role
+    department_id: int | None = None
+
+
+def chain(kind: str, records: Sequence[Any], requester: object) -> list[Step]:
+    """Who signs, in order: the head of every department whose files are asked for (management
+    instead, where the requester is that head); then the security officer for anything leaving
+    the company and for copies of Level 1 files."""
+    own = policy.headed_department_ids(requester)
+    steps = [
+        Step(1, Role.MANAGEMENT if d in own else Role.DEPT_HEAD, d)
+        for d in sorted({r.department_id for r in records})
+    ]
+    if kind == RequestKind.EXTERNAL_SHARE or (
+        kind == RequestKind.COPY and any(r.tier == _TOP_SECRET for r in records)
+    ):
+        steps.append(Step(2, Role.SECURITY_OFFICER))
+    return steps
+
+
+def _next_number(kind: str) -> str:
+    year = timezone.localdate().year
+    RequestCounter.objects.get_or_create(kind=kind, year=year)
+    counter = RequestCounter.objects.select_for_update().get(kind=kind, year=year)
+    counter.last = F("last") + 1
+    counter.save(update_fields=["last"])
+    counter.refresh_from_db(fields=["last"])
+    return f"{_PREFIX[RequestKind(kind)]}-{year}-{counter.last:06d}"
+
+
+@dataclass
+class Application:
+    """What the requester fills in (the 借阅申请表: purpose, files and their number, dates)."""
+
+    kind: str
+    purpose: str
+    due_on: date | None
+    medium: str = Medium.ELECTRONIC
+    records: list[Any] = field(default_factory=list)
+
+
+def longest_period(kind: str) -> int:
+    """Days a loan or copy may last at most (settings BAOMI_MAX_BORROW_DAYS / COPY_DAYS)."""
+    if kind == RequestKind.BORROW:
+        return settings.BAOMI_MAX_BORROW_DAYS
+    return settings.BAOMI_MAX_COPY_DAYS
+
+
+def problems(requester: object, application: Application) -> dict[str, list[str | Promise]]:
+    """Everything wrong with an application, by form field, in the requester's words."""
+    errors: dict[str, list[str | Promise]] = {}
+    if not application.purpose.strip():
+        errors.setdefault("purpose", []).append(_("Say what the files are needed for."))
+    today = timezone.localdate()
+    if application.due_on is None:
+        errors.setdefault("due_on", []).append(_("Give the date the files come back."))
+    elif application.due_on < today:
+        errors.setdefault("due_on", []).append(_("The date lies in the past."))
+    elif application.due_on > today + timedelta(days=longest_period(application.kind)):
+        errors.setdefault("due_on", []).append(
+            _("At most %(days)d days from today.") % {"days": longest_period(application.kind)}
+        )
+    if not application.records:
+        errors.setdefault("records", []).append(_("Name at least one file."))
+    action = _ACTION[RequestKind(application.kind)]
+    for record in application.records:
+        decision = policy.decide(requester, action, record)
+        if not decision.allowed:
+            errors.setdefault("records", []).append(f"{record.audit_label()}: {decision.reason}")
+    return errors
+
+
+def create(
+    requester: Any, application: Application, request: HttpRequest | None = None
+) -> AccessRequest:
+    """File a request; the first approvers see it at once."""
+    policy.require_can(requester, Capability.REQUEST_ACCESS)
+    errors = problems(requester, application)
+    if errors:
+        raise RequestRefused(errors)
+    with transaction.atomic():
+        req = AccessRequest.objects.create(
+            number=_next_number(application.kind),
+            kind=application.kind,
+            medium=application.medium,
+            requester=requester,
+            purpose=application.purpose.strip(),
+            due_on=application.due_on,
+        )
+        AccessRequestItem.objects.bulk_create(
+            AccessRequestItem(request=req, record_id=r.pk) for r in application.records
+        )
+        Approval.objects.bulk_create(
+            Approval(request=req, step=s.step, role=s.role.value, department_id=s.department_id)
+            for s in chain(application.kind, application.records, requester)
+        )
+        audit.record(
+            requester,
+            "request.create",
+            req,
+            request=request,
+            kind=req.kind,
+            medium=req.medium,
+            files=[r.audit_label() for r in application.records],
+            due_on=req.due_on.isoformat(),
+        )
+    return req
+
+
+def awaiting(user: object) -> QuerySet[Approval]:
+    """Approval steps waiting for this person now ("awaiting my approval")."""
+    return (
+        policy.approvals_for(user, Approval.objects.all())
+        .filter(
+            decision=ApprovalDecision.PENDING,
+            request__state=RequestState.PENDING,
+            step=F("request__current_step"),
+        )
+        .select_related("request", "request__requester", "department")
+        .order_by("request__created_at")
+    )
+
+
+def _locked(req: AccessRequest) -> AccessRequest:
+    return AccessRequest.objects.select_for_update().get(pk=req.pk)
+
+
+def _refuse(message: str | Promise) -> RequestRefused:
+    return RequestRefused({"__all__": [message]})
+
+
+def sign(
+    user: Any,
+    approval: Approval,
+    *,
+    approve: bool,
+    comment: str = "",
+    request: HttpRequest | None = None,
+) -> AccessRequest:
+    """Approve or reject one step. A rejection ends the request; the last approval of the last
+    step makes it approved."""
+    with transaction.atomic():
+        req = _locked(approval.request)
+        step = Approval.objects.select_for_update().get(pk=approval.pk)
+        decision = policy.decide_approval(user, step, req.requester_id)
+        if not decision.allowed:
+            raise policy.Denied(decision)
+        if req.state != RequestState.PENDING or step.decision != ApprovalDecision.PENDING:
+            raise _refuse(_("This request was already decided."))
+        if step.step != req.current_step:
+            raise _refuse(_("An earlier approval step is still open."))
+        if not approve and not comment.strip():
+            raise RequestRefused({"comment": [_("Say why the request is rejected.")]})
+        now = timezone.now()
+        step.decision = ApprovalDecision.APPROVED if approve else ApprovalDecision.REJECTED
+        step.decided_by = user
+        step.decided_at = now
+        step.comment = comment.strip()[:300]
+        step.save(update_fields=["decision", "decided_by", "decided_at", "comment"])
+        if not approve:
+            req.state = RequestState.REJECTED
+            req.decided_at = now
+            req.save(update_fields=["state", "decided_at"])
+            req.approvals.filter(decision=ApprovalDecision.PENDING).update(
+                decision=ApprovalDecision.CANCELLED
+            )
+            audit.record(user, "request.reject", req, request=request, step=step.step)
+            return req
+        open_steps = sorted(
+            set(
+                req.approvals.filter(decision=ApprovalDecision.PENDING).values_list(
+                    "step", flat=True
+                )
+            )
+        )
+        final = not open_steps
+        if final:
+            req.state = RequestState.APPROVED
+            req.decided_at = now
+        else:
+            req.current_step = open_steps[0]
+        req.save(update_fields=["state", "decided_at", "current_step"])
+        audit.record(
+            user,
+            "request.approve",
+            req,
+            request=request,
+            step=step.step,
+            final=final,
+            role=step.role,
+        )
+    return req
+
+
+def cancel(user: Any, req: AccessRequest, request: HttpRequest | None = None) -> AccessRequest:
+    """The requester withdraws a request that has not been handed out yet."""
+    policy.require_request(user, req, "cancel")
+    with transaction.atomic():
+        req = _locked(req)
+        if req.state not in (RequestState.PENDING, RequestState.APPROVED):
+            raise _refuse(_("Only a request that was not handed out yet can be withdrawn."))
+        req.state = RequestState.CANCELLED
+        req.closed_at = timezone.now()
+        req.closed_by = user
+        req.save(update_fields=["state", "closed_at", "closed_by"])
+        req.approvals.filter(decision=ApprovalDecision.PENDING).update(
+            decision=ApprovalDecision.CANCELLED
+        )
+        audit.record(user, "request.cancel", req, request=request)
+    return req
+
+
+def end_of_day(day: date) -> datetime:
+    """A loan "until 30 November" lasts to the end of that day in the company's time zone."""
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
+def lock_for_lending(user: Any, req: AccessRequest, states: Iterable[str]) -> AccessRequest:
+    """Lock a request at the lending desk; it must be a borrow request in one of ``states``."""
+    policy.require_can(user, Capability.LENDING_DESK)
+    locked = _locked(req)
+    policy.require_request(user, locked, "lend")
+    if locked.kind != RequestKind.BORROW or locked.state not in set(states):
+        raise _refuse(_("This request is not waiting at the lending desk."))
+    return locked
+
+
+def mine(user: object) -> QuerySet[AccessRequest]:
+    return AccessRequest.objects.filter(requester_id=getattr(user, "pk", None)).prefetch_related(
+        "items__record"
+    )
+
+
+def lending_desk() -> dict[str, QuerySet[AccessRequest]]:
+    """Approved borrow requests to hand out, and loans out to take back (oldest first)."""
+    borrow = AccessRequest.objects.filter(kind=RequestKind.BORROW).select_related("requester")
+    return {
+        "to_hand_out": borrow.filter(state=RequestState.APPROVED).order_by("decided_at"),
+        "on_loan": borrow.filter(state=RequestState.FULFILLED).order_by("due_on"),
+    }

@@ -1,0 +1,24 @@
+"""Periodic access jobs (Celery beat). Idempotent: safe to run twice or to kill halfway."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from access import grants, reminders
+from audit.jobs import job_run
+
+
+@shared_task(name="access.sweep_grants", acks_late=True)
+def sweep_grants() -> int:
+    with job_run("access.sweep_grants", keep_idle=False) as counts:
+        counts["removed"] = grants.sweep_expired()
+    return counts["removed"]
+
+
+@shared_task(name="access.reminders", acks_late=True)
+def send_reminders() -> dict[str, int]:
+    with job_run("access.reminders", keep_idle=False) as counts:
+        counts["overdue"] = reminders.overdue_returns()
+        counts["grants_ending"] = reminders.expiring_grants()
+        counts["approvals_waiting"] = reminders.stale_approvals()
+    return dict(counts)

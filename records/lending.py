@@ -1,0 +1,189 @@
+"""Borrowing client files (R41): the form, the hand-out and the return at the archive desk.
+
+The request and its approvals live in access/requests.py; what is handed out lives here,
+because it is the files': an electronic loan is a read grant until the end of the return date,
+a paper loan checks the folder out of its cabinet. On return the archivist checks every file;
+a damaged folder or missing pages open an incident (R73) at once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+import audit
+from access import grants, requests
+from access.models import AccessRequest, AccessRequestItem, Grant, Medium, RequestState
+from access.requests import Application, RequestRefused
+from audit import incidents
+from records.models import CustomerRecord, PaperFile
+
+_NUMBER = re.compile(r"^KH-\d{4}-\d{6}$")
+
+
+def parse_numbers(text: str) -> tuple[list[str], list[str]]:
+    """Archive numbers from what was typed (spaces, commas, Chinese commas, new lines)."""
+    tokens = [t.strip().upper() for t in re.split(r"[\s,，;；、]+", text or "") if t.strip()]
+    valid = list(dict.fromkeys(t for t in tokens if _NUMBER.match(t)))
+    return valid, [t for t in tokens if not _NUMBER.match(t)]
+
+
+@dataclass
+class BorrowForm:
+    numbers: str
+    purpose: str
+    due_on: date | None
+    medium: str = Medium.ELECTRONIC
+
+
+def apply(user: object, form: BorrowForm, request: HttpRequest | None = None) -> AccessRequest:
+    """File a borrow request for the archive numbers typed in the form.
+
+    A number that does not exist and one the person may not borrow get the same kind of answer,
+    so the form cannot be used to find out which files exist.
+    """
+    valid, invalid = parse_numbers(form.numbers)
+    errors: dict[str, list[str]] = {}
+    if invalid:
+        errors["records"] = [
+            _("Not an archive number (KH-YYYY-NNNNNN): %(items)s") % {"items": ", ".join(invalid)}
+        ]
+    found = {r.archive_number: r for r in CustomerRecord.objects.filter(archive_number__in=valid)}
+    unknown = [n for n in valid if n not in found]
+    if unknown:
+        errors.setdefault("records", []).append(
+            _("No file you can borrow has the number %(items)s.") % {"items": ", ".join(unknown)}
+        )
+    records = [found[n] for n in valid if n in found]
+    if form.medium == Medium.PAPER:
+        with_paper = set(
+            PaperFile.objects.filter(record__in=records).values_list("record_id", flat=True)
+        )
+        lacking = [r.archive_number for r in records if r.pk not in with_paper]
+        if lacking:
+            errors.setdefault("records", []).append(
+                _("These files have no paper folder in the archive: %(items)s")
+                % {"items": ", ".join(lacking)}
+            )
+    application = Application(
+        kind="borrow",
+        purpose=form.purpose,
+        due_on=form.due_on,
+        medium=form.medium,
+        records=records,
+    )
+    if errors:
+        for key, messages in requests.problems(user, application).items():
+            errors.setdefault(key, []).extend(str(m) for m in messages)
+        raise RequestRefused(errors)
+    return requests.create(user, application, request=request)
+
+
+def hand_out(user: object, req: AccessRequest, request: HttpRequest | None = None) -> AccessRequest:
+    """The archive hands the approved files to the borrower (once: the request row is locked)."""
+    with transaction.atomic():
+        req = requests.lock_for_lending(user, req, [RequestState.APPROVED])
+        items = list(req.items.select_related("record"))
+        now = timezone.now()
+        if req.medium == Medium.PAPER:
+            folders = PaperFile.objects.select_for_update().filter(
+                record_id__in=[i.record_id for i in items]
+            )
+            out = [f.record.archive_number for f in folders if f.checked_out_to_id]
+            if out:
+                raise RequestRefused(
+                    {"__all__": [_("Already lent out: %(items)s") % {"items": ", ".join(out)}]}
+                )
+            folders.update(checked_out_to=req.requester, checked_out_at=now)
+        else:
+            for item in items:
+                grants.issue(
+                    grantee=req.requester,
+                    record=item.record,
+                    expires_at=requests.end_of_day(req.due_on),
+                    reason=req.purpose,
+                    granted_by=user,
+                    source=Grant.Source.BORROW,
+                    source_request=req,
+                )
+        AccessRequestItem.objects.filter(request=req).update(handed_out_at=now)
+        req.state = RequestState.FULFILLED
+        req.fulfilled_at = now
+        req.fulfilled_by = user
+        req.save(update_fields=["state", "fulfilled_at", "fulfilled_by"])
+        audit.record(
+            user,
+            "request.hand_out",
+            req,
+            request=request,
+            medium=req.medium,
+            files=[i.record.audit_label() for i in items],
+            borrower=req.requester.audit_label(),
+        )
+    return req
+
+
+def take_back(
+    user: object,
+    req: AccessRequest,
+    conditions: dict[int, tuple[str, str]],
+    request: HttpRequest | None = None,
+) -> AccessRequest:
+    """The archive takes the files back and records each one's condition (item id -> (condition,
+    note)). Every file must be checked; anything but "intact" opens an incident."""
+    with transaction.atomic():
+        req = requests.lock_for_lending(user, req, [RequestState.FULFILLED])
+        items = list(req.items.select_related("record"))
+        unchecked = [i.record.archive_number for i in items if i.pk not in conditions]
+        if unchecked:
+            raise RequestRefused(
+                {"__all__": [_("Check every file: %(items)s") % {"items": ", ".join(unchecked)}]}
+            )
+        now = timezone.now()
+        damaged = []
+        for item in items:
+            condition, note = conditions[item.pk]
+            item.returned_at = now
+            item.return_condition = condition
+            item.return_note = note.strip()[:200]
+            item.save(update_fields=["returned_at", "return_condition", "return_note"])
+            if condition != AccessRequestItem.Condition.INTACT:
+                damaged.append(item)
+        if req.medium == Medium.PAPER:
+            PaperFile.objects.filter(record_id__in=[i.record_id for i in items]).update(
+                checked_out_to=None, checked_out_at=None
+            )
+        grants.revoke_all(req.grants.all(), by=user, reason=f"returned ({req.number})")
+        req.state = RequestState.RETURNED
+        req.closed_at = now
+        req.closed_by = user
+        req.save(update_fields=["state", "closed_at", "closed_by"])
+        audit.record(
+            user,
+            "request.take_back",
+            req,
+            request=request,
+            files=[i.record.audit_label() for i in items],
+            damaged=[i.record.audit_label() for i in damaged],
+        )
+        if damaged:
+            incidents.report(
+                user,
+                kind="loss",
+                description=f"借阅归还检查发现问题（{req.number}）："
+                + "；".join(
+                    f"{i.record.archive_number} {i.get_return_condition_display()}"
+                    + (f"（{i.return_note}）" if i.return_note else "")
+                    for i in damaged
+                ),
+                occurred_at=now,
+                archive_numbers=[i.record.archive_number for i in damaged],
+                request=request,
+            )
+    return req

@@ -1,0 +1,162 @@
+"""Request pages: my requests, the borrow form, one request, awaiting my approval, the lending
+desk. Thin: the policy and the services in access/requests.py and records/lending.py decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from access import policy, requests
+from access.models import AccessRequest, RequestState
+from access.policy import Capability
+from access.requests import RequestRefused
+from records import lending
+from records.request_forms import BorrowForm, SignForm, TakeBackForm
+
+
+def _add_errors(form: Any, refused: RequestRefused) -> None:
+    for field, problems in refused.errors.items():
+        for problem in problems:
+            form.add_error(
+                None if field == "__all__" or field not in form.fields else field, str(problem)
+            )
+
+
+@never_cache
+def mine_view(request: HttpRequest) -> HttpResponse:
+    policy.require_can(request.user, Capability.REQUEST_ACCESS)
+    return render(request, "records/requests/mine.html", {"requests": requests.mine(request.user)})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def borrow_view(request: HttpRequest) -> HttpResponse:
+    policy.require_can(request.user, Capability.REQUEST_ACCESS)
+    form = BorrowForm(request.POST or None, initial={"numbers": request.GET.get("numbers", "")})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            req = lending.apply(
+                request.user,
+                lending.BorrowForm(
+                    numbers=data["numbers"],
+                    purpose=data["purpose"],
+                    due_on=data["due_on"],
+                    medium=data["medium"],
+                ),
+                request=request,
+            )
+        except RequestRefused as refused:
+            _add_errors(form, refused)
+        else:
+            messages.success(
+                request,
+                _("Request %(number)s was sent for approval.") % {"number": req.number},
+            )
+            return redirect("requests:detail", pk=req.pk)
+    return render(request, "records/requests/borrow.html", {"form": form})
+
+
+def _request(user: Any, pk: int) -> AccessRequest:
+    req = get_object_or_404(AccessRequest.objects.select_related("requester"), pk=pk)
+    policy.require_request(user, req, "view")
+    return req
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    req = _request(user, pk)
+    my_steps = list(requests.awaiting(user).filter(request=req))
+    sign_form = SignForm(request.POST if request.POST.get("form") == "sign" else None)
+    if request.method == "POST" and request.POST.get("form") == "sign":
+        if not my_steps:
+            raise policy.Denied(policy.Decision(False, _("Nothing on this request awaits you.")))
+        if sign_form.is_valid():
+            try:
+                for step in my_steps:
+                    requests.sign(
+                        user,
+                        step,
+                        approve=sign_form.cleaned_data["decision"] == "approve",
+                        comment=sign_form.cleaned_data["comment"],
+                        request=request,
+                    )
+            except RequestRefused as refused:
+                _add_errors(sign_form, refused)
+            else:
+                messages.success(request, _("Your decision was recorded."))
+                return redirect("requests:approvals")
+    items = list(req.items.select_related("record", "record__department"))
+    take_back_form = None
+    lend = policy.decide_request(user, req, "lend").allowed
+    if lend and req.state == RequestState.FULFILLED:
+        posted = request.POST if request.POST.get("form") == "take_back" else None
+        take_back_form = TakeBackForm(posted, items=items)
+        if posted is not None and take_back_form.is_valid():
+            try:
+                lending.take_back(user, req, take_back_form.conditions(), request=request)
+            except RequestRefused as refused:
+                _add_errors(take_back_form, refused)
+            else:
+                messages.success(request, _("The files were taken back."))
+                return redirect("requests:desk")
+    return render(
+        request,
+        "records/requests/detail.html",
+        {
+            "req": req,
+            "items": items,
+            "approvals": req.approvals.select_related("department", "decided_by"),
+            "sign_form": sign_form if my_steps else None,
+            "can_cancel": policy.decide_request(user, req, "cancel").allowed
+            and req.state in (RequestState.PENDING, RequestState.APPROVED),
+            "can_hand_out": lend and req.state == RequestState.APPROVED,
+            "take_back_form": take_back_form,
+        },
+    )
+
+
+@require_POST
+def cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
+    req = _request(request.user, pk)
+    try:
+        requests.cancel(request.user, req, request=request)
+    except RequestRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("The request was withdrawn."))
+    return redirect("requests:detail", pk=req.pk)
+
+
+@require_POST
+def hand_out_view(request: HttpRequest, pk: int) -> HttpResponse:
+    req = _request(request.user, pk)
+    try:
+        lending.hand_out(request.user, req, request=request)
+    except RequestRefused as refused:
+        messages.error(request, str(refused))
+        return redirect("requests:detail", pk=req.pk)
+    messages.success(request, _("Handed out: %(number)s.") % {"number": req.number})
+    return redirect("requests:desk")
+
+
+@never_cache
+def approvals_view(request: HttpRequest) -> HttpResponse:
+    policy.require_can(request.user, Capability.APPROVE_REQUESTS)
+    return render(
+        request, "records/requests/approvals.html", {"steps": requests.awaiting(request.user)}
+    )
+
+
+@never_cache
+def desk_view(request: HttpRequest) -> HttpResponse:
+    policy.require_can(request.user, Capability.LENDING_DESK)
+    return render(request, "records/requests/desk.html", requests.lending_desk())

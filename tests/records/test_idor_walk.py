@@ -1,0 +1,113 @@
+"""IDOR walk (access issue): every URL that takes an object id, found by walking the URL
+configuration, refuses a signed-in person without rights to that object with 403 or 404, records
+an ``access.denied`` event, and shows none of the object's content. A new URL with an id fails
+this test until it is given an object below, so no side endpoint escapes the check."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from access import requests
+from audit import incidents
+from audit.models import Alert, AuditEvent
+from records import paper, review
+from tests.helpers import client_verified
+from tests.records.conftest import PERSON, register
+
+
+def _walk(patterns, prefix="", namespace=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or namespace
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            yield namespace, entry.name, prefix + str(entry.pattern), entry.pattern.converters
+
+
+def _urls_with_ids():
+    for namespace, name, route, converters in _walk(get_resolver().url_patterns):
+        if converters and namespace != "admin":
+            yield f"{namespace}:{name}", route, tuple(converters)
+
+
+@pytest.fixture
+def world(org):
+    from access.models import User
+    from access.roles import Role
+    from tests.helpers import make_person
+
+    record = register(org.sales)
+    from records import intake
+
+    intake.submit(org.sales, record)
+    review.approve(org.head, record)
+    record.refresh_from_db()
+    keeper = make_person("keeper", roles=[Role.ARCHIVIST])
+    paper.register_location(keeper, record, room="A", cabinet="1", shelf="2", custodian=keeper)
+    req = requests.create(
+        org.colleague,
+        requests.Application(
+            kind="borrow",
+            purpose="回访",
+            due_on=timezone.localdate() + timedelta(days=2),
+            records=[record],
+        ),
+    )
+    incident = incidents.report(org.colleague, kind="leak", description="疑似泄露")
+    now = timezone.now()
+    alert = Alert.objects.create(
+        rule="bulk_views",
+        actor=org.colleague,
+        window_start=now,
+        window_end=now,
+        count=1,
+        first_event_id=1,
+        last_event_id=1,
+        summary="x",
+    )
+    user: User = org.colleague
+    return {
+        "records": {"pk": record.pk, "attachment_pk": record.attachments.first().pk},
+        "requests": {"pk": req.pk},
+        "audit": {
+            "user_id": user.pk,
+            "target_type": "records.customerrecord",
+            "target_id": str(record.pk),
+            "alert_id": alert.pk,
+            "incident_id": incident.pk,
+        },
+    }
+
+
+def test_every_url_with_an_object_id_refuses_an_outsider(org, world):
+    """P2/R43: a salesperson of another department, signed in with both factors and the
+    agreement signed, holds no grant: every object URL answers 403/404 and is recorded."""
+    outsider = client_verified(org.other_sales)
+    walked = list(_urls_with_ids())
+    assert len(walked) >= 15
+    for url_name, route, params in walked:
+        namespace = url_name.split(":")[0]
+        assert namespace in world, f"{url_name}: give the IDOR walk an object for {route}"
+        url = "/" + route
+        for param in params:
+            url = url.replace(f"<{_converter(route, param)}:{param}>", str(world[namespace][param]))
+        for method in ("get", "post"):
+            before = AuditEvent.objects.filter(action="access.denied").count()
+            response = getattr(outsider, method)(url, {"decision": "approve", "reason": "review"})
+            assert response.status_code in (403, 404, 405), (method, url, response.status_code)
+            if response.status_code == 405:
+                continue
+            body = response.content.decode()
+            assert PERSON["full_name"] not in body, url
+            assert PERSON["mobile"] not in body, url
+            after = AuditEvent.objects.filter(action="access.denied").count()
+            assert after == before + 1, f"{method.upper()} {url} left no access.denied event"
+
+
+def _converter(route: str, param: str) -> str:
+    start = route.index(f":{param}>")
+    return route[route.rindex("<", 0, start) + 1 : start]
