@@ -295,6 +295,9 @@ class AccessRequest(models.Model):
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Copies (R42): the format and the sections asked for (an excerpt); empty for other kinds.
+    copy_format = models.CharField(_("copy format"), max_length=8, blank=True)
+    sections = models.JSONField(_("sections"), default=list, blank=True)
     # Reminders already sent, so a sweep that runs every hour sends each one once.
     overdue_reminded_at = models.DateTimeField(null=True, blank=True)
     stale_reminded_at = models.DateTimeField(null=True, blank=True)
@@ -377,6 +380,45 @@ class Approval(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request.number} step {self.step} {self.role}"
+
+
+class CopyFormat(models.TextChoices):
+    PDF = "pdf", _("PDF, watermarked")
+    CSV = "csv", _("CSV table")
+
+
+class CopyRegisterEntry(models.Model):
+    """The copy register (复制登记, R42): one numbered copy per approved copy request.
+
+    The copy itself is never stored: each download renders it afresh from the sealed file with
+    the serial, the requester and the time on every page, so no decrypted copy rests on disk.
+    """
+
+    request = models.OneToOneField(
+        AccessRequest, on_delete=models.PROTECT, related_name="copy_entry"
+    )
+    serial = models.CharField(_("copy serial"), max_length=32, unique=True)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    made_at = models.DateTimeField(_("made at"), auto_now_add=True)
+    downloads_allowed = models.PositiveSmallIntegerField(_("downloads allowed"))
+    downloads = models.PositiveSmallIntegerField(_("downloads"), default=0)
+    destroy_by = models.DateField(_("destroy by"))
+    destroyed_at = models.DateTimeField(_("destruction confirmed at"), null=True, blank=True)
+    destruction_note = models.CharField(_("how it was destroyed"), max_length=200, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("copy register entry")
+        verbose_name_plural = _("copy register")
+        ordering = ["-made_at"]
+
+    def __str__(self) -> str:
+        return self.serial
+
+    def audit_label(self) -> str:
+        return self.serial
 
 
 class GrantPermission(models.TextChoices):

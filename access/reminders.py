@@ -14,7 +14,7 @@ from django.utils import timezone
 
 import audit
 from access import policy
-from access.models import AccessRequest, Grant, RequestKind, RequestState
+from access.models import AccessRequest, CopyRegisterEntry, Grant, RequestKind, RequestState
 
 EXPIRY_NOTICE = timedelta(days=3)
 STALE_AFTER = timedelta(days=2)
@@ -76,6 +76,30 @@ def expiring_grants() -> int:
             [grant.grantee.email],
         )
         audit.record(None, "request.reminder", grant, reminder="grant_expiring")
+        sent += 1
+    return sent
+
+
+def copies_not_destroyed() -> int:
+    """Copies past their destruction date and not confirmed destroyed: the requester and the
+    security officer hear once (R42: copies are destroyed after use)."""
+    sent = 0
+    late = CopyRegisterEntry.objects.filter(
+        destroy_by__lt=timezone.localdate(), destroyed_at__isnull=True, reminded_at__isnull=True
+    ).select_related("request__requester")
+    officers = policy.alert_recipients()
+    for entry in late:
+        if not _claim(CopyRegisterEntry.objects, entry.pk, "reminded_at"):
+            continue
+        _mail(
+            f"[Baomi] 复制件未确认销毁 / Copy not confirmed destroyed: {entry.serial}",
+            f"复制件 {entry.serial} 应于 {entry.destroy_by:%Y-%m-%d} 前销毁，"
+            "请销毁后在系统中确认。\n"
+            f"Copy {entry.serial} was due for destruction by {entry.destroy_by:%Y-%m-%d}. "
+            "Destroy it and confirm in Baomi.",
+            [entry.request.requester.email, *officers],
+        )
+        audit.record(None, "request.reminder", entry, reminder="copy_not_destroyed")
         sent += 1
     return sent
 

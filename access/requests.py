@@ -28,6 +28,7 @@ from access.models import (
     AccessRequestItem,
     Approval,
     ApprovalDecision,
+    CopyFormat,
     Medium,
     RequestCounter,
     RequestKind,
@@ -95,6 +96,8 @@ class Application:
     due_on: date | None
     medium: str = Medium.ELECTRONIC
     records: list[Any] = field(default_factory=list)
+    copy_format: str = ""
+    sections: list[str] = field(default_factory=list)
 
 
 def longest_period(kind: str) -> int:
@@ -120,6 +123,11 @@ def problems(requester: object, application: Application) -> dict[str, list[str 
         )
     if not application.records:
         errors.setdefault("records", []).append(_("Name at least one file."))
+    if application.kind == RequestKind.COPY:
+        if application.copy_format not in CopyFormat.values:
+            errors.setdefault("copy_format", []).append(_("Choose PDF or CSV."))
+        if not application.sections:
+            errors.setdefault("sections", []).append(_("Choose what the copy contains."))
     action = _ACTION[RequestKind(application.kind)]
     for record in application.records:
         decision = policy.decide(requester, action, record)
@@ -144,6 +152,8 @@ def create(
             requester=requester,
             purpose=application.purpose.strip(),
             due_on=application.due_on,
+            copy_format=application.copy_format if application.kind == RequestKind.COPY else "",
+            sections=list(application.sections) if application.kind == RequestKind.COPY else [],
         )
         AccessRequestItem.objects.bulk_create(
             AccessRequestItem(request=req, record_id=r.pk) for r in application.records
@@ -280,6 +290,16 @@ def lock_for_lending(user: Any, req: AccessRequest, states: Iterable[str]) -> Ac
     policy.require_request(user, locked, "lend")
     if locked.kind != RequestKind.BORROW or locked.state not in set(states):
         raise _refuse(_("This request is not waiting at the lending desk."))
+    return locked
+
+
+def lock_own(user: Any, req: AccessRequest, kind: str, states: Iterable[str]) -> AccessRequest:
+    """Lock a request its requester acts on (a copy to make or to confirm destroyed)."""
+    locked = _locked(req)
+    if locked.requester_id != getattr(user, "pk", None):
+        raise policy.Denied(policy.Decision(False, _("Only the person who asked can do this.")))
+    if locked.kind != kind or locked.state not in set(states):
+        raise _refuse(_("This request is not in a state that allows this."))
     return locked
 
 

@@ -21,4 +21,5 @@ def send_reminders() -> dict[str, int]:
         counts["overdue"] = reminders.overdue_returns()
         counts["grants_ending"] = reminders.expiring_grants()
         counts["approvals_waiting"] = reminders.stale_approvals()
+        counts["copies_not_destroyed"] = reminders.copies_not_destroyed()
     return dict(counts)

@@ -68,6 +68,7 @@ _ACTIONS = [
     Action("request.cancel", _("Request withdrawn"), "request"),
     Action("request.hand_out", _("Files handed out"), "request"),
     Action("request.take_back", _("Files taken back"), "request"),
+    Action("request.copy_destroyed", _("Copy destruction confirmed"), "request"),
     Action("request.reminder", _("Reminder sent"), "request"),
     Action("grant.issued", _("Access granted"), "access"),
     Action("grant.revoked", _("Access revoked"), "access"),

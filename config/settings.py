@@ -75,6 +75,8 @@ BAOMI_RECORDS_PAGE_SIZE = env.int("BAOMI_RECORDS_PAGE_SIZE", default=25)
 # Longest loan (R41) and longest life of a copy (R42) a request may ask for, in days.
 BAOMI_MAX_BORROW_DAYS = env.int("BAOMI_MAX_BORROW_DAYS", default=30)
 BAOMI_MAX_COPY_DAYS = env.int("BAOMI_MAX_COPY_DAYS", default=14)
+# How many times the requester may download an approved copy (R42).
+BAOMI_COPY_DOWNLOADS = env.int("BAOMI_COPY_DOWNLOADS", default=3)
 # A CJK font embedded in generated PDFs (cover sheets, copies); fc-list shows what is installed.
 BAOMI_PDF_FONT = env.str("BAOMI_PDF_FONT", default="/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from access.demo import DemoContext, register_step
-from records import consents, disclosure, intake, lending, listing, paper, review
+from records import consents, copies, disclosure, intake, lending, listing, paper, review
 from records.consents import ConsentTerms
 from records.fields import Category
 from records.models import CustomerRecord
@@ -138,7 +138,7 @@ def seed_requests(ctx: DemoContext) -> None:
     due = timezone.localdate() + timedelta(days=7)
 
     def ask(user, record, medium=Medium.ELECTRONIC, purpose="客户回访，核对合同条款"):
-        form = lending.BorrowForm(record.archive_number, purpose, due, medium)
+        form = lending.Ask(record.archive_number, purpose, due, medium)
         return lending.apply(user, form)
 
     def approve(req):
@@ -158,10 +158,23 @@ def seed_requests(ctx: DemoContext) -> None:
     requests.sign(
         head, requests.awaiting(head).get(request=rejected), approve=False, comment="目的不明确"
     )
+    seller = p["zhang.wei"]
+
+    def ask_copy(record, sections):
+        form = lending.Ask(
+            record.archive_number, "签约前核对客户需求", due, kind="copy", copy_format="pdf",
+            sections=sections,
+        )  # fmt: skip
+        return lending.apply(seller, form)
+
+    copied = approve(ask_copy(by_tier[2], ["identity", "transaction"]))
+    copies.download(seller, copied)  # in the copy register, awaiting destruction
+    top_copy = approve(ask_copy(by_tier[1], ["transaction"]))  # now awaits 陈静 (Level 1)
     ctx.out.write(
         f"borrow requests: {on_loan.number} on loan to 李娜, {waiting.number} awaiting 王芳, "
         f"{at_desk.number} approved and waiting at the lending desk, {returned.number} "
-        f"returned, {rejected.number} rejected\n"
+        f"returned, {rejected.number} rejected; copies: {copied.number} downloaded by 张伟 "
+        f"(to be destroyed by {due:%Y-%m-%d}), {top_copy.number} awaiting the security officer\n"
     )
 
 

@@ -1,4 +1,5 @@
-"""Borrowing client files (R41): the form, the hand-out and the return at the archive desk.
+"""Borrowing client files (R41): the request form (shared with copies), the hand-out and the
+return at the archive desk.
 
 The request and its approvals live in access/requests.py; what is handed out lives here,
 because it is the files': an electronic loan is a read grant until the end of the return date,
@@ -9,7 +10,7 @@ a damaged folder or missing pages open an incident (R73) at once.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import transaction
@@ -35,15 +36,20 @@ def parse_numbers(text: str) -> tuple[list[str], list[str]]:
 
 
 @dataclass
-class BorrowForm:
+class Ask:
+    """A request form as typed: archive numbers as text, the rest as the form cleaned it."""
+
     numbers: str
     purpose: str
     due_on: date | None
     medium: str = Medium.ELECTRONIC
+    kind: str = "borrow"
+    copy_format: str = ""
+    sections: list[str] = field(default_factory=list)
 
 
-def apply(user: object, form: BorrowForm, request: HttpRequest | None = None) -> AccessRequest:
-    """File a borrow request for the archive numbers typed in the form.
+def apply(user: object, form: Ask, request: HttpRequest | None = None) -> AccessRequest:
+    """File a borrow or copy request for the archive numbers typed in the form.
 
     A number that does not exist and one the person may not borrow get the same kind of answer,
     so the form cannot be used to find out which files exist.
@@ -58,10 +64,10 @@ def apply(user: object, form: BorrowForm, request: HttpRequest | None = None) ->
     unknown = [n for n in valid if n not in found]
     if unknown:
         errors.setdefault("records", []).append(
-            _("No file you can borrow has the number %(items)s.") % {"items": ", ".join(unknown)}
+            _("No file you can ask for has the number %(items)s.") % {"items": ", ".join(unknown)}
         )
     records = [found[n] for n in valid if n in found]
-    if form.medium == Medium.PAPER:
+    if form.kind == "borrow" and form.medium == Medium.PAPER:
         with_paper = set(
             PaperFile.objects.filter(record__in=records).values_list("record_id", flat=True)
         )
@@ -72,11 +78,13 @@ def apply(user: object, form: BorrowForm, request: HttpRequest | None = None) ->
                 % {"items": ", ".join(lacking)}
             )
     application = Application(
-        kind="borrow",
+        kind=form.kind,
         purpose=form.purpose,
         due_on=form.due_on,
-        medium=form.medium,
+        medium=form.medium if form.kind == "borrow" else Medium.ELECTRONIC,
         records=records,
+        copy_format=form.copy_format,
+        sections=form.sections,
     )
     if errors:
         for key, messages in requests.problems(user, application).items():

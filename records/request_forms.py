@@ -7,8 +7,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from access.models import AccessRequestItem, Medium
+from access.models import AccessRequestItem, CopyFormat, Medium
 from config.forms import BaomiForm
+from records.fields import SECTION_LABELS
 
 
 class BorrowForm(BaomiForm):
@@ -28,6 +29,34 @@ class BorrowForm(BaomiForm):
         help_text=_("The business reason, without customer data."),
     )
     due_on = forms.DateField(label=_("Return by"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class CopyForm(BaomiForm):
+    numbers = BorrowForm.base_fields["numbers"]
+    copy_format = forms.ChoiceField(
+        label=_("Format"), choices=CopyFormat.choices, initial=CopyFormat.PDF,
+        widget=forms.RadioSelect,
+    )  # fmt: skip
+    sections = forms.MultipleChoiceField(
+        label=_("Contents (excerpt)"),
+        choices=SECTION_LABELS,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only what the work needs. Values masked on your screen stay masked."),
+    )
+    purpose = BorrowForm.base_fields["purpose"]
+    due_on = forms.DateField(
+        label=_("Destroy by"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("You confirm the destruction of the copy, printouts included, by this date."),
+    )
+
+
+class DestroyForm(BaomiForm):
+    note = forms.CharField(
+        label=_("How it was destroyed"),
+        max_length=200,
+        help_text=_("E.g. shredded the printout, deleted the file from my computer."),
+    )
 
 
 class SignForm(BaomiForm):

@@ -16,8 +16,9 @@ from access import policy, requests
 from access.models import AccessRequest, RequestState
 from access.policy import Capability
 from access.requests import RequestRefused
-from records import lending
-from records.request_forms import BorrowForm, SignForm, TakeBackForm
+from records import copies, lending
+from records.fields import SECTION_LABELS, Section
+from records.request_forms import BorrowForm, CopyForm, DestroyForm, SignForm, TakeBackForm
 
 
 def _add_errors(form: Any, refused: RequestRefused) -> None:
@@ -34,21 +35,22 @@ def mine_view(request: HttpRequest) -> HttpResponse:
     return render(request, "records/requests/mine.html", {"requests": requests.mine(request.user)})
 
 
-@never_cache
-@require_http_methods(["GET", "POST"])
-def borrow_view(request: HttpRequest) -> HttpResponse:
+def _ask(request: HttpRequest, kind: str, form_class: type, template: str) -> HttpResponse:
     policy.require_can(request.user, Capability.REQUEST_ACCESS)
-    form = BorrowForm(request.POST or None, initial={"numbers": request.GET.get("numbers", "")})
+    form = form_class(request.POST or None, initial={"numbers": request.GET.get("numbers", "")})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             req = lending.apply(
                 request.user,
-                lending.BorrowForm(
+                lending.Ask(
+                    kind=kind,
                     numbers=data["numbers"],
                     purpose=data["purpose"],
                     due_on=data["due_on"],
-                    medium=data["medium"],
+                    medium=data.get("medium", ""),
+                    copy_format=data.get("copy_format", ""),
+                    sections=list(data.get("sections", [])),
                 ),
                 request=request,
             )
@@ -60,7 +62,49 @@ def borrow_view(request: HttpRequest) -> HttpResponse:
                 _("Request %(number)s was sent for approval.") % {"number": req.number},
             )
             return redirect("requests:detail", pk=req.pk)
-    return render(request, "records/requests/borrow.html", {"form": form})
+    return render(request, template, {"form": form})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def borrow_view(request: HttpRequest) -> HttpResponse:
+    return _ask(request, "borrow", BorrowForm, "records/requests/borrow.html")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def copy_view(request: HttpRequest) -> HttpResponse:
+    return _ask(request, "copy", CopyForm, "records/requests/copy.html")
+
+
+@never_cache
+@require_POST
+def copy_download_view(request: HttpRequest, pk: int) -> HttpResponse:
+    req = _request(request.user, pk)
+    try:
+        made = copies.download(request.user, req, request=request)
+    except RequestRefused as refused:
+        messages.error(request, str(refused))
+        return redirect("requests:detail", pk=req.pk)
+    response = HttpResponse(made.data, content_type=made.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{made.filename}"'
+    return response
+
+
+@require_POST
+def copy_destroyed_view(request: HttpRequest, pk: int) -> HttpResponse:
+    req = _request(request.user, pk)
+    form = DestroyForm(request.POST)
+    if form.is_valid():
+        try:
+            copies.confirm_destroyed(request.user, req, form.cleaned_data["note"], request=request)
+        except RequestRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, _("Destruction of the copy was recorded."))
+    else:
+        messages.error(request, _("Say how the copy was destroyed."))
+    return redirect("requests:detail", pk=req.pk)
 
 
 def _request(user: Any, pk: int) -> AccessRequest:
@@ -120,6 +164,16 @@ def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             and req.state in (RequestState.PENDING, RequestState.APPROVED),
             "can_hand_out": lend and req.state == RequestState.APPROVED,
             "take_back_form": take_back_form,
+            "copy_entry": getattr(req, "copy_entry", None) if req.kind == "copy" else None,
+            "can_download": req.kind == "copy"
+            and req.requester_id == user.pk
+            and req.state in (RequestState.APPROVED, RequestState.FULFILLED),
+            "destroy_form": DestroyForm()
+            if req.kind == "copy"
+            and req.requester_id == user.pk
+            and req.state == RequestState.FULFILLED
+            else None,
+            "section_labels": [str(SECTION_LABELS[Section(s)]) for s in req.sections],
         },
     )
 

@@ -76,6 +76,6 @@ def org(db):
 
 
 def numbered(record: CustomerRecord, n: int = 1) -> CustomerRecord:
-    record.archive_number = f"KH-2026-{n:06d}"
+    record.archive_number = f"KH-2019-{n:06d}"  # a year review.approve never numbers now
     record.save(update_fields=["archive_number"])
     return record

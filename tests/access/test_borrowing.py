@@ -25,10 +25,10 @@ from tests.access.conftest import bare_record, let_time_pass, numbered, read_gra
 from tests.helpers import make_person
 
 
-def borrow(org, numbers: str = "KH-2026-000001", medium: str = Medium.ELECTRONIC):
+def borrow(org, numbers: str = "KH-2019-000001", medium: str = Medium.ELECTRONIC):
     return lending.apply(
         org.borrower,
-        lending.BorrowForm(
+        lending.Ask(
             numbers=numbers,
             purpose="客户回访，核对合同条款",
             due_on=timezone.localdate() + timedelta(days=5),
@@ -90,7 +90,7 @@ def test_paper_loan_checks_the_folder_out_and_a_damaged_return_opens_an_incident
     folder.refresh_from_db()
     assert folder.checked_out_to is None
     incident = Incident.objects.get()
-    assert "KH-2026-000001" in incident.archive_numbers
+    assert "KH-2019-000001" in incident.archive_numbers
     assert AccessRequestItem.objects.get().return_condition == "missing_pages"
 
 
@@ -102,9 +102,9 @@ def test_paper_loan_needs_a_paper_folder(org):
 
 def test_unknown_numbers_and_typos_are_refused_with_the_number_named(org):
     with pytest.raises(RequestRefused) as refused:
-        borrow(org, numbers="KH-2026-000001, KH-2026-999999, 12345")
+        borrow(org, numbers="KH-2019-000001, KH-2019-999999, 12345")
     text = str(refused.value)
-    assert "KH-2026-999999" in text
+    assert "KH-2019-999999" in text
     assert "12345" in text
     assert not AccessRequest.objects.exists()
 

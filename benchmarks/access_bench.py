@@ -1,0 +1,260 @@
+"""Access benchmarks on PostgreSQL (issue 5; also issue 4's guardian comparison). On demand only.
+
+    .venv/bin/python benchmarks/access_bench.py                   # 1M files, 100k grants
+    .venv/bin/python benchmarks/access_bench.py --records 200000 --grants 20000
+    .venv/bin/python benchmarks/access_bench.py --reuse           # keep the seeded database
+
+It creates (and drops, unless --reuse) its own database ``baomi_bench_access`` on 127.0.0.1:5432
+(BENCH_ACCESS_DATABASE_URL overrides). Files are metadata-only rows inserted by SQL (the queries
+measured here never decrypt; records_bench.py measures sealed files). Figures, each with p50/p95:
+
+- decide: ``policy.decide`` per call (a file held through a grant: one indexed lookup) and
+  ``policy.decide_many`` for a page of 50, against guardian's ``ObjectPermissionChecker``
+  (``prefetch_perms`` + ``has_perm``) for the same 50, which knows no expiry;
+- visible: ``policy.visible_records(user)`` ordered by last change, first 50 ids, for
+  salespeople holding 0, 100 and 10,000 grants (goal p95 < 50 ms); and the "borrowed" list;
+- baseline: guardian's ``get_objects_for_user`` over the same direct-FK rows (no expiry, no
+  handler / department scope), first 50 ids.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+BENCH_URL = os.environ.get(
+    "BENCH_ACCESS_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/baomi_bench_access"
+)
+os.environ["DATABASE_URL"] = BENCH_URL
+os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/14")
+os.environ.setdefault("BAOMI_VAR_DIR", str(ROOT / "var" / "bench"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("BAOMI_LOG_LEVEL", "ERROR")
+
+HOLDERS = {"none": 0, "some": 100, "many": 10_000}
+
+
+def _psql(sql: str) -> None:
+    admin_url = BENCH_URL.rsplit("/", 1)[0] + "/postgres"
+    subprocess.run(["psql", admin_url, "-q", "-c", sql], check=True, capture_output=True)
+
+
+def recreate_database() -> None:
+    name = BENCH_URL.rsplit("/", 1)[1]
+    _psql(f"DROP DATABASE IF EXISTS {name}")
+    _psql(f"CREATE DATABASE {name}")
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, check=True
+    )
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def timed(call, rounds: int) -> list[float]:
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def report(name: str, seconds: list[float], goal: str = "", unit: str = "ms") -> float:
+    scale = 1000 if unit == "ms" else 1e6
+    values = [s * scale for s in seconds]
+    p95 = percentile(values, 0.95)
+    print(
+        f"  {name:<58} p50 {statistics.median(values):8.2f} {unit}  p95 {p95:8.2f} {unit}"
+        + (f"   goal {goal}" if goal else "")
+    )
+    return p95
+
+
+def seed(total: int, grant_rows: int, sales) -> None:
+    """Metadata-only files spread over the salespeople (90 % approved), then guardian rows:
+    10,000 and 100 live grants for two people, the rest spread over everyone, 10 % expired."""
+    from django.db import connection
+
+    from access.grants import permission_id
+
+    ids = [u.pk for u in sales]
+    depts = [u.department_id for u in sales]
+    start = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO records_customerrecord (
+                id, archive_number, kind, tier, minimum_tier, status, handler_id, department_id,
+                source, acquired_at, categories, public_authorised, key_version, wrapped_key,
+                sealed_identity, sealed_financial, sealed_transaction, sealed_other,
+                sealed_communications, sealed_review_comment, name_index, phone_index, id_index,
+                created_at, updated_at)
+            SELECT gen_random_uuid(),
+                   CASE WHEN g %% 10 <> 0 THEN 'KH-A' || lpad(g::text, 9, '0') END,
+                   'person', 1 + g %% 4, 1 + g %% 4,
+                   CASE WHEN g %% 10 <> 0 THEN 'approved' ELSE 'submitted' END,
+                   (%s::int[])[1 + g %% %s], (%s::int[])[1 + g %% %s],
+                   'walk_in', DATE '2026-01-01', '[]'::jsonb, false, 1, '\\x00'::bytea,
+                   '', '', '', '', '', '', '', '', '',
+                   now() - (g || ' seconds')::interval, now() - (g || ' seconds')::interval
+            FROM generate_series(1, %s) AS g
+            """,
+            [ids, len(ids), depts, len(ids), total],
+        )
+        print(f"seed: {total:,} files in {time.perf_counter() - start:,.0f} s", flush=True)
+        holders = {name: sales[i] for i, name in enumerate(HOLDERS)}
+        perm = permission_id("view_customerrecord")
+        start = time.perf_counter()
+        for name, count in HOLDERS.items():
+            # Other departments' files, the way borrowing gives them.
+            cursor.execute(
+                """
+                INSERT INTO access_recorduserobjectpermission
+                    (user_id, permission_id, content_object_id, expires_at)
+                SELECT %s, %s, id, now() + interval '7 days'
+                FROM records_customerrecord
+                WHERE department_id <> %s AND status = 'approved'
+                ORDER BY id LIMIT %s
+                """,
+                [holders[name].pk, perm, holders[name].department_id, count],
+            )
+        rest = grant_rows - sum(HOLDERS.values())
+        others = [u.pk for u in sales[len(HOLDERS) :]]
+        cursor.execute(
+            """
+            INSERT INTO access_recorduserobjectpermission
+                (user_id, permission_id, content_object_id, expires_at)
+            SELECT DISTINCT ON (u, id) u, %s, id,
+                   CASE WHEN random() < 0.1 THEN now() - interval '1 day'
+                        ELSE now() + interval '7 days' END
+            FROM (SELECT id, (%s::int[])[1 + floor(random() * %s)::int] AS u
+                  FROM records_customerrecord TABLESAMPLE SYSTEM (20) LIMIT %s) AS picked
+            ON CONFLICT DO NOTHING
+            """,
+            [perm, others, len(others), rest],
+        )
+        cursor.execute("ANALYZE records_customerrecord")
+        cursor.execute("ANALYZE access_recorduserobjectpermission")
+        cursor.execute("SELECT count(*) FROM access_recorduserobjectpermission")
+        (rows,) = cursor.fetchone()
+    print(f"grants: {rows:,} guardian rows in {time.perf_counter() - start:,.0f} s", flush=True)
+
+
+def bench(rounds: int, sales) -> None:
+    from guardian.core import ObjectPermissionChecker
+    from guardian.shortcuts import get_objects_for_user
+
+    from access import policy
+    from records.models import CustomerRecord
+
+    total = CustomerRecord.objects.count()
+    print(f"on {total:,} files ({rounds} runs each)")
+    holders = {name: sales[i] for i, name in enumerate(HOLDERS)}
+    many = holders["many"]
+    held = list(policy.granted_records(many, CustomerRecord.objects.all())[:50])
+    assert len(held) == 50, "the 10k holder should hold grants"
+
+    print("decide")
+    report(
+        "policy.decide(view), one granted file",
+        timed(lambda: policy.decide(many, "view", held[0]), rounds * 10),
+        unit="µs",
+    )
+    report(
+        "policy.decide_many(view), page of 50 granted files",
+        timed(lambda: policy.decide_many(many, "view", held), rounds),
+        "p95 < 50 ms",
+    )
+
+    def guardian_page() -> None:
+        checker = ObjectPermissionChecker(many)
+        checker.prefetch_perms(held)
+        for record in held:
+            checker.has_perm("view_customerrecord", record)
+
+    report("baseline: guardian prefetch_perms + has_perm, same 50", timed(guardian_page, rounds))
+
+    print("visible records: first 50 by last change")
+    for name, user in holders.items():
+        own = CustomerRecord.objects.filter(handler=user).count()
+
+        def first_page(user=user) -> list:
+            qs = policy.visible_records(user, CustomerRecord.objects.all())
+            return list(qs.order_by("-updated_at", "-id").values_list("id", flat=True)[:50])
+
+        assert len(first_page()) == 50
+        report(
+            f"salesperson, {own:,} own files, {HOLDERS[name]:,} grants",
+            timed(first_page, rounds),
+            "p95 < 50 ms",
+        )
+    report(
+        "salesperson with 10,000 grants: borrowed list, first 50",
+        timed(
+            lambda: list(
+                policy.granted_records(many, CustomerRecord.objects.all())
+                .order_by("-updated_at", "-id")
+                .values_list("id", flat=True)[:50]
+            ),
+            rounds,
+        ),
+        "p95 < 50 ms",
+    )
+    report(
+        "baseline: guardian get_objects_for_user, 10,000 grants",
+        timed(
+            lambda: list(
+                get_objects_for_user(
+                    many,
+                    "records.view_customerrecord",
+                    CustomerRecord.objects.all(),
+                    use_groups=False,
+                    with_superuser=False,
+                    accept_global_perms=False,
+                )
+                .order_by("-updated_at", "-id")
+                .values_list("id", flat=True)[:50]
+            ),
+            rounds,
+        ),
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--records", type=int, default=1_000_000)
+    parser.add_argument("--grants", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=50)
+    parser.add_argument("--reuse", action="store_true", help="keep the existing bench database")
+    args = parser.parse_args()
+    random.seed(5)
+    if not args.reuse:
+        recreate_database()
+    import django
+
+    django.setup()
+    from benchmarks.records_bench import people
+
+    _departments, sales, _heads = people()
+    print(f"PostgreSQL {BENCH_URL.rsplit('@', 1)[-1]}, {os.cpu_count()} CPUs")
+    if not args.reuse:
+        seed(args.records, args.grants, sales)
+    bench(args.rounds, sales)
+
+
+if __name__ == "__main__":
+    main()

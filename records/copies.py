@@ -1,0 +1,213 @@
+"""Copies and excerpts of client files (R42): made from an approved copy request, watermarked,
+entered in the copy register, downloadable a limited number of times, destroyed by a deadline.
+
+A copy shows what its requester sees on screen (the same masking, no reveals): a copy never
+carries more than the screen. Each download renders the copy afresh from the sealed file, with
+the serial, the requester, the time and the request number on every page (PDF) or in the header
+row (CSV); the register keeps the serial and the count, never the copy.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfgen import canvas
+
+import audit
+from access import policy, requests
+from access.models import AccessRequest, CopyFormat, CopyRegisterEntry, RequestKind, RequestState
+from access.policy import RecordAction
+from access.requests import RequestRefused
+from audit.csvsafe import row as csv_row
+from records import content as record_content
+from records import masking
+from records.classification import Tier
+from records.models import CustomerRecord
+from records.paper import MARKS
+from records.pdf import font_name
+
+
+@dataclass
+class Copy:
+    entry: CopyRegisterEntry
+    filename: str
+    content_type: str
+    data: bytes
+
+
+def _sections(req: AccessRequest, user: object, record: CustomerRecord) -> list:
+    shown = masking.show(record_content.read(record), clear=policy.clear_fields(user, record))
+    wanted = set(req.sections)
+    return [s for s in shown if s.section.value in wanted]
+
+
+def _stamp(entry: CopyRegisterEntry, user: object, at: str) -> str:
+    return (
+        f"保密复制件 {entry.serial} · {user.get_full_name()} · {at} · "  # type: ignore[attr-defined]
+        f"申请 {entry.request.number}"
+    )
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Break a line every ``width`` characters (CJK text has no spaces to break at)."""
+    return [text[i : i + width] for i in range(0, len(text), width)] or [""]
+
+
+def _pdf(entry: CopyRegisterEntry, user: object, records: list[CustomerRecord], at: str) -> bytes:
+    font = font_name()
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4)
+    pdf.setTitle(f"{entry.serial} 客户档案复制件")
+    width, height = A4
+    stamp = _stamp(entry, user, at)
+
+    def page_furniture() -> None:
+        pdf.saveState()
+        pdf.setFillColorRGB(0.85, 0.85, 0.85)
+        pdf.setFont(font, 28)
+        pdf.translate(width / 2, height / 2)
+        pdf.rotate(35)
+        for offset in (-90 * mm, 0, 90 * mm):
+            pdf.drawCentredString(0, offset, f"{entry.serial} {user.get_full_name()}")  # type: ignore[attr-defined]
+        pdf.restoreState()
+        pdf.setFont(font, 8)
+        pdf.setFillColorRGB(0.6, 0, 0)
+        pdf.drawString(15 * mm, height - 12 * mm, stamp)
+        pdf.drawString(15 * mm, 10 * mm, stamp + " · 用后销毁，不得留存或转交")
+        pdf.setFillColorRGB(0, 0, 0)
+
+    y = 0.0
+
+    def line(text: str, size: int = 10, gap: float = 6 * mm) -> None:
+        nonlocal y
+        if y < 25 * mm:
+            if y:
+                pdf.showPage()
+            page_furniture()
+            y = height - 25 * mm
+        pdf.setFont(font, size)
+        pdf.drawString(20 * mm, y, text)
+        y -= gap
+
+    for record in records:
+        if y:
+            pdf.showPage()
+            y = 0.0
+        line(f"客户档案 {record.archive_number}  {MARKS[Tier(record.tier)]}", 14, 9 * mm)
+        line(f"所属部门：{record.department.name}  经手人：{record.handler.get_full_name()}")
+        for section in _sections(entry.request, user, record):
+            line(str(section.label), 12, 7 * mm)
+            for shown in section.rows:
+                for part in _wrap(f"{shown.field.label}：{shown.text}", 44):
+                    line(part)
+    if not y:
+        page_furniture()
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def _csv(entry: CopyRegisterEntry, user: object, records: list[CustomerRecord], at: str) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(csv_row([_stamp(entry, user, at)]))
+    writer.writerow(csv_row(["archive_number", "section", "field", "value"]))
+    for record in records:
+        for section in _sections(entry.request, user, record):
+            for shown in section.rows:
+                writer.writerow(
+                    csv_row([record.archive_number, section.label, shown.field.label, shown.text])
+                )
+    return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel opens it as UTF-8
+
+
+def _records(user: object, req: AccessRequest) -> list[CustomerRecord]:
+    records = list(
+        CustomerRecord.objects.filter(request_items__request=req)
+        .select_related("department", "handler")
+        .order_by("archive_number")
+    )
+    for record in records:  # still allowed now (a borrow behind it may have ended)
+        policy.require(user, RecordAction.COPY, record)
+    return records
+
+
+def download(user: object, req: AccessRequest, request: HttpRequest | None = None) -> Copy:
+    """Make (first time) or download again the copy of an approved copy request."""
+    with transaction.atomic():
+        req = requests.lock_own(
+            user, req, RequestKind.COPY, [RequestState.APPROVED, RequestState.FULFILLED]
+        )
+        records = _records(user, req)
+        entry = CopyRegisterEntry.objects.filter(request=req).first()
+        if entry is None:
+            entry = CopyRegisterEntry.objects.create(
+                request=req,
+                serial=f"{req.number}-C1",
+                made_by=user,
+                downloads_allowed=settings.BAOMI_COPY_DOWNLOADS,
+                destroy_by=req.due_on,
+            )
+            req.state = RequestState.FULFILLED
+            req.fulfilled_at = timezone.now()
+            req.fulfilled_by = user
+            req.save(update_fields=["state", "fulfilled_at", "fulfilled_by"])
+        if timezone.localdate() > entry.destroy_by:
+            raise RequestRefused({"__all__": [_("This copy was due for destruction already.")]})
+        if not CopyRegisterEntry.objects.filter(
+            pk=entry.pk, downloads__lt=F("downloads_allowed")
+        ).update(downloads=F("downloads") + 1):
+            raise RequestRefused(
+                {"__all__": [_("This copy was downloaded as often as it may be.")]}
+            )
+        entry.refresh_from_db()
+        at = timezone.localtime().strftime("%Y-%m-%d %H:%M:%S")
+        if req.copy_format == CopyFormat.CSV:
+            data, content_type, ext = _csv(entry, user, records, at), "text/csv", "csv"
+        else:
+            data, content_type, ext = _pdf(entry, user, records, at), "application/pdf", "pdf"
+        audit.record(
+            user,
+            "record.export",
+            entry,
+            request=request,
+            rows=len(records),
+            files=[r.audit_label() for r in records],
+            format=ext,
+            download=entry.downloads,
+            sha256=hashlib.sha256(data).hexdigest(),
+            record_department=records[0].department.name if records else "",
+        )
+    return Copy(entry, f"{entry.serial}.{ext}", content_type, data)
+
+
+def confirm_destroyed(
+    user: object, req: AccessRequest, note: str, request: HttpRequest | None = None
+) -> CopyRegisterEntry:
+    """The requester confirms every copy (printouts included) was destroyed (R42)."""
+    if not note.strip():
+        raise RequestRefused({"note": [_("Say how the copy was destroyed.")]})
+    with transaction.atomic():
+        req = requests.lock_own(user, req, RequestKind.COPY, [RequestState.FULFILLED])
+        entry = CopyRegisterEntry.objects.select_for_update().get(request=req)
+        now = timezone.now()
+        entry.destroyed_at = now
+        entry.destruction_note = note.strip()[:200]
+        entry.save(update_fields=["destroyed_at", "destruction_note"])
+        req.state = RequestState.DESTROYED
+        req.closed_at = now
+        req.closed_by = user
+        req.save(update_fields=["state", "closed_at", "closed_by"])
+        audit.record(user, "request.copy_destroyed", entry, request=request, serial=entry.serial)
+    return entry
