@@ -39,6 +39,7 @@ class Capability(StrEnum):
     REQUEST_ACCESS = "request_access"
     APPROVE_REQUESTS = "approve_requests"
     LENDING_DESK = "lending_desk"
+    OFFBOARDING = "offboarding"
 
 
 def roles_of(user: object) -> frozenset[Role]:
@@ -95,6 +96,10 @@ _RULES: dict[Capability, Callable[[object, frozenset[Role]], bool]] = {
     ),
     # R41: the archive department hands files out and takes them back.
     Capability.LENDING_DESK: lambda user, roles: Role.ARCHIVIST in roles,
+    # R62: heads hand over the files of people leaving their department; management anyone's.
+    Capability.OFFBOARDING: lambda user, roles: (
+        bool(headed_department_ids(user)) or Role.MANAGEMENT in roles
+    ),
 }
 
 # Django permissions that this policy decides. Apps below access/ (audit) cannot import the
@@ -217,6 +222,7 @@ _CAPABILITY_REFUSALS: dict[Capability, str | Promise] = {
         "Only department heads, management and the security officer approve requests."
     ),
     Capability.LENDING_DESK: _("Only the archive department hands out and takes back files."),
+    Capability.OFFBOARDING: _("Only department heads and management start a hand-over."),
 }
 
 
@@ -640,6 +646,64 @@ def clear_fields(user: object, record: RecordLike) -> frozenset[str]:
             return frozenset({"name", "contact"})
         return frozenset({"name"}) if record.tier >= 2 else frozenset()
     return frozenset({"name"}) if record.tier >= _TIER_SENSITIVE else frozenset()
+
+
+# --- Custody: transfers (R51) and hand-overs (R62) ---------------------------------------------
+
+_CUSTODIANS_OF_FILES = frozenset({Role.SALES, Role.DEPT_HEAD})
+
+
+def may_receive(user: object, record: RecordLike) -> Decision:
+    """May ``user`` become the handler of ``record``? Files stay within their department, with
+    someone whose work is with customers."""
+    if not getattr(user, "is_active", False):
+        return Decision(False, _("The receiver's account is not active."))
+    if not roles_of(user) & _CUSTODIANS_OF_FILES:
+        return Decision(False, _("Only sales staff and department heads hold client files."))
+    if getattr(user, "department_id", None) != record.department_id:
+        return Decision(False, _("Files are handed only to someone of their own department."))
+    return _ALLOW
+
+
+def receivers(record: RecordLike) -> QuerySet:
+    """Who could take over ``record`` (for the hand-over form), as one query."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            department_id=record.department_id,
+            groups__name__in=[r.value for r in _CUSTODIANS_OF_FILES],
+        )
+        .exclude(pk=record.handler_id)
+        .distinct()
+    )
+
+
+def decide_offboarding(user: object, person: Any) -> Decision:
+    """May ``user`` hand over everything ``person`` holds (leaving or changing role)?"""
+    if not can(user, Capability.OFFBOARDING):
+        return Decision(False, _CAPABILITY_REFUSALS[Capability.OFFBOARDING])
+    if getattr(person, "pk", None) == getattr(user, "pk", None):
+        return Decision(
+            False, _("Nobody hands over their own files; your head or management does.")
+        )
+    if Role.MANAGEMENT in roles_of(user):
+        return _ALLOW
+    if getattr(person, "department_id", None) not in headed_department_ids(user):
+        return Decision(False, _("Heads hand over the files of their own department's staff."))
+    return _ALLOW
+
+
+def offboarding_candidates(user: object) -> QuerySet:
+    """People whose files this person may hand over."""
+    from django.contrib.auth import get_user_model
+
+    people = get_user_model().objects.filter(is_active=True).exclude(pk=getattr(user, "pk", None))
+    if Role.MANAGEMENT in roles_of(user):
+        return people
+    return people.filter(department_id__in=headed_department_ids(user))
 
 
 def approvers(role: str, department_id: int | None) -> QuerySet:

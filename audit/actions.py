@@ -61,6 +61,12 @@ _ACTIONS = [
     Action("record.keys_rotated", _("Data keys re-wrapped under a new key"), "record"),
     Action("record.export", _("Client file exported"), "record"),
     Action("record.destroy", _("Client file destroyed"), "record"),
+    Action("record.transfer_offered", _("File handed to a colleague"), "record"),
+    Action("record.transfer_received", _("Receipt of a file confirmed"), "record"),
+    Action("record.transfer_declined", _("Receipt of a file declined"), "record"),
+    Action("record.handed_over", _("File reassigned in a hand-over"), "record"),
+    Action("person.handed_over", _("Hand-over completed (leaving or role change)"), "access"),
+    Action("person.handover_sheet", _("Hand-over sheet printed"), "access"),
     # Requests and grants (access issue)
     Action("request.create", _("Request submitted"), "request"),
     Action("request.approve", _("Request approved"), "request"),

@@ -48,6 +48,11 @@ class RecordsConfig(AppConfig):
 
             return requests.awaiting(user).count()
 
+        def handed_to_me(user: object) -> int:
+            from records import custody
+
+            return custody.incoming(user).count()
+
         def to_hand_out(user: object) -> int:
             from access import requests
 
@@ -98,6 +103,21 @@ class RecordsConfig(AppConfig):
                 capability=Capability.LENDING_DESK,
                 description=_("Hand out approved loans, take files back and check them."),
                 count=to_hand_out,
+            ),
+            NavItem(
+                key="incoming",
+                label=_("Files handed to me"),
+                url_name="requests:incoming",
+                capability=Capability.RECORD_INTAKE,
+                description=_("Confirm receipt of files colleagues hand to you."),
+                count=handed_to_me,
+            ),
+            NavItem(
+                key="handover",
+                label=_("Hand-over"),
+                url_name="requests:handover",
+                capability=Capability.OFFBOARDING,
+                description=_("When someone leaves or changes role: reassign all their files."),
             ),
         ):
             register_nav(item)

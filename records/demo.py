@@ -9,7 +9,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from access.demo import DemoContext, register_step
-from records import consents, copies, disclosure, intake, lending, listing, paper, review
+from records import (
+    consents,
+    copies,
+    custody,
+    disclosure,
+    intake,
+    lending,
+    listing,
+    paper,
+    review,
+)
 from records.consents import ConsentTerms
 from records.fields import Category
 from records.models import CustomerRecord
@@ -170,11 +180,14 @@ def seed_requests(ctx: DemoContext) -> None:
     copied = approve(ask_copy(by_tier[2], ["identity", "transaction"]))
     copies.download(seller, copied)  # in the copy register, awaiting destruction
     top_copy = approve(ask_copy(by_tier[1], ["transaction"]))  # now awaits 陈静 (Level 1)
+    moving = approved.filter(handler=seller, paper__isnull=True).order_by("archive_number").first()
+    custody.offer(seller, moving, head, "客户要求由部门负责人直接跟进")  # awaits 王芳's receipt
     ctx.out.write(
         f"borrow requests: {on_loan.number} on loan to 李娜, {waiting.number} awaiting 王芳, "
         f"{at_desk.number} approved and waiting at the lending desk, {returned.number} "
         f"returned, {rejected.number} rejected; copies: {copied.number} downloaded by 张伟 "
-        f"(to be destroyed by {due:%Y-%m-%d}), {top_copy.number} awaiting the security officer\n"
+        f"(to be destroyed by {due:%Y-%m-%d}), {top_copy.number} awaiting the security officer; "
+        f"{moving.archive_number} being handed from 张伟 to 王芳\n"
     )
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from access.models import AccessRequestItem, CopyFormat, Medium
+from access.models import AccessRequestItem, CopyFormat, Handover, Medium
 from config.forms import BaomiForm
 from records.fields import SECTION_LABELS
 
@@ -96,3 +96,30 @@ class TakeBackForm(BaomiForm):
 
     def rows(self) -> list[tuple[AccessRequestItem, Any, Any]]:
         return [(i, self[f"condition_{i.pk}"], self[f"note_{i.pk}"]) for i in self.items]
+
+
+class TransferForm(BaomiForm):
+    receiver = forms.ModelChoiceField(label=_("Hand to"), queryset=None)
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+    def __init__(self, *args: Any, receivers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["receiver"].queryset = receivers
+
+
+class DeclineForm(BaomiForm):
+    note = forms.CharField(label=_("Why not"), max_length=200, required=False)
+
+
+class HandoverForm(BaomiForm):
+    person = forms.ModelChoiceField(label=_("Person leaving or changing role"), queryset=None)
+    receiver = forms.ModelChoiceField(label=_("Receiver of all their files"), queryset=None)
+    reason = forms.ChoiceField(
+        label=_("Reason"), choices=Handover.Reason.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people
+        self.fields["receiver"].queryset = people

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from records import custody_views
 from records import request_views as views
 
 app_name = "requests"
@@ -15,4 +16,18 @@ urlpatterns = [
     path("<int:pk>/hand-out/", views.hand_out_view, name="hand_out"),
     path("<int:pk>/copy/download/", views.copy_download_view, name="copy_download"),
     path("<int:pk>/copy/destroyed/", views.copy_destroyed_view, name="copy_destroyed"),
+    path("incoming/", custody_views.incoming_view, name="incoming"),
+    path("incoming/<int:transfer_id>/accept/", custody_views.accept_view, name="accept"),
+    path("incoming/<int:transfer_id>/decline/", custody_views.decline_view, name="decline"),
+    path("handover/", custody_views.handover_view, name="handover"),
+    path(
+        "handover/<int:handover_id>/",
+        custody_views.handover_detail_view,
+        name="handover_detail",
+    ),
+    path(
+        "handover/<int:handover_id>/sheet.pdf",
+        custody_views.handover_sheet_view,
+        name="handover_sheet",
+    ),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from records import paper_views, views
+from records import custody_views, paper_views, views
 
 app_name = "records"
 
@@ -24,4 +24,5 @@ urlpatterns = [
         name="attachment",
     ),
     path("<uuid:pk>/consent/withdraw/", views.consent_withdraw_view, name="consent_withdraw"),
+    path("<uuid:pk>/transfer/", custody_views.offer_view, name="transfer"),
 ]

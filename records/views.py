@@ -27,6 +27,7 @@ from records.forms import (
     SearchForm,
 )
 from records.models import Attachment, CustomerRecord
+from records.request_forms import TransferForm
 
 
 def _record(pk: Any) -> CustomerRecord:
@@ -186,6 +187,12 @@ def _detail(
         "can_borrow_paper": hasattr(record, "paper")
         and policy.decide(user, RecordAction.BORROW, record).allowed,
         "loan_until": policy.loan_until(user, record),
+        "pending_transfer": record.transfers.filter(state="pending")
+        .select_related("receiver")
+        .first(),
+        "transfer_form": TransferForm(receivers=policy.receivers(record))
+        if policy.decide(user, RecordAction.TRANSFER, record).allowed
+        else None,
         "reveal_form": extra.pop("reveal_form", None) or RevealForm(revealable=dossier.revealable),
         "return_form": extra.pop("return_form", None) or ReturnForm(),
         "communication_form": extra.pop("communication_form", None) or CommunicationForm(),

@@ -109,6 +109,9 @@ def test_seed_demo_leaves_requests_in_every_state_through_the_services():
     assert awaiting(head).count() == 1
     assert Grant.objects.active().filter(grantee__username="li.na").count() == 1
     assert AccessRequest.objects.filter(kind="copy", copy_entry__isnull=False).count() == 1
+    from records.custody import incoming
+
+    assert incoming(head).count() == 1
     officer = User.objects.get(username="chen.jing")
     assert awaiting(officer).count() == 1
     for action in ("request.create", "request.approve", "request.reject", "request.hand_out",

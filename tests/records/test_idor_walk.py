@@ -14,7 +14,7 @@ from django.utils import timezone
 from access import requests
 from audit import incidents
 from audit.models import Alert, AuditEvent
-from records import paper, review
+from records import custody, paper, review
 from tests.helpers import client_verified
 from tests.records.conftest import PERSON, register
 
@@ -69,10 +69,13 @@ def world(org):
         last_event_id=1,
         summary="x",
     )
+    transfer = custody.offer(org.sales, record, org.colleague, "交接")
+    leaver = make_person("leaver", roles=[Role.SALES], department=org.sales_1)
+    handover = custody.hand_over(org.head, leaver, org.colleague, "role_change")
     user: User = org.colleague
     return {
         "records": {"pk": record.pk, "attachment_pk": record.attachments.first().pk},
-        "requests": {"pk": req.pk},
+        "requests": {"pk": req.pk, "transfer_id": transfer.pk, "handover_id": handover.pk},
         "audit": {
             "user_id": user.pk,
             "target_type": "records.customerrecord",

@@ -1,0 +1,360 @@
+"""Who holds a client file: transfers between colleagues (R51) and hand-overs when someone
+leaves or changes role (R62).
+
+A transfer is complete only when the receiver confirms receipt; until then the sender stays the
+handler and responsible. A hand-over moves everything a person holds to a named receiver in one
+transaction and closes every door the person had: grants, open requests, sessions and (when
+leaving) second factors and the account. It refuses to start while the person still holds a
+paper folder or a copy not confirmed destroyed: nothing may be taken along.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfgen import canvas
+
+import audit
+from access import grants, policy
+from access.models import (
+    AccessRequest,
+    BackupCodeDevice,
+    CopyRegisterEntry,
+    Handover,
+    RequestState,
+    Transfer,
+    User,
+)
+from access.policy import RecordAction
+from access.requests import RequestRefused
+from records.classification import Tier
+from records.models import CustomerRecord, PaperFile
+from records.paper import MARKS
+from records.pdf import font_name
+
+# --- Transfers (R51) ---------------------------------------------------------------------------
+
+
+def offer(
+    sender: object,
+    record: CustomerRecord,
+    receiver: User,
+    reason: str,
+    request: HttpRequest | None = None,
+) -> Transfer:
+    """Hand ``record`` to ``receiver``, who must confirm receipt."""
+    policy.require(sender, RecordAction.TRANSFER, record)
+    problems: dict[str, list[str]] = {}
+    fit = policy.may_receive(receiver, record)
+    if not fit.allowed:
+        problems["receiver"] = [str(fit.reason)]
+    if receiver.pk == record.handler_id:
+        problems["receiver"] = [_("This person holds the file already.")]
+    if not reason.strip():
+        problems["reason"] = [_("Say why the file changes hands.")]
+    if problems:
+        raise RequestRefused(problems)
+    with transaction.atomic():
+        CustomerRecord.objects.select_for_update().get(pk=record.pk)
+        if Transfer.objects.filter(record=record, state=Transfer.State.PENDING).exists():
+            raise RequestRefused({"__all__": [_("This file is already being handed over.")]})
+        transfer = Transfer.objects.create(
+            record=record, sender=sender, receiver=receiver, reason=reason.strip()[:300]
+        )
+        audit.record(
+            sender,
+            "record.transfer_offered",
+            record,
+            request=request,
+            receiver=receiver.audit_label(),
+            record_department=record.department.name,
+        )
+    return transfer
+
+
+def _answer(user: object, transfer: Transfer) -> Transfer:
+    locked = Transfer.objects.select_for_update().select_related("record").get(pk=transfer.pk)
+    if locked.state != Transfer.State.PENDING:
+        raise RequestRefused({"__all__": [_("This hand-over was answered already.")]})
+    return locked
+
+
+def accept(user: object, transfer: Transfer, request: HttpRequest | None = None) -> Transfer:
+    """The receiver confirms receipt; from now on the file is theirs."""
+    with transaction.atomic():
+        transfer = _answer(user, transfer)
+        if transfer.receiver_id != getattr(user, "pk", None):
+            raise policy.Denied(policy.Decision(False, _("This file is not being handed to you.")))
+        record = CustomerRecord.objects.select_for_update().get(pk=transfer.record_id)
+        fit = policy.may_receive(user, record)
+        if not fit.allowed:
+            raise policy.Denied(fit)
+        record.handler_id = transfer.receiver_id
+        record.save(update_fields=["handler", "updated_at"])
+        transfer.state = Transfer.State.CONFIRMED
+        transfer.answered_at = timezone.now()
+        transfer.save(update_fields=["state", "answered_at"])
+        audit.record(
+            user,
+            "record.transfer_received",
+            record,
+            request=request,
+            sender=transfer.sender.audit_label(),
+            record_department=record.department.name,
+        )
+    return transfer
+
+
+def decline(
+    user: object, transfer: Transfer, note: str, request: HttpRequest | None = None
+) -> Transfer:
+    with transaction.atomic():
+        transfer = _answer(user, transfer)
+        if transfer.receiver_id != getattr(user, "pk", None):
+            raise policy.Denied(policy.Decision(False, _("This file is not being handed to you.")))
+        transfer.state = Transfer.State.DECLINED
+        transfer.answered_at = timezone.now()
+        transfer.answer_note = note.strip()[:200]
+        transfer.save(update_fields=["state", "answered_at", "answer_note"])
+        audit.record(user, "record.transfer_declined", transfer.record, request=request)
+    return transfer
+
+
+def incoming(user: object):
+    return Transfer.objects.filter(
+        receiver_id=getattr(user, "pk", None), state=Transfer.State.PENDING
+    ).select_related("record", "sender", "record__department")
+
+
+# --- Hand-over (R62) ---------------------------------------------------------------------------
+
+
+@dataclass
+class Preview:
+    """What a hand-over would do, and what stops it, shown before it is confirmed."""
+
+    records: list[CustomerRecord]
+    grants: int
+    open_requests: int
+    paper_out: list[str] = field(default_factory=list)
+    copies_out: list[str] = field(default_factory=list)
+
+    @property
+    def blocked(self) -> bool:
+        return bool(self.paper_out or self.copies_out)
+
+
+def preview(actor: object, person: User) -> Preview:
+    policy.require_can(actor, policy.Capability.OFFBOARDING)
+    decision = policy.decide_offboarding(actor, person)
+    if not decision.allowed:
+        raise policy.Denied(decision)
+    records = list(
+        CustomerRecord.objects.filter(handler=person)
+        .exclude(status="destroyed")
+        .select_related("department")
+        .order_by("archive_number", "created_at")
+    )
+    return Preview(
+        records=records,
+        grants=person.grants.active().count(),
+        open_requests=AccessRequest.objects.filter(
+            requester=person, state__in=[RequestState.PENDING, RequestState.APPROVED]
+        ).count(),
+        paper_out=[
+            f.record.archive_number
+            for f in PaperFile.objects.filter(checked_out_to=person).select_related("record")
+        ],
+        copies_out=list(
+            CopyRegisterEntry.objects.filter(
+                request__requester=person, destroyed_at__isnull=True
+            ).values_list("serial", flat=True)
+        ),
+    )
+
+
+def _end_sessions(person: User) -> int:
+    """Delete every session of ``person``; the account change below also invalidates any the
+    session store holds elsewhere (Django re-checks the password hash on each request)."""
+    ended = 0
+    live = Session.objects.filter(expire_date__gt=timezone.now())
+    for session in live.iterator():
+        if str(session.get_decoded().get("_auth_user_id")) == str(person.pk):
+            session.delete()
+            ended += 1
+    return ended
+
+
+def hand_over(
+    actor: object,
+    person: User,
+    receiver: User,
+    reason: str,
+    note: str = "",
+    request: HttpRequest | None = None,
+) -> Handover:
+    """Move everything ``person`` holds to ``receiver`` and close their access, in one
+    transaction. Raises ``RequestRefused`` listing what must come back first."""
+    seen = preview(actor, person)
+    if seen.blocked:
+        problems = []
+        if seen.paper_out:
+            problems.append(
+                _("Paper folders still lent to this person: %(items)s")
+                % {"items": ", ".join(seen.paper_out)}
+            )
+        if seen.copies_out:
+            problems.append(
+                _("Copies not confirmed destroyed: %(items)s")
+                % {"items": ", ".join(seen.copies_out)}
+            )
+        raise RequestRefused({"__all__": problems})
+    if receiver.pk == person.pk:
+        raise RequestRefused({"receiver": [_("Choose someone else to receive the files.")]})
+    unfit = [
+        f"{r.audit_label()}: {d.reason}"
+        for r in seen.records
+        if not (d := policy.may_receive(receiver, r)).allowed
+    ]
+    if unfit:
+        raise RequestRefused({"receiver": unfit})
+    with transaction.atomic():
+        records = list(
+            CustomerRecord.objects.select_for_update().filter(pk__in=[r.pk for r in seen.records])
+        )
+        for record in records:
+            record.handler = receiver
+            record.save(update_fields=["handler", "updated_at"])
+            audit.record(
+                actor,
+                "record.handed_over",
+                record,
+                request=request,
+                person=person.audit_label(),
+                receiver=receiver.audit_label(),
+                record_department=record.department.name,
+            )
+        Transfer.objects.filter(
+            Q(sender=person) | Q(receiver=person), state=Transfer.State.PENDING
+        ).update(state=Transfer.State.CANCELLED, answered_at=timezone.now())
+        revoked = grants.revoke_all(person.grants.all(), by=actor, reason=f"hand-over ({reason})")
+        cancelled = AccessRequest.objects.filter(
+            requester=person, state__in=[RequestState.PENDING, RequestState.APPROVED]
+        ).update(state=RequestState.CANCELLED, closed_at=timezone.now(), closed_by=actor)
+        sessions = _end_sessions(person)
+        devices = 0
+        leaving = reason == Handover.Reason.LEAVING
+        if leaving:
+            devices += (
+                TOTPDevice.objects.filter(user=person).delete()[1].get("otp_totp.TOTPDevice", 0)
+            )
+            devices += (
+                BackupCodeDevice.objects.filter(user=person)
+                .delete()[1]
+                .get("access.BackupCodeDevice", 0)
+            )
+            person.is_active = False
+            person.employment_status = User.EmploymentStatus.LEFT
+            person.set_unusable_password()
+            person.save(update_fields=["is_active", "employment_status", "password"])
+        handover = Handover.objects.create(
+            person=person,
+            receiver=receiver,
+            started_by=actor,
+            reason=reason,
+            note=note.strip()[:300],
+            record_ids=[str(r.pk) for r in records],
+            grants_revoked=revoked,
+            requests_cancelled=cancelled,
+            devices_removed=devices,
+            sessions_ended=sessions,
+            account_disabled=leaving,
+        )
+        audit.record(
+            actor,
+            "person.handed_over",
+            person,
+            request=request,
+            reason=reason,
+            receiver=receiver.audit_label(),
+            files=len(records),
+            grants_revoked=revoked,
+            requests_cancelled=cancelled,
+            sessions_ended=sessions,
+            devices_removed=devices,
+            account_disabled=leaving,
+        )
+    return handover
+
+
+def handover_sheet(actor: object, handover: Handover) -> bytes:
+    """The written hand-over (书面交接单) as a PDF: who, to whom, when, every file, signatures."""
+    decision = policy.decide_offboarding(actor, handover.person)
+    if not decision.allowed and getattr(actor, "pk", None) != handover.receiver_id:
+        raise policy.Denied(decision)
+    records = list(
+        CustomerRecord.objects.filter(pk__in=handover.record_ids)
+        .select_related("department")
+        .order_by("archive_number", "created_at")
+    )
+    font = font_name()
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4)
+    pdf.setTitle(f"客户档案交接单 {handover.pk}")
+    width, height = A4
+    when = timezone.localtime(handover.completed_at).strftime("%Y-%m-%d %H:%M")
+    header = [
+        ("交接原因", handover.get_reason_display()),
+        ("移交人", str(handover.person)),
+        ("接收人", str(handover.receiver)),
+        ("经办人", str(handover.started_by)),
+        ("交接时间", when),
+        ("档案份数", str(len(records))),
+        ("撤销授权", str(handover.grants_revoked)),
+        ("账号停用", "是" if handover.account_disabled else "否"),
+    ]
+
+    def start_page() -> float:
+        pdf.setFont(font, 18)
+        pdf.drawCentredString(width / 2, height - 25 * mm, "客户档案交接单")
+        pdf.setFont(font, 8)
+        pdf.drawString(15 * mm, 10 * mm, f"交接单 {handover.pk} · {when} · 保密资料")
+        return height - 40 * mm
+
+    y = start_page()
+    pdf.setFont(font, 11)
+    for label, value in header:
+        pdf.drawString(20 * mm, y, f"{label}：{value}")
+        y -= 7 * mm
+    y -= 4 * mm
+    pdf.drawString(20 * mm, y, "档案编号")
+    pdf.drawString(70 * mm, y, "密级")
+    pdf.drawString(110 * mm, y, "所属部门")
+    y -= 7 * mm
+    for record in records:
+        if y < 40 * mm:
+            pdf.showPage()
+            y = start_page()
+            pdf.setFont(font, 11)
+        pdf.drawString(20 * mm, y, record.audit_label())
+        pdf.drawString(70 * mm, y, MARKS[Tier(record.tier)])
+        pdf.drawString(110 * mm, y, record.department.name)
+        y -= 6 * mm
+    y = min(y - 10 * mm, 35 * mm)
+    pdf.drawString(20 * mm, y, "移交人签字：__________")
+    pdf.drawString(80 * mm, y, "接收人签字：__________")
+    pdf.drawString(140 * mm, y, "经办人签字：__________")
+    pdf.showPage()
+    pdf.save()
+    audit.record(actor, "person.handover_sheet", handover, files=len(records))
+    return buffer.getvalue()

@@ -1,0 +1,142 @@
+"""Pages for transfers (R51) and hand-overs (R62). Thin: records/custody.py and the policy
+decide; these parse forms and render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from access import policy
+from access.models import Handover, Transfer
+from access.policy import Capability, RecordAction
+from access.requests import RequestRefused
+from records import custody
+from records.models import CustomerRecord
+from records.request_forms import DeclineForm, HandoverForm, TransferForm
+from records.request_views import _add_errors
+
+
+@require_POST
+def offer_view(request: HttpRequest, pk: Any) -> HttpResponse:
+    record = get_object_or_404(CustomerRecord.objects.select_related("department"), pk=pk)
+    policy.require(request.user, RecordAction.TRANSFER, record)
+    form = TransferForm(request.POST, receivers=policy.receivers(record))
+    if form.is_valid():
+        try:
+            custody.offer(
+                request.user,
+                record,
+                form.cleaned_data["receiver"],
+                form.cleaned_data["reason"],
+                request=request,
+            )
+        except RequestRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, _("Handed over; the file is yours until they confirm."))
+    else:
+        messages.error(request, _("Choose a colleague and give a reason."))
+    return redirect("records:detail", pk=record.pk)
+
+
+@never_cache
+def incoming_view(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "records/requests/incoming.html",
+        {"transfers": custody.incoming(request.user), "decline_form": DeclineForm()},
+    )
+
+
+def _transfer(request: HttpRequest, transfer_id: int) -> Transfer:
+    transfer = get_object_or_404(Transfer.objects.select_related("record"), pk=transfer_id)
+    if transfer.receiver_id != request.user.pk:
+        raise policy.Denied(policy.Decision(False, _("This file is not being handed to you.")))
+    return transfer
+
+
+@require_POST
+def accept_view(request: HttpRequest, transfer_id: int) -> HttpResponse:
+    transfer = _transfer(request, transfer_id)
+    try:
+        custody.accept(request.user, transfer, request=request)
+    except RequestRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("Receipt confirmed: the file is now yours."))
+    return redirect("requests:incoming")
+
+
+@require_POST
+def decline_view(request: HttpRequest, transfer_id: int) -> HttpResponse:
+    transfer = _transfer(request, transfer_id)
+    form = DeclineForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        custody.decline(request.user, transfer, note, request=request)
+    except RequestRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("Declined; the file stays with the sender."))
+    return redirect("requests:incoming")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def handover_view(request: HttpRequest) -> HttpResponse:
+    """GET: choose the person and see what the hand-over will do. POST with confirm: do it."""
+    user = request.user
+    policy.require_can(user, Capability.OFFBOARDING)
+    people = policy.offboarding_candidates(user).order_by("employee_number", "username")
+    form = HandoverForm(request.POST or request.GET or None, people=people)
+    seen = None
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        seen = custody.preview(user, data["person"])
+        if request.method == "POST" and request.POST.get("confirm") == "yes":
+            try:
+                handover = custody.hand_over(
+                    user, data["person"], data["receiver"], data["reason"], data["note"],
+                    request=request,
+                )  # fmt: skip
+            except RequestRefused as refused:
+                _add_errors(form, refused)
+            else:
+                messages.success(request, _("The hand-over is complete."))
+                return redirect("requests:handover_detail", handover_id=handover.pk)
+    return render(request, "records/requests/handover.html", {"form": form, "preview": seen})
+
+
+def _handover(request: HttpRequest, handover_id: int) -> Handover:
+    handover = get_object_or_404(
+        Handover.objects.select_related("person", "receiver", "started_by"), pk=handover_id
+    )
+    decision = policy.decide_offboarding(request.user, handover.person)
+    if not decision.allowed and request.user.pk != handover.receiver_id:
+        raise policy.Denied(decision)
+    return handover
+
+
+@never_cache
+def handover_detail_view(request: HttpRequest, handover_id: int) -> HttpResponse:
+    handover = _handover(request, handover_id)
+    files = CustomerRecord.objects.filter(pk__in=handover.record_ids).order_by("archive_number")
+    return render(
+        request, "records/requests/handover_detail.html", {"handover": handover, "files": files}
+    )
+
+
+@never_cache
+def handover_sheet_view(request: HttpRequest, handover_id: int) -> HttpResponse:
+    handover = _handover(request, handover_id)
+    response = HttpResponse(
+        custody.handover_sheet(request.user, handover), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="handover-{handover.pk}.pdf"'
+    return response

@@ -1,0 +1,169 @@
+"""Transfers of custody (R51) and hand-overs when someone leaves or changes role (R62)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from pypdf import PdfReader
+
+from access import policy
+from access.models import Handover, RequestState, Transfer, User
+from access.requests import RequestRefused
+from access.roles import Role
+from audit.models import AuditEvent
+from records import custody, lending
+from records.models import CustomerRecord, PaperFile
+from tests.access.conftest import bare_record, numbered, read_grant
+from tests.access.test_borrowing import approve_all, borrow
+from tests.helpers import client_verified, make_person
+from tests.records.conftest import register
+
+
+@pytest.fixture
+def colleague(org) -> User:
+    return make_person("colleague", roles=[Role.SALES], department=org.a, full_name="孙丽")
+
+
+def test_r51_transfer_completes_only_when_the_receiver_confirms(org, colleague):
+    transfer = custody.offer(org.owner, org.file, colleague, "客户改由孙丽跟进")
+    org.file.refresh_from_db()
+    assert org.file.handler == org.owner  # the sender stays responsible until receipt
+    assert list(custody.incoming(colleague)) == [transfer]
+    with pytest.raises(policy.Denied):
+        custody.accept(org.head_a, transfer)
+    custody.accept(colleague, transfer)
+    org.file.refresh_from_db()
+    assert org.file.handler == colleague
+    transfer.refresh_from_db()
+    assert transfer.state == Transfer.State.CONFIRMED
+    assert transfer.answered_at is not None
+    actions = AuditEvent.objects.filter(target_id=str(org.file.pk)).values_list("action", flat=True)
+    assert {"record.transfer_offered", "record.transfer_received"} <= set(actions)
+
+
+def test_r51_a_declined_transfer_leaves_the_file_with_the_sender(org, colleague):
+    transfer = custody.offer(org.owner, org.file, colleague, "交接")
+    custody.decline(colleague, transfer, "不负责该区域")
+    org.file.refresh_from_db()
+    assert org.file.handler == org.owner
+    with pytest.raises(RequestRefused):
+        custody.accept(colleague, transfer)
+
+
+def test_r51_files_go_only_to_someone_of_their_department_and_only_by_their_holder(org):
+    with pytest.raises(RequestRefused) as refused:
+        custody.offer(org.owner, org.file, org.borrower, "换人")
+    assert "own department" in str(refused.value)
+    with pytest.raises(policy.Denied):
+        custody.offer(org.borrower, org.file, org.owner, "换人")
+
+
+def test_one_open_transfer_per_file(org, colleague):
+    custody.offer(org.owner, org.file, colleague, "交接")
+    with pytest.raises(RequestRefused):
+        custody.offer(org.owner, org.file, org.head_a, "交接")
+
+
+def test_r62_hand_over_leaves_the_leaver_with_no_files_grants_sessions_or_second_factor(
+    org, colleague
+):
+    leaver = org.borrower
+    second = numbered(bare_record(leaver, org.b, tier=3), 7)
+    read_grant(leaver, org.file, org.archivist)
+    pending = borrow(org)  # an open borrow request of the leaver
+    browser = client_verified(leaver)
+    assert browser.get("/").status_code == 200
+    receiver = make_person("next", roles=[Role.SALES], department=org.b)
+
+    handover = custody.hand_over(org.head_b, leaver, receiver, Handover.Reason.LEAVING)
+
+    leaver.refresh_from_db()
+    assert not CustomerRecord.objects.filter(handler=leaver).exists()
+    second.refresh_from_db()
+    assert second.handler == receiver
+    assert not leaver.grants.active().exists()
+    assert not policy.decide(leaver, "view", org.file)
+    pending.refresh_from_db()
+    assert pending.state == RequestState.CANCELLED
+    assert not TOTPDevice.objects.filter(user=leaver).exists()
+    assert not leaver.is_active
+    assert not leaver.has_usable_password()
+    assert handover.sessions_ended >= 1
+    assert browser.get("/").status_code == 302  # the open session is gone
+    event = AuditEvent.objects.get(action="person.handed_over")
+    assert event.details["files"] == 1
+
+    sheet = custody.handover_sheet(org.head_b, handover)
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(sheet)).pages)
+    assert second.archive_number in text
+    assert "客户档案交接单" in text
+
+
+def test_r62_nothing_may_be_taken_along_paper_out_blocks_the_hand_over(org):
+    PaperFile.objects.create(
+        record=org.file, room="档案室A", cabinet="3", shelf="2", custodian=org.archivist
+    )
+    req = approve_all(borrow(org, medium="paper"), org.head_a)
+    lending.hand_out(org.archivist, req)
+    receiver = make_person("next", roles=[Role.SALES], department=org.b)
+    with pytest.raises(RequestRefused) as refused:
+        custody.hand_over(org.head_b, org.borrower, receiver, Handover.Reason.LEAVING)
+    assert org.file.archive_number in str(refused.value)
+    org.borrower.refresh_from_db()
+    assert org.borrower.is_active
+
+
+def test_r62_only_the_leavers_head_or_management_hand_over(org):
+    receiver = make_person("next", roles=[Role.SALES], department=org.b)
+    with pytest.raises(policy.Denied):
+        custody.hand_over(org.head_a, org.borrower, receiver, Handover.Reason.LEAVING)
+    with pytest.raises(policy.Denied):
+        custody.hand_over(org.borrower, org.borrower, receiver, Handover.Reason.LEAVING)
+    custody.hand_over(org.manager, org.borrower, receiver, Handover.Reason.ROLE_CHANGE)
+    org.borrower.refresh_from_db()
+    assert org.borrower.is_active  # a role change keeps the account
+
+
+def test_r62_the_receiver_must_be_able_to_hold_the_files(org):
+    numbered(bare_record(org.borrower, org.b, tier=3), 8)
+    with pytest.raises(RequestRefused) as refused:
+        custody.hand_over(org.head_b, org.borrower, org.archivist, Handover.Reason.LEAVING)
+    assert "Only sales staff and department heads" in str(refused.value)
+
+
+def test_handover_page_previews_then_completes_and_offers_the_sheet(org):
+    receiver = make_person("next", roles=[Role.SALES], department=org.b)
+    numbered(bare_record(org.borrower, org.b, tier=3), 9)
+    head = client_verified(org.head_b)
+    choice = {"person": org.borrower.pk, "receiver": receiver.pk, "reason": "leaving"}
+    page = head.get("/requests/handover/", choice)
+    assert page.status_code == 200
+    assert "1 client file is reassigned." in page.content.decode()
+    assert not Handover.objects.exists()  # a preview changes nothing
+    done = head.post("/requests/handover/", {**choice, "confirm": "yes"})
+    handover = Handover.objects.get()
+    assert done.status_code == 302
+    assert done["Location"] == f"/requests/handover/{handover.pk}/"
+    sheet = head.get(f"/requests/handover/{handover.pk}/sheet.pdf")
+    assert sheet["Content-Type"] == "application/pdf"
+    outsider = client_verified(org.head_a)
+    assert outsider.get(f"/requests/handover/{handover.pk}/").status_code == 403
+
+
+def test_transfer_pages_offer_from_the_file_and_confirm_from_the_inbox(org, colleague):
+    org.file = register(org.owner, {"full_name": "欧阳晓梅", "mobile": "13912345678"})
+    owner = client_verified(org.owner)
+    page = owner.get(f"/records/{org.file.pk}/")
+    assert 'data-testid="transfer-form"' in page.content.decode()
+    owner.post(
+        f"/records/{org.file.pk}/transfer/", {"receiver": colleague.pk, "reason": "换人跟进"}
+    )
+    inbox = client_verified(colleague)
+    listing = inbox.get("/requests/incoming/").content.decode()
+    assert org.file.audit_label() in listing
+    transfer = Transfer.objects.get()
+    inbox.post(f"/requests/incoming/{transfer.pk}/accept/")
+    org.file.refresh_from_db()
+    assert org.file.handler == colleague
