@@ -245,6 +245,49 @@ class Medium(models.TextChoices):
     PAPER = "paper", _("Paper folder")
 
 
+class ExternalParty(models.Model):
+    """A supplier, design team or partner that may receive client data (R52), with its signed
+    confidentiality agreement (NDA), managed by legal. No valid NDA, no external share."""
+
+    class Kind(models.TextChoices):
+        SUPPLIER = "supplier", _("Supplier")
+        DESIGN_TEAM = "design_team", _("Design team")
+        PARTNER = "partner", _("Partner agency")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    contact_name = models.CharField(_("contact person"), max_length=100)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    nda_document = models.FileField(_("signed NDA (PDF or scan)"), upload_to="nda/", blank=True)
+    nda_signed_on = models.DateField(_("NDA signed on"), null=True, blank=True)
+    nda_expires_on = models.DateField(_("NDA valid until"), null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("external party")
+        verbose_name_plural = _("external parties")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def audit_label(self) -> str:
+        return self.name
+
+    def nda_valid(self, on: object = None) -> bool:
+        on = on or timezone.localdate()
+        return bool(
+            self.nda_document
+            and self.nda_signed_on
+            and self.nda_expires_on
+            and self.nda_signed_on <= on <= self.nda_expires_on
+        )
+
+
 class RequestCounter(models.Model):
     """The last request number issued per kind and year; rows are locked while numbering."""
 
@@ -294,6 +337,15 @@ class AccessRequest(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # External share (R52): who receives it.
+    external_party = models.ForeignKey(
+        ExternalParty,
+        verbose_name=_("recipient"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="requests",
     )
     # Copies (R42): the format and the sections asked for (an excerpt); empty for other kinds.
     copy_format = models.CharField(_("copy format"), max_length=8, blank=True)
@@ -506,7 +558,11 @@ class RecordUserObjectPermission(UserObjectPermissionBase):
 
     class Meta(UserObjectPermissionBase.Meta):
         verbose_name = _("object permission")
-        indexes = [models.Index(fields=["expires_at"], name="objperm_expiry")]
+        indexes = [
+            models.Index(fields=["expires_at"], name="objperm_expiry"),
+            # "Files on loan to me", soonest ending first, straight from the index.
+            models.Index(fields=["user", "expires_at"], name="objperm_user_expiry"),
+        ]
 
 
 class Transfer(models.Model):
@@ -593,3 +649,33 @@ class Handover(models.Model):
 
     def audit_label(self) -> str:
         return f"handover {self.pk}"
+
+
+class ShareLink(models.Model):
+    """Delivery of an approved external share (R52): an expiring, single-use download link whose
+    passcode travels out of band. Only hashes of the token and the passcode are kept."""
+
+    request = models.OneToOneField(
+        AccessRequest, on_delete=models.PROTECT, related_name="share_link"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    passcode_hash = models.CharField(max_length=64)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("link valid until"))
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+    locked_at = models.DateTimeField(null=True, blank=True)
+    downloaded_at = models.DateTimeField(_("downloaded at"), null=True, blank=True)
+    receipt_confirmed_at = models.DateTimeField(_("receipt confirmed at"), null=True, blank=True)
+    receipt_name = models.CharField(_("received by"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("share link")
+
+    def __str__(self) -> str:
+        return self.audit_label()
+
+    def audit_label(self) -> str:
+        return f"share link {self.request.number}"

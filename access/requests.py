@@ -29,6 +29,7 @@ from access.models import (
     Approval,
     ApprovalDecision,
     CopyFormat,
+    ExternalParty,
     Medium,
     RequestCounter,
     RequestKind,
@@ -98,6 +99,19 @@ class Application:
     records: list[Any] = field(default_factory=list)
     copy_format: str = ""
     sections: list[str] = field(default_factory=list)
+    external_party: ExternalParty | None = None
+
+
+def nda_problem(party: ExternalParty | None) -> str | Promise | None:
+    """Why ``party`` may not receive client data now (R52), or None."""
+    if party is None:
+        return _("Choose the external party that receives the files.")
+    if not party.nda_valid():
+        return _(
+            "%(party)s has no valid confidentiality agreement (NDA) on file. Legal must record "
+            "a signed, current NDA first."
+        ) % {"party": party.name}
+    return None
 
 
 def longest_period(kind: str) -> int:
@@ -123,6 +137,12 @@ def problems(requester: object, application: Application) -> dict[str, list[str 
         )
     if not application.records:
         errors.setdefault("records", []).append(_("Name at least one file."))
+    if application.kind == RequestKind.EXTERNAL_SHARE:
+        problem = nda_problem(application.external_party)
+        if problem:
+            errors.setdefault("external_party", []).append(problem)
+        if not application.sections:
+            errors.setdefault("sections", []).append(_("Choose what the copy contains."))
     if application.kind == RequestKind.COPY:
         if application.copy_format not in CopyFormat.values:
             errors.setdefault("copy_format", []).append(_("Choose PDF or CSV."))
@@ -153,7 +173,10 @@ def create(
             purpose=application.purpose.strip(),
             due_on=application.due_on,
             copy_format=application.copy_format if application.kind == RequestKind.COPY else "",
-            sections=list(application.sections) if application.kind == RequestKind.COPY else [],
+            sections=list(application.sections) if application.kind != RequestKind.BORROW else [],
+            external_party=application.external_party
+            if application.kind == RequestKind.EXTERNAL_SHARE
+            else None,
         )
         AccessRequestItem.objects.bulk_create(
             AccessRequestItem(request=req, record_id=r.pk) for r in application.records
@@ -219,6 +242,10 @@ def sign(
             raise _refuse(_("An earlier approval step is still open."))
         if not approve and not comment.strip():
             raise RequestRefused({"comment": [_("Say why the request is rejected.")]})
+        if approve and req.kind == RequestKind.EXTERNAL_SHARE:
+            problem = nda_problem(req.external_party)
+            if problem:
+                raise _refuse(problem)
         now = timezone.now()
         step.decision = ApprovalDecision.APPROVED if approve else ApprovalDecision.REJECTED
         step.decided_by = user

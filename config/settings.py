@@ -77,6 +77,8 @@ BAOMI_MAX_BORROW_DAYS = env.int("BAOMI_MAX_BORROW_DAYS", default=30)
 BAOMI_MAX_COPY_DAYS = env.int("BAOMI_MAX_COPY_DAYS", default=14)
 # How many times the requester may download an approved copy (R42).
 BAOMI_COPY_DOWNLOADS = env.int("BAOMI_COPY_DOWNLOADS", default=3)
+# How long an external delivery link works (R52); it works once in any case.
+BAOMI_SHARE_LINK_HOURS = env.int("BAOMI_SHARE_LINK_HOURS", default=72)
 # A CJK font embedded in generated PDFs (cover sheets, copies); fc-list shows what is installed.
 BAOMI_PDF_FONT = env.str("BAOMI_PDF_FONT", default="/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 

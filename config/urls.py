@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from access.views.home import home_view
 from config import views
+from records.share_views import link_view as share_link_view
 
 urlpatterns = [
     path("", home_view, name="home"),
@@ -12,6 +13,8 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("records/", include("records.urls")),
     path("requests/", include("records.request_urls")),
+    # An external recipient's delivery link (R52): no account; the token and passcode are the key.
+    path("share/<str:token>/", share_link_view, name="share_link"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.health_view, name="health"),
     path("admin/", admin.site.urls),

@@ -113,6 +113,13 @@ class RecordsConfig(AppConfig):
                 count=handed_to_me,
             ),
             NavItem(
+                key="parties",
+                label=_("External parties"),
+                url_name="requests:parties",
+                capability=Capability.EXTERNAL_PARTIES,
+                description=_("Suppliers, design teams and partners, with their NDAs."),
+            ),
+            NavItem(
                 key="handover",
                 label=_("Hand-over"),
                 url_name="requests:handover",

@@ -46,10 +46,9 @@ class Copy:
     data: bytes
 
 
-def _sections(req: AccessRequest, user: object, record: CustomerRecord) -> list:
-    shown = masking.show(record_content.read(record), clear=policy.clear_fields(user, record))
-    wanted = set(req.sections)
-    return [s for s in shown if s.section.value in wanted]
+def _sections(wanted: list[str], viewer: object, record: CustomerRecord) -> list:
+    shown = masking.show(record_content.read(record), clear=policy.clear_fields(viewer, record))
+    return [s for s in shown if s.section.value in set(wanted)]
 
 
 def _stamp(entry: CopyRegisterEntry, user: object, at: str) -> str:
@@ -64,13 +63,22 @@ def _wrap(text: str, width: int) -> list[str]:
     return [text[i : i + width] for i in range(0, len(text), width)] or [""]
 
 
-def _pdf(entry: CopyRegisterEntry, user: object, records: list[CustomerRecord], at: str) -> bytes:
+def render_pdf(
+    *,
+    title: str,
+    stamp: str,
+    watermark: str,
+    viewer: object,
+    records: list[CustomerRecord],
+    sections: list[str],
+) -> bytes:
+    """The files as a PDF with ``stamp`` in the header and footer of every page and
+    ``watermark`` across it; values masked as ``viewer`` sees them on screen."""
     font = font_name()
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4)
-    pdf.setTitle(f"{entry.serial} 客户档案复制件")
+    pdf.setTitle(title)
     width, height = A4
-    stamp = _stamp(entry, user, at)
 
     def page_furniture() -> None:
         pdf.saveState()
@@ -79,7 +87,7 @@ def _pdf(entry: CopyRegisterEntry, user: object, records: list[CustomerRecord], 
         pdf.translate(width / 2, height / 2)
         pdf.rotate(35)
         for offset in (-90 * mm, 0, 90 * mm):
-            pdf.drawCentredString(0, offset, f"{entry.serial} {user.get_full_name()}")  # type: ignore[attr-defined]
+            pdf.drawCentredString(0, offset, watermark)
         pdf.restoreState()
         pdf.setFont(font, 8)
         pdf.setFillColorRGB(0.6, 0, 0)
@@ -106,7 +114,7 @@ def _pdf(entry: CopyRegisterEntry, user: object, records: list[CustomerRecord], 
             y = 0.0
         line(f"客户档案 {record.archive_number}  {MARKS[Tier(record.tier)]}", 14, 9 * mm)
         line(f"所属部门：{record.department.name}  经手人：{record.handler.get_full_name()}")
-        for section in _sections(entry.request, user, record):
+        for section in _sections(sections, viewer, record):
             line(str(section.label), 12, 7 * mm)
             for shown in section.rows:
                 for part in _wrap(f"{shown.field.label}：{shown.text}", 44):
@@ -124,7 +132,7 @@ def _csv(entry: CopyRegisterEntry, user: object, records: list[CustomerRecord], 
     writer.writerow(csv_row([_stamp(entry, user, at)]))
     writer.writerow(csv_row(["archive_number", "section", "field", "value"]))
     for record in records:
-        for section in _sections(entry.request, user, record):
+        for section in _sections(entry.request.sections, user, record):
             for shown in section.rows:
                 writer.writerow(
                     csv_row([record.archive_number, section.label, shown.field.label, shown.text])
@@ -132,14 +140,17 @@ def _csv(entry: CopyRegisterEntry, user: object, records: list[CustomerRecord], 
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel opens it as UTF-8
 
 
-def _records(user: object, req: AccessRequest) -> list[CustomerRecord]:
+def files_of(
+    user: object, req: AccessRequest, action: str = RecordAction.COPY
+) -> list[CustomerRecord]:
+    """The request's files, each still allowed to ``user`` now (a borrow behind it may end)."""
     records = list(
         CustomerRecord.objects.filter(request_items__request=req)
         .select_related("department", "handler")
         .order_by("archive_number")
     )
-    for record in records:  # still allowed now (a borrow behind it may have ended)
-        policy.require(user, RecordAction.COPY, record)
+    for record in records:
+        policy.require(user, action, record)
     return records
 
 
@@ -149,7 +160,7 @@ def download(user: object, req: AccessRequest, request: HttpRequest | None = Non
         req = requests.lock_own(
             user, req, RequestKind.COPY, [RequestState.APPROVED, RequestState.FULFILLED]
         )
-        records = _records(user, req)
+        records = files_of(user, req)
         entry = CopyRegisterEntry.objects.filter(request=req).first()
         if entry is None:
             entry = CopyRegisterEntry.objects.create(
@@ -176,7 +187,15 @@ def download(user: object, req: AccessRequest, request: HttpRequest | None = Non
         if req.copy_format == CopyFormat.CSV:
             data, content_type, ext = _csv(entry, user, records, at), "text/csv", "csv"
         else:
-            data, content_type, ext = _pdf(entry, user, records, at), "application/pdf", "pdf"
+            data = render_pdf(
+                title=f"{entry.serial} 客户档案复制件",
+                stamp=_stamp(entry, user, at),
+                watermark=f"{entry.serial} {user.get_full_name()}",  # type: ignore[attr-defined]
+                viewer=user,
+                records=records,
+                sections=req.sections,
+            )
+            content_type, ext = "application/pdf", "pdf"
         audit.record(
             user,
             "record.export",

@@ -18,6 +18,7 @@ from records import (
     lending,
     listing,
     paper,
+    parties,
     review,
 )
 from records.consents import ConsentTerms
@@ -180,6 +181,37 @@ def seed_requests(ctx: DemoContext) -> None:
     copied = approve(ask_copy(by_tier[2], ["identity", "transaction"]))
     copies.download(seller, copied)  # in the copy register, awaiting destruction
     top_copy = approve(ask_copy(by_tier[1], ["transaction"]))  # now awaits 陈静 (Level 1)
+    today = timezone.localdate()
+    design = parties.save(
+        lawyer, None, name="北京匠心设计工作室", kind="design_team", contact_name="刘晓",
+        contact_email="liuxiao@jiangxin.example.cn", nda_signed_on=today - timedelta(days=60),
+        nda_expires_on=today + timedelta(days=305),
+        nda_document=SimpleUploadedFile("保密协议.pdf", EVIDENCE, content_type="application/pdf"),
+    )  # fmt: skip
+    parties.save(
+        lawyer,
+        None,
+        name="上海速达家具供应链有限公司",
+        kind="supplier",
+        contact_name="陈先生",
+        contact_email="",
+        nda_signed_on=today - timedelta(days=400),
+        nda_expires_on=today - timedelta(days=35),
+        nda_document=SimpleUploadedFile("保密协议.pdf", EVIDENCE, content_type="application/pdf"),
+    )  # fmt: skip  (NDA expired: shares to them are refused)
+    share = approve(
+        lending.apply(
+            seller,
+            lending.Ask(
+                by_tier[3].archive_number,
+                "提供给设计团队做户型方案",
+                due,
+                kind="external_share",
+                sections=["identity", "transaction"],
+                external_party=design,
+            ),
+        )
+    )  # fmt: skip  (approved by 王芳, now awaits 陈静)
     moving = approved.filter(handler=seller, paper__isnull=True).order_by("archive_number").first()
     custody.offer(seller, moving, head, "客户要求由部门负责人直接跟进")  # awaits 王芳's receipt
     ctx.out.write(
@@ -187,7 +219,8 @@ def seed_requests(ctx: DemoContext) -> None:
         f"{at_desk.number} approved and waiting at the lending desk, {returned.number} "
         f"returned, {rejected.number} rejected; copies: {copied.number} downloaded by 张伟 "
         f"(to be destroyed by {due:%Y-%m-%d}), {top_copy.number} awaiting the security officer; "
-        f"{moving.archive_number} being handed from 张伟 to 王芳\n"
+        f"{moving.archive_number} being handed from 张伟 to 王芳; external share {share.number} "
+        "to 北京匠心设计工作室 awaiting the security officer (a second party's NDA has expired)\n"
     )
 
 

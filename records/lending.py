@@ -46,6 +46,7 @@ class Ask:
     kind: str = "borrow"
     copy_format: str = ""
     sections: list[str] = field(default_factory=list)
+    external_party: object = None
 
 
 def apply(user: object, form: Ask, request: HttpRequest | None = None) -> AccessRequest:
@@ -85,6 +86,7 @@ def apply(user: object, form: Ask, request: HttpRequest | None = None) -> Access
         records=records,
         copy_format=form.copy_format,
         sections=form.sections,
+        external_party=form.external_party,
     )
     if errors:
         for key, messages in requests.problems(user, application).items():

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from access.models import AccessRequestItem, CopyFormat, Handover, Medium
+from access.models import AccessRequestItem, CopyFormat, ExternalParty, Handover, Medium
 from config.forms import BaomiForm
 from records.fields import SECTION_LABELS
 
@@ -123,3 +123,53 @@ class HandoverForm(BaomiForm):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = people
         self.fields["receiver"].queryset = people
+
+
+class ShareForm(BaomiForm):
+    numbers = BorrowForm.base_fields["numbers"]
+    external_party = forms.ModelChoiceField(
+        label=_("Recipient"),
+        queryset=ExternalParty.objects.all(),
+        help_text=_("Only parties with a valid NDA on file can receive files (legal keeps them)."),
+    )
+    sections = CopyForm.base_fields["sections"]
+    purpose = BorrowForm.base_fields["purpose"]
+    due_on = forms.DateField(
+        label=_("Needed by"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The recipient must have the files by this date."),
+    )
+
+
+class PasscodeForm(BaomiForm):
+    passcode = forms.CharField(
+        label=_("Passcode"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        help_text=_("Your contact gave it to you by phone or in person."),
+    )
+
+
+class ReceiptForm(BaomiForm):
+    name = forms.CharField(label=_("Received by (name)"), max_length=100)
+
+
+class PartyForm(BaomiForm):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=ExternalParty.Kind.choices)
+    contact_name = forms.CharField(label=_("Contact person"), max_length=100)
+    contact_email = forms.EmailField(label=_("Contact e-mail"), required=False)
+    nda_signed_on = forms.DateField(
+        label=_("NDA signed on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    nda_expires_on = forms.DateField(
+        label=_("NDA valid until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    nda_document = forms.FileField(label=_("Signed NDA (PDF or scan)"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        signed, expires = data.get("nda_signed_on"), data.get("nda_expires_on")
+        if signed and expires and expires < signed:
+            self.add_error("nda_expires_on", _("The NDA cannot end before it was signed."))
+        return data

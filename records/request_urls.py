@@ -1,6 +1,6 @@
 from django.urls import path
 
-from records import custody_views
+from records import custody_views, share_views
 from records import request_views as views
 
 app_name = "requests"
@@ -9,6 +9,10 @@ urlpatterns = [
     path("", views.mine_view, name="mine"),
     path("borrow/", views.borrow_view, name="borrow"),
     path("copy/", views.copy_view, name="copy"),
+    path("share/", share_views.share_view, name="share"),
+    path("parties/", share_views.parties_view, name="parties"),
+    path("parties/new/", share_views.party_edit_view, name="party_new"),
+    path("parties/<int:party_id>/", share_views.party_edit_view, name="party_edit"),
     path("approvals/", views.approvals_view, name="approvals"),
     path("desk/", views.desk_view, name="desk"),
     path("<int:pk>/", views.detail_view, name="detail"),
@@ -16,6 +20,7 @@ urlpatterns = [
     path("<int:pk>/hand-out/", views.hand_out_view, name="hand_out"),
     path("<int:pk>/copy/download/", views.copy_download_view, name="copy_download"),
     path("<int:pk>/copy/destroyed/", views.copy_destroyed_view, name="copy_destroyed"),
+    path("<int:pk>/share/link/", share_views.create_link_view, name="share_create_link"),
     path("incoming/", custody_views.incoming_view, name="incoming"),
     path("incoming/<int:transfer_id>/accept/", custody_views.accept_view, name="accept"),
     path("incoming/<int:transfer_id>/decline/", custody_views.decline_view, name="decline"),

@@ -32,7 +32,11 @@ def _add_errors(form: Any, refused: RequestRefused) -> None:
 @never_cache
 def mine_view(request: HttpRequest) -> HttpResponse:
     policy.require_can(request.user, Capability.REQUEST_ACCESS)
-    return render(request, "records/requests/mine.html", {"requests": requests.mine(request.user)})
+    return render(
+        request,
+        "records/requests/mine.html",
+        {"requests": requests.mine(request.user), "loans": policy.loans(request.user)},
+    )
 
 
 def _ask(request: HttpRequest, kind: str, form_class: type, template: str) -> HttpResponse:
@@ -174,6 +178,12 @@ def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             and req.state == RequestState.FULFILLED
             else None,
             "section_labels": [str(SECTION_LABELS[Section(s)]) for s in req.sections],
+            "share_link": getattr(req, "share_link", None)
+            if req.kind == "external_share"
+            else None,
+            "can_create_link": req.kind == "external_share"
+            and req.requester_id == user.pk
+            and req.state == RequestState.APPROVED,
         },
     )
 

@@ -129,6 +129,8 @@ def test_allow_list_is_small_and_explicit():
         "access:otp_verify",
         "access:otp_setup",
         "access:agreement",
+        # R52: an external recipient's single-use delivery link (token + out-of-band passcode).
+        "share_link",
     }
     assert all(stage < Stage.AGREED for stage in ALLOW_LIST.values())
 

@@ -78,9 +78,10 @@ def test_r41_borrow_request_approval_hand_out_and_return_in_the_browser(
     desk.click("[data-testid=hand-out]")
     assert number in desk.inner_text("[data-testid=on-loan]")
 
-    # The borrower reads the file, masked, with the loan banner.
-    response = reader.goto(f"{live_server.url}/records/{record.pk}/")
-    assert response.status == 200
+    # The borrower finds it under "Files on loan to me" and reads it, masked, with the banner.
+    reader.goto(f"{live_server.url}/requests/")
+    reader.click(f"[data-testid=loans] a:has-text('{record.archive_number}')")
+    reader.wait_for_url(f"**/records/{record.pk}/")
     assert "on loan until" in reader.inner_text("[data-testid=loan-banner]")
     assert "13912345678" not in reader.content()  # contacts stay masked for a borrower
 

@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from access import requests
+from access.models import ExternalParty
 from audit import incidents
 from audit.models import Alert, AuditEvent
 from records import custody, paper, review
@@ -31,7 +32,7 @@ def _walk(patterns, prefix="", namespace=""):
 def _urls_with_ids():
     for namespace, name, route, converters in _walk(get_resolver().url_patterns):
         if converters and namespace != "admin":
-            yield f"{namespace}:{name}", route, tuple(converters)
+            yield (f"{namespace}:{name}" if namespace else name), route, tuple(converters)
 
 
 @pytest.fixture
@@ -72,10 +73,20 @@ def world(org):
     transfer = custody.offer(org.sales, record, org.colleague, "交接")
     leaver = make_person("leaver", roles=[Role.SALES], department=org.sales_1)
     handover = custody.hand_over(org.head, leaver, org.colleague, "role_change")
+    party = ExternalParty.objects.create(
+        name="设计工作室", kind="design_team", contact_name="刘", updated_by=org.head
+    )
     user: User = org.colleague
     return {
+        # A delivery link is a capability: without a real token, an outsider gets nothing.
+        "": {"token": "no-such-token"},
         "records": {"pk": record.pk, "attachment_pk": record.attachments.first().pk},
-        "requests": {"pk": req.pk, "transfer_id": transfer.pk, "handover_id": handover.pk},
+        "requests": {
+            "pk": req.pk,
+            "transfer_id": transfer.pk,
+            "handover_id": handover.pk,
+            "party_id": party.pk,
+        },
         "audit": {
             "user_id": user.pk,
             "target_type": "records.customerrecord",
@@ -93,7 +104,7 @@ def test_every_url_with_an_object_id_refuses_an_outsider(org, world):
     walked = list(_urls_with_ids())
     assert len(walked) >= 15
     for url_name, route, params in walked:
-        namespace = url_name.split(":")[0]
+        namespace = url_name.split(":")[0] if ":" in url_name else ""
         assert namespace in world, f"{url_name}: give the IDOR walk an object for {route}"
         url = "/" + route
         for param in params:

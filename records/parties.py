@@ -1,0 +1,53 @@
+"""External parties and their NDAs (R52), kept by legal. The signed NDA is checked like any
+upload (type and size by content) before it is stored."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.http import HttpRequest
+
+import audit
+from access import policy
+from access.models import ExternalParty
+from access.policy import Capability
+from records.attachments import check_upload
+
+
+def save(
+    user: object,
+    party: ExternalParty | None,
+    *,
+    name: str,
+    kind: str,
+    contact_name: str,
+    contact_email: str,
+    nda_signed_on: date | None,
+    nda_expires_on: date | None,
+    nda_document: UploadedFile | None = None,
+    request: HttpRequest | None = None,
+) -> ExternalParty:
+    policy.require_can(user, Capability.EXTERNAL_PARTIES)
+    if nda_document is not None:
+        check_upload(nda_document)
+    with transaction.atomic():
+        created = party is None
+        party = party or ExternalParty()
+        party.name, party.kind = name.strip(), kind
+        party.contact_name, party.contact_email = contact_name.strip(), contact_email.strip()
+        party.nda_signed_on, party.nda_expires_on = nda_signed_on, nda_expires_on
+        party.updated_by = user  # type: ignore[assignment]
+        if nda_document is not None:
+            party.nda_document.save(nda_document.name, nda_document, save=False)
+        party.save()
+        details: dict[str, Any] = {
+            "nda_valid_until": nda_expires_on.isoformat() if nda_expires_on else "",
+            "nda_document": bool(party.nda_document),
+        }
+        audit.record(
+            user, "party.created" if created else "party.updated", party, request=request, **details
+        )
+    return party

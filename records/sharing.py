@@ -1,0 +1,207 @@
+"""Providing client files to an external party (R52, R50, R51): delivery of an approved share.
+
+The requester creates the delivery once the head and the security officer have approved: an
+expiring, single-use download link for the recipient and a passcode that the requester gives
+out of band (by phone, never in the same e-mail). Only hashes of both are stored. The recipient
+opens the link, enters the passcode, downloads the watermarked PDF once, and confirms receipt on
+the same page. Wrong passcodes lock the link after five tries. The party's NDA is checked again
+at delivery and at download: an NDA that ran out in between stops the share.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+
+import audit
+from access import requests
+from access.models import AccessRequest, RequestKind, RequestState, ShareLink
+from access.policy import RecordAction
+from access.requests import RequestRefused, nda_problem
+from records.copies import files_of, render_pdf
+
+MAX_ATTEMPTS = 5
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _passcode_hash(link_token_hash: str, passcode: str) -> str:
+    return salted_hmac("baomi.share-passcode", f"{link_token_hash}:{passcode}").hexdigest()
+
+
+@dataclass
+class Delivery:
+    link: ShareLink
+    token: str  # shown once, to build the URL for the recipient
+    passcode: str  # shown once, to give out of band
+
+
+def create_link(user: object, req: AccessRequest, request: HttpRequest | None = None) -> Delivery:
+    with transaction.atomic():
+        req = requests.lock_own(user, req, RequestKind.EXTERNAL_SHARE, [RequestState.APPROVED])
+        problem = nda_problem(req.external_party)
+        if problem:
+            raise RequestRefused({"__all__": [problem]})
+        files_of(user, req, RecordAction.SHARE_EXTERNAL)
+        token = secrets.token_urlsafe(32)
+        passcode = f"{secrets.randbelow(10**8):08d}"
+        token_hash = _token_hash(token)
+        link = ShareLink.objects.create(
+            request=req,
+            token_hash=token_hash,
+            passcode_hash=_passcode_hash(token_hash, passcode),
+            created_by=user,
+            expires_at=timezone.now() + timedelta(hours=settings.BAOMI_SHARE_LINK_HOURS),
+        )
+        req.state = RequestState.FULFILLED
+        req.fulfilled_at = timezone.now()
+        req.fulfilled_by = user
+        req.save(update_fields=["state", "fulfilled_at", "fulfilled_by"])
+        audit.record(
+            user,
+            "share.link_created",
+            req,
+            request=request,
+            party=req.external_party.name,
+            expires_at=link.expires_at.isoformat(),
+        )
+    return Delivery(link, token, passcode)
+
+
+def find(token: str) -> ShareLink | None:
+    return (
+        ShareLink.objects.select_related("request", "request__external_party")
+        .filter(token_hash=_token_hash(token))
+        .first()
+    )
+
+
+def state_problem(link: ShareLink) -> str | None:
+    """Why the link cannot be used for a download now, in the recipient's words."""
+    if link.locked_at:
+        return _("This link was locked after too many wrong passcodes. Ask your contact.")
+    if link.downloaded_at:
+        return _("This link was used already: it works once.")
+    if timezone.now() >= link.expires_at:
+        return _("This link has expired. Ask your contact for a new one.")
+    return None
+
+
+def _check_passcode(token: str, passcode: str, request: HttpRequest | None) -> ShareLink:
+    """The link, if usable and the passcode is right. A wrong passcode is counted (and the link
+    locked at the fifth) in its own committed transaction, so the refusal cannot undo it."""
+    wrong = False
+    with transaction.atomic():
+        found = find(token)
+        if found is None:
+            raise RequestRefused({"__all__": [_("This link does not exist.")]})
+        link = ShareLink.objects.select_for_update().get(pk=found.pk)
+        problem = state_problem(link)
+        if problem:
+            raise RequestRefused({"__all__": [problem]})
+        expected = _passcode_hash(link.token_hash, passcode.strip())
+        if not hmac.compare_digest(expected, link.passcode_hash):
+            wrong = True
+            link.failed_attempts += 1
+            fields = ["failed_attempts"]
+            if link.failed_attempts >= MAX_ATTEMPTS:
+                link.locked_at = timezone.now()
+                fields.append("locked_at")
+            link.save(update_fields=fields)
+            audit.record(
+                None,
+                "share.passcode_failed",
+                found.request,
+                request=request,
+                attempts=link.failed_attempts,
+                locked=bool(link.locked_at),
+            )
+    if wrong:
+        raise RequestRefused({"passcode": [_("Wrong passcode.")]})
+    return found
+
+
+def download(
+    token: str, passcode: str, request: HttpRequest | None = None
+) -> tuple[ShareLink, bytes]:
+    """Check the passcode and hand out the PDF, once."""
+    found = _check_passcode(token, passcode, request)
+    with transaction.atomic():
+        link = ShareLink.objects.select_for_update().get(pk=found.pk)
+        problem = state_problem(link)  # again, under the lock: two tabs cannot both download
+        if problem:
+            raise RequestRefused({"__all__": [problem]})
+        req = found.request
+        if nda_problem(req.external_party):
+            raise RequestRefused({"__all__": [_("This delivery is no longer allowed.")]})
+        requester = req.requester
+        records = files_of(requester, req, RecordAction.SHARE_EXTERNAL)
+        party = req.external_party.name
+        at = timezone.localtime().strftime("%Y-%m-%d %H:%M:%S")
+        data = render_pdf(
+            title=f"{req.number} 客户资料（对外提供）",
+            stamp=(
+                f"对外提供 {req.number} · 接收方 {party} · {at} · 经办 {requester.get_full_name()}"
+            ),
+            watermark=f"{req.number} {party}",
+            viewer=requester,
+            records=records,
+            sections=req.sections,
+        )
+        link.downloaded_at = timezone.now()
+        link.save(update_fields=["downloaded_at"])
+        audit.record(
+            None,
+            "record.export",
+            req,
+            request=request,
+            rows=len(records),
+            files=[r.audit_label() for r in records],
+            format="pdf",
+            party=party,
+            sha256=hashlib.sha256(data).hexdigest(),
+            record_department=records[0].department.name if records else "",
+        )
+    return link, data
+
+
+def confirm_receipt(token: str, name: str, request: HttpRequest | None = None) -> ShareLink:
+    """The recipient confirms on the link page that the files arrived (R51)."""
+    if not name.strip():
+        raise RequestRefused({"name": [_("Give the name of the person who received it.")]})
+    with transaction.atomic():
+        found = find(token)
+        if found is None:
+            raise RequestRefused({"__all__": [_("This link does not exist.")]})
+        link = ShareLink.objects.select_for_update().get(pk=found.pk)
+        if not link.downloaded_at:
+            raise RequestRefused({"__all__": [_("Download the files first.")]})
+        if link.receipt_confirmed_at:
+            raise RequestRefused({"__all__": [_("Receipt was confirmed already.")]})
+        link.receipt_confirmed_at = timezone.now()
+        link.receipt_name = name.strip()[:100]
+        link.save(update_fields=["receipt_confirmed_at", "receipt_name"])
+        AccessRequest.objects.filter(pk=link.request_id).update(
+            state=RequestState.CLOSED, closed_at=timezone.now()
+        )
+        audit.record(
+            None,
+            "share.receipt_confirmed",
+            found.request,
+            request=request,
+            party=found.request.external_party.name,
+            received_by=link.receipt_name,
+        )
+    return link

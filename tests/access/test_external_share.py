@@ -1,0 +1,179 @@
+"""Providing files to an external party (R52): NDA required, head and security officer approve,
+single-use passcode link, receipt confirmed on the link page, all recorded."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from pypdf import PdfReader
+
+from access.models import ExternalParty, RequestState, ShareLink
+from access.requests import RequestRefused
+from access.roles import Role
+from audit.models import AuditEvent
+from records import intake, lending, parties, review, sharing
+from tests.access.test_borrowing import approve_all
+from tests.helpers import make_person
+from tests.records.conftest import PDF, register
+
+
+@pytest.fixture
+def share_world(org):
+    lawyer = make_person("lawyer", roles=[Role.LEGAL])
+    officer = make_person("officer", roles=[Role.SECURITY_OFFICER])
+    party = parties.save(
+        lawyer,
+        None,
+        name="北京匠心设计工作室",
+        kind="design_team",
+        contact_name="刘设计",
+        contact_email="liu@jiangxin.example.cn",
+        nda_signed_on=timezone.localdate() - timedelta(days=30),
+        nda_expires_on=timezone.localdate() + timedelta(days=335),
+        nda_document=SimpleUploadedFile("nda.pdf", PDF, content_type="application/pdf"),
+    )
+    record = register(
+        org.owner, {"full_name": "欧阳晓梅", "mobile": "13912345678", "needs": "三居室"}
+    )
+    intake.submit(org.owner, record)
+    review.approve(org.head_a, record)
+    record.refresh_from_db()
+    return org, lawyer, officer, party, record
+
+
+def ask_share(org, record, party):
+    return lending.apply(
+        org.owner,
+        lending.Ask(
+            kind="external_share",
+            numbers=record.archive_number,
+            purpose="提供给设计团队做户型方案",
+            due_on=timezone.localdate() + timedelta(days=5),
+            sections=["identity", "transaction"],
+            external_party=party,
+        ),
+    )
+
+
+def test_r52_share_needs_head_and_officer_then_delivers_once_with_a_passcode(share_world):
+    org, _lawyer, officer, party, record = share_world
+    req = ask_share(org, record, party)
+    assert req.number.startswith("DW-")
+    assert [a.role for a in req.approvals.all()] == ["dept_head", "security_officer"]
+    req = approve_all(req, org.head_a, officer)
+    assert req.state == RequestState.APPROVED
+
+    delivery = sharing.create_link(org.owner, req)
+    link = ShareLink.objects.get()
+    assert delivery.token not in link.token_hash  # only a hash is kept
+    assert delivery.passcode not in link.passcode_hash
+
+    with pytest.raises(RequestRefused):
+        sharing.download(delivery.token, "00000000" if delivery.passcode != "00000000" else "1")
+    _link, data = sharing.download(delivery.token, delivery.passcode)
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+    assert party.name in text
+    assert req.number in text
+    with pytest.raises(RequestRefused) as again:
+        sharing.download(delivery.token, delivery.passcode)
+    assert "works once" in str(again.value)
+
+    sharing.confirm_receipt(delivery.token, "刘设计")
+    req.refresh_from_db()
+    assert req.state == RequestState.CLOSED
+    actions = set(AuditEvent.objects.filter(target_id=str(req.pk)).values_list("action", flat=True))
+    assert {"request.create", "request.approve", "share.link_created", "record.export",
+            "share.passcode_failed", "share.receipt_confirmed"} <= actions  # fmt: skip
+
+
+def test_r52_no_valid_nda_no_request(share_world):
+    org, lawyer, _officer, party, record = share_world
+    party.nda_expires_on = timezone.localdate() - timedelta(days=1)
+    party.save()
+    with pytest.raises(RequestRefused) as refused:
+        ask_share(org, record, party)
+    assert "no valid confidentiality agreement" in str(refused.value)
+    bare = parties.save(
+        lawyer, None, name="无协议公司", kind="supplier", contact_name="王", contact_email="",
+        nda_signed_on=None, nda_expires_on=None,
+    )  # fmt: skip
+    with pytest.raises(RequestRefused):
+        ask_share(org, record, bare)
+
+
+def test_r52_an_nda_that_runs_out_after_approval_stops_the_delivery(share_world):
+    org, _lawyer, officer, party, record = share_world
+    req = approve_all(ask_share(org, record, party), org.head_a, officer)
+    ExternalParty.objects.filter(pk=party.pk).update(
+        nda_expires_on=timezone.localdate() - timedelta(days=1)
+    )
+    with pytest.raises(RequestRefused):
+        sharing.create_link(org.owner, req)
+
+
+def test_wrong_passcodes_lock_the_link(share_world):
+    org, _lawyer, officer, party, record = share_world
+    req = approve_all(ask_share(org, record, party), org.head_a, officer)
+    delivery = sharing.create_link(org.owner, req)
+    wrong = "1" if delivery.passcode != "1" else "2"
+    for _ in range(sharing.MAX_ATTEMPTS):
+        with pytest.raises(RequestRefused):
+            sharing.download(delivery.token, wrong)
+    with pytest.raises(RequestRefused) as locked:
+        sharing.download(delivery.token, delivery.passcode)
+    assert "locked" in str(locked.value)
+
+
+def test_an_expired_link_refuses(share_world):
+    org, _lawyer, officer, party, record = share_world
+    req = approve_all(ask_share(org, record, party), org.head_a, officer)
+    delivery = sharing.create_link(org.owner, req)
+    ShareLink.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
+    with pytest.raises(RequestRefused) as expired:
+        sharing.download(delivery.token, delivery.passcode)
+    assert "expired" in str(expired.value)
+
+
+def test_only_legal_keeps_parties(share_world):
+    from access.policy import Denied
+
+    org, *_ = share_world
+    with pytest.raises(Denied):
+        parties.save(
+            org.owner, None, name="x", kind="other", contact_name="y", contact_email="",
+            nda_signed_on=None, nda_expires_on=None,
+        )  # fmt: skip
+
+
+def test_r52_the_recipient_uses_the_link_page_without_an_account(share_world):
+    from django.test import Client
+
+    from tests.helpers import client_verified
+
+    org, _lawyer, officer, party, record = share_world
+    req = approve_all(ask_share(org, record, party), org.head_a, officer)
+    owner = client_verified(org.owner)
+    shown = owner.post(f"/requests/{req.pk}/share/link/").content.decode()
+    url = shown.split('data-testid="share-url">')[1].split("<")[0]
+    passcode = shown.split('data-testid="share-passcode">')[1].split("<")[0]
+    path = url.split("testserver", 1)[1]
+    again = owner.get(f"/requests/{req.pk}/").content.decode()
+    assert passcode not in again  # shown once only
+
+    recipient = Client()
+    page = recipient.get(path)
+    assert page.status_code == 200
+    assert "13912345678" not in page.content.decode()  # no content before the passcode
+    wrong = recipient.post(path, {"form": "download", "passcode": "x"})
+    assert "Wrong passcode." in wrong.content.decode()
+    pdf = recipient.post(path, {"form": "download", "passcode": passcode})
+    assert pdf["Content-Type"] == "application/pdf"
+    assert "receipt-form" in recipient.get(path).content.decode()
+    recipient.post(path, {"form": "receipt", "name": "刘设计"})
+    assert "Receipt confirmed by 刘设计" in recipient.get(path).content.decode()
+    assert "刘设计" in owner.get(f"/requests/{req.pk}/").content.decode()
+    assert recipient.get("/share/not-a-token/").status_code == 404
