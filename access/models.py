@@ -679,3 +679,104 @@ class ShareLink(models.Model):
 
     def audit_label(self) -> str:
         return f"share link {self.request.number}"
+
+
+class BreakGlass(models.Model):
+    """Emergency access without approval (issue 5 item 7): one file, 30 minutes, everyone who
+    watches is told at once, and a review that must be closed."""
+
+    class ReasonCode(models.TextChoices):
+        CUSTOMER_EMERGENCY = "customer_emergency", _("Customer emergency (safety, urgent claim)")
+        LEGAL_DEADLINE = "legal_deadline", _("Court, police or regulator deadline")
+        SECURITY_INCIDENT = "security_incident", _("Investigating a security incident")
+        OTHER = "other", _("Other urgent reason")
+
+    class Outcome(models.TextChoices):
+        JUSTIFIED = "justified", _("Justified")
+        NOT_JUSTIFIED = "not_justified", _("Not justified (follow up as misuse)")
+
+    grant = models.OneToOneField(Grant, on_delete=models.PROTECT, related_name="break_glass")
+    reason_code = models.CharField(_("reason"), max_length=24, choices=ReasonCode.choices)
+    reason_text = models.CharField(_("what happened"), max_length=500)
+    opened_at = models.DateTimeField(auto_now_add=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
+    review_note = models.CharField(_("review note"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at"]
+
+    def __str__(self) -> str:
+        return self.audit_label()
+
+    def audit_label(self) -> str:
+        return f"break-glass {self.pk}"
+
+
+class ReviewCampaign(models.Model):
+    """The annual access review (R72): every role membership and live grant is confirmed or
+    revoked by the person's department head (management for heads themselves)."""
+
+    name = models.CharField(_("name"), max_length=100)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    opened_at = models.DateTimeField(auto_now_add=True)
+    deadline = models.DateField(_("deadline"))
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def audit_label(self) -> str:
+        return self.name
+
+
+class ReviewItem(models.Model):
+    class Kind(models.TextChoices):
+        ROLE = "role", _("Role membership")
+        GRANT = "grant", _("Grant")
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("Not reviewed")
+        CONFIRMED = "confirmed", _("Confirmed")
+        REVOKED = "revoked", _("Revoked")
+
+    campaign = models.ForeignKey(ReviewCampaign, on_delete=models.CASCADE, related_name="items")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_items"
+    )
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewer_role = models.CharField(max_length=32)  # access.roles.Role value
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    role = models.CharField(max_length=32, blank=True)
+    grant = models.ForeignKey(
+        Grant, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["department__code", "person__username", "kind", "role"]
+        indexes = [
+            models.Index(
+                fields=["campaign", "decision", "reviewer_role", "department"],
+                name="review_open_by_reviewer",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} / {self.person} / {self.kind}"

@@ -41,6 +41,10 @@ class Capability(StrEnum):
     LENDING_DESK = "lending_desk"
     OFFBOARDING = "offboarding"
     EXTERNAL_PARTIES = "external_parties"
+    BREAK_GLASS = "break_glass"
+    ACCESS_REVIEW_ADMIN = "access_review_admin"
+    ACCESS_REVIEW = "access_review"
+    BREAK_GLASS_REVIEW = "break_glass_review"
 
 
 def roles_of(user: object) -> frozenset[Role]:
@@ -97,6 +101,18 @@ _RULES: dict[Capability, Callable[[object, frozenset[Role]], bool]] = {
     ),
     # R41: the archive department hands files out and takes them back.
     Capability.LENDING_DESK: lambda user, roles: Role.ARCHIVIST in roles,
+    # Emergency access: heads and the security officer; reviewed by security officers / auditors.
+    Capability.BREAK_GLASS: lambda user, roles: (
+        Role.DEPT_HEAD in roles or Role.SECURITY_OFFICER in roles
+    ),
+    Capability.BREAK_GLASS_REVIEW: lambda user, roles: bool(
+        roles & {Role.SECURITY_OFFICER, Role.AUDITOR}
+    ),
+    # R72: the security officer runs the annual review; heads (management for heads) decide.
+    Capability.ACCESS_REVIEW_ADMIN: lambda user, roles: Role.SECURITY_OFFICER in roles,
+    Capability.ACCESS_REVIEW: lambda user, roles: (
+        bool(headed_department_ids(user)) or Role.MANAGEMENT in roles
+    ),
     # R52, 001 §7: legal signs confidentiality agreements with third parties and keeps them.
     Capability.EXTERNAL_PARTIES: lambda user, roles: Role.LEGAL in roles,
     # R62: heads hand over the files of people leaving their department; management anyone's.
@@ -227,6 +243,14 @@ _CAPABILITY_REFUSALS: dict[Capability, str | Promise] = {
     Capability.LENDING_DESK: _("Only the archive department hands out and takes back files."),
     Capability.OFFBOARDING: _("Only department heads and management start a hand-over."),
     Capability.EXTERNAL_PARTIES: _("Only the legal department keeps external parties and NDAs."),
+    Capability.ACCESS_REVIEW_ADMIN: _("Only the security officer runs access reviews."),
+    Capability.ACCESS_REVIEW: _("Department heads and management review access."),
+    Capability.BREAK_GLASS: _(
+        "Only department heads and the security officer may use emergency access."
+    ),
+    Capability.BREAK_GLASS_REVIEW: _(
+        "Only security officers and auditors review emergency access."
+    ),
 }
 
 
@@ -725,6 +749,70 @@ def offboarding_candidates(user: object) -> QuerySet:
     if Role.MANAGEMENT in roles_of(user):
         return people
     return people.filter(department_id__in=headed_department_ids(user))
+
+
+# --- Emergency access ("break-glass") ----------------------------------------------------------
+
+
+def decide_break_glass(user: object, record: RecordLike) -> Decision:
+    if not can(user, Capability.BREAK_GLASS):
+        return Decision(False, _CAPABILITY_REFUSALS[Capability.BREAK_GLASS])
+    if record.status in _GONE:
+        return Decision(False, _("This client file was destroyed; its content no longer exists."))
+    if _by_role(user, record):
+        return Decision(False, _("You can open this file already; no emergency access is needed."))
+    return _ALLOW
+
+
+def decide_break_glass_review(user: object, grantee_id: int) -> Decision:
+    """Security officers and auditors close emergency accesses, never their own."""
+    if not can(user, Capability.BREAK_GLASS_REVIEW):
+        return Decision(False, _CAPABILITY_REFUSALS[Capability.BREAK_GLASS_REVIEW])
+    if grantee_id == getattr(user, "pk", None):
+        return Decision(False, _("Nobody reviews their own emergency access."))
+    return _ALLOW
+
+
+def break_glass_watchers() -> list[str]:
+    """Who hears about an emergency access at once: security officers and auditors."""
+    from django.contrib.auth import get_user_model
+
+    people = (
+        get_user_model()
+        .objects.filter(
+            is_active=True, groups__name__in=[Role.SECURITY_OFFICER.value, Role.AUDITOR.value]
+        )
+        .exclude(email="")
+    )
+    return sorted(set(people.values_list("email", flat=True)))
+
+
+# --- Annual access review (R72) -----------------------------------------------------------------
+
+
+def review_items_for(user: object, items: QuerySet) -> QuerySet:
+    """Review items this person decides: their departments' staff, or (management) the heads;
+    never their own."""
+    scope = Q(reviewer_role=Role.DEPT_HEAD.value, department_id__in=headed_department_ids(user))
+    if Role.MANAGEMENT in roles_of(user):
+        scope |= Q(reviewer_role=Role.MANAGEMENT.value)
+    return items.filter(scope).exclude(person_id=getattr(user, "pk", None))
+
+
+def decide_review_item(user: object, item: Any) -> Decision:
+    from access.models import ReviewItem
+
+    if not review_items_for(user, ReviewItem.objects.filter(pk=item.pk)).exists():
+        return Decision(False, _("This item is reviewed by the person's own head or management."))
+    return _ALLOW
+
+
+def reviewer_role_for(person: Any) -> str:
+    """Heads (and people outside any headed department) are reviewed by management."""
+    department = getattr(person, "department", None)
+    if department is None or department.head_id in (None, person.pk):
+        return Role.MANAGEMENT.value
+    return Role.DEPT_HEAD.value
 
 
 def approvers(role: str, department_id: int | None) -> QuerySet:

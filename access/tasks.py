@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from access import grants, reminders
+from access import grants, reminders, reviews
 from audit.jobs import job_run
 
 
@@ -22,4 +22,5 @@ def send_reminders() -> dict[str, int]:
         counts["grants_ending"] = reminders.expiring_grants()
         counts["approvals_waiting"] = reminders.stale_approvals()
         counts["copies_not_destroyed"] = reminders.copies_not_destroyed()
+        counts["reviews_escalated"] = reviews.escalate_due()
     return dict(counts)

@@ -53,6 +53,16 @@ class RecordsConfig(AppConfig):
 
             return custody.incoming(user).count()
 
+        def review_items(user: object) -> int:
+            from access import reviews
+
+            return reviews.my_items(user).count()
+
+        def open_emergencies(user: object) -> int:
+            from records import break_glass
+
+            return break_glass.open_reviews().exclude(grant__grantee_id=user.pk).count()
+
         def to_hand_out(user: object) -> int:
             from access import requests
 
@@ -111,6 +121,36 @@ class RecordsConfig(AppConfig):
                 capability=Capability.RECORD_INTAKE,
                 description=_("Confirm receipt of files colleagues hand to you."),
                 count=handed_to_me,
+            ),
+            NavItem(
+                key="break_glass",
+                label=_("Emergency access"),
+                url_name="requests:break_glass",
+                capability=Capability.BREAK_GLASS,
+                description=_("Open one file for 30 minutes in an emergency; always reviewed."),
+            ),
+            NavItem(
+                key="break_glass_reviews",
+                label=_("Emergency access reviews"),
+                url_name="requests:break_glass_reviews",
+                capability=Capability.BREAK_GLASS_REVIEW,
+                description=_("Close each emergency access as justified or not."),
+                count=open_emergencies,
+            ),
+            NavItem(
+                key="access_reviews",
+                label=_("Access reviews"),
+                url_name="requests:reviews",
+                capability=Capability.ACCESS_REVIEW,
+                description=_("Confirm or revoke your staff's roles and grants (yearly)."),
+                count=review_items,
+            ),
+            NavItem(
+                key="access_review_admin",
+                label=_("Access reviews"),
+                url_name="requests:reviews",
+                capability=Capability.ACCESS_REVIEW_ADMIN,
+                description=_("Open the yearly review, follow progress, close with a report."),
             ),
             NavItem(
                 key="parties",

@@ -8,8 +8,10 @@ from datetime import date, timedelta
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from access import reviews
 from access.demo import DemoContext, register_step
 from records import (
+    break_glass,
     consents,
     copies,
     custody,
@@ -212,6 +214,17 @@ def seed_requests(ctx: DemoContext) -> None:
             ),
         )
     )  # fmt: skip  (approved by 王芳, now awaits 陈静)
+    break_glass.open_file(
+        p["zhao.lei"],
+        by_tier[2].archive_number,
+        "customer_emergency",
+        "客户深夜来电称房屋漏水，经手人无法联系，需核实联系方式",
+    )  # fmt: skip  (waits in the emergency access review queue)
+    campaign = reviews.open_campaign(
+        p["chen.jing"], f"{today.year} 年度权限复核", today + timedelta(days=14)
+    )
+    for item in reviews.my_items(head).filter(kind="role"):
+        reviews.decide(head, item, keep=True)  # 王芳 confirmed her staff's roles; others wait
     moving = approved.filter(handler=seller, paper__isnull=True).order_by("archive_number").first()
     custody.offer(seller, moving, head, "客户要求由部门负责人直接跟进")  # awaits 王芳's receipt
     ctx.out.write(
@@ -220,7 +233,8 @@ def seed_requests(ctx: DemoContext) -> None:
         f"returned, {rejected.number} rejected; copies: {copied.number} downloaded by 张伟 "
         f"(to be destroyed by {due:%Y-%m-%d}), {top_copy.number} awaiting the security officer; "
         f"{moving.archive_number} being handed from 张伟 to 王芳; external share {share.number} "
-        "to 北京匠心设计工作室 awaiting the security officer (a second party's NDA has expired)\n"
+        "to 北京匠心设计工作室 awaiting the security officer (a second party's NDA has expired); "
+        f"an emergency access by 赵磊 awaiting review; access review '{campaign.name}' open\n"
     )
 
 

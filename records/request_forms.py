@@ -7,7 +7,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from access.models import AccessRequestItem, CopyFormat, ExternalParty, Handover, Medium
+from access.models import (
+    AccessRequestItem,
+    BreakGlass,
+    CopyFormat,
+    ExternalParty,
+    Handover,
+    Medium,
+)
 from config.forms import BaomiForm
 from records.fields import SECTION_LABELS
 
@@ -173,3 +180,33 @@ class PartyForm(BaomiForm):
         if signed and expires and expires < signed:
             self.add_error("nda_expires_on", _("The NDA cannot end before it was signed."))
         return data
+
+
+class BreakGlassForm(BaomiForm):
+    archive_number = forms.CharField(label=_("Archive number"), max_length=20)
+    reason_code = forms.ChoiceField(label=_("Reason"), choices=BreakGlass.ReasonCode.choices)
+    reason_text = forms.CharField(
+        label=_("What happened"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Security officers and auditors read this at once; no customer data."),
+    )
+
+
+class BreakGlassReviewForm(BaomiForm):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=BreakGlass.Outcome.choices, widget=forms.RadioSelect
+    )
+    review_note = forms.CharField(label=_("Review note"), max_length=500)
+
+
+class CampaignForm(BaomiForm):
+    name = forms.CharField(label=_("Name"), max_length=100, initial=_("Annual access review"))
+    deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ReviewDecisionForm(BaomiForm):
+    decision = forms.ChoiceField(
+        choices=[("keep", _("Keep")), ("revoke", _("Revoke"))], widget=forms.HiddenInput
+    )
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from records import custody_views, share_views
+from records import break_glass_views, custody_views, review_views, share_views
 from records import request_views as views
 
 app_name = "requests"
@@ -21,6 +21,17 @@ urlpatterns = [
     path("<int:pk>/copy/download/", views.copy_download_view, name="copy_download"),
     path("<int:pk>/copy/destroyed/", views.copy_destroyed_view, name="copy_destroyed"),
     path("<int:pk>/share/link/", share_views.create_link_view, name="share_create_link"),
+    path("break-glass/", break_glass_views.open_view, name="break_glass"),
+    path("break-glass/reviews/", break_glass_views.reviews_view, name="break_glass_reviews"),
+    path(
+        "break-glass/<int:break_glass_id>/close/",
+        break_glass_views.close_view,
+        name="break_glass_close",
+    ),
+    path("reviews/", review_views.reviews_view, name="reviews"),
+    path("reviews/items/<int:item_id>/", review_views.decide_view, name="review_decide"),
+    path("reviews/<int:campaign_id>/", review_views.campaign_view, name="review_campaign"),
+    path("reviews/<int:campaign_id>/close/", review_views.close_view, name="review_close"),
     path("incoming/", custody_views.incoming_view, name="incoming"),
     path("incoming/<int:transfer_id>/accept/", custody_views.accept_view, name="accept"),
     path("incoming/<int:transfer_id>/decline/", custody_views.decline_view, name="decline"),

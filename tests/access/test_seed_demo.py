@@ -109,8 +109,13 @@ def test_seed_demo_leaves_requests_in_every_state_through_the_services():
     assert awaiting(head).count() == 1
     assert Grant.objects.active().filter(grantee__username="li.na").count() == 1
     assert AccessRequest.objects.filter(kind="copy", copy_entry__isnull=False).count() == 1
+    from records.break_glass import open_reviews
     from records.custody import incoming
 
+    assert open_reviews().count() == 1
+    from access.models import ReviewCampaign
+
+    assert ReviewCampaign.objects.get().items.filter(decision="confirmed").exists()
     assert incoming(head).count() == 1
     officer = User.objects.get(username="chen.jing")
     assert awaiting(officer).count() == 2  # a Level 1 copy and an external share

@@ -15,7 +15,7 @@ from access import requests
 from access.models import ExternalParty
 from audit import incidents
 from audit.models import Alert, AuditEvent
-from records import custody, paper, review
+from records import break_glass, custody, paper, review
 from tests.helpers import client_verified
 from tests.records.conftest import PERSON, register
 
@@ -76,6 +76,11 @@ def world(org):
     party = ExternalParty.objects.create(
         name="设计工作室", kind="design_team", contact_name="刘", updated_by=org.head
     )
+    officer = make_person("officer", roles=[Role.SECURITY_OFFICER])
+    emergency = break_glass.open_file(officer, record.archive_number, "other", "测试")
+    from access import reviews
+
+    campaign = reviews.open_campaign(officer, "复核", timezone.localdate() + timedelta(days=9))
     user: User = org.colleague
     return {
         # A delivery link is a capability: without a real token, an outsider gets nothing.
@@ -86,6 +91,9 @@ def world(org):
             "transfer_id": transfer.pk,
             "handover_id": handover.pk,
             "party_id": party.pk,
+            "break_glass_id": emergency.pk,
+            "item_id": campaign.items.first().pk,
+            "campaign_id": campaign.pk,
         },
         "audit": {
             "user_id": user.pk,

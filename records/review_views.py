@@ -1,0 +1,103 @@
+"""Access review pages (R72). Thin: access/reviews.py and the policy decide."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from access import policy, reviews
+from access.models import ReviewCampaign, ReviewItem
+from access.policy import Capability
+from access.requests import RequestRefused
+from records.request_forms import CampaignForm, ReviewDecisionForm
+from records.request_views import _add_errors
+
+
+def _may_follow(user: object) -> bool:
+    return any(
+        policy.can(user, c)
+        for c in (
+            Capability.ACCESS_REVIEW_ADMIN,
+            Capability.ACCESS_REVIEW,
+            Capability.AUDIT_CONSOLE,
+        )
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def reviews_view(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not _may_follow(user):
+        policy.require_can(user, Capability.ACCESS_REVIEW)
+    admin = policy.can(user, Capability.ACCESS_REVIEW_ADMIN)
+    form = CampaignForm(request.POST or None) if admin else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        try:
+            campaign = reviews.open_campaign(
+                user, form.cleaned_data["name"], form.cleaned_data["deadline"], request=request
+            )
+        except RequestRefused as refused:
+            _add_errors(form, refused)
+        else:
+            messages.success(request, _("The access review was opened."))
+            return redirect("requests:review_campaign", campaign_id=campaign.pk)
+    return render(
+        request,
+        "records/requests/reviews.html",
+        {
+            "form": form,
+            "campaigns": ReviewCampaign.objects.all()[:20],
+            "items": reviews.my_items(user),
+        },
+    )
+
+
+@require_POST
+def decide_view(request: HttpRequest, item_id: int) -> HttpResponse:
+    policy.require_can(request.user, Capability.ACCESS_REVIEW)
+    item = get_object_or_404(ReviewItem, pk=item_id)
+    form = ReviewDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            reviews.decide(
+                request.user,
+                item,
+                keep=form.cleaned_data["decision"] == "keep",
+                note=form.cleaned_data["note"],
+                request=request,
+            )
+        except RequestRefused as refused:
+            messages.error(request, str(refused))
+    return redirect("requests:reviews")
+
+
+@never_cache
+def campaign_view(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    if not _may_follow(request.user):
+        policy.require_can(request.user, Capability.ACCESS_REVIEW_ADMIN)
+    campaign = get_object_or_404(ReviewCampaign, pk=campaign_id)
+    return render(
+        request,
+        "records/requests/review_campaign.html",
+        {
+            "campaign": campaign,
+            "report": reviews.report(campaign),
+            "can_close": policy.can(request.user, Capability.ACCESS_REVIEW_ADMIN)
+            and not campaign.closed_at,
+        },
+    )
+
+
+@require_POST
+def close_view(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = get_object_or_404(ReviewCampaign, pk=campaign_id)
+    try:
+        reviews.close(request.user, campaign, request=request)
+    except RequestRefused as refused:
+        messages.error(request, str(refused))
+    return redirect("requests:review_campaign", campaign_id=campaign.pk)
