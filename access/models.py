@@ -433,6 +433,12 @@ class Approval(models.Model):
     def __str__(self) -> str:
         return f"{self.request.number} step {self.step} {self.role}"
 
+    @property
+    def role_label(self) -> str:
+        from access.roles import Role
+
+        return str(Role(self.role).label)
+
 
 class CopyFormat(models.TextChoices):
     PDF = "pdf", _("PDF, watermarked")

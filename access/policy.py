@@ -577,6 +577,29 @@ def loans(user: object, limit: int = 50) -> list[tuple[Any, Any]]:
 # --- Requests and approvals -------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Step:
+    step: int
+    role: Role
+    department_id: int | None = None
+
+
+def approval_chain(kind: str, records: list[Any], requester: object) -> list[Step]:
+    """Who signs a request, in order (R41, R42, R52): the head of every department whose files
+    are asked for (management instead, where the requester heads it), in parallel; then the
+    security officer for anything leaving the company and for copies of Level 1 files."""
+    own = headed_department_ids(requester)
+    steps = [
+        Step(1, Role.MANAGEMENT if d in own else Role.DEPT_HEAD, d)
+        for d in sorted({r.department_id for r in records})
+    ]
+    if kind == "external_share" or (
+        kind == "copy" and any(r.tier == _TIER_TOP_SECRET for r in records)
+    ):
+        steps.append(Step(2, Role.SECURITY_OFFICER))
+    return steps
+
+
 class ApprovalLike(Protocol):
     role: str
     department_id: int | None

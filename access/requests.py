@@ -36,7 +36,6 @@ from access.models import (
     RequestState,
 )
 from access.policy import Capability, RecordAction
-from access.roles import Role
 
 _ACTION = {
     RequestKind.BORROW: RecordAction.BORROW,
@@ -44,7 +43,6 @@ _ACTION = {
     RequestKind.EXTERNAL_SHARE: RecordAction.SHARE_EXTERNAL,
 }
 _PREFIX = {RequestKind.BORROW: "JY", RequestKind.COPY: "FZ", RequestKind.EXTERNAL_SHARE: "DW"}
-_TOP_SECRET = 1
 
 
 class RequestRefused(Exception):
@@ -55,27 +53,9 @@ class RequestRefused(Exception):
         self.errors = errors
 
 
-@dataclass(frozen=True)
-class Step:
-    step: int
-    role: Role
-    department_id: int | None = None
-
-
-def chain(kind: str, records: Sequence[Any], requester: object) -> list[Step]:
-    """Who signs, in order: the head of every department whose files are asked for (management
-    instead, where the requester is that head); then the security officer for anything leaving
-    the company and for copies of Level 1 files."""
-    own = policy.headed_department_ids(requester)
-    steps = [
-        Step(1, Role.MANAGEMENT if d in own else Role.DEPT_HEAD, d)
-        for d in sorted({r.department_id for r in records})
-    ]
-    if kind == RequestKind.EXTERNAL_SHARE or (
-        kind == RequestKind.COPY and any(r.tier == _TOP_SECRET for r in records)
-    ):
-        steps.append(Step(2, Role.SECURITY_OFFICER))
-    return steps
+def chain(kind: str, records: Sequence[Any], requester: object) -> list[policy.Step]:
+    """Who signs, in order (decided by the policy: ``policy.approval_chain``)."""
+    return policy.approval_chain(kind, records, requester)
 
 
 def _next_number(kind: str) -> str:

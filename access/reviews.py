@@ -28,7 +28,6 @@ from access import grants, policy
 from access.models import Grant, ReviewCampaign, ReviewItem
 from access.policy import Capability
 from access.requests import RequestRefused
-from access.roles import Role
 
 
 def open_campaign(
@@ -43,27 +42,15 @@ def open_campaign(
         campaign = ReviewCampaign.objects.create(
             name=name.strip()[:100], opened_by=officer, deadline=deadline
         )
-        people = (
-            get_user_model()
-            .objects.filter(is_active=True)
-            .select_related("department")
-            .prefetch_related("groups")
-        )
-        known = set(Role.values)
+        people = get_user_model().objects.filter(is_active=True).select_related("department")
         items = []
         for person in people:
             reviewer = policy.reviewer_role_for(person)
             base = {"campaign": campaign, "person": person, "department": person.department}
-            for group in person.groups.all():
-                if group.name in known:
-                    items.append(
-                        ReviewItem(
-                            **base,
-                            reviewer_role=reviewer,
-                            kind=ReviewItem.Kind.ROLE,
-                            role=group.name,
-                        )
-                    )
+            items.extend(
+                ReviewItem(**base, reviewer_role=reviewer, kind=ReviewItem.Kind.ROLE, role=role)
+                for role in sorted(policy.roles_of(person))
+            )
         live = Grant.objects.active().select_related("grantee__department")
         for grant in live:
             person = grant.grantee
