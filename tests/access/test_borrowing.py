@@ -217,3 +217,14 @@ def test_the_requester_may_withdraw_before_hand_out(org):
     req.refresh_from_db()
     assert req.state == RequestState.CANCELLED
     assert not requests.awaiting(org.head_a).exists()
+
+
+def test_r71_using_an_expired_grant_is_refused_and_counted_as_expired_grant_use(org):
+    from tests.helpers import client_verified
+
+    let_time_pass(read_grant(org.borrower, org.file, org.archivist))
+    response = client_verified(org.borrower).get(f"/records/{org.file.pk}/")
+    assert response.status_code == 403
+    assert "ended on" in response.content.decode()
+    assert AuditEvent.objects.filter(action="grant.expired_use", actor=org.borrower).count() == 1
+    assert AuditEvent.objects.filter(action="access.denied", actor=org.borrower).count() == 1
