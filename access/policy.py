@@ -44,6 +44,9 @@ class Capability(StrEnum):
     BREAK_GLASS = "break_glass"
     ACCESS_REVIEW_ADMIN = "access_review_admin"
     ACCESS_REVIEW = "access_review"
+    RETENTION_POLICIES = "retention_policies"
+    LEGAL_HOLDS = "legal_holds"
+    DISPOSAL_DESK = "disposal_desk"
     BREAK_GLASS_REVIEW = "break_glass_review"
 
 
@@ -112,6 +115,13 @@ _RULES: dict[Capability, Callable[[object, frozenset[Role]], bool]] = {
     Capability.ACCESS_REVIEW_ADMIN: lambda user, roles: Role.SECURITY_OFFICER in roles,
     Capability.ACCESS_REVIEW: lambda user, roles: (
         bool(headed_department_ids(user)) or Role.MANAGEMENT in roles
+    ),
+    # R60: management and legal set how long files are kept; legal places holds.
+    Capability.RETENTION_POLICIES: lambda user, roles: bool(roles & {Role.MANAGEMENT, Role.LEGAL}),
+    Capability.LEGAL_HOLDS: lambda user, roles: Role.LEGAL in roles,
+    # R61: batches are seen by those who sign them: archivists, heads, the security officer.
+    Capability.DISPOSAL_DESK: lambda user, roles: (
+        bool(roles & {Role.ARCHIVIST, Role.SECURITY_OFFICER}) or bool(headed_department_ids(user))
     ),
     # R52, 001 §7: legal signs confidentiality agreements with third parties and keeps them.
     Capability.EXTERNAL_PARTIES: lambda user, roles: Role.LEGAL in roles,
@@ -190,6 +200,8 @@ class RecordAction(StrEnum):
     TRANSFER = "transfer"
     DISPOSE = "dispose"
     HOLD = "hold"
+    # Record how the business ended (deal closed, no deal): it starts the retention clock.
+    SET_OUTCOME = "set_outcome"
 
 
 # Mirrors records.classification.Tier and records.models.RecordStatus by value.
@@ -202,6 +214,8 @@ _CATALOGUED = frozenset({"approved", "archived"})
 # Who may ask to borrow files at all: people whose work is with customers or with the company's
 # obligations. Archivists hand files out, auditors and the security officer read the log.
 _BORROWERS = frozenset({Role.SALES, Role.DEPT_HEAD, Role.LEGAL, Role.MANAGEMENT})
+# What may still happen to a restricted file: keep it, hold it, destroy it when allowed.
+_STORAGE_ACTIONS = frozenset({"manage_paper", "dispose", "hold"})
 # The guardian permission a read grant sets (access.models.GrantPermission.READ).
 READ_PERMISSION = "view_customerrecord"
 
@@ -244,6 +258,11 @@ _CAPABILITY_REFUSALS: dict[Capability, str | Promise] = {
     Capability.OFFBOARDING: _("Only department heads and management start a hand-over."),
     Capability.EXTERNAL_PARTIES: _("Only the legal department keeps external parties and NDAs."),
     Capability.ACCESS_REVIEW_ADMIN: _("Only the security officer runs access reviews."),
+    Capability.RETENTION_POLICIES: _("Only management and legal set retention periods."),
+    Capability.LEGAL_HOLDS: _("Only the legal department places or lifts legal holds."),
+    Capability.DISPOSAL_DESK: _(
+        "Disposal batches are for archivists, department heads and the security officer."
+    ),
     Capability.ACCESS_REVIEW: _("Department heads and management review access."),
     Capability.BREAK_GLASS: _(
         "Only department heads and the security officer may use emergency access."
@@ -462,6 +481,17 @@ def _decide_record(user: object, action: RecordAction, record: RecordLike) -> De
     if record.status in _GONE:
         return Decision(False, _("This client file was destroyed; its content no longer exists."))
     roles = roles_of(user)
+    if getattr(record, "restricted_at", None) and action not in _STORAGE_ACTIONS:
+        # PIPL Art. 47 (2): purpose ended, kept only because the law requires it.
+        if action in (RecordAction.VIEW, RecordAction.REVEAL) and Role.LEGAL in roles:
+            return _ALLOW
+        return Decision(
+            False,
+            _(
+                "This file is restricted: it is kept only because the law requires it. Only the "
+                "legal department can open it."
+            ),
+        )
     if action == RecordAction.MANAGE_PAPER:
         # Archivists handle the folder, not the content: they never need to open the file.
         if Role.ARCHIVIST not in roles:
@@ -489,7 +519,7 @@ def _decide_record(user: object, action: RecordAction, record: RecordLike) -> De
         return _decide_copy(user, record)
     if action == RecordAction.SHARE_EXTERNAL:
         return _decide_share(user, record)
-    if action in (RecordAction.MANAGE_CONSENT, RecordAction.TRANSFER):
+    if action in (RecordAction.MANAGE_CONSENT, RecordAction.TRANSFER, RecordAction.SET_OUTCOME):
         if not _by_role(user, record):
             return Decision(
                 False,
@@ -548,7 +578,9 @@ def visible_records(user: object, records: QuerySet) -> QuerySet:
     live = grant_rows(user).filter(expires_at__gt=timezone.now())
     if live.exists():
         scope |= Q(pk__in=live.values("content_object_id"))
-    return records.filter(scope).exclude(status__in=_GONE)
+    if Role.LEGAL in roles_of(user):
+        return records.filter(scope | Q(restricted_at__isnull=False)).exclude(status__in=_GONE)
+    return records.filter(scope, restricted_at__isnull=True).exclude(status__in=_GONE)
 
 
 def granted_records(user: object, records: QuerySet) -> QuerySet:
@@ -836,6 +868,30 @@ def reviewer_role_for(person: Any) -> str:
     if department is None or department.head_id in (None, person.pk):
         return Role.MANAGEMENT.value
     return Role.DEPT_HEAD.value
+
+
+# --- Disposal (R60, R61) --------------------------------------------------------------------------
+
+DISPOSAL_SIGNATURES = ("head", "archivist", "officer")
+
+
+def decide_disposal_signature(
+    user: object, role: str, department_id: int, already_signed: list[int]
+) -> Decision:
+    """May ``user`` sign a disposal batch as ``role`` ("head", "archivist", "officer")? Two
+    different people at least: nobody signs a batch twice, whatever roles they hold."""
+    if getattr(user, "pk", None) in already_signed:
+        return Decision(False, _("You signed this batch already: a second person must sign."))
+    roles = roles_of(user)
+    if role == "head" and department_id not in headed_department_ids(user):
+        return Decision(False, _("Only the head of the files' department signs here."))
+    if role == "archivist" and Role.ARCHIVIST not in roles:
+        return Decision(False, _("Only an archivist signs here."))
+    if role == "officer" and Role.SECURITY_OFFICER not in roles:
+        return Decision(False, _("Only the information-security officer signs here."))
+    if role not in DISPOSAL_SIGNATURES:
+        raise ValueError(f"unknown disposal signature {role!r}")
+    return _ALLOW
 
 
 def approvers(role: str, department_id: int | None) -> QuerySet:

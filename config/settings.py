@@ -158,9 +158,13 @@ DATABASES = {
 _db = DATABASES["default"]
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the demo server read while a request writes; IMMEDIATE avoids upgrade deadlocks.
+    # secure_delete overwrites deleted and replaced content with zeros, so a destroyed file's
+    # data key does not linger in free pages of the database file (crypto-shredding, R60).
     _db.setdefault("OPTIONS", {}).update(
         {
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;"
+            ),
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         }
@@ -368,6 +372,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "access-sweep-grants": {"task": "access.sweep_grants", "schedule": crontab(minute=7)},
     # Overdue returns, grants ending within 3 days, approvals waiting for 2 days (each once).
     "access-reminders": {"task": "access.reminders", "schedule": crontab(minute=20)},
+    # Due dates, then proposals of what is due for destruction (one batch per department).
+    "disposal-sweep": {"task": "disposal.sweep", "schedule": crontab(hour=2, minute=30)},
 }
 BAOMI_BEAT_DISABLE = env.list("BAOMI_BEAT_DISABLE", default=[])
 

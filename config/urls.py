@@ -13,6 +13,7 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("records/", include("records.urls")),
     path("requests/", include("records.request_urls")),
+    path("disposal/", include("disposal.urls")),
     # An external recipient's delivery link (R52): no account; the token and passcode are the key.
     path("share/<str:token>/", share_link_view, name="share_link"),
     path("i18n/", include("django.conf.urls.i18n")),

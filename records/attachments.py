@@ -141,3 +141,17 @@ def open_for(user: object, attachment: Attachment, request: HttpRequest | None =
         record_department=record.department.name,
     )
     return Opened(name=name, content_type=attachment.content_type, data=data)
+
+
+def shred_all(record: CustomerRecord) -> int:
+    """Delete every attachment blob from storage and its row (destruction, R60). Consent rows
+    keep their metadata but lose the link to the evidence file."""
+    from records.models import Consent
+
+    attachments = list(record.attachments.all())
+    Consent.objects.filter(record=record, evidence__isnull=False).update(evidence=None)
+    storage = storages["default"]
+    for attachment in attachments:
+        storage.delete(attachment.storage_name)
+    record.attachments.all().delete()
+    return len(attachments)

@@ -28,6 +28,7 @@ from records.fields import (
     Category,
 )
 from records.models import Attachment, Consent, CustomerRecord
+from records.signals import retention_inputs_changed
 
 
 @dataclass
@@ -173,4 +174,5 @@ def withdraw(
             request=request,
             record_department=record.department.name,
         )
+        retention_inputs_changed.send(sender=CustomerRecord, record=record)
     return consent

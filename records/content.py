@@ -89,3 +89,23 @@ def read_review_comment(record: CustomerRecord, cipher: crypto.RecordCipher) -> 
 
 def write_review_comment(record: CustomerRecord, cipher: crypto.RecordCipher, text: str) -> None:
     record.sealed_review_comment = cipher.seal(REVIEW_COMMENT, text.encode()) if text else b""
+
+
+SHREDDED_FIELDS = [
+    "wrapped_key",
+    *_COLUMN.values(),
+    "sealed_communications",
+    "sealed_review_comment",
+    *INDEX_COLUMNS.values(),
+]
+
+
+def shred(record: CustomerRecord) -> None:
+    """Crypto-shredding (R60): the wrapped data key, every ciphertext and every blind index are
+    blanked on the row; without the data key no key-encryption key can open a copy of the old
+    ciphertext either (backups are handled by the restore, which re-applies destructions)."""
+    record.wrapped_key = b""
+    for column in (*_COLUMN.values(), "sealed_communications", "sealed_review_comment"):
+        setattr(record, column, b"")
+    for column in INDEX_COLUMNS.values():
+        setattr(record, column, "")

@@ -27,6 +27,14 @@ class RecordStatus(models.TextChoices):
     DESTROYED = "destroyed", _("Destroyed")
 
 
+class Outcome(models.TextChoices):
+    """How the business with the customer ended: decides which retention period applies."""
+
+    OPEN = "open", _("Still in progress")
+    DEAL_CLOSED = "deal_closed", _("Deal closed")
+    NO_DEAL = "no_deal", _("No deal")
+
+
 class CustomerKind(models.TextChoices):
     PERSON = "person", pgettext_lazy("kind of customer", "Individual")
     COMPANY = "company", pgettext_lazy("kind of customer", "Company")
@@ -69,7 +77,19 @@ class CustomerRecord(models.Model):
     )
     source = models.CharField(_("source"), max_length=12, choices=Source.choices)
     acquired_at = models.DateField(_("acquired on"))
-    retention_until = models.DateField(_("keep until"), null=True, blank=True)
+    retention_until = models.DateField(_("keep until"), null=True, blank=True, db_index=True)
+    # Retention (disposal app): the outcome and contract end decide the period; the policy
+    # version that computed ``retention_until`` is named here (disposal never imported).
+    outcome = models.CharField(
+        _("outcome"), max_length=12, choices=Outcome.choices, default=Outcome.OPEN
+    )
+    contract_ended_on = models.DateField(_("contract ended on"), null=True, blank=True)
+    retention_policy = models.CharField(_("retention policy"), max_length=60, blank=True)
+    # A legal hold (disposal.LegalHold) is on the file: it may not be destroyed.
+    on_hold = models.BooleanField(_("under legal hold"), default=False, db_index=True)
+    # Purpose ended but the file must be kept: storage only, legal alone may open it.
+    restricted_at = models.DateTimeField(_("restricted since"), null=True, blank=True)
+    destroyed_at = models.DateTimeField(_("destroyed at"), null=True, blank=True)
     # Data categories present (records.fields.Category values): what consent must cover.
     categories = models.JSONField(default=list, blank=True)
     public_authorised = models.BooleanField(default=False)

@@ -17,6 +17,7 @@ from access.models import (
 )
 from config.forms import BaomiForm
 from records.fields import SECTION_LABELS
+from records.models import Outcome
 
 
 class BorrowForm(BaomiForm):
@@ -210,3 +211,12 @@ class ReviewDecisionForm(BaomiForm):
         choices=[("keep", _("Keep")), ("revoke", _("Revoke"))], widget=forms.HiddenInput
     )
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class OutcomeForm(BaomiForm):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
+    contract_ended_on = forms.DateField(
+        label=_("Contract ends / ended on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )

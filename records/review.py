@@ -14,6 +14,7 @@ from records import consents
 from records import content as record_content
 from records.intake import IntakeRefused
 from records.models import ArchiveCounter, CustomerRecord, RecordStatus
+from records.signals import retention_inputs_changed
 
 ARCHIVE_PREFIX = "KH"
 
@@ -48,6 +49,7 @@ def approve(user: object, record: CustomerRecord, request: HttpRequest | None = 
             tier=record.tier,
             record_department=record.department.name,
         )
+        retention_inputs_changed.send(sender=CustomerRecord, record=record)
     return record.archive_number
 
 

@@ -25,4 +25,5 @@ urlpatterns = [
     ),
     path("<uuid:pk>/consent/withdraw/", views.consent_withdraw_view, name="consent_withdraw"),
     path("<uuid:pk>/transfer/", custody_views.offer_view, name="transfer"),
+    path("<uuid:pk>/outcome/", views.outcome_view, name="outcome"),
 ]

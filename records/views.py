@@ -16,7 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from access import policy
 from access.policy import Capability, RecordAction
-from records import attachments, consents, disclosure, intake, listing, review
+from access.requests import RequestRefused
+from records import attachments, consents, disclosure, intake, listing, outcome, review
 from records.forms import (
     AttachmentForm,
     CommunicationForm,
@@ -27,7 +28,7 @@ from records.forms import (
     SearchForm,
 )
 from records.models import Attachment, CustomerRecord
-from records.request_forms import TransferForm
+from records.request_forms import OutcomeForm, TransferForm
 
 
 def _record(pk: Any) -> CustomerRecord:
@@ -187,6 +188,12 @@ def _detail(
         "can_borrow_paper": hasattr(record, "paper")
         and policy.decide(user, RecordAction.BORROW, record).allowed,
         "loan_until": policy.loan_until(user, record),
+        "outcome_form": OutcomeForm(
+            initial={"outcome": record.outcome, "contract_ended_on": record.contract_ended_on}
+        )
+        if policy.decide(user, RecordAction.SET_OUTCOME, record).allowed
+        and record.status in ("approved", "archived")
+        else None,
         "pending_transfer": record.transfers.filter(state="pending")
         .select_related("receiver")
         .first(),
@@ -301,4 +308,28 @@ def consent_withdraw_view(request: HttpRequest, pk: Any) -> HttpResponse:
         request,
         _("Consent withdrawal recorded. The file is flagged for disposal review."),
     )
+    return redirect("records:detail", pk=record.pk)
+
+
+@require_POST
+def outcome_view(request: HttpRequest, pk: Any) -> HttpResponse:
+    """The handler (or head) records how the business ended: it starts the retention clock."""
+    record = _record(pk)
+    policy.require(request.user, RecordAction.SET_OUTCOME, record)
+    form = OutcomeForm(request.POST)
+    if form.is_valid():
+        try:
+            outcome.set_outcome(
+                request.user,
+                record,
+                form.cleaned_data["outcome"],
+                form.cleaned_data["contract_ended_on"],
+                request=request,
+            )
+        except RequestRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, _("Outcome recorded; the retention period follows from it."))
+    else:
+        messages.error(request, _("Choose an outcome (and the contract end for a closed deal)."))
     return redirect("records:detail", pk=record.pk)

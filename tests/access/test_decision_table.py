@@ -66,7 +66,7 @@ def test_policy_matches_every_cell_of_the_decision_table(world):
             wrong.append(str(case))
         if not decision.allowed and not str(decision.reason):
             silent.append(str(case))
-    assert len(CASES) == 14 * len(Role) * 5 * 4
+    assert len(CASES) == 15 * len(Role) * 5 * 4
     assert not wrong, f"{len(wrong)} cells differ:\n" + "\n".join(wrong)
     assert not silent, "refusals without a reason:\n" + "\n".join(silent)
 

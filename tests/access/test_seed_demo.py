@@ -83,13 +83,13 @@ def test_seed_demo_tells_the_records_story_through_the_services():
     seed()
     records = CustomerRecord.objects.all()
     assert set(records.values_list("tier", flat=True)) == {1, 2, 3, 4}
-    assert {"draft", "submitted", "returned", "approved"} == set(
+    assert {"draft", "submitted", "returned", "approved", "destroyed"} == set(
         records.values_list("status", flat=True)
     )
     assert records.filter(disposal_review_requested_at__isnull=False).count() == 1
     assert PaperFile.objects.count() == 4
-    for record in records:
-        assert content.read(record)["full_name"]  # every file decrypts
+    for record in records.exclude(status="destroyed"):
+        assert content.read(record)["full_name"]  # every kept file decrypts
     for action in ("record.create", "record.approve", "record.return", "record.reveal",
                    "record.consent_withdrawn", "record.paper_registered"):  # fmt: skip
         assert AuditEvent.objects.filter(action=action).exists(), action
@@ -124,3 +124,18 @@ def test_seed_demo_leaves_requests_in_every_state_through_the_services():
         assert AuditEvent.objects.filter(action=action).exists(), action
     seed()
     assert AccessRequest.objects.count() == 8  # idempotent
+
+
+def test_seed_demo_leaves_a_due_disposal_batch_and_a_certificate():
+    from disposal.models import DestructionCertificate, DisposalBatch, LegalHold
+    from records.models import CustomerRecord
+
+    seed()
+    waiting = DisposalBatch.objects.get(state="proposed")
+    assert waiting.head_signed_by is not None
+    assert waiting.items.filter(active=True).exists()
+    assert DestructionCertificate.objects.count() == 1
+    assert CustomerRecord.objects.filter(status="destroyed").count() == 1
+    assert LegalHold.objects.filter(released_at__isnull=True).count() == 1
+    seed()
+    assert DisposalBatch.objects.count() == 2  # idempotent

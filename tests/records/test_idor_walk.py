@@ -81,10 +81,18 @@ def world(org):
     from access import reviews
 
     campaign = reviews.open_campaign(officer, "复核", timezone.localdate() + timedelta(days=9))
+    from disposal import holds, sweep
+    from records.models import CustomerRecord
+
+    CustomerRecord.objects.filter(pk=record.pk).update(retention_until="2020-01-01")
+    sweep.propose_due()
+    lawyer = make_person("lawyer", roles=[Role.LEGAL])
+    hold = holds.place(lawyer, reference="案号", reason="诉讼", records=[record])
     user: User = org.colleague
     return {
         # A delivery link is a capability: without a real token, an outsider gets nothing.
         "": {"token": "no-such-token"},
+        "disposal": {"batch_id": record.disposal_items.first().batch_id, "hold_id": hold.pk},
         "records": {"pk": record.pk, "attachment_pk": record.attachments.first().pk},
         "requests": {
             "pk": req.pk,

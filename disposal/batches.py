@@ -1,0 +1,269 @@
+"""Disposal batches: signatures, edits before approval, execution (R60, R61).
+
+Execution destroys one file per transaction: holds are read again from the holds themselves,
+the data key and every ciphertext and blind index are blanked (crypto-shredding), attachment
+files are deleted from storage, grants end, and the row stays as a tombstone (archive number,
+tier, department, dates, policy, batch). Paper folders become shredding tasks confirmed with a
+witness. The certificate is issued when nothing is left to do.
+"""
+
+from __future__ import annotations
+
+from django.core.mail import send_mail
+from django.db import connection, transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+import audit
+from access import grants, policy
+from access.models import CopyRegisterEntry
+from access.policy import Capability, RecordAction
+from access.requests import RequestRefused
+from audit.models import AuditEvent
+from disposal import certificates
+from disposal.holds import held
+from disposal.models import BatchState, DisposalBatch, DisposalItem
+from records import attachments
+from records import content as record_content
+from records.models import CustomerRecord, PaperFile
+
+TOP_SECRET = 1
+
+
+def visible_batches(user: object) -> QuerySet[DisposalBatch]:
+    if not policy.can(user, Capability.DISPOSAL_DESK):
+        return DisposalBatch.objects.none()
+    batches = DisposalBatch.objects.select_related("department")
+    if policy.can(user, Capability.PAPER_ARCHIVE) or policy.can(
+        user, Capability.ACCESS_REVIEW_ADMIN
+    ):
+        return batches
+    return batches.filter(department_id__in=policy.headed_department_ids(user))
+
+
+def needs_officer(batch: DisposalBatch) -> bool:
+    return batch.items.filter(active=True, record__tier=TOP_SECRET).exists()
+
+
+def signatures_needed(batch: DisposalBatch) -> list[str]:
+    roles = ["head", "archivist"]
+    if needs_officer(batch):
+        roles.append("officer")
+    return [r for r in roles if getattr(batch, f"{r}_signed_by_id") is None]
+
+
+def signable_by(user: object, batch: DisposalBatch) -> list[str]:
+    """The signatures still needed that this person may give."""
+    return [
+        role
+        for role in signatures_needed(batch)
+        if policy.decide_disposal_signature(user, role, batch.department_id, _signed(batch)).allowed
+    ]
+
+
+def _signed(batch: DisposalBatch) -> list[int]:
+    return [
+        pk
+        for pk in (
+            batch.head_signed_by_id,
+            batch.archivist_signed_by_id,
+            batch.officer_signed_by_id,
+        )
+        if pk
+    ]
+
+
+def _locked(batch: DisposalBatch) -> DisposalBatch:
+    return DisposalBatch.objects.select_for_update().get(pk=batch.pk)
+
+
+def sign(
+    user: object, batch: DisposalBatch, role: str, request: HttpRequest | None = None
+) -> DisposalBatch:
+    with transaction.atomic():
+        batch = _locked(batch)
+        if batch.state != BatchState.PROPOSED:
+            raise RequestRefused({"__all__": [_("This batch is not waiting for signatures.")]})
+        if role not in signatures_needed(batch):
+            raise RequestRefused({"__all__": [_("This signature is not needed (any more).")]})
+        decision = policy.decide_disposal_signature(user, role, batch.department_id, _signed(batch))
+        if not decision.allowed:
+            raise policy.Denied(decision)
+        if not batch.items.filter(active=True).exists():
+            raise RequestRefused({"__all__": [_("This batch holds no files.")]})
+        setattr(batch, f"{role}_signed_by", user)
+        setattr(batch, f"{role}_signed_at", timezone.now())
+        if not signatures_needed(batch):
+            batch.state = BatchState.APPROVED
+        batch.save()
+        audit.record(user, "disposal.signed", batch, request=request, role=role, state=batch.state)
+    return batch
+
+
+def remove_item(
+    user: object, item: DisposalItem, reason: str, request: HttpRequest | None = None
+) -> None:
+    """Take a file out of a batch before approval, with a reason (it may be proposed again by a
+    later sweep if it is still due)."""
+    if not reason.strip():
+        raise RequestRefused({"reason": [_("Say why the file is kept.")]})
+    with transaction.atomic():
+        batch = _locked(item.batch)
+        if batch.state != BatchState.PROPOSED:
+            raise RequestRefused({"__all__": [_("Only a proposed batch can be changed.")]})
+        if not visible_batches(user).filter(pk=batch.pk).exists() or not (
+            policy.can(user, Capability.PAPER_ARCHIVE)
+            or batch.department_id in policy.headed_department_ids(user)
+        ):
+            raise policy.Denied(
+                policy.Decision(False, _("Only the archive and the department head edit a batch."))
+            )
+        DisposalItem.objects.filter(pk=item.pk, active=True).update(
+            active=False, removed_by=user, removed_reason=reason.strip()[:200]
+        )
+        # Fewer files: signatures given so far stay valid (they covered more).
+        audit.record(
+            user,
+            "disposal.item_removed",
+            batch,
+            request=request,
+            file=item.record.audit_label(),
+            reason=reason.strip()[:200],
+        )
+
+
+def _destroy_one(user: object, item: DisposalItem, request: HttpRequest | None) -> bool:
+    """Destroy one file in its own transaction; False when a hold (read afresh) stops it."""
+    with transaction.atomic():
+        record = CustomerRecord.objects.select_for_update().get(pk=item.record_id)
+        if held(CustomerRecord.objects.filter(pk=record.pk)).exists() or record.on_hold:
+            DisposalItem.objects.filter(pk=item.pk).update(
+                active=False, removed_reason="legal hold at execution"
+            )
+            return False
+        policy.require(user, RecordAction.DISPOSE, record)
+        files = attachments.shred_all(record)
+        record_content.shred(record)
+        record.status = "destroyed"
+        record.destroyed_at = timezone.now()
+        record.save()
+        ended = grants.revoke_all(record.grants.all(), by=user, reason="file destroyed")
+        DisposalItem.objects.filter(pk=item.pk).update(executed_at=record.destroyed_at)
+        audit.record(
+            user,
+            "record.destroy",
+            record,
+            request=request,
+            batch=item.batch.number,
+            policy=item.policy,
+            tier=record.tier,
+            attachments_deleted=files,
+            grants_ended=ended,
+            paper_task=item.had_paper,
+            record_department=record.department.name,
+        )
+    return True
+
+
+def execute(user: object, batch: DisposalBatch, request: HttpRequest | None = None) -> int:
+    """Destroy every file of an approved batch; safe to run again after an interruption (files
+    already destroyed are skipped). Returns how many files were destroyed now."""
+    policy.require_can(user, Capability.PAPER_ARCHIVE)
+    with transaction.atomic():
+        locked = _locked(batch)
+        if locked.state != BatchState.APPROVED:
+            raise RequestRefused({"__all__": [_("Only an approved batch can be executed.")]})
+        if locked.first_event_id is None:
+            locked.first_event_id = (
+                AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+            ) + 1
+            locked.save(update_fields=["first_event_id"])
+    destroyed = 0
+    pending = batch.items.filter(active=True, executed_at__isnull=True).select_related(
+        "batch", "record"
+    )
+    for item in pending:
+        destroyed += _destroy_one(user, item, request)
+    with transaction.atomic():
+        locked = _locked(batch)
+        locked.executed_by = user
+        locked.executed_at = timezone.now()
+        locked.state = BatchState.EXECUTED
+        locked.save(update_fields=["executed_by", "executed_at", "state"])
+        audit.record(
+            user,
+            "disposal.executed",
+            locked,
+            request=request,
+            files=destroyed,
+            paper_tasks=locked.items.filter(active=True, had_paper=True).count(),
+        )
+    _chase_copies(locked)
+    certificates.issue_when_done(locked)
+    _compact_storage()
+    return destroyed
+
+
+def _compact_storage() -> None:
+    """Let the database drop the old row versions that still held the destroyed keys: SQLite
+    (with secure_delete on) checkpoints its write-ahead log; PostgreSQL vacuums the table.
+    Outside a transaction only (VACUUM cannot run in one); a missed run is caught by the next."""
+    if connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        elif connection.vendor == "postgresql":
+            cursor.execute("VACUUM records_customerrecord")
+
+
+def _chase_copies(batch: DisposalBatch) -> None:
+    """Copies of destroyed files not yet confirmed destroyed: their holders are asked now."""
+    open_copies = CopyRegisterEntry.objects.filter(
+        request__items__record__disposal_items__batch=batch, destroyed_at__isnull=True
+    ).select_related("request__requester")
+    for entry in open_copies.distinct():
+        if entry.request.requester.email:
+            send_mail(
+                f"[Baomi] 档案已销毁，请销毁复制件 / Destroy your copy: {entry.serial}",
+                f"复制件 {entry.serial} 所涉档案已按保存期限销毁，"
+                "请立即销毁复制件并在系统中确认。\n"
+                f"The files behind copy {entry.serial} were destroyed. Destroy the copy now and "
+                "confirm in Baomi.",
+                None,
+                [entry.request.requester.email],
+            )
+
+
+def confirm_paper_shredded(
+    user: object, item: DisposalItem, witness: object, request: HttpRequest | None = None
+) -> DisposalItem:
+    """The archivist shredded the paper folder in front of a witness (another person)."""
+    policy.require_can(user, Capability.PAPER_ARCHIVE)
+    if witness is None or getattr(witness, "pk", None) == getattr(user, "pk", None):
+        raise RequestRefused({"witness": [_("The witness must be another person.")]})
+    with transaction.atomic():
+        item = (
+            DisposalItem.objects.select_for_update()
+            .select_related("batch", "record")
+            .get(pk=item.pk)
+        )
+        if not item.had_paper or item.executed_at is None or item.paper_shredded_at:
+            raise RequestRefused({"__all__": [_("No paper folder waits for shredding here.")]})
+        item.paper_shredded_at = timezone.now()
+        item.paper_shredded_by = user
+        item.paper_witness = witness
+        item.save(update_fields=["paper_shredded_at", "paper_shredded_by", "paper_witness"])
+        PaperFile.objects.filter(record_id=item.record_id).delete()
+        audit.record(
+            user,
+            "disposal.paper_shredded",
+            item.record,
+            request=request,
+            batch=item.batch.number,
+            witness=witness.audit_label(),
+        )
+    certificates.issue_when_done(item.batch)
+    return item

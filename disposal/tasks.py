@@ -1,0 +1,26 @@
+"""Disposal beat jobs (Celery). Idempotent and resumable: safe to run twice or to kill."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from audit.jobs import job_run
+from disposal import retention, sweep
+
+
+@shared_task(name="disposal.recompute_due_dates", acks_late=True)
+def recompute_due_dates() -> int:
+    with job_run("disposal.recompute_due_dates", keep_idle=False) as counts:
+        counts["changed"] = retention.recompute_all()
+    return counts["changed"]
+
+
+@shared_task(name="disposal.sweep", acks_late=True)
+def daily_sweep() -> dict[str, int]:
+    """Bring due dates up to date, then propose what is due (one batch per department)."""
+    with job_run("disposal.sweep") as counts:
+        counts["due_dates_changed"] = retention.recompute_all()
+        run = sweep.propose_due()
+        counts["scanned"] = run.scanned
+        counts["proposed"] = run.proposed
+    return dict(counts)

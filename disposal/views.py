@@ -1,0 +1,219 @@
+"""Disposal pages: batches (sign, edit, execute, shred paper, certificate), legal holds and
+retention policies. Thin: the services and the policy decide."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from access import policy
+from access.policy import Capability
+from access.requests import RequestRefused
+from disposal import batches, holds, retention
+from disposal.forms import HoldForm, PolicyForm, ReleaseForm, RemoveForm, WitnessForm
+from disposal.models import (
+    BatchState,
+    DestructionCertificate,
+    DisposalBatch,
+    DisposalItem,
+    LegalHold,
+    RetentionPolicy,
+    SweepRun,
+)
+from records.request_views import _add_errors
+
+
+@never_cache
+def batches_view(request: HttpRequest) -> HttpResponse:
+    policy.require_can(request.user, Capability.DISPOSAL_DESK)
+    rows = [
+        (b, b.items.filter(active=True).count(), batches.signatures_needed(b))
+        for b in batches.visible_batches(request.user)[:50]
+    ]
+    return render(
+        request,
+        "disposal/batches.html",
+        {"rows": rows, "runs": SweepRun.objects.all()[:5]},
+    )
+
+
+def _batch(request: HttpRequest, batch_id: int):
+    policy.require_can(request.user, Capability.DISPOSAL_DESK)
+    batch = get_object_or_404(DisposalBatch.objects.select_related("department"), pk=batch_id)
+    if not batches.visible_batches(request.user).filter(pk=batch.pk).exists():
+        raise policy.Denied(policy.Decision(False, _("This batch belongs to another department.")))
+    return batch
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def batch_view(request: HttpRequest, batch_id: int) -> HttpResponse:
+    user = request.user
+    batch = _batch(request, batch_id)
+    action = request.POST.get("form", "")
+    witnesses = get_user_model().objects.filter(is_active=True).exclude(pk=user.pk)
+    remove_form = RemoveForm(request.POST if action == "remove" else None)
+    witness_form = WitnessForm(request.POST if action == "paper" else None, witnesses=witnesses)
+    try:
+        if action == "sign":
+            batches.sign(user, batch, request.POST.get("role", ""), request=request)
+            messages.success(request, _("Your signature was recorded."))
+            return redirect("disposal:batch", batch_id=batch.pk)
+        if action == "remove" and remove_form.is_valid():
+            item = get_object_or_404(DisposalItem, pk=remove_form.cleaned_data["item"], batch=batch)
+            batches.remove_item(user, item, remove_form.cleaned_data["reason"], request=request)
+            messages.success(request, _("The file stays; it was taken out of the batch."))
+            return redirect("disposal:batch", batch_id=batch.pk)
+        if action == "execute":
+            done = batches.execute(user, batch, request=request)
+            messages.success(request, _("%(n)d files destroyed.") % {"n": done})
+            return redirect("disposal:batch", batch_id=batch.pk)
+        if action == "paper" and witness_form.is_valid():
+            item = get_object_or_404(
+                DisposalItem, pk=witness_form.cleaned_data["item"], batch=batch
+            )
+            batches.confirm_paper_shredded(
+                user, item, witness_form.cleaned_data["witness"], request=request
+            )
+            messages.success(request, _("Shredding recorded."))
+            return redirect("disposal:batch", batch_id=batch.pk)
+    except RequestRefused as refused:
+        messages.error(request, str(refused))
+    batch.refresh_from_db()
+    items = batch.items.select_related("record", "removed_by").order_by("-active", "due_on")
+    return render(
+        request,
+        "disposal/batch.html",
+        {
+            "batch": batch,
+            "items": items,
+            "signable": batches.signable_by(user, batch)
+            if batch.state == BatchState.PROPOSED
+            else [],
+            "needed": batches.signatures_needed(batch),
+            "can_edit": batch.state == BatchState.PROPOSED
+            and (
+                policy.can(user, Capability.PAPER_ARCHIVE)
+                or batch.department_id in policy.headed_department_ids(user)
+            ),
+            "can_execute": batch.state == BatchState.APPROVED
+            and policy.can(user, Capability.PAPER_ARCHIVE),
+            "can_shred": policy.can(user, Capability.PAPER_ARCHIVE),
+            "witness_form": witness_form,
+            "remove_form": remove_form,
+            "certificate": getattr(batch, "certificate", None),
+        },
+    )
+
+
+@never_cache
+def certificate_view(request: HttpRequest, batch_id: int) -> HttpResponse:
+    batch = _batch(request, batch_id)
+    certificate = get_object_or_404(DestructionCertificate, batch=batch)
+    response = HttpResponse(bytes(certificate.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{certificate.number}.pdf"'
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def holds_view(request: HttpRequest) -> HttpResponse:
+    policy.require_can(request.user, Capability.LEGAL_HOLDS)
+    form = HoldForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        records, problems = holds.resolve(data["numbers"], data["customer_id_number"])
+        if problems:
+            for problem in problems:
+                form.add_error(None, problem)
+        else:
+            try:
+                hold = holds.place(
+                    request.user,
+                    reference=data["reference"],
+                    reason=data["reason"],
+                    records=records,
+                    request=request,
+                )
+            except RequestRefused as refused:
+                _add_errors(form, refused)
+            else:
+                messages.success(
+                    request,
+                    _("Hold %(ref)s placed on %(n)d files.")
+                    % {"ref": hold.reference, "n": len(records)},
+                )
+                return redirect("disposal:holds")
+    return render(
+        request,
+        "disposal/holds.html",
+        {
+            "form": form,
+            "holds": LegalHold.objects.prefetch_related("records")[:100],
+            "release_form": ReleaseForm(),
+        },
+    )
+
+
+@require_POST
+def release_view(request: HttpRequest, hold_id: int) -> HttpResponse:
+    policy.require_can(request.user, Capability.LEGAL_HOLDS)
+    hold = get_object_or_404(LegalHold, pk=hold_id)
+    form = ReleaseForm(request.POST)
+    if form.is_valid():
+        try:
+            holds.release(request.user, hold, form.cleaned_data["reason"], request=request)
+        except RequestRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, _("The hold was released."))
+    else:
+        messages.error(request, _("Say why the hold ends."))
+    return redirect("disposal:holds")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def policies_view(request: HttpRequest) -> HttpResponse:
+    policy.require_can(request.user, Capability.RETENTION_POLICIES)
+    form = PolicyForm(request.POST or None, initial=_initial(request.GET.get("code", "")))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            retention.save_policy(
+                request.user,
+                data["code"],
+                name=data["name"],
+                category=data["category"],
+                tier=data["tier"],
+                trigger=data["trigger"],
+                months=data["months"],
+                end_action=data["end_action"],
+                note=data["note"],
+                request=request,
+            )
+        except RequestRefused as refused:
+            _add_errors(form, refused)
+        else:
+            messages.success(request, _("Saved as a new version; due dates are recomputed."))
+            return redirect("disposal:policies")
+    return render(
+        request,
+        "disposal/policies.html",
+        {"form": form, "policies": RetentionPolicy.objects.all()},
+    )
+
+
+def _initial(code: str) -> dict:
+    current = RetentionPolicy.objects.current().filter(code=code).first()
+    if current is None:
+        return {}
+    return {
+        f: getattr(current, f)
+        for f in ("code", "name", "category", "tier", "trigger", "months", "end_action", "note")
+    }

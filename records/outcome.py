@@ -1,0 +1,47 @@
+"""How the business with a customer ended (deal closed / no deal), which starts the retention
+clock (R60). The disposal app reads ``outcome`` and ``contract_ended_on``; this records them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+import audit
+from access import policy
+from access.policy import RecordAction
+from access.requests import RequestRefused
+from records.models import CustomerRecord, Outcome
+from records.signals import retention_inputs_changed
+
+
+def set_outcome(
+    user: object,
+    record: CustomerRecord,
+    outcome: str,
+    contract_ended_on: date | None = None,
+    request: HttpRequest | None = None,
+) -> CustomerRecord:
+    policy.require(user, RecordAction.SET_OUTCOME, record)
+    if outcome == Outcome.DEAL_CLOSED and contract_ended_on is None:
+        raise RequestRefused(
+            {"contract_ended_on": [_("Give the date the contract ends (or ended).")]}
+        )
+    with transaction.atomic():
+        record.outcome = outcome
+        record.contract_ended_on = contract_ended_on if outcome == Outcome.DEAL_CLOSED else None
+        record.save(update_fields=["outcome", "contract_ended_on", "updated_at"])
+        audit.record(
+            user,
+            "record.outcome",
+            record,
+            request=request,
+            outcome=outcome,
+            contract_ended_on=record.contract_ended_on.isoformat()
+            if record.contract_ended_on
+            else "",
+        )
+        retention_inputs_changed.send(sender=CustomerRecord, record=record)
+    return record

@@ -1,0 +1,207 @@
+"""Holds, restricted files, the sweep, the two-person rule, execution by crypto-shredding, the
+tombstone and the certificate (R60, R61, PIPL Art. 47)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.files.storage import storages
+from pypdf import PdfReader
+
+from access import policy
+from access.requests import RequestRefused
+from audit.models import AuditEvent
+from disposal import batches, holds, sweep
+from disposal.models import BatchState, DisposalBatch, DisposalItem
+from records import content as record_content
+from records import crypto, paper
+from records.models import CustomerRecord
+from tests.disposal.conftest import approved, make_due
+from tests.records.conftest import PERSON
+
+
+def _batch() -> DisposalBatch:
+    return DisposalBatch.objects.get(state=BatchState.PROPOSED)
+
+
+def _approve(world, batch: DisposalBatch) -> DisposalBatch:
+    batches.sign(world.head, batch, "head")
+    batch = batches.sign(world.keeper, batch, "archivist")
+    if batches.signatures_needed(batch):
+        batch = batches.sign(world.officer, batch, "officer")
+    return batch
+
+
+def test_r60_the_sweep_proposes_due_files_once_per_department(world):
+    due = [make_due(approved(world, {"full_name": f"客户{i}", "mobile": f"1390000{i:04d}"}))
+           for i in range(3)]  # fmt: skip
+    approved(world, {"full_name": "新客户", "mobile": "13911112222"})  # not due
+    run = sweep.propose_due()
+    assert run.proposed == 3
+    batch = _batch()
+    assert batch.number.startswith("XH-")
+    assert set(batch.items.values_list("record_id", flat=True)) == {r.pk for r in due}
+    again = sweep.propose_due()
+    assert again.proposed == 0  # idempotent: nothing proposed twice
+    assert DisposalItem.objects.count() == 3
+
+
+def test_holds_block_the_sweep_and_freeze_the_file_restricted(world):
+    record = make_due(approved(world, {"full_name": "涉诉客户", "mobile": "13922223333"}))
+    holds.place(world.lawyer, reference="(2026)京0105民初123号", reason="诉讼", records=[record])
+    sweep.propose_due()
+    assert not DisposalItem.objects.exists()
+    record.refresh_from_db()
+    assert record.restricted_at is not None
+    for action in ("view", "reveal", "copy", "share_external", "borrow"):
+        assert not policy.decide(world.sales, action, record), action
+        assert not policy.decide(world.head, action, record), action
+    assert policy.decide(world.lawyer, "view", record)  # the one exception, and audited as a view
+    assert "restricted" in str(policy.decide(world.sales, "view", record).reason)
+
+
+def test_a_hold_placed_on_a_proposed_file_takes_it_out_and_execution_rereads_holds(world):
+    kept = make_due(approved(world, {"full_name": "甲", "mobile": "13933334444"}))
+    gone = make_due(approved(world, {"full_name": "乙", "mobile": "13933335555"}))
+    sweep.propose_due()
+    batch = _approve(world, _batch())
+    # A hold placed after approval: the batch keeps the item active only until execution
+    # re-reads the holds; place() also takes it out at once.
+    holds.place(world.lawyer, reference="监管问询", reason="问询", records=[kept])
+    batches.execute(world.keeper, batch)
+    kept.refresh_from_db()
+    gone.refresh_from_db()
+    assert kept.status == "approved"
+    assert gone.status == "destroyed"
+    certificate = DisposalBatch.objects.get(pk=batch.pk).certificate
+    assert [f["archive_number"] for f in certificate.content["files"]] == [gone.archive_number]
+    assert certificate.content["kept_out"][0]["archive_number"] == kept.archive_number
+
+
+def test_a_stale_flag_cannot_let_a_held_file_be_destroyed(world):
+    """Direct call: even with on_hold wrongly cleared, execution reads the holds themselves."""
+    record = make_due(approved(world, {"full_name": "丙", "mobile": "13944445555"}))
+    sweep.propose_due()
+    batch = _approve(world, _batch())
+    hold = holds.LegalHold.objects.create(reference="x", reason="y", placed_by=world.lawyer)
+    hold.records.add(record)  # bypassing place(): no flag, item still active
+    batches.execute(world.keeper, batch)
+    record.refresh_from_db()
+    assert record.status == "approved"
+
+
+def test_r61_two_different_people_sign_and_level_1_needs_the_security_officer(world):
+    top = make_due(approved(world))  # PERSON has an ID number: Level 1
+    sweep.propose_due()
+    batch = _batch()
+    assert batches.signatures_needed(batch) == ["head", "archivist", "officer"]
+    with pytest.raises(policy.Denied):
+        batches.sign(world.keeper, batch, "head")
+    batches.sign(world.head, batch, "head")
+    from django.contrib.auth.models import Group
+
+    from access.roles import Role
+
+    world.head.groups.add(Group.objects.get(name=Role.ARCHIVIST.value))
+    fresh_head = type(world.head).objects.get(pk=world.head.pk)
+    with pytest.raises(policy.Denied) as twice:
+        batches.sign(fresh_head, batch, "archivist")
+    assert "second person" in str(twice.value)
+    batches.sign(world.keeper, batch, "archivist")
+    with pytest.raises(RequestRefused):
+        batches.execute(world.keeper, batch)  # not approved yet: the officer has not signed
+    batch = batches.sign(world.officer, batch, "officer")
+    assert batch.state == BatchState.APPROVED
+    assert batches.execute(world.keeper2, batch) == 1
+    top.refresh_from_db()
+    assert top.status == "destroyed"
+
+
+@pytest.mark.django_db(transaction=True)  # a database copy needs committed data
+def test_r60_after_execution_the_content_is_unrecoverable_even_with_every_key(world, tmp_path):
+    record = make_due(approved(world))
+    attachment_names = list(record.attachments.values_list("storage_name", flat=True))
+    assert attachment_names
+    old_key = bytes(record.wrapped_key)
+    old_identity = bytes(record.sealed_identity)
+    sweep.propose_due()
+    batch = _approve(world, _batch())
+    batches.execute(world.keeper, batch)
+
+    record = CustomerRecord.objects.get(pk=record.pk)
+    # Try every way in: the data key is gone, so no key-encryption key can unwrap it...
+    with pytest.raises(crypto.KeyShredded):
+        record_content.read(record)
+    for version, kek in crypto.configured_keks().items():
+        provider = crypto.LocalKeyProvider({version: kek})
+        with pytest.raises(crypto.DecryptionFailed):
+            provider.unwrap(crypto.WrappedKey(version, bytes(record.wrapped_key)), b"x")
+    # ...the ciphertexts and blind indexes are blank, the attachment files deleted...
+    for column in record_content.SHREDDED_FIELDS:
+        assert not getattr(record, column), column
+    for name in attachment_names:
+        assert not storages["default"].exists(name)
+    # ...and neither the old wrapped key nor the old ciphertext is anywhere in the database.
+    from tests.records.test_nothing_in_clear import _database_bytes
+
+    dump = _database_bytes(tmp_path)
+    assert old_key not in dump
+    assert old_identity[:48] not in dump
+    assert PERSON["full_name"].encode() not in dump
+
+
+def test_r61_tombstone_and_certificate(world):
+    record = make_due(approved(world, {"full_name": "丁", "mobile": "13955556666"}))
+    paper.register_location(
+        world.keeper, record, room="档案室A", cabinet="1", shelf="2", custodian=world.keeper
+    )
+    sweep.propose_due()
+    batch = _approve(world, _batch())
+    batches.execute(world.keeper, batch)
+    batch.refresh_from_db()
+    assert not hasattr(batch, "certificate")  # the paper folder is not shredded yet
+    item = batch.items.get()
+    with pytest.raises(RequestRefused):
+        batches.confirm_paper_shredded(world.keeper, item, world.keeper)  # witness: someone else
+    batches.confirm_paper_shredded(world.keeper, item, world.keeper2)
+
+    tombstone = CustomerRecord.objects.get(pk=record.pk)
+    assert tombstone.status == "destroyed"
+    assert tombstone.archive_number == record.archive_number
+    assert tombstone.tier == record.tier
+    assert tombstone.department_id == record.department_id
+    assert tombstone.destroyed_at is not None
+    assert tombstone.retention_policy == "no-deal v1"
+    assert not tombstone.paper if hasattr(tombstone, "paper") else True
+
+    certificate = DisposalBatch.objects.get(pk=batch.pk).certificate
+    content = certificate.content
+    assert content["files"][0]["archive_number"] == record.archive_number
+    assert content["files"][0]["paper"]["witness"] == world.keeper2.audit_label()
+    assert content["approved_by"]["head"] == world.head.audit_label()
+    assert content["audit_events"]["first"] <= content["audit_events"]["last"]
+    assert len(certificate.content_sha256) == 64
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(bytes(certificate.pdf))).pages)
+    assert "客户档案销毁证明" in text
+    assert record.archive_number in text
+    destroyed = AuditEvent.objects.filter(action="record.destroy", target_id=str(record.pk))
+    assert destroyed.count() == 1
+
+
+def test_a_batch_can_lose_files_with_a_reason_before_approval_only(world):
+    a = make_due(approved(world, {"full_name": "戊", "mobile": "13966667777"}))
+    make_due(approved(world, {"full_name": "己", "mobile": "13966668888"}))
+    sweep.propose_due()
+    batch = _batch()
+    item = batch.items.get(record=a)
+    with pytest.raises(RequestRefused):
+        batches.remove_item(world.head, item, " ")
+    batches.remove_item(world.head, item, "客户重新洽谈中")
+    batch = _approve(world, batch)
+    other = batch.items.get(active=True)
+    with pytest.raises(RequestRefused):
+        batches.remove_item(world.head, other, "太晚了")
+    batches.execute(world.keeper, batch)
+    a.refresh_from_db()
+    assert a.status == "approved"

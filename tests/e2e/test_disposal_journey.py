@@ -1,0 +1,50 @@
+"""Browser journey (issue 6, R60/R61): a batch the sweep proposed and the head signed; the
+archivist signs, destroys the files and downloads the destruction certificate."""
+
+from __future__ import annotations
+
+import pytest
+from pypdf import PdfReader
+
+from disposal import batches, sweep
+from disposal.models import DisposalBatch
+from tests.disposal.conftest import approved, build_world, make_due
+from tests.e2e.test_record_journey import _sign_in
+from tests.helpers import give_authenticator, sign_current_agreement
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_r61_archivist_signs_executes_and_downloads_the_certificate(
+    live_server, browser, console_errors, tmp_path
+):
+    world = build_world()
+    record = make_due(approved(world, {"full_name": "欧阳晓梅", "mobile": "13912345678"}))
+    sweep.propose_due()
+    batch = DisposalBatch.objects.get()
+    batches.sign(world.head, batch, "head")
+    device = give_authenticator(world.keeper)
+    sign_current_agreement(world.keeper)
+
+    page = browser.new_context(
+        locale="en-US", timezone_id="Asia/Shanghai", accept_downloads=True
+    ).new_page()
+    page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
+    _sign_in(page, live_server.url, world.keeper, device, "/")
+    assert page.inner_text("[data-testid=count-disposal]") == "1"
+    page.goto(f"{live_server.url}/disposal/")
+    page.click(f"[data-testid=batches] a:has-text('{batch.number}')")
+    page.click("[data-testid=sign-archivist]")
+    assert page.inner_text("[data-testid=batch-state]") == "Approved"
+    page.click("[data-testid=execute]")
+    assert page.inner_text("[data-testid=batch-state]") == "Destroyed"
+    with page.expect_download() as info:
+        page.click("[data-testid=certificate]")
+    saved = tmp_path / info.value.suggested_filename
+    info.value.save_as(saved)
+    text = "".join(p.extract_text() for p in PdfReader(saved).pages)
+    assert "客户档案销毁证明" in text
+    assert record.archive_number in text
+    record.refresh_from_db()
+    assert record.status == "destroyed"
+    assert console_errors == []
