@@ -62,6 +62,10 @@ _ACTIONS = [
     Action("record.export", _("Client file exported"), "record"),
     Action("record.destroy", _("Client file destroyed"), "record"),
     Action("record.restricted", _("Client file restricted (storage only)"), "record"),
+    Action(
+        "record.draft_purge_notice", _("Handler told an abandoned draft will be purged"), "record"
+    ),
+    Action("record.draft_purged", _("Abandoned draft purged"), "record"),
     Action("record.outcome", _("Outcome of the business recorded"), "record"),
     Action("retention.policy_saved", _("Retention policy saved"), "disposal"),
     Action("hold.placed", _("Legal hold placed"), "disposal"),

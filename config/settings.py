@@ -77,6 +77,10 @@ BAOMI_MAX_BORROW_DAYS = env.int("BAOMI_MAX_BORROW_DAYS", default=30)
 BAOMI_MAX_COPY_DAYS = env.int("BAOMI_MAX_COPY_DAYS", default=14)
 # How many times the requester may download an approved copy (R42).
 BAOMI_COPY_DOWNLOADS = env.int("BAOMI_COPY_DOWNLOADS", default=3)
+# Drafts (and files returned for correction) untouched this many days are purged; the handler
+# is told this many days before (R60: data no longer needed is destroyed).
+BAOMI_DRAFT_PURGE_DAYS = env.int("BAOMI_DRAFT_PURGE_DAYS", default=90)
+BAOMI_DRAFT_NOTICE_DAYS = env.int("BAOMI_DRAFT_NOTICE_DAYS", default=7)
 # How long an external delivery link works (R52); it works once in any case.
 BAOMI_SHARE_LINK_HOURS = env.int("BAOMI_SHARE_LINK_HOURS", default=72)
 # A CJK font embedded in generated PDFs (cover sheets, copies); fc-list shows what is installed.

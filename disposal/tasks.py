@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from audit.jobs import job_run
-from disposal import retention, sweep
+from disposal import drafts, retention, sweep
 
 
 @shared_task(name="disposal.recompute_due_dates", acks_late=True)
@@ -23,4 +23,6 @@ def daily_sweep() -> dict[str, int]:
         run = sweep.propose_due()
         counts["scanned"] = run.scanned
         counts["proposed"] = run.proposed
+        counts["drafts_noticed"] = drafts.notify()
+        counts["drafts_purged"] = drafts.purge()
     return dict(counts)

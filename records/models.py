@@ -90,6 +90,8 @@ class CustomerRecord(models.Model):
     # Purpose ended but the file must be kept: storage only, legal alone may open it.
     restricted_at = models.DateTimeField(_("restricted since"), null=True, blank=True)
     destroyed_at = models.DateTimeField(_("destroyed at"), null=True, blank=True)
+    # An abandoned draft's handler was told it will be purged (disposal.drafts).
+    purge_notice_at = models.DateTimeField(null=True, blank=True)
     # Data categories present (records.fields.Category values): what consent must cover.
     categories = models.JSONField(default=list, blank=True)
     public_authorised = models.BooleanField(default=False)

@@ -1,0 +1,186 @@
+"""Disposal benchmarks on PostgreSQL (issue 6). Run on demand, never in the test suite.
+
+    .venv/bin/python benchmarks/disposal_bench.py                  # 1M files, 10 % due
+    .venv/bin/python benchmarks/disposal_bench.py --records 200000 --execute 1000
+
+Own database ``baomi_bench_disposal`` on 127.0.0.1:5432 (BENCH_DISPOSAL_DATABASE_URL overrides),
+created and dropped each run. Files are metadata-only rows inserted by SQL (the sweep never
+decrypts; shredding blanks columns without reading them). Prints:
+
+- sweep: ``disposal.sweep.propose_due`` over all files with 10 % past their keep-until date:
+  wall time, files per second, and peak Python memory (tracemalloc) and process RSS growth,
+  goal flat memory under 200 MB;
+- execute: ``disposal.batches.execute`` of an approved batch (per file: hold re-check, policy,
+  shred, grants, tombstone, audit event) in files per second, against a plain ``DELETE`` of
+  the same number of rows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+BENCH_URL = os.environ.get(
+    "BENCH_DISPOSAL_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/baomi_bench_disposal"
+)
+os.environ["DATABASE_URL"] = BENCH_URL
+os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/14")
+os.environ.setdefault("BAOMI_VAR_DIR", str(ROOT / "var" / "bench"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("BAOMI_LOG_LEVEL", "ERROR")
+
+
+def _psql(sql: str) -> None:
+    admin_url = BENCH_URL.rsplit("/", 1)[0] + "/postgres"
+    subprocess.run(["psql", admin_url, "-q", "-c", sql], check=True, capture_output=True)
+
+
+def recreate_database() -> None:
+    name = BENCH_URL.rsplit("/", 1)[1]
+    _psql(f"DROP DATABASE IF EXISTS {name}")
+    _psql(f"CREATE DATABASE {name}")
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, check=True
+    )
+
+
+def drop_database() -> None:
+    from django.db import connections
+
+    connections.close_all()
+    _psql(f"DROP DATABASE IF EXISTS {BENCH_URL.rsplit('/', 1)[1]}")
+
+
+def seed(total: int, sales) -> None:
+    from django.db import connection
+
+    ids = [u.pk for u in sales]
+    depts = [u.department_id for u in sales]
+    start = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO records_customerrecord (
+                id, archive_number, kind, tier, minimum_tier, status, handler_id, department_id,
+                source, acquired_at, categories, public_authorised, key_version, wrapped_key,
+                sealed_identity, sealed_financial, sealed_transaction, sealed_other,
+                sealed_communications, sealed_review_comment, name_index, phone_index, id_index,
+                created_at, updated_at, outcome, retention_until, retention_policy, on_hold)
+            SELECT gen_random_uuid(), 'KH-D' || lpad(g::text, 9, '0'), 'person',
+                   2 + g %% 3, 2 + g %% 3, 'approved',
+                   (%s::int[])[1 + g %% %s], (%s::int[])[1 + g %% %s],
+                   'walk_in', DATE '2020-01-01', '[]'::jsonb, false, 1, '\\x00'::bytea,
+                   '\\x01'::bytea, '', '\\x02'::bytea, '', '', '', 'n', 'p', '',
+                   now(), now(), 'no_deal',
+                   CASE WHEN g %% 10 = 0 THEN DATE '2021-01-01' ELSE DATE '2031-01-01' END,
+                   'no-deal v1', false
+            FROM generate_series(1, %s) AS g
+            """,
+            [ids, len(ids), depts, len(ids), total],
+        )
+        cursor.execute("ANALYZE records_customerrecord")
+    print(f"seed: {total:,} files ({total // 10:,} due) in {time.perf_counter() - start:,.0f} s")
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def bench_sweep() -> None:
+    from disposal import sweep
+
+    before = rss_mb()
+    tracemalloc.start()
+    start = time.perf_counter()
+    run = sweep.propose_due(chunk=1000)
+    elapsed = time.perf_counter() - start
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    print(
+        f"sweep: scanned {run.scanned:,}, proposed {run.proposed:,} in {elapsed:,.1f} s "
+        f"({run.proposed / elapsed:,.0f} files/s)"
+    )
+    print(
+        f"  peak Python memory {peak / 1e6:,.1f} MB (tracemalloc); process RSS "
+        f"{before:,.0f} -> {rss_mb():,.0f} MB (max)   goal: flat, < 200 MB"
+    )
+
+
+def bench_execute(count: int, head, keeper, officer) -> None:
+    from django.db import connection
+
+    from disposal import batches
+    from disposal.models import BatchState, DisposalBatch, DisposalItem
+    from records.models import CustomerRecord
+
+    batch = DisposalBatch.objects.filter(department=head.department).first()
+    keep = list(batch.items.filter(active=True).order_by("id").values_list("id", flat=True)[count:])
+    DisposalItem.objects.filter(pk__in=keep).update(active=False, removed_reason="bench")
+    for role, user in (("head", head), ("archivist", keeper)):
+        batches.sign(user, batch, role)
+    batch.refresh_from_db()
+    if batch.state != BatchState.APPROVED:
+        batches.sign(officer, batch, "officer")
+    start = time.perf_counter()
+    done = batches.execute(keeper, batch)
+    ours = time.perf_counter() - start
+    victims = list(
+        CustomerRecord.objects.filter(status="approved", disposal_items__isnull=True).values_list(
+            "id", flat=True
+        )[:count]
+    )
+    start = time.perf_counter()
+    with connection.cursor() as cursor:
+        for chunk in range(0, len(victims), 500):
+            cursor.execute(
+                "DELETE FROM records_customerrecord WHERE id = ANY(%s)",
+                [victims[chunk : chunk + 500]],
+            )
+    plain = time.perf_counter() - start
+    print(f"execute: {done:,} files destroyed in {ours:,.1f} s ({done / ours:,.0f} files/s)")
+    print(
+        f"  baseline: plain DELETE of {len(victims):,} rows in {plain:,.2f} s "
+        f"({len(victims) / plain:,.0f} rows/s); ratio {ours / done / (plain / len(victims)):,.0f}x"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--records", type=int, default=1_000_000)
+    parser.add_argument("--execute", type=int, default=2000)
+    parser.add_argument("--keep", action="store_true", help="do not drop the bench database")
+    args = parser.parse_args()
+    recreate_database()
+    import django
+
+    django.setup()
+    from access.models import User
+    from access.roles import Role
+    from benchmarks.records_bench import people
+    from tests.helpers import make_person
+
+    _departments, sales, heads = people()
+    keeper = make_person("bench-keeper", roles=[Role.ARCHIVIST])
+    officer = make_person("bench-officer", roles=[Role.SECURITY_OFFICER])
+    head = User.objects.get(pk=heads[0].pk)
+    print(f"PostgreSQL {BENCH_URL.rsplit('@', 1)[-1]}, {os.cpu_count()} CPUs")
+    seed(args.records, sales)
+    bench_sweep()
+    bench_execute(args.execute, head, keeper, officer)
+    if not args.keep:
+        drop_database()
+
+
+if __name__ == "__main__":
+    main()
