@@ -93,6 +93,18 @@ def sign(
             raise policy.Denied(decision)
         if not batch.items.filter(active=True).exists():
             raise RequestRefused({"__all__": [_("This batch holds no files.")]})
+        under_hold = held(
+            CustomerRecord.objects.filter(disposal_items__batch=batch, disposal_items__active=True)
+        )
+        if under_hold.exists():
+            numbers = ", ".join(r.audit_label() for r in under_hold)
+            raise RequestRefused(
+                {
+                    "__all__": [
+                        _("Under a legal hold, take out first: %(items)s") % {"items": numbers}
+                    ]
+                }
+            )
         setattr(batch, f"{role}_signed_by", user)
         setattr(batch, f"{role}_signed_at", timezone.now())
         if not signatures_needed(batch):

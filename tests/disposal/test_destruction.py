@@ -80,15 +80,25 @@ def test_a_hold_placed_on_a_proposed_file_takes_it_out_and_execution_rereads_hol
 
 
 def test_a_stale_flag_cannot_let_a_held_file_be_destroyed(world):
-    """Direct call: even with on_hold wrongly cleared, execution reads the holds themselves."""
+    """Direct calls: even with on_hold wrongly cleared and the file still in the batch, signing
+    refuses and execution skips it, both reading the holds themselves."""
     record = make_due(approved(world, {"full_name": "丙", "mobile": "13944445555"}))
+    other = make_due(approved(world, {"full_name": "丁二", "mobile": "13944446666"}))
     sweep.propose_due()
-    batch = _approve(world, _batch())
+    batch = _batch()
     hold = holds.LegalHold.objects.create(reference="x", reason="y", placed_by=world.lawyer)
     hold.records.add(record)  # bypassing place(): no flag, item still active
+    with pytest.raises(RequestRefused) as refused:
+        batches.sign(world.head, batch, "head")
+    assert record.archive_number in str(refused.value)
+    hold.records.remove(record)
+    batch = _approve(world, batch)
+    hold.records.add(record)  # held again after approval
     batches.execute(world.keeper, batch)
     record.refresh_from_db()
+    other.refresh_from_db()
     assert record.status == "approved"
+    assert other.status == "destroyed"
 
 
 def test_r61_two_different_people_sign_and_level_1_needs_the_security_officer(world):
