@@ -1,6 +1,6 @@
 """Disposal batches: signatures, edits before approval, execution (R60, R61).
 
-Execution destroys one file per transaction: holds are read again from the holds themselves,
+Execution destroys files in chunks of 100 per transaction: holds are read again from the holds,
 the data key and every ciphertext and blind index are blanked (crypto-shredding), attachment
 files are deleted from storage, grants end, and the row stays as a tombstone (archive number,
 tier, department, dates, policy, batch). Paper folders become shredding tasks confirmed with a
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 import audit
 from access import grants, policy
-from access.models import CopyRegisterEntry
+from access.models import CopyRegisterEntry, Grant
 from access.policy import Capability, RecordAction
 from access.requests import RequestRefused
 from audit.models import AuditEvent
@@ -146,37 +146,62 @@ def remove_item(
         )
 
 
-def _destroy_one(user: object, item: DisposalItem, request: HttpRequest | None) -> bool:
-    """Destroy one file in its own transaction; False when a hold (read afresh) stops it."""
+EXECUTION_CHUNK = 100
+
+
+def _destroy_chunk(user: object, items: list[DisposalItem], request: HttpRequest | None) -> int:
+    """Destroy a chunk of files in one transaction (a kill loses at most this chunk, which the
+    next run redoes); holds are read afresh for the chunk, under the row locks."""
     with transaction.atomic():
-        record = CustomerRecord.objects.select_for_update().get(pk=item.record_id)
-        if held(CustomerRecord.objects.filter(pk=record.pk)).exists() or record.on_hold:
-            DisposalItem.objects.filter(pk=item.pk).update(
-                active=False, removed_reason="legal hold at execution"
-            )
-            return False
-        policy.require(user, RecordAction.DISPOSE, record)
-        files = attachments.shred_all(record)
-        record_content.shred(record)
-        record.status = "destroyed"
-        record.destroyed_at = timezone.now()
-        record.save()
-        ended = grants.revoke_all(record.grants.all(), by=user, reason="file destroyed")
-        DisposalItem.objects.filter(pk=item.pk).update(executed_at=record.destroyed_at)
-        audit.record(
-            user,
-            "record.destroy",
-            record,
-            request=request,
-            batch=item.batch.number,
-            policy=item.policy,
-            tier=record.tier,
-            attachments_deleted=files,
-            grants_ended=ended,
-            paper_task=item.had_paper,
-            record_department=record.department.name,
+        ids = [item.record_id for item in items]
+        records = {
+            r.pk: r
+            for r in CustomerRecord.objects.select_for_update(of=("self",))
+            .select_related("department")
+            .filter(pk__in=ids)
+        }
+        holding = set(held(CustomerRecord.objects.filter(pk__in=ids)).values_list("pk", flat=True))
+        now = timezone.now()
+        doomed: list[tuple[DisposalItem, CustomerRecord]] = []
+        for item in items:
+            record = records[item.record_id]
+            if record.pk in holding or record.on_hold:
+                DisposalItem.objects.filter(pk=item.pk).update(
+                    active=False, removed_reason="legal hold at execution"
+                )
+                continue
+            policy.require(user, RecordAction.DISPOSE, record)
+            doomed.append((item, record))
+        doomed_ids = [record.pk for _item, record in doomed]
+        deleted = attachments.shred_many(doomed_ids)
+        # One UPDATE for the chunk: the key, ciphertexts and indexes blanked (crypto-shredding).
+        CustomerRecord.objects.filter(pk__in=doomed_ids).update(
+            status="destroyed", destroyed_at=now, **record_content.shredded_values()
         )
-    return True
+        ended: dict = {}
+        for grant in Grant.objects.active().filter(record_id__in=doomed_ids):
+            ended[grant.record_id] = ended.get(grant.record_id, 0) + grants.revoke(
+                grant, by=user, reason="file destroyed"
+            )
+        DisposalItem.objects.filter(pk__in=[item.pk for item, _record in doomed]).update(
+            executed_at=now
+        )
+        for item, record in doomed:
+            audit.record(
+                user,
+                "record.destroy",
+                record,
+                request=request,
+                batch=item.batch.number,
+                policy=item.policy,
+                tier=record.tier,
+                attachments_deleted=deleted.get(record.pk, 0),
+                grants_ended=ended.get(record.pk, 0),
+                paper_task=item.had_paper,
+                record_department=record.department.name,
+            )
+        destroyed = len(doomed)
+    return destroyed
 
 
 def execute(user: object, batch: DisposalBatch, request: HttpRequest | None = None) -> int:
@@ -193,11 +218,13 @@ def execute(user: object, batch: DisposalBatch, request: HttpRequest | None = No
             ) + 1
             locked.save(update_fields=["first_event_id"])
     destroyed = 0
-    pending = batch.items.filter(active=True, executed_at__isnull=True).select_related(
-        "batch", "record"
+    pending = list(
+        batch.items.filter(active=True, executed_at__isnull=True)
+        .select_related("batch")
+        .order_by("pk")
     )
-    for item in pending:
-        destroyed += _destroy_one(user, item, request)
+    for start in range(0, len(pending), EXECUTION_CHUNK):
+        destroyed += _destroy_chunk(user, pending[start : start + EXECUTION_CHUNK], request)
     with transaction.atomic():
         locked = _locked(batch)
         locked.executed_by = user

@@ -144,14 +144,26 @@ def open_for(user: object, attachment: Attachment, request: HttpRequest | None =
 
 
 def shred_all(record: CustomerRecord) -> int:
-    """Delete every attachment blob from storage and its row (destruction, R60). Consent rows
-    keep their metadata but lose the link to the evidence file."""
+    """Delete every attachment blob of one file from storage, and its rows (R60)."""
+    return shred_many([record.pk]).get(record.pk, 0)
+
+
+def shred_many(record_ids: list) -> dict:
+    """Delete every attachment blob of these files from storage and their rows (destruction,
+    R60); consent rows keep their metadata but lose the link to the evidence file. Returns the
+    number deleted per file id (files without attachments cost one query in all)."""
     from records.models import Consent
 
-    attachments = list(record.attachments.all())
-    Consent.objects.filter(record=record, evidence__isnull=False).update(evidence=None)
+    found = list(
+        Attachment.objects.filter(record_id__in=record_ids).only("pk", "record_id", "storage_name")
+    )
+    if not found:
+        return {}
+    Consent.objects.filter(record_id__in=record_ids, evidence__isnull=False).update(evidence=None)
     storage = storages["default"]
-    for attachment in attachments:
+    counts: dict = {}
+    for attachment in found:
         storage.delete(attachment.storage_name)
-    record.attachments.all().delete()
-    return len(attachments)
+        counts[attachment.record_id] = counts.get(attachment.record_id, 0) + 1
+    Attachment.objects.filter(pk__in=[a.pk for a in found]).delete()
+    return counts
