@@ -177,6 +177,8 @@ class DisposalItem(models.Model):
     )
     policy = models.CharField(max_length=60)
     due_on = models.DateField()
+    # The policy says "review first": the approvers look at this file before signing.
+    review_first = models.BooleanField(default=False)
     active = models.BooleanField(default=True)
     removed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

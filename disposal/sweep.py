@@ -18,7 +18,14 @@ from django.utils import timezone
 
 import audit
 from disposal.holds import held
-from disposal.models import BatchState, DisposalBatch, DisposalItem, SweepRun
+from disposal.models import (
+    BatchState,
+    DisposalBatch,
+    DisposalItem,
+    EndAction,
+    RetentionPolicy,
+    SweepRun,
+)
 from disposal.retention import KEPT_STATUSES
 from records.models import CustomerRecord, PaperFile
 
@@ -36,6 +43,10 @@ def _open_batch(department_id: int) -> DisposalBatch:
         batch.number = f"XH-{timezone.localdate().year}-{batch.pk:06d}"
         batch.save(update_fields=["number"])
     return batch
+
+
+def _review_first_labels() -> set[str]:
+    return {p.audit_label() for p in RetentionPolicy.objects.filter(end_action=EndAction.REVIEW)}
 
 
 def due_files(as_of: date):
@@ -83,6 +94,7 @@ def propose_due(as_of: date | None = None, chunk: int = 500) -> SweepRun:
             for record in files:
                 if record.pk not in frozen:
                     by_department[record.department_id].append(record)
+            review = _review_first_labels()
             proposed = 0
             for department_id, records in by_department.items():
                 batch = _open_batch(department_id)
@@ -94,6 +106,7 @@ def propose_due(as_of: date | None = None, chunk: int = 500) -> SweepRun:
                             policy=r.retention_policy,
                             due_on=r.retention_until,
                             had_paper=r.pk in with_paper,
+                            review_first=r.retention_policy in review,
                         )
                         for r in records
                     ],

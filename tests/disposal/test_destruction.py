@@ -42,6 +42,7 @@ def test_r60_the_sweep_proposes_due_files_once_per_department(world):
     batch = _batch()
     assert batch.number.startswith("XH-")
     assert set(batch.items.values_list("record_id", flat=True)) == {r.pk for r in due}
+    assert not batch.items.filter(review_first=True).exists()  # "no deal" says destroy
     again = sweep.propose_due()
     assert again.proposed == 0  # idempotent: nothing proposed twice
     assert DisposalItem.objects.count() == 3
@@ -215,3 +216,17 @@ def test_a_batch_can_lose_files_with_a_reason_before_approval_only(world):
     batches.execute(world.keeper, batch)
     a.refresh_from_db()
     assert a.status == "approved"
+
+
+def test_files_of_a_review_first_policy_are_flagged_for_the_approvers(world):
+    from records import consents
+
+    record = approved(world, {"full_name": "撤回客户", "mobile": "13988889999"})
+    consents.withdraw(world.sales, record)
+    from records.models import CustomerRecord
+
+    CustomerRecord.objects.filter(pk=record.pk).update(retention_until="2020-01-01")
+    record.refresh_from_db()
+    assert record.retention_policy == "consent-withdrawn v1"
+    sweep.propose_due()
+    assert _batch().items.get().review_first
