@@ -59,6 +59,8 @@ _ACTIONS = [
     Action("record.inventory_check", _("Paper file inventory check"), "record"),
     Action("record.cover_sheet", _("Paper file cover sheet printed"), "record"),
     Action("record.keys_rotated", _("Data keys re-wrapped under a new key"), "record"),
+    Action("backup.created", _("Encrypted backup made"), "backup"),
+    Action("backup.pruned", _("Old backup generation deleted"), "backup"),
     Action("record.export", _("Client file exported"), "record"),
     Action("record.destroy", _("Client file destroyed"), "record"),
     Action("record.restricted", _("Client file restricted (storage only)"), "record"),

@@ -66,6 +66,13 @@ if not PRODUCTION:
 BAOMI_RECORD_KEKS = env.str("BAOMI_RECORD_KEKS", default="")
 BAOMI_INDEX_KEY = env.str("BAOMI_INDEX_KEY", default="")
 BAOMI_KEY_PROVIDER = env.str("BAOMI_KEY_PROVIDER", default="records.crypto.LocalKeyProvider")
+# Backups (R31): their own key, never one of the record keys; derived from the key file in
+# embedded mode, required in production (keep a copy of it off-site, see docs/OPERATIONS.md).
+BAOMI_BACKUP_KEY = env.str("BAOMI_BACKUP_KEY", default="")
+# Generations kept: the newest archive of each of the last N days, ISO weeks and months.
+BAOMI_BACKUP_KEEP_DAILY = env.int("BAOMI_BACKUP_KEEP_DAILY", default=7)
+BAOMI_BACKUP_KEEP_WEEKLY = env.int("BAOMI_BACKUP_KEEP_WEEKLY", default=4)
+BAOMI_BACKUP_KEEP_MONTHLY = env.int("BAOMI_BACKUP_KEEP_MONTHLY", default=12)
 if PRODUCTION:
     _required_in_production("BAOMI_RECORD_KEKS")
     _required_in_production("BAOMI_INDEX_KEY")
@@ -314,6 +321,15 @@ STORAGES = {
             "directory_permissions_mode": 0o700,
         },
     },
+    # Encrypted backup archives (R31): a local folder by default; off-site in production.
+    "backups": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": str(Path(env.str("BAOMI_BACKUP_ROOT", default=str(VAR_DIR / "backups")))),
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    },
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -378,6 +394,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "access-reminders": {"task": "access.reminders", "schedule": crontab(minute=20)},
     # Due dates, then proposals of what is due for destruction (one batch per department).
     "disposal-sweep": {"task": "disposal.sweep", "schedule": crontab(hour=2, minute=30)},
+    # Encrypted backup of database and files, then pruning of old generations (R31).
+    "records-backup": {"task": "records.backup", "schedule": crontab(hour=3, minute=15)},
 }
 BAOMI_BEAT_DISABLE = env.list("BAOMI_BEAT_DISABLE", default=[])
 

@@ -20,7 +20,7 @@ def _fast_password_hashing(settings):
 def _storage_in_tmp(settings, tmp_path):
     """No test reads or writes the real var/: stored files and audit anchors go to tmp."""
     storages = dict(settings.STORAGES)
-    for alias, folder in (("default", "files"), ("anchors", "anchors")):
+    for alias, folder in (("default", "files"), ("anchors", "anchors"), ("backups", "backups")):
         storages[alias] = {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
             "OPTIONS": {"location": str(tmp_path / folder)},
