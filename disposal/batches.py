@@ -25,7 +25,7 @@ from audit.models import AuditEvent
 from disposal import certificates
 from disposal.holds import held
 from disposal.models import BatchState, DisposalBatch, DisposalItem
-from records import attachments
+from records import attachments, journal
 from records import content as record_content
 from records.models import CustomerRecord, PaperFile
 
@@ -173,6 +173,7 @@ def _destroy_chunk(user: object, items: list[DisposalItem], request: HttpRequest
             policy.require(user, RecordAction.DISPOSE, record)
             doomed.append((item, record))
         doomed_ids = [record.pk for _item, record in doomed]
+        journal.note(doomed_ids, now, f"batch {items[0].batch.number}" if items else "batch")
         deleted = attachments.shred_many(doomed_ids)
         # One UPDATE for the chunk: the key, ciphertexts and indexes blanked (crypto-shredding).
         CustomerRecord.objects.filter(pk__in=doomed_ids).update(

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 import audit
 from access import grants
-from records import attachments
+from records import attachments, journal
 from records import content as record_content
 from records.models import CustomerRecord
 
@@ -68,6 +68,7 @@ def purge() -> int:
             record = CustomerRecord.objects.select_for_update().get(pk=pk)
             if record.status not in DRAFTS or record.updated_at > abandoned or record.on_hold:
                 continue  # changed since the query
+            journal.note([record.pk], now, "draft purged")
             files = attachments.shred_all(record)
             record_content.shred(record)
             record.status = "destroyed"

@@ -1,0 +1,194 @@
+"""Restoring a backup (R31) into an empty database, destroying again every file destroyed after
+the backup was taken (R60), so a restore never brings a destroyed file back.
+
+The archive is decrypted and checked against its manifest in full before anything is written;
+a wrong key, a truncated or altered archive, or a target that is not empty is refused with a
+clear message and the target is not touched.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import tarfile
+import tempfile
+import uuid
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import environ
+from django.utils import timezone
+
+from records import backups, crypto, journal
+from records import content as record_content
+
+
+class RestoreRefused(Exception):
+    """The restore did not start; the message says why, and nothing was written."""
+
+
+def _target_settings(url: str) -> dict[str, Any]:
+    config = environ.Env.db_url_config(url)
+    config.setdefault("OPTIONS", {})
+    config.setdefault("TIME_ZONE", None)
+    config.setdefault("CONN_MAX_AGE", 0)
+    config.setdefault("CONN_HEALTH_CHECKS", False)
+    config.setdefault("AUTOCOMMIT", True)
+    config.setdefault("ATOMIC_REQUESTS", False)
+    config.setdefault("TEST", {})
+    return config
+
+
+def _is_empty(config: dict[str, Any]) -> bool:
+    if config["ENGINE"].endswith("sqlite3"):
+        path = Path(config["NAME"])
+        return not path.exists() or path.stat().st_size == 0
+    import psycopg
+
+    with psycopg.connect(
+        host=config.get("HOST") or "127.0.0.1",
+        port=config.get("PORT") or 5432,
+        user=config.get("USER") or "postgres",
+        password=config.get("PASSWORD") or None,
+        dbname=config["NAME"],
+    ) as conn:
+        (tables,) = conn.execute(
+            "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
+        ).fetchone()
+    return tables == 0
+
+
+def restore(
+    archive: Path, target_url: str, files_root: Path, key: bytes | None = None
+) -> dict[str, Any]:
+    """Restore ``archive`` into the empty database at ``target_url`` and the stored files into
+    ``files_root``; returns what was restored and how many destructions were re-applied."""
+    try:
+        manifest = backups.verify_file(archive, key)
+    except crypto.WrongBackupKey:
+        raise RestoreRefused(
+            "This archive was made with another backup key (BAOMI_BACKUP_KEY)."
+        ) from None
+    except crypto.DecryptionFailed as error:
+        raise RestoreRefused(f"The archive is damaged or incomplete: {error}.") from None
+    except ValueError as error:
+        raise RestoreRefused(f"The archive does not match its manifest: {error}.") from None
+    config = _target_settings(target_url)
+    vendor = "sqlite" if config["ENGINE"].endswith("sqlite3") else "postgresql"
+    if vendor != manifest["database"]:
+        raise RestoreRefused(
+            f"The archive holds a {manifest['database']} database; the target is {vendor}."
+        )
+    if not _is_empty(config):
+        raise RestoreRefused("The target database is not empty; restore only into a new one.")
+    work = Path(tempfile.mkdtemp(prefix="baomi-restore-"))
+    try:
+        dump = _extract(archive, key, work, files_root)
+        _load(dump, config, vendor)
+        reapplied = _reapply_destructions(config, vendor, files_root, manifest["created_at"])
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return {"manifest": manifest, "reapplied": reapplied}
+
+
+def _extract(archive: Path, key: bytes | None, work: Path, files_root: Path) -> Path:
+    key = key or crypto.backup_key()
+    dump = work / "database"
+    with archive.open("rb") as raw:
+        stream = io.BufferedReader(backups._Chunks(crypto.open_backup(raw, key)), 1 << 20)
+        with tarfile.open(fileobj=stream, mode="r|") as tar:
+            for info in tar:
+                handle = tar.extractfile(info)
+                if handle is None or info.name == backups.MANIFEST:
+                    continue
+                if info.name.startswith("database."):
+                    target = dump
+                else:
+                    relative = Path(info.name.removeprefix("files/"))
+                    if relative.is_absolute() or ".." in relative.parts:
+                        raise RestoreRefused(f"unsafe path in the archive: {info.name}")
+                    target = files_root / relative
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                with target.open("wb") as out:
+                    shutil.copyfileobj(handle, out, 1 << 20)
+    return dump
+
+
+def _load(dump: Path, config: dict[str, Any], vendor: str) -> None:
+    if vendor == "sqlite":
+        shutil.copyfile(dump, config["NAME"])
+        return
+    pg_restore = shutil.which("pg_restore")
+    if pg_restore is None:
+        raise RestoreRefused("pg_restore is not installed (Debian package postgresql-client).")
+    arguments = [
+        pg_restore,
+        "--no-owner",
+        f"--host={config.get('HOST') or '127.0.0.1'}",
+        f"--port={config.get('PORT') or 5432}",
+        f"--username={config.get('USER') or 'postgres'}",
+        f"--dbname={config['NAME']}",
+        str(dump),
+    ]
+    # A fixed program; arguments from the operator's command line and our own files.
+    subprocess.run(arguments, check=True, capture_output=True)  # noqa: S603
+
+
+def _open_target(config: dict[str, Any], vendor: str) -> Any:
+    """A plain DB-API connection to the restored database (not a Django alias: the restore
+    runs beside the live application, whose connections it must not touch)."""
+    if vendor == "sqlite":
+        import sqlite3
+
+        return sqlite3.connect(config["NAME"])
+    import psycopg
+
+    return psycopg.connect(
+        host=config.get("HOST") or "127.0.0.1",
+        port=config.get("PORT") or 5432,
+        user=config.get("USER") or "postgres",
+        password=config.get("PASSWORD") or None,
+        dbname=config["NAME"],
+    )
+
+
+def _reapply_destructions(
+    config: dict[str, Any], vendor: str, files_root: Path, taken_at: str
+) -> int:
+    """Destroy again, in the restored database and files, whatever the destruction journal
+    says was destroyed since the backup was taken."""
+    since = datetime.fromisoformat(taken_at)
+    ids = sorted(journal.destroyed_since(since))
+    if not ids:
+        return 0
+    mark = "?" if vendor == "sqlite" else "%s"
+    keys = [uuid.UUID(i).hex if vendor == "sqlite" else i for i in ids]
+    places = ", ".join([mark] * len(keys))
+    blanks = record_content.shredded_values()
+    assignments = ", ".join(f"{column} = {mark}" for column in blanks)
+    # Table and column names are our own constants and every value is a bound parameter.
+    find = f"SELECT storage_name FROM records_attachment WHERE record_id IN ({places})"  # noqa: S608
+    unlink = f"UPDATE records_consent SET evidence_id = NULL WHERE record_id IN ({places})"  # noqa: S608
+    drop = f"DELETE FROM records_attachment WHERE record_id IN ({places})"  # noqa: S608
+    shred = (
+        f"UPDATE records_customerrecord SET status = 'destroyed', destroyed_at = {mark}, "  # noqa: S608
+        f"{assignments} WHERE id IN ({places}) AND status <> 'destroyed'"
+    )
+    now = timezone.now()
+    db = _open_target(config, vendor)
+    try:
+        cursor = db.cursor()
+        cursor.execute(find, keys)
+        for (name,) in cursor.fetchall():
+            (files_root / name).unlink(missing_ok=True)
+        cursor.execute(unlink, keys)
+        cursor.execute(drop, keys)
+        stamp = now.isoformat() if vendor == "sqlite" else now
+        cursor.execute(shred, [stamp, *blanks.values(), *keys])
+        reapplied = cursor.rowcount
+        db.commit()
+    finally:
+        db.close()
+    return reapplied

@@ -1,0 +1,128 @@
+"""Restore (R31, R60): a destroyed file stays destroyed, everything else comes back identical;
+wrong key, damaged archives and non-empty targets are refused with nothing touched."""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from pathlib import Path
+
+import pytest
+from django.core.files.storage import storages
+from django.db import connection
+
+from disposal import batches, sweep
+from disposal.models import DisposalBatch
+from records import backups
+from records.models import CustomerRecord
+from records.restore import RestoreRefused, restore
+from tests.disposal.conftest import approved, build_world, make_due
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+COLUMNS = ["id", "status", "wrapped_key", "sealed_identity", "sealed_transaction", "phone_index"]
+
+
+def _normal(values) -> list:
+    record_id, *rest = values
+    return [str(uuid.UUID(str(record_id)))] + [
+        bytes(v) if isinstance(v, bytes | memoryview) else v for v in rest
+    ]
+
+
+def _target(tmp_path: Path):
+    """An empty database of the same kind as the test's, and a way to read rows from it."""
+    if connection.vendor == "sqlite":
+        path = tmp_path / "restored.sqlite3"
+
+        def rows(record_id):
+            with sqlite3.connect(path) as db:
+                return db.execute(
+                    f"SELECT {', '.join(COLUMNS)} FROM records_customerrecord WHERE id = ?",
+                    [str(record_id).replace("-", "")],
+                ).fetchone()
+
+        return f"sqlite:///{path}", rows, lambda: None
+    import psycopg
+
+    name = f"baomi_restore_{uuid.uuid4().hex[:8]}"
+    admin = psycopg.connect(host="127.0.0.1", user="postgres", dbname="postgres", autocommit=True)
+    admin.execute(f"CREATE DATABASE {name}")
+
+    def rows(record_id):
+        with psycopg.connect(host="127.0.0.1", user="postgres", dbname=name) as db:
+            return db.execute(
+                f"SELECT {', '.join(COLUMNS)} FROM records_customerrecord WHERE id = %s",
+                [record_id],
+            ).fetchone()
+
+    def drop():
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.close()
+
+    return f"postgres://postgres@127.0.0.1:5432/{name}", rows, drop
+
+
+def _live(record_id):
+    return CustomerRecord.objects.filter(pk=record_id).values_list(*COLUMNS).get()
+
+
+def test_r31_r60_backup_destroy_restore_the_destroyed_file_stays_destroyed(tmp_path):
+    world = build_world()
+    kept = approved(world, {"full_name": "保留客户", "mobile": "13900000001"})
+    doomed = make_due(approved(world, {"full_name": "销毁客户", "mobile": "13900000002"}))
+    doomed_files = list(doomed.attachments.values_list("storage_name", flat=True))
+    kept_files = list(kept.attachments.values_list("storage_name", flat=True))
+    archive = Path(storages["backups"].path(backups.create().name))
+
+    sweep.propose_due()
+    batch = DisposalBatch.objects.get()
+    batches.sign(world.head, batch, "head")
+    batch = batches.sign(world.keeper, batch, "archivist")
+    batches.execute(world.keeper, batch)
+
+    url, rows, drop = _target(tmp_path)
+    try:
+        files = tmp_path / "files"
+        done = restore(archive, url, files)
+        assert done["reapplied"] == 1
+        restored_doomed = rows(doomed.pk)
+        assert restored_doomed[1] == "destroyed"
+        assert not bytes(restored_doomed[2])  # no data key came back
+        assert not bytes(restored_doomed[3])
+        assert _normal(rows(kept.pk)) == _normal(_live(kept.pk))  # the rest is identical
+        for name in doomed_files:
+            assert not (files / name).exists()
+        for name in kept_files:
+            assert (files / name).read_bytes() == storages["default"].open(name).read()
+    finally:
+        drop()
+
+
+def test_r31_wrong_key_damaged_archive_and_non_empty_target_are_refused_untouched(tmp_path):
+    world = build_world()
+    approved(world, {"full_name": "客户", "mobile": "13900000003"})
+    archive = Path(storages["backups"].path(backups.create().name))
+    url, _rows, drop = _target(tmp_path)
+    try:
+        with pytest.raises(RestoreRefused, match="another backup key"):
+            restore(archive, url, tmp_path / "f1", key=b"\x05" * 32)
+        damaged = tmp_path / "damaged.bmbk"
+        raw = bytearray(archive.read_bytes())
+        raw[len(raw) // 3] ^= 0xFF
+        damaged.write_bytes(bytes(raw))
+        with pytest.raises(RestoreRefused, match="damaged or incomplete"):
+            restore(damaged, url, tmp_path / "f2")
+        assert not (tmp_path / "f1").exists()
+        assert not (tmp_path / "f2").exists()
+        if connection.vendor == "sqlite":
+            assert not (tmp_path / "restored.sqlite3").exists()
+            busy = tmp_path / "busy.sqlite3"
+            with sqlite3.connect(busy) as db:
+                db.execute("CREATE TABLE keep_me (x)")
+            before = busy.read_bytes()
+            with pytest.raises(RestoreRefused, match="not empty"):
+                restore(archive, f"sqlite:///{busy}", tmp_path / "f3")
+            assert busy.read_bytes() == before
+    finally:
+        drop()
