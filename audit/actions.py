@@ -61,6 +61,7 @@ _ACTIONS = [
     Action("record.keys_rotated", _("Data keys re-wrapped under a new key"), "record"),
     Action("backup.created", _("Encrypted backup made"), "backup"),
     Action("backup.pruned", _("Old backup generation deleted"), "backup"),
+    Action("backup.drill", _("Restore drill run"), "backup"),
     Action("record.export", _("Client file exported"), "record"),
     Action("record.destroy", _("Client file destroyed"), "record"),
     Action("record.restricted", _("Client file restricted (storage only)"), "record"),

@@ -396,6 +396,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "disposal-sweep": {"task": "disposal.sweep", "schedule": crontab(hour=2, minute=30)},
     # Encrypted backup of database and files, then pruning of old generations (R31).
     "records-backup": {"task": "records.backup", "schedule": crontab(hour=3, minute=15)},
+    # Weekly restore drill of the newest backup into a scratch database (R31).
+    "records-restore-drill": {
+        "task": "records.restore_drill",
+        "schedule": crontab(day_of_week="sun", hour=4, minute=30),
+    },
 }
 BAOMI_BEAT_DISABLE = env.list("BAOMI_BEAT_DISABLE", default=[])
 

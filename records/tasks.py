@@ -5,7 +5,19 @@ from __future__ import annotations
 from celery import shared_task
 
 from audit.jobs import job_run
-from records import backups
+from records import backups, drill
+
+
+@shared_task(name="records.restore_drill", acks_late=True)
+def restore_drill() -> dict:
+    """Weekly: restore the newest backup into a scratch database and compare with its manifest.
+    A failed drill is a failed job row (the dashboard shows it red) and a ``backup.drill`` event."""
+    with job_run("records.restore_drill") as counts:
+        outcome = drill.run()
+        counts["rows"] = outcome.get("rows", 0)
+        if not outcome["ok"]:
+            raise RuntimeError(f"restore drill failed: {outcome['problem']}")
+    return outcome
 
 
 @shared_task(name="records.backup", acks_late=True)

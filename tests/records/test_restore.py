@@ -126,3 +126,27 @@ def test_r31_wrong_key_damaged_archive_and_non_empty_target_are_refused_untouche
             assert busy.read_bytes() == before
     finally:
         drop()
+
+
+def test_r31_the_restore_drill_passes_on_a_good_backup_and_catches_a_corrupted_one(tmp_path):
+    from audit.models import AuditEvent
+    from records import drill
+
+    world = build_world()
+    approved(world, {"full_name": "演练客户", "mobile": "13900000004"})
+    made = backups.create()
+    good = drill.run()
+    assert good["ok"], good
+    path = Path(storages["backups"].path(made.name))
+    raw = bytearray(path.read_bytes())
+    raw[len(raw) // 2] ^= 0x10
+    path.write_bytes(bytes(raw))
+    bad = drill.run()
+    assert not bad["ok"]
+    assert "damaged" in bad["problem"]
+    outcomes = list(
+        AuditEvent.objects.filter(action="backup.drill")
+        .order_by("id")
+        .values_list("details__ok", flat=True)
+    )
+    assert outcomes == [True, False]
