@@ -9,6 +9,7 @@ import tempfile
 import uuid
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from django.apps import apps
 from django.core.files.storage import storages
@@ -40,7 +41,9 @@ def _scratch() -> tuple[str, Any]:
         admin.close()
         shutil.rmtree(work, True)
 
-    user = db.get("USER") or "postgres"
+    user = quote(db.get("USER") or "postgres", safe="")
+    if db.get("PASSWORD"):
+        user += ":" + quote(db["PASSWORD"], safe="")
     host = f"{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}"
     return f"postgres://{user}@{host}/{name}", drop
 
