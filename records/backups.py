@@ -143,7 +143,7 @@ def create(actor: object = None) -> Backup:
                 _add(tar, MANIFEST, io.BytesIO(data), len(data), {})
             sealer.close()
         verify_file(sealed_path, key)  # never store an archive that does not open
-        digest = hashlib.sha256(sealed_path.read_bytes()).hexdigest()
+        digest = _file_sha256(sealed_path)
         size = sealed_path.stat().st_size
         with sealed_path.open("rb") as handle:
             stored_name = storages["backups"].save(name, File(handle, name=name))
@@ -162,6 +162,14 @@ def create(actor: object = None) -> Backup:
         return backup
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _add(tar: tarfile.TarFile, name: str, handle: Any, size: int, members: dict) -> None:
