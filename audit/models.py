@@ -324,3 +324,15 @@ class Incident(models.Model):
 
     def audit_label(self) -> str:
         return self.reference
+
+
+class Heartbeat(models.Model):
+    """The last time a background process said it was alive (the Celery worker, every minute),
+    for the security officer's dashboard: background jobs that silently stopped are a risk."""
+
+    name = models.CharField(max_length=40, unique=True)
+    host = models.CharField(max_length=100, blank=True)
+    last_seen = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.last_seen:%Y-%m-%d %H:%M:%S}"

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from audit import actions, anomalies, chain, console, incidents, kpis
+from audit import actions, anomalies, chain, console, health, incidents, kpis
 from audit.api import record
 from audit.csvsafe import row as csv_row
 from audit.forms import AlertCloseForm, EventFilterForm, IncidentReportForm, IncidentTriageForm
@@ -275,6 +275,7 @@ def kpis_view(request: HttpRequest) -> HttpResponse:
         "can_close_alerts": request.user.has_perm("audit.triage_incidents"),
         "close_form": AlertCloseForm(),
         "jobs": latest_runs(15) if request.user.has_perm("audit.view_console") else [],
+        "system": health.status() if request.user.has_perm("audit.view_console") else [],
         "open_incidents": Incident.objects.exclude(status=Incident.Status.CLOSED).count(),
     }
     return render(request, "audit/kpis.html", context)

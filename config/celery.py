@@ -28,6 +28,14 @@ def _drop_disabled_beat_entries(sender: Celery, **kwargs: object) -> None:
     }
 
 
+@app.task(name="baomi.heartbeat")
+def heartbeat() -> str:
+    """Every minute from beat: the worker is alive (shown on the KPIs page)."""
+    from audit import health
+
+    return health.beat().last_seen.isoformat()
+
+
 @app.task(name="baomi.ping")
 def ping() -> str:
     """A no-op round trip used by the health check and the broker integration test."""

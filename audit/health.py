@@ -1,0 +1,56 @@
+"""What the dashboard says about the background machinery: the worker's heartbeat, and the
+latest successful backup and restore drill (from their job rows; audit imports no other app)."""
+
+from __future__ import annotations
+
+import socket
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.utils import timezone
+
+from audit.models import Heartbeat, JobRun
+
+WORKER = "celery-worker"
+WORKER_SILENT_AFTER = timedelta(minutes=3)
+BACKUP_STALE_AFTER = timedelta(hours=36)
+DRILL_STALE_AFTER = timedelta(days=8)
+
+
+def beat(name: str = WORKER) -> Heartbeat:
+    row, _created = Heartbeat.objects.update_or_create(
+        name=name, defaults={"last_seen": timezone.now(), "host": socket.gethostname()[:100]}
+    )
+    return row
+
+
+@dataclass
+class Status:
+    label: str
+    at: object
+    ok: bool
+
+
+def status() -> list[Status]:
+    now = timezone.now()
+    heartbeat = Heartbeat.objects.filter(name=WORKER).first()
+    rows = [
+        Status(
+            "worker",
+            heartbeat.last_seen if heartbeat else None,
+            bool(heartbeat and now - heartbeat.last_seen <= WORKER_SILENT_AFTER),
+        )
+    ]
+    for label, job, stale in (
+        ("backup", "records.backup", BACKUP_STALE_AFTER),
+        ("drill", "records.restore_drill", DRILL_STALE_AFTER),
+    ):
+        last = JobRun.objects.filter(name=job, ok=True).order_by("-started_at").first()
+        rows.append(
+            Status(
+                label,
+                last.started_at if last else None,
+                bool(last and now - last.started_at <= stale),
+            )
+        )
+    return rows
