@@ -203,3 +203,25 @@ def _seal_now() -> None:
     from audit.chain import seal_pending
 
     seal_pending()
+
+
+def record_denied(request: HttpRequest, reason: str) -> AuditEvent:
+    """The ``access.denied`` event of a refused request (403, or a 404 that hides an object),
+    naming the URL pattern, never the query string."""
+    from django.urls import Resolver404, resolve
+
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            match = None
+    user = getattr(request, "user", None)
+    return record(
+        user if user is not None and user.is_authenticated else None,
+        "access.denied",
+        request=request,
+        url_name=match.view_name if match else "",
+        method=request.method,
+        reason=reason,
+    )

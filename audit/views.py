@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit import actions, anomalies, chain, console, health, incidents, kpis
-from audit.api import record
+from audit.api import record, record_denied
 from audit.csvsafe import row as csv_row
 from audit.forms import AlertCloseForm, EventFilterForm, IncidentReportForm, IncidentTriageForm
 from audit.jobs import latest_runs
@@ -330,14 +330,7 @@ def incident_view(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = get_object_or_404(Incident, pk=incident_id)
     if not incidents.visible_incidents(request.user).filter(pk=incident.pk).exists():
         # Someone else's report: answered as if it did not exist, and recorded (DESIGN.md).
-        record(
-            request.user,
-            "access.denied",
-            request=request,
-            url_name="audit:incident",
-            method=request.method,
-            reason="not_visible",
-        )
+        record_denied(request, "not_visible")
         raise Http404
     can_triage = request.user.has_perm("audit.triage_incidents")
     form = None

@@ -6,12 +6,12 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 import audit
+from audit.api import record_denied
 
 
 @never_cache
@@ -48,31 +48,8 @@ def _check_broker() -> str:
     return "ok"
 
 
-def _url_name(request: HttpRequest) -> str:
-    match = getattr(request, "resolver_match", None)
-    if match is None:
-        try:
-            match = resolve(request.path_info)
-        except Resolver404:
-            match = None
-    return match.view_name if match else ""
-
-
-def _record_denied(request: HttpRequest, reason: str) -> None:
-    """Every 403 is an ``access.denied`` event, naming the URL pattern, never the query string."""
-    user = getattr(request, "user", None)
-    audit.record(
-        user if user is not None and user.is_authenticated else None,
-        "access.denied",
-        request=request,
-        url_name=_url_name(request),
-        method=request.method,
-        reason=reason,
-    )
-
-
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    _record_denied(request, "csrf")
+    record_denied(request, "csrf")
     message = _(
         "This form expired or was sent from another page. Go back, reload the page and try again. "
         "What you typed is still in the form when you go back."
@@ -81,10 +58,10 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    _record_denied(request, "permission")
+    denied = record_denied(request, "permission")
     if getattr(exception, "expired_grant", False):
-        user = request.user
-        audit.record(user, "grant.expired_use", request=request, url_name=_url_name(request))
+        url_name = denied.details["url_name"]
+        audit.record(request.user, "grant.expired_use", request=request, url_name=url_name)
     # The policy's refusals carry a reason written for the user (access.policy.Denied).
     reason = getattr(exception, "reason", "")
     return render(request, "403.html", {"reason": reason}, status=403)

@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-import audit
 from access import policy
 from access.models import ExternalParty
 from access.policy import Capability
 from access.requests import RequestRefused
+from audit.api import record_denied
 from records import parties, sharing
 from records.request_forms import PartyForm, PasscodeForm, ReceiptForm, ShareForm
 from records.request_views import _add_errors, _ask, _request
@@ -47,14 +47,7 @@ def create_link_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _refuse_unknown(request: HttpRequest) -> None:
-    audit.record(
-        None,
-        "access.denied",
-        request=request,
-        url_name="share_link",
-        method=request.method,
-        reason="unknown_link",
-    )
+    record_denied(request, "unknown_link")
     raise Http404
 
 
