@@ -684,7 +684,8 @@ def visible_requests(user: object, requests: QuerySet) -> QuerySet:
 
 
 def decide_request(user: object, request: Any, action: str) -> Decision:
-    """Actions on a whole request: "view", "cancel" (the requester), "lend" (the desk)."""
+    """Actions on a whole request: "view", "cancel" and "requester" (only the person who asked),
+    "lend" (the desk)."""
     if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
         return Decision(False, _("Please sign in."))
     from access.models import AccessRequest
@@ -696,6 +697,10 @@ def decide_request(user: object, request: Any, action: str) -> Decision:
     if action == "cancel":
         if request.requester_id != getattr(user, "pk", None):
             return Decision(False, _("Only the person who asked can withdraw a request."))
+        return _ALLOW
+    if action == "requester":  # making or destroying a copy, creating a delivery link
+        if request.requester_id != getattr(user, "pk", None):
+            return Decision(False, _("Only the person who asked can do this."))
         return _ALLOW
     if action == "lend":
         if Role.ARCHIVIST not in roles_of(user):

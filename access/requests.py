@@ -303,8 +303,7 @@ def lock_for_lending(user: Any, req: AccessRequest, states: Iterable[str]) -> Ac
 def lock_own(user: Any, req: AccessRequest, kind: str, states: Iterable[str]) -> AccessRequest:
     """Lock a request its requester acts on (a copy to make or to confirm destroyed)."""
     locked = _locked(req)
-    if locked.requester_id != getattr(user, "pk", None):
-        raise policy.Denied(policy.Decision(False, _("Only the person who asked can do this.")))
+    policy.require_request(user, locked, "requester")
     if locked.kind != kind or locked.state not in set(states):
         raise _refuse(_("This request is not in a state that allows this."))
     return locked

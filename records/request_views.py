@@ -145,6 +145,7 @@ def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     items = list(req.items.select_related("record", "record__department"))
     take_back_form = None
     lend = policy.decide_request(user, req, "lend").allowed
+    mine = policy.decide_request(user, req, "requester").allowed
     if lend and req.state == RequestState.FULFILLED:
         posted = request.POST if request.POST.get("form") == "take_back" else None
         take_back_form = TakeBackForm(posted, items=items)
@@ -170,19 +171,17 @@ def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "take_back_form": take_back_form,
             "copy_entry": getattr(req, "copy_entry", None) if req.kind == "copy" else None,
             "can_download": req.kind == "copy"
-            and req.requester_id == user.pk
+            and mine
             and req.state in (RequestState.APPROVED, RequestState.FULFILLED),
             "destroy_form": DestroyForm()
-            if req.kind == "copy"
-            and req.requester_id == user.pk
-            and req.state == RequestState.FULFILLED
+            if req.kind == "copy" and mine and req.state == RequestState.FULFILLED
             else None,
             "section_labels": [str(SECTION_LABELS[Section(s)]) for s in req.sections],
             "share_link": getattr(req, "share_link", None)
             if req.kind == "external_share"
             else None,
             "can_create_link": req.kind == "external_share"
-            and req.requester_id == user.pk
+            and mine
             and req.state == RequestState.APPROVED,
         },
     )
