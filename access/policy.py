@@ -880,6 +880,23 @@ def reviewer_role_for(person: Any) -> str:
 DISPOSAL_SIGNATURES = ("head", "archivist", "officer")
 
 
+def disposal_batches(user: object, batches: QuerySet) -> QuerySet:
+    """Batches a person sees: archivists and the security officer all, heads their
+    departments'."""
+    if not can(user, Capability.DISPOSAL_DESK):
+        return batches.none()
+    if roles_of(user) & {Role.ARCHIVIST, Role.SECURITY_OFFICER}:
+        return batches
+    return batches.filter(department_id__in=headed_department_ids(user))
+
+
+def decide_disposal_edit(user: object, department_id: int) -> Decision:
+    """Taking files out of a proposed batch: the archive, or the head of its department."""
+    if Role.ARCHIVIST in roles_of(user) or department_id in headed_department_ids(user):
+        return _ALLOW
+    return Decision(False, _("Only the archive and the department head edit a batch."))
+
+
 def decide_disposal_signature(
     user: object, role: str, department_id: int, already_signed: list[int]
 ) -> Decision:

@@ -33,14 +33,7 @@ TOP_SECRET = 1
 
 
 def visible_batches(user: object) -> QuerySet[DisposalBatch]:
-    if not policy.can(user, Capability.DISPOSAL_DESK):
-        return DisposalBatch.objects.none()
-    batches = DisposalBatch.objects.select_related("department")
-    if policy.can(user, Capability.PAPER_ARCHIVE) or policy.can(
-        user, Capability.ACCESS_REVIEW_ADMIN
-    ):
-        return batches
-    return batches.filter(department_id__in=policy.headed_department_ids(user))
+    return policy.disposal_batches(user, DisposalBatch.objects.select_related("department"))
 
 
 def needs_officer(batch: DisposalBatch) -> bool:
@@ -125,13 +118,9 @@ def remove_item(
         batch = _locked(item.batch)
         if batch.state != BatchState.PROPOSED:
             raise RequestRefused({"__all__": [_("Only a proposed batch can be changed.")]})
-        if not visible_batches(user).filter(pk=batch.pk).exists() or not (
-            policy.can(user, Capability.PAPER_ARCHIVE)
-            or batch.department_id in policy.headed_department_ids(user)
-        ):
-            raise policy.Denied(
-                policy.Decision(False, _("Only the archive and the department head edit a batch."))
-            )
+        decision = policy.decide_disposal_edit(user, batch.department_id)
+        if not decision.allowed:
+            raise policy.Denied(decision)
         DisposalItem.objects.filter(pk=item.pk, active=True).update(
             active=False, removed_by=user, removed_reason=reason.strip()[:200]
         )

@@ -97,10 +97,7 @@ def batch_view(request: HttpRequest, batch_id: int) -> HttpResponse:
             else [],
             "needed": batches.signatures_needed(batch),
             "can_edit": batch.state == BatchState.PROPOSED
-            and (
-                policy.can(user, Capability.PAPER_ARCHIVE)
-                or batch.department_id in policy.headed_department_ids(user)
-            ),
+            and policy.decide_disposal_edit(user, batch.department_id).allowed,
             "can_execute": batch.state == BatchState.APPROVED
             and policy.can(user, Capability.PAPER_ARCHIVE),
             "can_shred": policy.can(user, Capability.PAPER_ARCHIVE),
