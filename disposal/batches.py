@@ -17,16 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import audit
-from access import grants, policy
-from access.models import CopyRegisterEntry, Grant
+from access import policy
+from access.models import CopyRegisterEntry
 from access.policy import Capability, RecordAction
 from access.requests import RequestRefused
 from audit.models import AuditEvent
-from disposal import certificates
+from disposal import certificates, shredding
 from disposal.holds import held
 from disposal.models import BatchState, DisposalBatch, DisposalItem
-from records import attachments, journal
-from records import content as record_content
 from records.models import CustomerRecord, PaperFile
 
 TOP_SECRET = 1
@@ -161,18 +159,8 @@ def _destroy_chunk(user: object, items: list[DisposalItem], request: HttpRequest
                 continue
             policy.require(user, RecordAction.DISPOSE, record)
             doomed.append((item, record))
-        doomed_ids = [record.pk for _item, record in doomed]
-        journal.note(doomed_ids, now, f"batch {items[0].batch.number}" if items else "batch")
-        deleted = attachments.shred_many(doomed_ids)
-        # One UPDATE for the chunk: the key, ciphertexts and indexes blanked (crypto-shredding).
-        CustomerRecord.objects.filter(pk__in=doomed_ids).update(
-            status="destroyed", destroyed_at=now, **record_content.shredded_values()
-        )
-        ended: dict = {}
-        for grant in Grant.objects.active().filter(record_id__in=doomed_ids):
-            ended[grant.record_id] = ended.get(grant.record_id, 0) + grants.revoke(
-                grant, by=user, reason="file destroyed"
-            )
+        why = f"batch {items[0].batch.number}" if items else "batch"
+        done = shredding.shred([r.pk for _i, r in doomed], now=now, why=why, by=user)
         DisposalItem.objects.filter(pk__in=[item.pk for item, _record in doomed]).update(
             executed_at=now
         )
@@ -185,8 +173,8 @@ def _destroy_chunk(user: object, items: list[DisposalItem], request: HttpRequest
                 batch=item.batch.number,
                 policy=item.policy,
                 tier=record.tier,
-                attachments_deleted=deleted.get(record.pk, 0),
-                grants_ended=ended.get(record.pk, 0),
+                attachments_deleted=done.attachments.get(record.pk, 0),
+                grants_ended=done.grants.get(record.pk, 0),
                 paper_task=item.had_paper,
                 record_department=record.department.name,
             )

@@ -14,9 +14,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 import audit
-from access import grants
-from records import attachments, journal
-from records import content as record_content
+from disposal import shredding
 from records.models import CustomerRecord
 
 DRAFTS = ("draft", "returned")
@@ -68,22 +66,14 @@ def purge() -> int:
             record = CustomerRecord.objects.select_for_update().get(pk=pk)
             if record.status not in DRAFTS or record.updated_at > abandoned or record.on_hold:
                 continue  # changed since the query
-            journal.note([record.pk], now, "draft purged")
-            files = attachments.shred_all(record)
-            record_content.shred(record)
-            record.status = "destroyed"
-            record.destroyed_at = now
-            CustomerRecord.objects.filter(pk=pk).update(
-                status="destroyed",
-                destroyed_at=now,
-                **{f: getattr(record, f) for f in record_content.SHREDDED_FIELDS},
+            done = shredding.shred(
+                [record.pk], now=now, why="draft purged", by=None, grant_reason="draft purged"
             )
-            grants.revoke_all(record.grants.all(), by=None, reason="draft purged")
             audit.record(
                 None,
                 "record.draft_purged",
                 record,
-                attachments_deleted=files,
+                attachments_deleted=done.attachments.get(record.pk, 0),
                 record_department=record.department.name,
             )
             purged += 1

@@ -143,11 +143,6 @@ def open_for(user: object, attachment: Attachment, request: HttpRequest | None =
     return Opened(name=name, content_type=attachment.content_type, data=data)
 
 
-def shred_all(record: CustomerRecord) -> int:
-    """Delete every attachment blob of one file from storage, and its rows (R60)."""
-    return shred_many([record.pk]).get(record.pk, 0)
-
-
 def shred_many(record_ids: list) -> dict:
     """Delete every attachment blob of these files from storage and their rows (destruction,
     R60); consent rows keep their metadata but lose the link to the evidence file. Returns the

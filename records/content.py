@@ -101,21 +101,8 @@ SHREDDED_FIELDS = [
 
 
 def shredded_values() -> dict[str, Any]:
-    """The blank value of every shredded column, for a queryset UPDATE over many files."""
-    return {column: (b"" if column in _BINARY else "") for column in SHREDDED_FIELDS}
-
-
-_BINARY = frozenset(
-    {"wrapped_key", *_COLUMN.values(), "sealed_communications", "sealed_review_comment"}
-)
-
-
-def shred(record: CustomerRecord) -> None:
-    """Crypto-shredding (R60): the wrapped data key, every ciphertext and every blind index are
-    blanked on the row; without the data key no key-encryption key can open a copy of the old
-    ciphertext either (backups are handled by the restore, which re-applies destructions)."""
-    record.wrapped_key = b""
-    for column in (*_COLUMN.values(), "sealed_communications", "sealed_review_comment"):
-        setattr(record, column, b"")
-    for column in INDEX_COLUMNS.values():
-        setattr(record, column, "")
+    """Crypto-shredding (R60), as a queryset UPDATE over many files: the wrapped data key, every
+    ciphertext and every blind index blanked. Without the data key no key-encryption key can
+    open a copy of the old ciphertext either."""
+    indexes = set(INDEX_COLUMNS.values())
+    return {column: ("" if column in indexes else b"") for column in SHREDDED_FIELDS}
