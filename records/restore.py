@@ -41,23 +41,17 @@ def _target_settings(url: str) -> dict[str, Any]:
     return config
 
 
-def _is_empty(config: dict[str, Any]) -> bool:
-    if config["ENGINE"].endswith("sqlite3"):
+def _is_empty(config: dict[str, Any], vendor: str) -> bool:
+    if vendor == "sqlite":
         path = Path(config["NAME"])
         return not path.exists() or path.stat().st_size == 0
-    import psycopg
-
-    with psycopg.connect(
-        host=config.get("HOST") or "127.0.0.1",
-        port=config.get("PORT") or 5432,
-        user=config.get("USER") or "postgres",
-        password=config.get("PASSWORD") or None,
-        dbname=config["NAME"],
-    ) as conn:
-        (tables,) = conn.execute(
-            "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
-        ).fetchone()
-    return tables == 0
+    db = _open_target(config, vendor)
+    try:
+        cursor = db.cursor()
+        cursor.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")
+        return cursor.fetchone()[0] == 0
+    finally:
+        db.close()
 
 
 def restore(
@@ -81,7 +75,7 @@ def restore(
         raise RestoreRefused(
             f"The archive holds a {manifest['database']} database; the target is {vendor}."
         )
-    if not _is_empty(config):
+    if not _is_empty(config, vendor):
         raise RestoreRefused("The target database is not empty; restore only into a new one.")
     work = Path(tempfile.mkdtemp(prefix="baomi-restore-"))
     try:
