@@ -83,7 +83,11 @@ def offer(
 
 
 def _answer(user: object, transfer: Transfer) -> Transfer:
+    """Lock a transfer its receiver answers: someone else is refused before anything is said
+    about its state."""
     locked = Transfer.objects.select_for_update().select_related("record").get(pk=transfer.pk)
+    if locked.receiver_id != getattr(user, "pk", None):
+        raise policy.Denied(policy.Decision(False, _("This file is not being handed to you.")))
     if locked.state != Transfer.State.PENDING:
         raise RequestRefused({"__all__": [_("This hand-over was answered already.")]})
     return locked
@@ -93,8 +97,6 @@ def accept(user: object, transfer: Transfer, request: HttpRequest | None = None)
     """The receiver confirms receipt; from now on the file is theirs."""
     with transaction.atomic():
         transfer = _answer(user, transfer)
-        if transfer.receiver_id != getattr(user, "pk", None):
-            raise policy.Denied(policy.Decision(False, _("This file is not being handed to you.")))
         record = CustomerRecord.objects.select_for_update().get(pk=transfer.record_id)
         fit = policy.may_receive(user, record)
         if not fit.allowed:
@@ -120,8 +122,6 @@ def decline(
 ) -> Transfer:
     with transaction.atomic():
         transfer = _answer(user, transfer)
-        if transfer.receiver_id != getattr(user, "pk", None):
-            raise policy.Denied(policy.Decision(False, _("This file is not being handed to you.")))
         transfer.state = Transfer.State.DECLINED
         transfer.answered_at = timezone.now()
         transfer.answer_note = note.strip()[:200]
