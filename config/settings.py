@@ -387,7 +387,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     },
     "audit-anomalies": {"task": "audit.scan_anomalies", "schedule": crontab(minute="*/10")},
     # The worker's heartbeat, shown on the KPIs page (red after 3 silent minutes).
-    "baomi-heartbeat": {"task": "baomi.heartbeat", "schedule": 60.0},
+    "baomi-heartbeat": {
+        "task": "baomi.heartbeat",
+        "schedule": float(env.int("BAOMI_HEARTBEAT_SECONDS", default=60)),
+    },
     "audit-anchor": {"task": "audit.anchor", "schedule": crontab(hour=0, minute=5)},
     "audit-verify": {"task": "audit.verify", "schedule": crontab(hour=1, minute=15)},
     # Remove guardian rows of grants that ran out (the policy refuses them already).

@@ -35,6 +35,9 @@ from records import crypto
 from records.models import Backup
 
 MANIFEST = "manifest.json"
+# Work folders are named after the process that owns them, so that the next run can tell a
+# folder left behind by a killed worker (its unfinished archive) from one still being written.
+WORK_PREFIX = "baomi-backup-"
 
 
 class _Hashing:
@@ -116,7 +119,8 @@ def create(actor: object = None) -> Backup:
     key = crypto.backup_key()
     now = timezone.now()
     name = f"baomi-{timezone.localtime(now):%Y%m%d-%H%M%S}.bmbk"
-    work = Path(tempfile.mkdtemp(prefix="baomi-backup-"))
+    _remove_abandoned_work()
+    work = Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{os.getpid()}-"))
     try:
         sealed_path = work / name
         members: dict[str, dict[str, Any]] = {}
@@ -162,6 +166,26 @@ def create(actor: object = None) -> Backup:
         return backup
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _remove_abandoned_work() -> None:
+    """Delete work folders of backup runs whose process is gone (killed mid-run: the archive in
+    them was never stored nor recorded, but it holds a copy of the data, sealed or not)."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{WORK_PREFIX}*-*"):
+        pid = folder.name[len(WORK_PREFIX) :].split("-", 1)[0]
+        if not pid.isdigit() or _alive(int(pid)):
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
 
 
 def _file_sha256(path: Path) -> str:

@@ -1,0 +1,297 @@
+"""The production stack as real processes on loopback: gunicorn, a Celery worker and beat, started
+with the very commands docker-compose.yml gives (only the bind address and the beat schedule file
+are moved), plus a small HTTP client that behaves like a browser behind a TLS proxy.
+
+Used by tests/integration/test_real_stack.py (issue 7 §5).
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import shlex
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html import unescape
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def compose_command(service: str) -> list[str]:
+    command = COMPOSE["services"][service]["command"]
+    return shlex.split(command) if isinstance(command, str) else list(command)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for(what: str, check: Callable[[], object], timeout: float = 60) -> object:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = check()
+        if found:
+            return found
+        time.sleep(0.2)
+    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+@dataclass
+class Process:
+    name: str
+    argv: list[str]
+    log: Path
+    popen: subprocess.Popen | None = None
+
+    def start(self, env: dict[str, str]) -> None:
+        # The compose commands name programs; run them from this virtualenv.
+        program = self.argv[0]
+        if program == "python":
+            argv = [sys.executable, *self.argv[1:]]
+        else:
+            argv = [sys.executable, "-m", program, *self.argv[1:]]
+        self.popen = subprocess.Popen(
+            argv, cwd=ROOT, env=env, stdout=self.log.open("w"), stderr=subprocess.STDOUT
+        )
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def alive(self) -> bool:
+        return self.popen is not None and self.popen.poll() is None
+
+    def stop(self, timeout: float = 30) -> int:
+        """SIGTERM (what Docker sends), then wait: gunicorn and Celery shut down warm."""
+        assert self.popen is not None
+        if self.popen.poll() is None:
+            self.popen.send_signal(signal.SIGTERM)
+            try:
+                self.popen.wait(timeout=timeout)
+            except subprocess.TimeoutExpired as slow:
+                self.popen.kill()
+                self.popen.wait()
+                message = f"{self.name} did not stop on SIGTERM:\n{self.output()}"
+                raise AssertionError(message) from slow
+        return self.popen.returncode
+
+
+@dataclass
+class Stack:
+    """web + worker + beat from docker-compose.yml, in production mode, on loopback."""
+
+    env: dict[str, str]
+    logs: Path
+    port: int = field(default_factory=free_port)
+    processes: dict[str, Process] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        web = [
+            f"--bind=127.0.0.1:{self.port}" if part.startswith("--bind=") else part
+            for part in compose_command("web")
+        ]
+        worker = [*compose_command("worker"), f"--hostname=stack-{uuid.uuid4().hex[:6]}@%h"]
+        schedule = str(self.logs / "celerybeat-schedule")
+        beat = [
+            f"--schedule={schedule}" if part.startswith("--schedule=") else part
+            for part in compose_command("beat")
+        ]
+        for name, argv in (("web", web), ("worker", worker), ("beat", beat)):
+            self.processes[name] = Process(name, argv, self.logs / f"{name}.log")
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        for process in self.processes.values():
+            process.start(self.env)
+        wait_for("the worker to be ready", lambda: self._ready("worker", "ready."))
+        wait_for("beat to start", lambda: self._ready("beat", "beat: Starting"))
+        wait_for("gunicorn to answer", self._web_answers)
+
+    def _ready(self, name: str, marker: str) -> bool:
+        process = self.processes[name]
+        assert process.alive(), f"{name} exited:\n{process.output()}"
+        return marker in process.output()
+
+    def _web_answers(self) -> bool:
+        assert self.processes["web"].alive(), self.processes["web"].output()
+        try:
+            status, _body = self.health()
+        except OSError:
+            return False
+        return status == 200
+
+    def health(self) -> tuple[int, dict]:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        try:
+            conn.request("GET", "/healthz", headers={"X-Forwarded-Proto": "https"})
+            response = conn.getresponse()
+            return response.status, json.loads(response.read() or b"{}")
+        finally:
+            conn.close()
+
+    def stop(self) -> dict[str, int]:
+        codes = {}
+        for name in ("beat", "web", "worker"):  # beat first: no new work while the rest stop
+            codes[name] = self.processes[name].stop()
+        return codes
+
+
+@dataclass
+class Response:
+    status: int
+    headers: http.client.HTTPMessage
+    body: bytes
+    url: str
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", errors="replace")
+
+    def header(self, name: str) -> str:
+        return self.headers.get(name, "")
+
+
+class WebClient:
+    """A browser without a browser: cookies (secure ones included: the proxy in front speaks
+    TLS), CSRF token from the page, Origin header, redirects followed on request."""
+
+    def __init__(self, stack: Stack):
+        self.stack = stack
+        self.cookies: dict[str, str] = {}
+        self.origin = f"https://127.0.0.1:{stack.port}"
+
+    def request(self, method: str, path: str, body: bytes = b"", content_type: str = ""):
+        headers = {
+            "Host": f"127.0.0.1:{self.stack.port}",
+            "X-Forwarded-Proto": "https",  # what the TLS proxy in front would say
+            "Accept-Language": "en",
+        }
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        if method == "POST":
+            headers["Origin"] = self.origin
+            headers["Referer"] = self.origin + path
+            headers["Content-Type"] = content_type
+        conn = http.client.HTTPConnection("127.0.0.1", self.stack.port, timeout=60)
+        try:
+            conn.request(method, path, body=body or None, headers=headers)
+            raw = conn.getresponse()
+            response = Response(raw.status, raw.headers, raw.read(), path)
+        finally:
+            conn.close()
+        for cookie in response.headers.get_all("Set-Cookie") or []:
+            pair = cookie.split(";", 1)[0]
+            name, _, value = pair.partition("=")
+            if "expires=Thu, 01 Jan 1970" in cookie or value in ('""', ""):
+                self.cookies.pop(name.strip(), None)
+            else:
+                self.cookies[name.strip()] = value.strip()
+        return response
+
+    def get(self, path: str, follow: bool = True) -> Response:
+        response = self.request("GET", path)
+        return self._follow(response) if follow else response
+
+    def post(
+        self,
+        path: str,
+        data: dict[str, object],
+        files: dict[str, tuple[str, bytes, str]] | None = None,
+        follow: bool = True,
+        token_from: str | None = None,
+    ) -> Response:
+        """POST a form as the page at ``token_from`` (default: ``path``) would send it."""
+        page = self.get(token_from or path)
+        assert page.status == 200, (page.status, page.url)
+        fields = {**data, "csrfmiddlewaretoken": csrf_token(page.text)}
+        if files:
+            body, content_type = multipart(fields, files)
+        else:
+            body = urlencode(fields, doseq=True).encode()
+            content_type = "application/x-www-form-urlencoded"
+        response = self.request("POST", path, body, content_type)
+        return self._follow(response) if follow else response
+
+    def _follow(self, response: Response) -> Response:
+        for _ in range(10):
+            if response.status not in (301, 302, 303):
+                return response
+            location = response.header("Location")
+            split = urlsplit(location)
+            assert not split.netloc or split.netloc == f"127.0.0.1:{self.stack.port}", location
+            target = split.path + (f"?{split.query}" if split.query else "")
+            response = self.request("GET", target)
+        raise AssertionError("too many redirects")
+
+
+def csrf_token(html: str) -> str:
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    assert found, "no CSRF token on the page"
+    return unescape(found.group(1))
+
+
+def multipart(
+    fields: dict[str, object], files: dict[str, tuple[str, bytes, str]]
+) -> tuple[bytes, str]:
+    boundary = uuid.uuid4().hex
+    parts: list[bytes] = []
+    for name, value in fields.items():
+        for item in value if isinstance(value, list | tuple) else [value]:
+            parts.append(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+                f"{item}\r\n".encode()
+            )
+    for name, (filename, content, mime) in files.items():
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+            f'filename="{filename}"\r\nContent-Type: {mime}\r\n\r\n'.encode()
+            + content
+            + b"\r\n"
+        )
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+def production_env(database_url: str, broker_url: str, var_dir: Path) -> dict[str, str]:
+    """The environment a deployment's .env would give (.env.example), with fresh keys."""
+    from records.crypto import generate_key_text
+
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "BAOMI_", "DATABASE_", "CELERY_", "PYTEST"))
+    }
+    env.update(
+        BAOMI_MODE="production",
+        DJANGO_SECRET_KEY=generate_key_text() + generate_key_text(),
+        DATABASE_URL=database_url,
+        CELERY_BROKER_URL=broker_url,
+        ALLOWED_HOSTS="127.0.0.1",
+        BAOMI_BEHIND_TLS_PROXY="true",
+        BAOMI_RECORD_KEKS=f"1:{generate_key_text()}",
+        BAOMI_INDEX_KEY=generate_key_text(),
+        BAOMI_BACKUP_KEY=generate_key_text(),
+        BAOMI_VAR_DIR=str(var_dir),
+        BAOMI_STATIC_ROOT=str(var_dir / "static"),
+        BAOMI_HEARTBEAT_SECONDS="2",
+        BAOMI_AUDIT_SEAL_SECONDS="2",
+        DATABASE_CONN_MAX_AGE="0",
+    )
+    return env

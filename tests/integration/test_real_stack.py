@@ -1,0 +1,174 @@
+"""The production stack, for real (issue 7 §5, R31): gunicorn with 2 workers, a Celery worker and
+beat, started with docker-compose.yml's own commands in production mode against PostgreSQL and
+Redis on loopback. A journey over HTTP: sign-in with password and TOTP, intake with uploads,
+approval by the head, a chain verification the auditor starts and the worker runs, the heartbeat
+beat sends, a backup the worker makes; then a clean shutdown on SIGTERM.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import global_settings, settings
+from django.db import connection
+
+from access import people
+from access.models import Department
+from access.roles import Role
+from audit.models import Heartbeat, JobRun, VerificationRun
+from records import crypto
+from records.backups import verify_file
+from records.models import Backup, CustomerRecord, RecordStatus
+from tests.helpers import (
+    PASSWORD,
+    give_authenticator,
+    make_person,
+    otp_code,
+    sign_current_agreement,
+)
+from tests.integration.stack import (
+    ROOT,
+    Stack,
+    WebClient,
+    compose_command,
+    production_env,
+    wait_for,
+)
+from tests.records.conftest import PDF, PERSON
+from tests.records.test_record_pages import GOOD_FORM
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def stack_env(tmp_path) -> dict[str, str]:
+    if connection.vendor != "postgresql" or settings.CELERY_TASK_ALWAYS_EAGER:
+        pytest.skip(
+            "the production stack needs PostgreSQL and a broker (the PostgreSQL + Redis leg of "
+            "CI sets DATABASE_URL and CELERY_BROKER_URL)"
+        )
+    db = connection.settings_dict
+    url = f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+    return production_env(f"{url}/{db['NAME']}", settings.CELERY_BROKER_URL, tmp_path / "var")
+
+
+def _one_shot(argv: list[str], env: dict[str, str]) -> str:
+    """A compose one-shot service (migrate) or the Dockerfile's build step (collectstatic)."""
+    done = subprocess.run(
+        [sys.executable, *argv[1:]], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+def _sign_in(client: WebClient, user, device) -> None:
+    page = client.post("/accounts/login/", {"username": user.username, "password": PASSWORD})
+    assert "/accounts/otp/verify/" in page.url, page.text[:500]
+    home = client.post("/accounts/otp/verify/", {"token": otp_code(device)})
+    assert (home.status, home.url) == (200, "/")
+
+
+def test_r31_the_production_stack_serves_a_journey_and_runs_tasks_on_the_worker(
+    stack_env, tmp_path, settings
+):
+    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS  # the stack checks real hashes
+    dept = Department.objects.create(code="sales-1", name="销售一部")
+    sales = make_person("zhang.wei", roles=[Role.SALES], department=dept, full_name="张伟",
+                        employee_number="BM1001")  # fmt: skip
+    head = make_person("wang.fang", roles=[Role.DEPT_HEAD], department=dept, full_name="王芳",
+                       employee_number="BM2001")  # fmt: skip
+    auditor = make_person("li.na", roles=[Role.AUDITOR], full_name="李娜", employee_number="BM3001")
+    people.set_head(dept, head)
+    devices = {}
+    for user in (sales, head, auditor):
+        devices[user.pk] = give_authenticator(user)
+        sign_current_agreement(user)
+
+    # What the Dockerfile and compose run before the long-lived services.
+    collect = ["python", "manage.py", "collectstatic", "--noinput"]
+    assert "static files copied" in _one_shot(collect, stack_env)
+    _one_shot(compose_command("migrate"), stack_env)
+
+    stack = Stack(stack_env, tmp_path)
+    try:
+        stack.start()
+        assert stack.health() == (200, {"status": "ok", "database": "ok", "broker": "ok"})
+
+        # The salesperson signs in (password, then TOTP) and registers a client file.
+        seller = WebClient(stack)
+        assert seller.get("/records/", follow=False).status == 302  # not signed in yet
+        _sign_in(seller, sales, devices[sales.pk])
+        files = {
+            "consent_evidence": ("consent.pdf", PDF, "application/pdf"),
+            "attachment": ("id-scan.pdf", PDF, "application/pdf"),
+        }
+        saved = seller.post("/records/new/", {**GOOD_FORM, "then": "submit"}, files)
+        assert saved.status == 200
+        assert re.fullmatch(r"/records/[0-9a-f-]{36}/", saved.url)
+        assert "Submitted. Your department head will review it." in saved.text
+        assert PERSON["id_number"] not in saved.text  # masked even for its own handler
+        record = CustomerRecord.objects.get()
+        assert record.status == RecordStatus.SUBMITTED
+        assert record.attachments.count() == 2
+        assert "no-store" in saved.header("Cache-Control")
+        assert saved.header("Strict-Transport-Security")  # production headers are on
+
+        # The head approves it.
+        reviewer = WebClient(stack)
+        _sign_in(reviewer, head, devices[head.pk])
+        approved = reviewer.post(
+            f"/records/{record.pk}/review/", {"decision": "approve"}, token_from=saved.url
+        )
+        assert approved.status == 200
+        record.refresh_from_db()
+        assert record.status == RecordStatus.APPROVED
+        assert record.archive_number in approved.text
+
+        # The auditor starts a chain verification; the worker runs it (beat seals meanwhile).
+        checker = WebClient(stack)
+        _sign_in(checker, auditor, devices[auditor.pk])
+        started = checker.post("/audit/chain/", {})
+        assert "Verification started" in started.text
+        run = wait_for(
+            "the worker to finish the verification",
+            lambda: (
+                VerificationRun.objects.exclude(outcome=VerificationRun.Outcome.RUNNING)
+                .filter(finished_at__isnull=False)
+                .first()
+            ),
+        )
+        assert run.outcome == VerificationRun.Outcome.OK, run.problem
+        assert run.checked > 0
+        assert "Chain intact" in checker.get("/audit/chain/").text
+
+        # Beat sends the heartbeat every 2 s here; the worker writes it.
+        wait_for("a worker heartbeat", lambda: Heartbeat.objects.filter(name="celery-worker"))
+        kpis = checker.get("/audit/kpis/")
+        assert kpis.status == 200
+        assert 'data-testid="status-worker"' in kpis.text
+
+        # A backup, made by the worker (the nightly job, sent now).
+        from config.celery import app
+
+        app.send_task("records.backup")
+        backup = wait_for("the worker's backup", lambda: Backup.objects.first(), timeout=120)
+        job = JobRun.objects.get(name="records.backup")
+        assert job.ok
+        archive = Path(stack_env["BAOMI_VAR_DIR"]) / "backups" / backup.name
+        key = crypto._decode_key(stack_env["BAOMI_BACKUP_KEY"], "BAOMI_BACKUP_KEY")
+        manifest = verify_file(archive, key)
+        assert manifest["database"] == "postgresql"
+        assert manifest["counts"]["records.CustomerRecord"] == 1
+        assert sum(1 for name in manifest["members"] if name.startswith("files/")) == 2
+    finally:
+        codes = stack.stop()
+    assert codes == {"beat": 0, "web": 0, "worker": 0}, codes
+    for name, process in stack.processes.items():
+        assert "Traceback" not in process.output(), (name, process.output())
+    assert "Booting worker" in stack.processes["web"].output()
+    assert stack.processes["web"].output().count("Booting worker") == 2  # --workers=2
+    assert "baomi.heartbeat" in stack.processes["worker"].output()
