@@ -336,6 +336,8 @@ class Report:
     head_seq: int = 0
     head_hash: str = GENESIS
     anchors_checked: int = 0
+    # After a restore: anchors written after the backup was taken (their events were lost).
+    anchors_after_backup: list[Anchor] = field(default_factory=list)
     unsealed: int = 0
     seconds_since_last_seal: float | None = None
     problem: Problem | None = None
@@ -486,6 +488,7 @@ def verify_chain(
     chunk: int = VERIFY_BLOCKS,
     progress: Callable[[int], None] | None = None,
     workers: int = 1,
+    restored_up_to: int | None = None,
 ) -> Report:
     """Recompute the whole chain and check it against the anchors kept outside the database.
 
@@ -493,6 +496,10 @@ def verify_chain(
     deleted), an event at the wrong place (events re-ordered), or content that no longer matches
     its hash (an event was changed). Anchors catch a truncated tail or a re-hashed log.
     ``workers`` > 1 checks blocks in that many processes (PostgreSQL; not inside Celery).
+
+    ``restored_up_to``: this database was restored from a backup whose manifest recorded that
+    chain head. The chain must reach it; anchors beyond the restored head are then expected (they
+    were written after the backup) and are listed instead of being called a truncation.
     """
     started = time.monotonic()
     report = Report()
@@ -543,6 +550,16 @@ def verify_chain(
         if pool is not None:
             pool.terminate()
             pool.join()
+    if report.problem is None and restored_up_to is not None:
+        if report.head_seq < restored_up_to:
+            report.problem = Problem(
+                "truncated",
+                f"the backup recorded the chain up to sequence {restored_up_to}, but the restored "
+                f"chain ends at {report.head_seq}: events were removed from the archive",
+                seq=report.head_seq + 1,
+            )
+        report.anchors_after_backup = [a for a in anchors if a.seq > report.head_seq]
+        anchors = [a for a in anchors if a.seq <= report.head_seq]
     if report.problem is None:
         report.problem = _check_anchors(anchors, seen_at_anchor, report.head_seq)
         report.anchors_checked = len(anchors)

@@ -80,11 +80,14 @@ def run() -> dict[str, Any]:
         expected = done["manifest"]["counts"]
         got = _counts(url)
         differing = sorted(k for k in expected if got.get(k) != expected[k])
+        problems = [f"row counts differ: {', '.join(differing)}"] if differing else []
+        if not done["audit"]["ok"]:
+            problems.append("audit chain: " + " ".join(done["audit"]["report"]))
         outcome = {
-            "ok": not differing,
+            "ok": not problems,
             "backup": latest.name,
             "rows": sum(got.values()),
-            "problem": f"row counts differ: {', '.join(differing)}" if differing else "",
+            "problem": "; ".join(problems),
         }
     except RestoreRefused as refused:
         outcome = {"ok": False, "backup": latest.name, "problem": str(refused)}

@@ -3,14 +3,19 @@ wrong key, damaged archives and non-empty targets are refused with nothing touch
 
 from __future__ import annotations
 
+import io
+import json
 import sqlite3
 import uuid
 from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.storage import storages
+from django.core.management import CommandError, call_command
 from django.db import connection
 
+from audit import chain
 from disposal import batches, sweep
 from disposal.models import DisposalBatch
 from records import backups
@@ -73,6 +78,7 @@ def test_r31_r60_backup_destroy_restore_the_destroyed_file_stays_destroyed(tmp_p
     doomed = make_due(approved(world, {"full_name": "销毁客户", "mobile": "13900000002"}))
     doomed_files = list(doomed.attachments.values_list("storage_name", flat=True))
     kept_files = list(kept.attachments.values_list("storage_name", flat=True))
+    assert chain.write_anchor() is not None  # the nightly anchor before the backup
     archive = Path(storages["backups"].path(backups.create().name))
 
     sweep.propose_due()
@@ -80,12 +86,19 @@ def test_r31_r60_backup_destroy_restore_the_destroyed_file_stays_destroyed(tmp_p
     batches.sign(world.head, batch, "head")
     batch = batches.sign(world.keeper, batch, "archivist")
     batches.execute(world.keeper, batch)
+    after = chain.write_anchor()  # the next night's anchor: its events are not in the backup
 
     url, rows, drop = _target(tmp_path)
     try:
         files = tmp_path / "files"
         done = restore(archive, url, files)
         assert done["reapplied"] == 1
+        # The restored audit chain verifies against the anchors up to the backup; the later
+        # anchor is named as what the restore could not bring back, not as tampering.
+        assert done["audit"]["ok"], done["audit"]
+        report = " ".join(done["audit"]["report"])
+        assert f"1 anchor(s) were written after the backup (from sequence {after.seq}" in report
+        assert "chain intact" in report
         restored_doomed = rows(doomed.pk)
         assert restored_doomed[1] == "destroyed"
         assert not bytes(restored_doomed[2])  # no data key came back
@@ -150,3 +163,37 @@ def test_r31_the_restore_drill_passes_on_a_good_backup_and_catches_a_corrupted_o
         .values_list("details__ok", flat=True)
     )
     assert outcomes == [True, False]
+
+
+def test_r31_a_restored_audit_chain_that_disagrees_with_the_anchors_stops_the_restore(tmp_path):
+    world = build_world()
+    approved(world, {"full_name": "客户", "mobile": "13900000004"})
+    chain.seal_pending()
+    seq, _head = chain.chain_head()
+    assert seq > 0
+    archive = Path(storages["backups"].path(backups.create().name))
+    # An anchor kept outside the database says the log looked different at that point: the
+    # archive holds a rewritten log.
+    forged = json.dumps({"seq": seq, "hash": "00" * 32, "at": 1}).encode()
+    storages["anchors"].save(
+        f"{chain.ANCHOR_DIR}/20260101T000000000000-{seq}.json", ContentFile(forged)
+    )
+    url, _rows, drop = _target(tmp_path)
+    out = io.StringIO()
+    try:
+        with pytest.raises(CommandError, match="audit chain does not verify"):
+            call_command(
+                "restore", str(archive), "--to", url, "--files", str(tmp_path / "f"), stdout=out
+            )
+    finally:
+        drop()
+    assert "the log was rewritten" in out.getvalue()
+
+
+def test_r31_a_restored_chain_shorter_than_the_backup_recorded_is_a_truncation(db):
+    build_world()
+    chain.seal_pending()
+    seq, _head = chain.chain_head()
+    report = chain.verify_chain(restored_up_to=seq + 5)
+    assert report.problem.kind == "truncated"
+    assert f"recorded the chain up to sequence {seq + 5}" in report.problem.message

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import os
 import resource
+from datetime import UTC, datetime
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from audit import chain
+
+
+def _when(epoch_micros: int) -> str:
+    return datetime.fromtimestamp(epoch_micros / 1_000_000, tz=UTC).isoformat(timespec="seconds")
 
 
 class Command(BaseCommand):
@@ -26,6 +31,14 @@ class Command(BaseCommand):
             default=os.cpu_count() or 1,
             help="processes checking blocks in parallel (PostgreSQL; default: one per CPU)",
         )
+        parser.add_argument(
+            "--restored-up-to",
+            type=int,
+            default=None,
+            metavar="SEQ",
+            help="this database was restored from a backup whose chain head was SEQ: anchors "
+            "written after it are listed, not reported as a truncation",
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         if not options["no_seal"]:
@@ -41,7 +54,10 @@ class Command(BaseCommand):
                 self.stdout.write(f"  … {checked:,} events checked")
 
         report = chain.verify_chain(
-            chunk=options["blocks"], progress=progress, workers=options["workers"]
+            chunk=options["blocks"],
+            progress=progress,
+            workers=options["workers"],
+            restored_up_to=options["restored_up_to"],
         )
         rate = report.checked / report.seconds if report.seconds else 0
         peak_mb = (
@@ -56,6 +72,13 @@ class Command(BaseCommand):
             f"{report.seconds:.2f} s ({rate:,.0f} events/s, peak memory {peak_mb:.0f} MB); "
             f"{report.anchors_checked} anchors; {report.unsealed} not yet sealed"
         )
+        if report.anchors_after_backup:
+            first = report.anchors_after_backup[0]
+            self.stdout.write(
+                f"{len(report.anchors_after_backup)} anchor(s) were written after the backup "
+                f"(from sequence {first.seq}, {_when(first.at)}): the events they cover were "
+                "lost with the database and are not in this restore"
+            )
         if report.ok:
             self.stdout.write(self.style.SUCCESS(f"chain intact, head {report.head_hash}"))
             return

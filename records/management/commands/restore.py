@@ -31,3 +31,11 @@ class Command(BaseCommand):
             f"{len(done['manifest']['members']) - 1} files; "
             f"{done['reapplied']} destruction(s) made after the backup applied again."
         )
+        for line in done["audit"]["report"]:
+            self.stdout.write(f"  audit chain: {line}")
+        if not done["audit"]["ok"]:
+            raise CommandError(
+                "The data is restored, but its audit chain does not verify (see above). Do not "
+                "put this database into service before the security officer has looked at it."
+            )
+        self.stdout.write(self.style.SUCCESS("Audit chain verified up to the backup."))
