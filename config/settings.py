@@ -302,6 +302,40 @@ STATIC_ROOT = Path(env.str("BAOMI_STATIC_ROOT", default=str(VAR_DIR / "static"))
 _manifest = env.bool("BAOMI_STATIC_MANIFEST", default=PRODUCTION)
 if not _manifest:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise serves from the finders instead
+
+
+def _folder_or_bucket(name: str, folder: str) -> dict:
+    """A local folder (``BAOMI_<name>_ROOT``), or a bucket on S3-compatible object storage when
+    ``BAOMI_<name>_S3_BUCKET`` is set: off-site, which is the point of backups and anchors."""
+    bucket = env.str(f"BAOMI_{name}_S3_BUCKET", default="")
+    if not bucket:
+        root = env.str(f"BAOMI_{name}_ROOT", default=str(VAR_DIR / folder))
+        return {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {
+                "location": str(Path(root)),
+                "file_permissions_mode": 0o600,
+                "directory_permissions_mode": 0o700,
+            },
+        }
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "location": env.str(f"BAOMI_{name}_S3_PREFIX", default=folder),
+            # Empty: boto3's own chain (AWS_* variables, instance role) finds the credentials.
+            "access_key": env.str("BAOMI_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("BAOMI_S3_SECRET_ACCESS_KEY", default="") or None,
+            "endpoint_url": env.str("BAOMI_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("BAOMI_S3_REGION", default="") or None,
+            "addressing_style": env.str("BAOMI_S3_ADDRESSING_STYLE", default="") or None,
+            "file_overwrite": False,  # an archive or anchor is never replaced in place
+            "default_acl": None,
+            "querystring_auth": True,
+        },
+    }
+
+
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -313,23 +347,9 @@ STORAGES = {
     },
     # Audit chain anchors (issue 3): outside the database, ideally on other hardware or object
     # storage, so that rewriting the database cannot rewrite them too.
-    "anchors": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {
-            "location": str(Path(env.str("BAOMI_ANCHOR_ROOT", default=str(VAR_DIR / "anchors")))),
-            "file_permissions_mode": 0o600,
-            "directory_permissions_mode": 0o700,
-        },
-    },
+    "anchors": _folder_or_bucket("ANCHOR", "anchors"),
     # Encrypted backup archives (R31): a local folder by default; off-site in production.
-    "backups": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {
-            "location": str(Path(env.str("BAOMI_BACKUP_ROOT", default=str(VAR_DIR / "backups")))),
-            "file_permissions_mode": 0o600,
-            "directory_permissions_mode": 0o700,
-        },
-    },
+    "backups": _folder_or_bucket("BACKUP", "backups"),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

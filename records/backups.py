@@ -5,7 +5,8 @@ database (PostgreSQL ``pg_dump`` custom format, or SQLite's online backup), ever
 (already encrypted per record) and, last, ``manifest.json`` (time, counts per model, audit chain
 head, every member's size and SHA-256). It is written to a temporary file and moved into the
 ``backups`` storage only when complete; only then is a ``Backup`` row written, so a worker killed
-halfway leaves nothing marked good. Restore, drills and off-site storage come next.
+halfway leaves nothing marked good. The ``backups`` storage is a local folder or, off-site, a
+bucket on S3-compatible object storage (settings ``BAOMI_BACKUP_S3_BUCKET``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import subprocess
 import tarfile
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -35,6 +37,7 @@ from records import crypto
 from records.models import Backup
 
 MANIFEST = "manifest.json"
+SUFFIX = ".bmbk"
 # Work folders are named after the process that owns them, so that the next run can tell a
 # folder left behind by a killed worker (its unfinished archive) from one still being written.
 WORK_PREFIX = "baomi-backup-"
@@ -118,7 +121,7 @@ def create(actor: object = None) -> Backup:
     """Make, seal, verify and store one archive; returns its row."""
     key = crypto.backup_key()
     now = timezone.now()
-    name = f"baomi-{timezone.localtime(now):%Y%m%d-%H%M%S}.bmbk"
+    name = f"baomi-{timezone.localtime(now):%Y%m%d-%H%M%S}{SUFFIX}"
     _remove_abandoned_work()
     work = Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{os.getpid()}-"))
     try:
@@ -149,8 +152,12 @@ def create(actor: object = None) -> Backup:
         verify_file(sealed_path, key)  # never store an archive that does not open
         digest = _file_sha256(sealed_path)
         size = sealed_path.stat().st_size
+        target = storages["backups"]
         with sealed_path.open("rb") as handle:
-            stored_name = storages["backups"].save(name, File(handle, name=name))
+            stored_name = target.save(name, File(handle, name=name))
+        if target.size(stored_name) != size:  # an upload cut short is not a backup
+            target.delete(stored_name)
+            raise OSError(f"the stored copy of {stored_name} is incomplete")
         backup = Backup.objects.create(
             name=stored_name, size=size, sha256=digest, manifest=manifest
         )
@@ -164,6 +171,38 @@ def create(actor: object = None) -> Backup:
             chain_seq=manifest["audit_chain_head"].get("seq", 0),
         )
         return backup
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def stored_archives() -> list[str]:
+    """Archive names in the backups storage, oldest first (names carry the time). Read from the
+    storage itself, so that disaster recovery works without the lost database's ``Backup`` rows."""
+    try:
+        _dirs, files = storages["backups"].listdir("")
+    except FileNotFoundError:
+        return []
+    return sorted(name for name in files if name.endswith(SUFFIX))
+
+
+@contextmanager
+def local_copy(name: str) -> Iterator[Path]:
+    """The archive as a local file: the stored file itself on a folder storage, a temporary
+    download (removed afterwards) from object storage."""
+    storage = storages["backups"]
+    try:
+        stored = Path(storage.path(name))
+    except NotImplementedError:  # object storage has no local path
+        stored = None
+    if stored is not None:
+        yield stored
+        return
+    work = Path(tempfile.mkdtemp(prefix="baomi-fetch-"))
+    try:
+        local = work / Path(name).name
+        with storage.open(name, "rb") as remote, local.open("wb") as out:
+            shutil.copyfileobj(remote, out, 1 << 20)
+        yield local
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

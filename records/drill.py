@@ -12,10 +12,10 @@ from typing import Any
 from urllib.parse import quote
 
 from django.apps import apps
-from django.core.files.storage import storages
 from django.db import connection
 
 import audit
+from records.backups import local_copy
 from records.models import Backup
 from records.restore import RestoreRefused, _open_target, _target_settings, restore
 
@@ -76,7 +76,8 @@ def run() -> dict[str, Any]:
     url, drop = _scratch()
     files = Path(tempfile.mkdtemp(prefix="baomi-drill-files-"))
     try:
-        done = restore(Path(storages["backups"].path(latest.name)), url, files)
+        with local_copy(latest.name) as archive:
+            done = restore(archive, url, files)
         expected = done["manifest"]["counts"]
         got = _counts(url)
         differing = sorted(k for k in expected if got.get(k) != expected[k])
