@@ -73,3 +73,10 @@ def test_dockerfile_default_command_and_healthcheck_exist():
     health_url = re.search(r"http://127\.0\.0\.1:8000(/\S+?)'", dockerfile).group(1)
     assert resolve(health_url).url_name == "health"
     assert "USER baomi" in dockerfile
+
+
+def test_operations_doc_lists_every_periodic_job(settings):
+    """docs/OPERATIONS.md's table of beat entries stays in step with CELERY_BEAT_SCHEDULE."""
+    operations = (ROOT / "docs" / "OPERATIONS.md").read_text()
+    missing = [name for name in settings.CELERY_BEAT_SCHEDULE if f"| `{name}` |" not in operations]
+    assert missing == []
