@@ -80,3 +80,10 @@ def test_operations_doc_lists_every_periodic_job(settings):
     operations = (ROOT / "docs" / "OPERATIONS.md").read_text()
     missing = [name for name in settings.CELERY_BEAT_SCHEDULE if f"| `{name}` |" not in operations]
     assert missing == []
+
+
+def test_the_dockerfile_runs_the_web_command_compose_runs_and_ci_starts():
+    """The real-stack test starts compose's commands; the image's default is the same one."""
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    cmd = yaml.safe_load(re.search(r"^CMD (\[.*\])$", dockerfile, re.M).group(1))
+    assert cmd == _command(COMPOSE["services"]["web"])
