@@ -6,9 +6,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 import audit
 from access import policy
@@ -30,13 +32,42 @@ def save(
     nda_document: UploadedFile | None = None,
     request: HttpRequest | None = None,
 ) -> ExternalParty:
+    """Raises ``ValidationError`` keyed by field (a name already in use, an NDA upload of the
+    wrong kind) so that the form shows it where it belongs."""
     policy.require_can(user, Capability.EXTERNAL_PARTIES)
     if nda_document is not None:
-        check_upload(nda_document)
+        try:
+            check_upload(nda_document)
+        except ValidationError as error:
+            raise ValidationError({"nda_document": error.error_list}) from None
+    name = name.strip()
+    taken = ExternalParty.objects.filter(name=name).exclude(pk=party.pk if party else None)
+    in_use = ValidationError({"name": _("Another external party already has this name.")})
+    if taken.exists():
+        raise in_use
+    try:
+        return _save(user, party, name, kind, contact_name, contact_email,
+                     nda_signed_on, nda_expires_on, nda_document, request)  # fmt: skip
+    except IntegrityError:  # the same name saved by someone else a moment ago
+        raise in_use from None
+
+
+def _save(
+    user: object,
+    party: ExternalParty | None,
+    name: str,
+    kind: str,
+    contact_name: str,
+    contact_email: str,
+    nda_signed_on: date | None,
+    nda_expires_on: date | None,
+    nda_document: UploadedFile | None,
+    request: HttpRequest | None,
+) -> ExternalParty:
     with transaction.atomic():
         created = party is None
         party = party or ExternalParty()
-        party.name, party.kind = name.strip(), kind
+        party.name, party.kind = name, kind
         party.contact_name, party.contact_email = contact_name.strip(), contact_email.strip()
         party.nda_signed_on, party.nda_expires_on = nda_signed_on, nda_expires_on
         party.updated_by = user  # type: ignore[assignment]

@@ -5,6 +5,7 @@ legal's list of external parties."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -130,13 +131,14 @@ def party_edit_view(request: HttpRequest, party_id: int | None = None) -> HttpRe
                 nda_document=data["nda_document"],
                 request=request,
             )
-        except Exception as error:  # ValidationError from the upload check: keep the form
-            from django.core.exceptions import ValidationError
-
-            if not isinstance(error, ValidationError):
-                raise
-            form.add_error("nda_document", error)
+        except ValidationError as error:  # a name in use, an NDA upload refused: keep the form
+            form.add_error(None, error)
         else:
             messages.success(request, _("Saved."))
             return redirect("requests:parties")
-    return render(request, "records/requests/party_form.html", {"form": form, "party": party})
+    return render(
+        request,
+        "records/requests/party_form.html",
+        {"form": form, "party": party},
+        status=400 if form.is_bound else 200,
+    )

@@ -10,7 +10,11 @@ NEXT_KEY = "baomi_next"
 
 
 def safe_next(request: HttpRequest, candidate: str | None) -> str | None:
-    if candidate and url_has_allowed_host_and_scheme(
+    """A path on this site ("/records/..."), or None. Anything else (another host, a scheme, a
+    bare word that ``redirect`` would try to reverse as a URL name) is ignored."""
+    if not candidate or not candidate.startswith("/") or candidate.startswith(("//", "/\\")):
+        return None
+    if url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate

@@ -177,3 +177,30 @@ def test_r52_the_recipient_uses_the_link_page_without_an_account(share_world):
     assert "Receipt confirmed by 刘设计" in recipient.get(path).content.decode()
     assert "刘设计" in owner.get(f"/requests/{req.pk}/").content.decode()
     assert recipient.get("/share/not-a-token/").status_code == 404
+
+
+def test_r52_a_party_name_already_in_use_is_refused_at_the_field_with_the_form_kept(share_world):
+    """Found by the hostile-input fuzz: saving a second party under an existing name was a
+    database error (500); now the name field says why and everything typed stays."""
+    from django.urls import reverse
+
+    from tests.helpers import client_verified
+
+    _org, lawyer, _officer, party, _record = share_world
+    client = client_verified(lawyer)
+    data = {"name": party.name, "kind": "partner", "contact_name": "王律师", "contact_email": ""}
+    other = reverse("requests:party_edit", args=[_other(lawyer)])
+    for url in (reverse("requests:party_new"), other):
+        response = client.post(url, data)
+        assert response.status_code == 400
+        body = response.content.decode()
+        assert "Another external party already has this name." in body
+        assert "王律师" in body
+    assert ExternalParty.objects.filter(name=party.name).count() == 1
+
+
+def _other(lawyer) -> int:
+    return parties.save(
+        lawyer, None, name="另一家银行", kind="partner", contact_name="赵", contact_email="",
+        nda_signed_on=None, nda_expires_on=None,
+    ).pk  # fmt: skip

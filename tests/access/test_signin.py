@@ -382,3 +382,16 @@ def test_r2_login_next_parameter_only_follows_local_urls(sales_person):
     other.post(LOGIN + "?next=/accounts/security/", {"username": "zhang.wei", "password": PASSWORD})
     BackupCodeDevice.objects.filter(user=sales_person).delete()
     assert other.post(VERIFY, {"token": otp_code(device)})["Location"] == "/accounts/security/"
+
+
+@pytest.mark.parametrize("target", ["records:list", ":x", "home", "//evil.example/", "/\\evil"])
+def test_r2_a_next_that_is_not_a_path_here_is_ignored_not_a_server_error(sales_person, target):
+    """Found by the hostile-input fuzz: a bare word was stored and later handed to redirect(),
+    which tried to reverse it as a URL name and failed with a server error at the next step."""
+    device = give_authenticator(sales_person)
+    sign_current_agreement(sales_person)
+    client = Client()
+    client.post(LOGIN + f"?next={target}", {"username": "zhang.wei", "password": PASSWORD})
+    response = client.post(VERIFY, {"token": otp_code(device)})
+    assert response.status_code == 302
+    assert response["Location"] == HOME
