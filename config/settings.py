@@ -362,7 +362,9 @@ WHITENOISE_USE_FINDERS = not _manifest
 WHITENOISE_ROOT = BASE_DIR / "static" / "root"  # /favicon.ico, which browsers ask for unprompted
 # Uploaded files are never served as static media: downloads go through views that check policy.
 FILE_UPLOAD_PERMISSIONS = 0o600
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Uploads are held in memory until encrypted, never in a temporary file in clear.
+FILE_UPLOAD_HANDLERS = ["records.uploads.MemoryOnlyUploadHandler"]
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 
 # --- Cache ------------------------------------------------------------------------------------
 

@@ -7,8 +7,10 @@ data key, named by random ids only; the original file name is sealed too.
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -36,6 +38,14 @@ _SIGNATURES = [
     (b"WAVE", 8, "audio/wav", "WAV"),
 ]
 ALLOWED_DESCRIPTION = "PDF, JPEG, PNG, MP3, M4A, WAV"
+_EXTENSIONS = {
+    "application/pdf": (".pdf",),
+    "image/png": (".png",),
+    "image/jpeg": (".jpg", ".jpeg"),
+    "audio/mpeg": (".mp3",),
+    "audio/mp4": (".m4a",),
+    "audio/wav": (".wav",),
+}
 
 
 def sniff(head: bytes) -> str | None:
@@ -69,6 +79,18 @@ def check_upload(upload: UploadedFile) -> str:
     return content_type
 
 
+def clean_name(name: str, content_type: str) -> str:
+    """The name to keep and to offer on download: no folders, no control or direction characters
+    (a right-to-left override makes "invoice\u202efdp.exe" look like "invoiceexe.pdf"), at most
+    100 characters, and an extension that says what the content really is."""
+    base = PurePosixPath((name or "").replace("\\", "/")).name
+    base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C").strip(" .")[:100]
+    extensions = _EXTENSIONS[content_type]
+    if not base.lower().endswith(extensions):
+        base = (base or "file") + extensions[0]
+    return base
+
+
 def _purpose(attachment_id: uuid.UUID) -> str:
     return f"attachment:{attachment_id}"
 
@@ -85,7 +107,8 @@ def store(
     content_type = check_upload(upload)
     data = upload.read()
     attachment = Attachment(record=record, kind=kind, content_type=content_type, size=len(data))
-    attachment.sealed_name = cipher.seal(f"{_purpose(attachment.id)}:name", upload.name.encode())
+    original = clean_name(upload.name, content_type).encode()
+    attachment.sealed_name = cipher.seal(f"{_purpose(attachment.id)}:name", original)
     attachment.uploaded_by = user
     name = f"records/{record.id}/{attachment.id}.bin"
     attachment.storage_name = storages["default"].save(
