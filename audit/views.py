@@ -30,6 +30,7 @@ from audit.forms import AlertCloseForm, EventFilterForm, IncidentReportForm, Inc
 from audit.jobs import latest_runs
 from audit.models import Alert, AuditEvent, Incident, VerificationRun
 from audit.tasks import verify
+from config.celery import enqueue
 
 EXPORT_MAX_ROWS = 100_000
 
@@ -248,8 +249,20 @@ def export_view(request: HttpRequest) -> StreamingHttpResponse:
 def chain_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         run = VerificationRun.objects.create()
-        verify.delay(run.pk, request.user.pk)
-        messages.info(request, _("Verification started. This page shows its progress."))
+        if enqueue(verify, run.pk, request.user.pk):
+            messages.info(request, _("Verification started. This page shows its progress."))
+        else:
+            run.outcome, run.finished_at = VerificationRun.Outcome.FAILED, timezone.now()
+            run.problem = "message broker unreachable: not started"
+            run.save(update_fields=["outcome", "finished_at", "problem"])
+            messages.error(
+                request,
+                _(
+                    "The background worker cannot be reached at the moment (its message broker "
+                    "is down), so the verification was not started. Try again in a few minutes; "
+                    "the nightly verification runs by itself once the broker is back."
+                ),
+            )
         return redirect("audit:chain")
     runs = list(VerificationRun.objects.all()[:10])
     backlog, since_seal = chain.unsealed_backlog()

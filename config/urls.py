@@ -23,4 +23,5 @@ urlpatterns = [
 
 handler403 = "config.views.permission_denied"
 handler404 = "config.views.page_not_found"
+handler500 = "config.views.server_error"
 # 500 uses Django's default view: a static template, no database or context processors.

@@ -217,9 +217,11 @@ def save_policy(
         )
 
         def recompute_later() -> None:
+            from config.celery import enqueue
             from disposal.tasks import recompute_due_dates
 
-            recompute_due_dates.delay()
+            # Broker down: the nightly sweep recomputes every due date before proposing any.
+            enqueue(recompute_due_dates)
 
         transaction.on_commit(recompute_later)
     return rule

@@ -7,6 +7,7 @@ data key, named by random ids only; the original file name is sealed too.
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 import uuid
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from django.core.files.storage import storages
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 import audit
 from access import policy
@@ -26,6 +28,8 @@ from access.policy import RecordAction
 from records import content as record_content
 from records.crypto import RecordCipher
 from records.models import Attachment, CustomerRecord
+
+log = logging.getLogger("baomi.records")
 
 # (magic prefix, offset, content type, what people call it)
 _SIGNATURES = [
@@ -79,6 +83,17 @@ def check_upload(upload: UploadedFile) -> str:
     return content_type
 
 
+class StorageUnavailable(Exception):
+    """The file store could not be written. Raised inside the caller's transaction, so nothing
+    of the file (record, consent, other attachments) is saved; a ciphertext already written for
+    another upload of the same form stays behind unreadable, its data key rolled back with it."""
+
+    message = gettext_lazy(
+        "The file store cannot be written at the moment, so nothing was saved. Please try again "
+        "in a few minutes; if it keeps happening, tell the administrator."
+    )
+
+
 def clean_name(name: str, content_type: str) -> str:
     """The name to keep and to offer on download: no folders, no control or direction characters
     (a right-to-left override makes "invoice\u202efdp.exe" look like "invoiceexe.pdf"), at most
@@ -111,9 +126,13 @@ def store(
     attachment.sealed_name = cipher.seal(f"{_purpose(attachment.id)}:name", original)
     attachment.uploaded_by = user
     name = f"records/{record.id}/{attachment.id}.bin"
-    attachment.storage_name = storages["default"].save(
-        name, ContentFile(cipher.seal(_purpose(attachment.id), data))
-    )
+    try:
+        attachment.storage_name = storages["default"].save(
+            name, ContentFile(cipher.seal(_purpose(attachment.id), data))
+        )
+    except OSError as error:
+        log.error("file store not writable: %s", type(error).__name__)
+        raise StorageUnavailable from None
     attachment.save()
     audit.record(
         user,

@@ -123,16 +123,24 @@ def _intake_page(
             for name, problems in refused.errors.items():
                 for problem in problems:
                     form.add_error(None if name == "__all__" else name, problem)
+        except attachments.StorageUnavailable as failed:
+            form.add_error(None, failed.message)
+            return _intake_form(request, form, record, status=503)
         else:
             if request.POST.get("then") == "submit":
                 return _submit(request, saved)
             messages.success(request, _("Saved as a draft. Nothing is sent until you submit it."))
             return redirect("records:detail", pk=saved.pk)
+    return _intake_form(request, form, record, status=400 if request.method == "POST" else 200)
+
+
+def _intake_form(
+    request: HttpRequest, form: IntakeForm, record: CustomerRecord | None, status: int
+) -> HttpResponse:
     if request.method == "POST" and request.FILES:
         messages.warning(
             request, _("Files are not kept when a form has errors: please choose them again.")
         )
-    status = 400 if request.method == "POST" else 200
     return render(request, "records/intake.html", {"form": form, "record": record}, status=status)
 
 
@@ -278,9 +286,14 @@ def attachment_add_view(request: HttpRequest, pk: Any) -> HttpResponse:
     if not form.is_valid():
         dossier = disclosure.view(request.user, record, request)
         return _detail(request, dossier, status=400, attachment_form=form)
-    attachments.add(
-        request.user, record, form.cleaned_data["file"], form.cleaned_data["kind"], request
-    )
+    try:
+        attachments.add(
+            request.user, record, form.cleaned_data["file"], form.cleaned_data["kind"], request
+        )
+    except attachments.StorageUnavailable as failed:
+        form.add_error("file", failed.message)
+        dossier = disclosure.view(request.user, record, request)
+        return _detail(request, dossier, status=503, attachment_form=form)
     messages.success(request, _("Attachment encrypted and stored."))
     return redirect("records:detail", pk=record.pk)
 

@@ -292,6 +292,5 @@ def production_env(database_url: str, broker_url: str, var_dir: Path) -> dict[st
         BAOMI_STATIC_ROOT=str(var_dir / "static"),
         BAOMI_HEARTBEAT_SECONDS="2",
         BAOMI_AUDIT_SEAL_SECONDS="2",
-        DATABASE_CONN_MAX_AGE="0",
     )
     return env
