@@ -48,6 +48,7 @@ class Capability(StrEnum):
     LEGAL_HOLDS = "legal_holds"
     DISPOSAL_DESK = "disposal_desk"
     BREAK_GLASS_REVIEW = "break_glass_review"
+    CUSTOMER_RIGHTS = "customer_rights"
 
 
 def roles_of(user: object) -> frozenset[Role]:
@@ -119,6 +120,11 @@ _RULES: dict[Capability, Callable[[object, frozenset[Role]], bool]] = {
     # R60: management and legal set how long files are kept; legal places holds.
     Capability.RETENTION_POLICIES: lambda user, roles: bool(roles & {Role.MANAGEMENT, Role.LEGAL}),
     Capability.LEGAL_HOLDS: lambda user, roles: Role.LEGAL in roles,
+    # PIPL Art. 44-47: the security officer answers customers' requests about their data, with
+    # legal. The access report names staff, so nobody else produces it.
+    Capability.CUSTOMER_RIGHTS: lambda user, roles: bool(
+        roles & {Role.SECURITY_OFFICER, Role.LEGAL}
+    ),
     # R61: batches are seen by those who sign them: archivists, heads, the security officer.
     Capability.DISPOSAL_DESK: lambda user, roles: (
         bool(roles & {Role.ARCHIVIST, Role.SECURITY_OFFICER}) or bool(headed_department_ids(user))
@@ -248,6 +254,9 @@ _CAPABILITY_REFUSALS: dict[Capability, str | Promise] = {
     Capability.RECORD_INTAKE: _("Only sales staff and department heads register files."),
     Capability.RECORD_REVIEW: _("Only department heads review client files."),
     Capability.PAPER_ARCHIVE: _("Only the archive department keeps the catalogue."),
+    Capability.CUSTOMER_RIGHTS: _(
+        "Customers' requests about their data are handled by the security officer and legal."
+    ),
     Capability.REQUEST_ACCESS: _(
         "Borrowing and copying are for sales staff, department heads, legal and management."
     ),

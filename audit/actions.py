@@ -70,6 +70,7 @@ _ACTIONS = [
     ),
     Action("record.draft_purged", _("Abandoned draft purged"), "record"),
     Action("record.outcome", _("Outcome of the business recorded"), "record"),
+    Action("record.access_report", _("Access report made for the customer"), "record"),
     Action("retention.policy_saved", _("Retention policy saved"), "disposal"),
     Action("hold.placed", _("Legal hold placed"), "disposal"),
     Action("hold.released", _("Legal hold released"), "disposal"),

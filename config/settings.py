@@ -90,6 +90,9 @@ BAOMI_DRAFT_PURGE_DAYS = env.int("BAOMI_DRAFT_PURGE_DAYS", default=90)
 BAOMI_DRAFT_NOTICE_DAYS = env.int("BAOMI_DRAFT_NOTICE_DAYS", default=7)
 # How long an external delivery link works (R52); it works once in any case.
 BAOMI_SHARE_LINK_HOURS = env.int("BAOMI_SHARE_LINK_HOURS", default=72)
+# How the customer access report (PIPL Art. 45) shows staff: "roles" (role and department) or
+# "names" (name and employee number).
+BAOMI_ACCESS_REPORT_NAMES = env.str("BAOMI_ACCESS_REPORT_NAMES", default="roles")
 # A CJK font embedded in generated PDFs (cover sheets, copies); fc-list shows what is installed.
 BAOMI_PDF_FONT = env.str("BAOMI_PDF_FONT", default="/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 

@@ -160,6 +160,13 @@ class RecordsConfig(AppConfig):
                 description=_("Suppliers, design teams and partners, with their NDAs."),
             ),
             NavItem(
+                key="rights",
+                label=_("Customer rights"),
+                url_name="records:rights",
+                capability=Capability.CUSTOMER_RIGHTS,
+                description=_("A customer asks who saw their file: the access report (PIPL 45)."),
+            ),
+            NavItem(
                 key="handover",
                 label=_("Hand-over"),
                 url_name="requests:handover",

@@ -239,3 +239,32 @@ def seed_requests(ctx: DemoContext) -> None:
 
 
 register_step(60, "requests", seed_requests)
+
+
+def seed_customer_rights(ctx: DemoContext) -> None:
+    """A customer asked who saw their file: 陈静 (security officer) made the access report for
+    the file on loan to 李娜, so the report has a borrow, its grant and views to show."""
+    from access import policy
+    from access.models import Grant
+    from access.policy import RecordAction
+    from audit.models import AuditEvent
+    from records import access_report
+
+    if AuditEvent.objects.filter(action="record.access_report").exists():
+        ctx.out.write("an access report exists already; left as it is\n")
+        return
+    loans = Grant.objects.active().filter(source_request__isnull=False).select_related("record")
+    grant = next(
+        (g for g in loans if policy.decide(g.grantee, RecordAction.VIEW, g.record).allowed), None
+    )
+    if grant is None:
+        return
+    disclosure.view(grant.grantee, grant.record)  # 李娜 reads the borrowed file
+    report = access_report.build(ctx.people["chen.jing"], grant.record)
+    ctx.out.write(
+        f"access report for {grant.record.archive_number} made by 陈静 ({len(report.rows)} "
+        "entries): Customer rights in the menu\n"
+    )
+
+
+register_step(75, "customer rights", seed_customer_rights)

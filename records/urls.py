@@ -1,6 +1,6 @@
 from django.urls import path
 
-from records import custody_views, paper_views, views
+from records import custody_views, paper_views, rights_views, views
 
 app_name = "records"
 
@@ -9,6 +9,11 @@ urlpatterns = [
     path("new/", views.new_view, name="new"),
     path("review/", views.review_queue_view, name="review_queue"),
     path("archive/", paper_views.catalogue_view, name="catalogue"),
+    path("rights/", rights_views.rights_view, name="rights"),
+    path("<uuid:pk>/access-report/", rights_views.access_report_view, name="access_report"),
+    path(
+        "<uuid:pk>/access-report.pdf", rights_views.access_report_pdf_view, name="access_report_pdf"
+    ),
     path("<uuid:pk>/paper/", paper_views.paper_view, name="paper"),
     path("<uuid:pk>/paper/cover.pdf", paper_views.cover_sheet_view, name="cover_sheet"),
     path("<uuid:pk>/", views.detail_view, name="detail"),

@@ -1,0 +1,239 @@
+"""The customer access report (PIPL Art. 45; issue 9 §1): for one client file, who registered,
+approved, viewed, revealed, downloaded, copied, shared, was granted or handed it, when, and on
+what basis (the approved request behind a grant, emergency access, or the person's role). Built
+from the audit log alone, so it shows what happened, not what the rules would have allowed.
+
+The customer receives it as a PDF in Chinese. Staff appear by role and department by default
+(``BAOMI_ACCESS_REPORT_NAMES=roles``), by name and employee number with ``names``. It never
+holds a customer value in clear: the customer's name is masked, revealed fields are named, not
+shown.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.conf import settings
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils import timezone
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfgen import canvas
+
+import audit
+from access import policy
+from access.models import Grant, User
+from access.policy import Capability
+from access.roles import Role
+from audit.models import AuditEvent
+from records import content as record_content
+from records.disclosure import COMMUNICATIONS_FIELD
+from records.fields import BY_NAME
+from records.masking import mask_name
+from records.models import CustomerRecord
+from records.pdf import font_name
+
+# What the customer is told, per kind of event (Chinese: the report is for the customer).
+KINDS = {
+    "record.create": ("registered", "登记建档"),
+    "record.approve": ("approved", "审核通过并编号"),
+    "record.view": ("viewed", "查阅档案（脱敏显示）"),
+    "record.reveal": ("revealed", "查看敏感信息明文"),
+    "record.attachment_download": ("downloaded", "下载附件"),
+    "record.export": ("exported", "制作复制件"),
+    "grant.issued": ("granted", "获准访问"),
+    "record.transfer_received": ("transferred", "档案移交（接收确认）"),
+    "record.handed_over": ("transferred", "岗位交接转交"),
+    "record.restricted": ("restricted", "限制处理（仅保存）"),
+    "record.destroy": ("destroyed", "销毁"),
+}
+ROLE_NAMES = {
+    Role.SALES: "销售人员",
+    Role.DEPT_HEAD: "部门负责人",
+    Role.ARCHIVIST: "档案管理员",
+    Role.SECURITY_OFFICER: "信息安全负责人",
+    Role.AUDITOR: "审计人员",
+    Role.LEGAL: "法务人员",
+    Role.MANAGEMENT: "公司管理层",
+}
+
+
+@dataclass
+class Row:
+    at: datetime
+    kind: str
+    what: str
+    who: str
+    detail: str = ""
+    basis: str = ""
+
+
+@dataclass
+class Report:
+    record: CustomerRecord
+    customer: str  # masked
+    generated_at: datetime
+    staff_as: str  # "roles" | "names"
+    rows: list[Row] = field(default_factory=list)
+
+    def count(self, kind: str) -> int:
+        return sum(1 for row in self.rows if row.kind == kind)
+
+
+def build(user: object, record: CustomerRecord, request: HttpRequest | None = None) -> Report:
+    """The report for one file; producing it is itself an audit event."""
+    policy.require_can(user, Capability.CUSTOMER_RIGHTS)
+    label = record.audit_label()
+    staff_as = "names" if settings.BAOMI_ACCESS_REPORT_NAMES == "names" else "roles"
+    since = record.created_at
+    events = list(
+        AuditEvent.objects.filter(
+            Q(target_type="records.customerrecord", target_id=str(record.pk))
+            | Q(action="record.export", occurred_at__gte=since)  # files listed in details
+            | Q(action="grant.issued", target_type="access.grant", occurred_at__gte=since),
+            action__in=KINDS,
+        ).order_by("occurred_at", "id")
+    )
+    events = [e for e in events if _concerns(e, record, label)]
+    actors = {e.actor_id for e in events if e.actor_id}
+    people = {u.pk: u for u in User.objects.filter(pk__in=actors).prefetch_related("groups")}
+    grants: dict[int, list[Grant]] = defaultdict(list)
+    for grant in Grant.objects.filter(record=record).select_related("source_request"):
+        grants[grant.grantee_id].append(grant)
+    rows = [_row(e, people, grants, staff_as) for e in events]
+    content = record_content.read(record) if record.wrapped_key else {}
+    customer = mask_name(content.get("full_name", "")) if content.get("full_name") else "—"
+    audit.record(
+        user, "record.access_report", target=record, request=request, rows=len(rows),
+        staff_as=staff_as,
+    )  # fmt: skip
+    return Report(record, customer, timezone.now(), staff_as, rows)
+
+
+def _concerns(event: AuditEvent, record: CustomerRecord, label: str) -> bool:
+    if event.target_type == "records.customerrecord":
+        return True
+    if event.action == "record.export":
+        return label in (event.details.get("files") or [])
+    return event.details.get("record") == label  # grant.issued
+
+
+def _who(event: AuditEvent, people: dict[int, User], staff_as: str) -> str:
+    if event.actor_id is None:
+        party = event.details.get("party")
+        return f"外部接收方 {party}" if party else "系统"
+    if staff_as == "names":
+        number = f"（{event.actor_number}）" if event.actor_number else ""
+        return event.actor_name + number
+    person = people.get(event.actor_id)
+    roles = "、".join(ROLE_NAMES[r] for r in policy.roles_of(person)) if person else ""
+    return " ".join(part for part in (event.actor_department, roles or "员工") if part)
+
+
+def _basis(event: AuditEvent, grants: dict[int, list[Grant]]) -> str:
+    for grant in grants.get(event.actor_id or 0, []):
+        ends = grant.revoked_at or grant.expires_at
+        if grant.starts_at <= event.occurred_at <= ends:
+            if grant.source == Grant.Source.BREAK_GLASS:
+                return "紧急访问（事后审查）"
+            number = grant.source_request.number if grant.source_request else ""
+            return f"借阅申请 {number} 已批准".strip()
+    return "岗位职责"
+
+
+def _row(event: AuditEvent, people: dict[int, User], grants: dict, staff_as: str) -> Row:
+    kind, what = KINDS[event.action]
+    details = event.details
+    detail, basis = "", ""
+    if kind in {"viewed", "revealed", "downloaded"}:
+        basis = _basis(event, grants)
+    if kind == "revealed":
+        names = [
+            "沟通记录" if name == COMMUNICATIONS_FIELD else str(_zh(name))
+            for name in details.get("fields", [])
+        ]
+        detail = "项目：" + "、".join(names)
+    elif kind == "exported":
+        if event.actor_id is None:
+            what = "对外提供"
+            basis = f"对外提供申请 {event.target_label} 已批准"
+        else:
+            detail = f"复制件 {event.target_label}（{details.get('format', '').upper()}）"
+            basis = "复制申请已批准"
+    elif kind == "granted":
+        number = details.get("request_number", "")
+        detail = f"期限内可查阅（{number}）" if number else "期限内可查阅"
+        basis = "紧急访问" if details.get("source") == Grant.Source.BREAK_GLASS else "申请已批准"
+        who_granted = _who(event, people, staff_as)
+        return Row(event.occurred_at, kind, what, _grantee(details, staff_as), detail,
+                   f"{basis}，由{who_granted}批准")  # fmt: skip
+    return Row(event.occurred_at, kind, what, _who(event, people, staff_as), detail, basis)
+
+
+def _grantee(details: dict, staff_as: str) -> str:
+    return str(details.get("grantee", "")) if staff_as == "names" else "经批准的员工"
+
+
+def _zh(name: str) -> str:
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        return str(BY_NAME[name].label) if name in BY_NAME else name
+
+
+def render_pdf(report: Report) -> bytes:
+    """The letter-sized report in Chinese, one line per event, paged."""
+    font = font_name()
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4)
+    number = report.record.archive_number or "—"
+    pdf.setTitle(f"{number} 个人信息处理情况说明")
+    width, height = A4
+    made = timezone.localtime(report.generated_at).strftime("%Y-%m-%d %H:%M")
+    pages = [0]
+
+    def header() -> float:
+        pages[0] += 1
+        pdf.setFont(font, 16)
+        pdf.drawCentredString(width / 2, height - 22 * mm, "个人信息处理情况说明（查阅记录）")
+        pdf.setFont(font, 8)
+        pdf.drawString(15 * mm, 10 * mm, f"档案编号 {number} · 生成于 {made} · 第 {pages[0]} 页")
+        return height - 32 * mm
+
+    y = header()
+    pdf.setFont(font, 10)
+    intro = [
+        f"客户：{report.customer}    档案编号：{number}",
+        "依据《个人信息保护法》第四十五条，本公司向您说明您的客户档案被处理的情况：",
+        "谁在何时登记、审核、查阅、查看明文、复制、对外提供或移交了您的档案，以及依据。",
+        "员工以岗位和部门表示。" if report.staff_as == "roles" else "员工以姓名和工号表示。",
+    ]
+    for text in intro:
+        pdf.drawString(15 * mm, y, text)
+        y -= 6 * mm
+    y -= 2 * mm
+    pdf.setFont(font, 8)
+    for row in report.rows:
+        if y < 20 * mm:
+            pdf.showPage()
+            y = header()
+            pdf.setFont(font, 8)
+        when = timezone.localtime(row.at).strftime("%Y-%m-%d %H:%M")
+        pdf.drawString(15 * mm, y, when)
+        pdf.drawString(42 * mm, y, row.what[:14])
+        pdf.drawString(78 * mm, y, row.who[:22])
+        tail = "；".join(part for part in (row.detail, row.basis) if part)
+        pdf.drawString(130 * mm, y, tail[:34])
+        y -= 5 * mm
+    if not report.rows:
+        pdf.drawString(15 * mm, y, "暂无记录。")
+    y -= 6 * mm
+    pdf.setFont(font, 9)
+    pdf.drawString(15 * mm, max(y, 15 * mm), "如有疑问，请联系本公司信息安全负责人。")
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
