@@ -56,7 +56,8 @@ def ensure_person(
 
 
 # What an account administrator (IT, staff) may do in the admin site: people, departments, role
-# membership, agreement versions, and unlocking locked-out sign-ins. No customer content.
+# membership, agreement versions, the working-day calendar, and unlocking locked-out sign-ins.
+# No customer content.
 ACCOUNT_ADMIN_PERMISSIONS = [
     ("access", "view_user"),
     ("access", "add_user"),
@@ -69,6 +70,11 @@ ACCOUNT_ADMIN_PERMISSIONS = [
     ("access", "change_agreement"),
     ("auth", "view_group"),
     ("auth", "change_group"),
+    # The working-day calendar (holidays, worked weekends) for customers' request deadlines.
+    ("records", "view_calendarday"),
+    ("records", "add_calendarday"),
+    ("records", "change_calendarday"),
+    ("records", "delete_calendarday"),
     ("axes", "view_accessattempt"),
     ("axes", "delete_accessattempt"),
 ]

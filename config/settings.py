@@ -93,6 +93,8 @@ BAOMI_SHARE_LINK_HOURS = env.int("BAOMI_SHARE_LINK_HOURS", default=72)
 # How the customer access report (PIPL Art. 45) shows staff: "roles" (role and department) or
 # "names" (name and employee number).
 BAOMI_ACCESS_REPORT_NAMES = env.str("BAOMI_ACCESS_REPORT_NAMES", default="roles")
+# Working days a customer's request about their data must be answered in (PIPL; 15 by default).
+BAOMI_SUBJECT_REQUEST_DAYS = env.int("BAOMI_SUBJECT_REQUEST_DAYS", default=15)
 # A CJK font embedded in generated PDFs (cover sheets, copies); fc-list shows what is installed.
 BAOMI_PDF_FONT = env.str("BAOMI_PDF_FONT", default="/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 
@@ -426,6 +428,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "disposal-sweep": {"task": "disposal.sweep", "schedule": crontab(hour=2, minute=30)},
     # Encrypted backup of database and files, then pruning of old generations (R31).
     "records-backup": {"task": "records.backup", "schedule": crontab(hour=3, minute=15)},
+    # Customers' requests past their legal deadline: the security officers are told once.
+    "records-subject-requests": {
+        "task": "records.subject_requests_overdue",
+        "schedule": crontab(hour=8, minute=30),
+    },
     # Weekly restore drill of the newest backup into a scratch database (R31).
     "records-restore-drill": {
         "task": "records.restore_drill",

@@ -22,6 +22,11 @@ class DisposalConfig(AppConfig):
 
         retention_inputs_changed.connect(on_inputs_changed, dispatch_uid="baomi-retention-due")
 
+        from disposal.erasure import erase
+        from records.subject_requests import register_erasure
+
+        register_erasure(erase)  # a customer's deletion request goes to disposal
+
         from access.policy import Capability
         from access.shell import NavItem, register_nav
 

@@ -186,12 +186,19 @@ def _zh(name: str) -> str:
 
 
 def render_pdf(report: Report) -> bytes:
-    """The letter-sized report in Chinese, one line per event, paged."""
-    font = font_name()
+    """The report in Chinese, one line per event, paged."""
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4)
+    pdf.setTitle(f"{report.record.archive_number or '—'} 个人信息处理情况说明")
+    draw(pdf, report)
+    pdf.save()
+    return buffer.getvalue()
+
+
+def draw(pdf: canvas.Canvas, report: Report) -> None:
+    """Draw the report's pages onto ``pdf`` (also used after the answer letter)."""
+    font = font_name()
     number = report.record.archive_number or "—"
-    pdf.setTitle(f"{number} 个人信息处理情况说明")
     width, height = A4
     made = timezone.localtime(report.generated_at).strftime("%Y-%m-%d %H:%M")
     pages = [0]
@@ -235,5 +242,3 @@ def render_pdf(report: Report) -> bytes:
     pdf.setFont(font, 9)
     pdf.drawString(15 * mm, max(y, 15 * mm), "如有疑问，请联系本公司信息安全负责人。")
     pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()

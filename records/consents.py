@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 import audit
 from access import policy
-from access.policy import RecordAction
+from access.policy import Capability, RecordAction
 from records.fields import (
     BY_NAME,
     CATEGORY_LABELS,
@@ -158,6 +158,18 @@ def withdraw(
 ) -> Consent | None:
     """The customer withdrew consent: recorded, and the file is flagged for disposal review."""
     policy.require(user, RecordAction.MANAGE_CONSENT, record)
+    return _withdraw(user, record, request)
+
+
+def withdraw_for_customer(
+    user: object, record: CustomerRecord, request: HttpRequest | None = None
+) -> Consent | None:
+    """The same, when the customer tells the security officer (a data-subject request)."""
+    policy.require_can(user, Capability.CUSTOMER_RIGHTS)
+    return _withdraw(user, record, request)
+
+
+def _withdraw(user: object, record: CustomerRecord, request: HttpRequest | None) -> Consent | None:
     with transaction.atomic():
         consent = current(record)
         if consent is None or not consent.is_active:

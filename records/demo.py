@@ -259,11 +259,35 @@ def seed_customer_rights(ctx: DemoContext) -> None:
     )
     if grant is None:
         return
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from records import subject_requests
+
+    officer = ctx.people["chen.jing"]
     disclosure.view(grant.grantee, grant.record)  # 李娜 reads the borrowed file
-    report = access_report.build(ctx.people["chen.jing"], grant.record)
+    report = access_report.build(officer, grant.record)
+
+    def ask(kind: str, record: CustomerRecord, days_ago: int, check: str):
+        return subject_requests.register(
+            officer,
+            subject_requests.Intake(
+                kind=kind, channel="in_person",
+                received_on=timezone.localdate() - timedelta(days=days_ago),
+                identity_check=check, record=record,
+            ),
+        )  # fmt: skip
+
+    seen = ask("access", grant.record, 2, "柜台核对身份证原件，与档案一致")
+    subject_requests.answer(officer, seen, "如需复印件，请携带身份证到门店领取。")
+    others = CustomerRecord.objects.filter(status="approved").exclude(pk=grant.record.pk)
+    late = ask("withdraw", others.first(), 30, "回拨档案中的手机号核对")
+    waiting = ask("delete", others.last(), 1, "客户来信，附身份证复印件")
     ctx.out.write(
-        f"access report for {grant.record.archive_number} made by 陈静 ({len(report.rows)} "
-        "entries): Customer rights in the menu\n"
+        f"customer rights: access report for {grant.record.archive_number} "
+        f"({len(report.rows)} entries) answered as {seen.number}; {late.number} (withdrawal) "
+        f"overdue; {waiting.number} (deletion) open\n"
     )
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 import audit
 from access import policy
-from access.policy import RecordAction
+from access.policy import Capability, RecordAction
 from records import consents
 from records import content as record_content
 from records.intake import IntakeRefused
@@ -36,7 +36,8 @@ def approve(user: object, record: CustomerRecord, request: HttpRequest | None = 
         problems = consents.submission_problems(record)
         if problems:  # consent withdrawn while the file waited
             raise IntakeRefused({"__all__": [str(p) for p in problems]})
-        record.archive_number = next_archive_number(timezone.localdate().year)
+        if not record.archive_number:  # a corrected file keeps the number it had
+            record.archive_number = next_archive_number(timezone.localdate().year)
         record.status = RecordStatus.APPROVED
         record.reviewed_by, record.reviewed_at = user, timezone.now()
         record_content.write_review_comment(record, record_content.cipher_of(record), "")
@@ -70,6 +71,28 @@ def return_for_correction(
         audit.record(
             user,
             "record.return",
+            target=record,
+            request=request,
+            record_department=record.department.name,
+        )
+
+
+def reopen_for_correction(
+    user: object, record: CustomerRecord, comment: str, request: HttpRequest | None = None
+) -> None:
+    """A customer asked for a correction (PIPL Art. 46): the approved file goes back to its
+    handler, who corrects it and submits it; the head reviews it again, and it keeps its number."""
+    policy.require_can(user, Capability.CUSTOMER_RIGHTS)
+    with transaction.atomic():
+        record = CustomerRecord.objects.select_for_update().get(pk=record.pk)
+        if record.status != RecordStatus.APPROVED:
+            return
+        record.status = RecordStatus.RETURNED
+        record_content.write_review_comment(record, record_content.cipher_of(record), comment)
+        record.save()
+        audit.record(
+            user,
+            "record.reopened",
             target=record,
             request=request,
             record_department=record.department.name,

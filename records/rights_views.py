@@ -7,8 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -17,27 +19,141 @@ from django.views.decorators.http import require_http_methods
 from access import policy
 from access.policy import Capability
 from config.forms import BaomiForm
-from records import access_report
-from records.models import CustomerRecord
+from records import access_report, subject_requests
+from records.models import CustomerRecord, SubjectRequest
+
+
+def _file_by_number(number: str) -> CustomerRecord:
+    record = CustomerRecord.objects.filter(archive_number=number.strip().upper()).first()
+    if record is None:
+        raise forms.ValidationError(_("No client file has this archive number."))
+    return record
 
 
 class FindFileForm(BaomiForm):
     archive_number = forms.CharField(label=gettext_lazy("Archive number"), max_length=20)
 
+    def clean_archive_number(self) -> CustomerRecord:
+        return _file_by_number(self.cleaned_data["archive_number"])
+
+
+class RegisterForm(BaomiForm):
+    kind = forms.ChoiceField(label=gettext_lazy("The customer asks to"),
+                             choices=SubjectRequest.Kind.choices)  # fmt: skip
+    channel = forms.ChoiceField(label=gettext_lazy("Received by"),
+                                choices=SubjectRequest.Channel.choices)  # fmt: skip
+    received_on = forms.DateField(
+        label=gettext_lazy("Received on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    archive_number = forms.CharField(
+        label=gettext_lazy("Archive number"),
+        max_length=20,
+        required=False,
+        help_text=gettext_lazy("Empty when no file about this customer was found."),
+    )
+    identity_check = forms.CharField(
+        label=gettext_lazy("How the customer's identity was checked"),
+        max_length=300,
+        help_text=gettext_lazy(
+            "E.g. ID card seen at the desk; call-back to the mobile on file. "
+            "Do not write the numbers themselves."
+        ),
+    )
+
+    def clean_archive_number(self) -> CustomerRecord | None:
+        number = self.cleaned_data["archive_number"]
+        return _file_by_number(number) if number.strip() else None
+
+
+class AnswerForm(BaomiForm):
+    note = forms.CharField(
+        label=gettext_lazy("Note for the letter (optional)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("In Chinese; printed in the answer letter. No customer data."),
+    )
+
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 def rights_view(request: HttpRequest) -> HttpResponse:
+    """The customer-rights desk: open requests with their deadlines, registering a new one, and
+    the access report of a file."""
     policy.require_can(request.user, Capability.CUSTOMER_RIGHTS)
-    form = FindFileForm(request.POST or None)
+    which = request.POST.get("form")
+    find = FindFileForm(request.POST if which == "find" else None)
+    new = RegisterForm(
+        request.POST if which == "register" else None,
+        initial={"received_on": timezone.localdate()},
+    )
+    if which == "find" and find.is_valid():
+        return redirect("records:access_report", pk=find.cleaned_data["archive_number"].pk)
+    if which == "register" and new.is_valid():
+        data = new.cleaned_data
+        try:
+            made = subject_requests.register(
+                request.user,
+                subject_requests.Intake(
+                    kind=data["kind"], channel=data["channel"], received_on=data["received_on"],
+                    identity_check=data["identity_check"], record=data["archive_number"],
+                ),
+                request,
+            )  # fmt: skip
+        except subject_requests.RequestProblem as problem:
+            new.add_error(None, str(problem))
+        else:
+            messages.success(
+                request,
+                _("Registered as %(number)s; answer due by %(due)s.")
+                % {"number": made.number, "due": made.due_on.isoformat()},
+            )
+            return redirect("records:subject_request", request_id=made.pk)
+    rows = []
+    for made in SubjectRequest.objects.select_related("record")[:200]:
+        left = subject_requests.working_days_left(made.due_on)
+        rows.append((made, left, abs(left)))
+    context = {"find": find, "new": new, "requests": rows}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "records/rights.html", context, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def subject_request_view(request: HttpRequest, request_id: int) -> HttpResponse:
+    policy.require_can(request.user, Capability.CUSTOMER_RIGHTS)
+    made = get_object_or_404(SubjectRequest.objects.select_related("record"), pk=request_id)
+    form = AnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        number = form.cleaned_data["archive_number"].strip().upper()
-        record = CustomerRecord.objects.filter(archive_number=number).first()
-        if record is not None:
-            return redirect("records:access_report", pk=record.pk)
-        form.add_error("archive_number", _("No client file has this archive number."))
+        try:
+            subject_requests.answer(request.user, made, form.cleaned_data["note"], request)
+        except subject_requests.RequestProblem as problem:
+            form.add_error(None, str(problem))
+        else:
+            messages.success(request, _("Answered. Print the letter for the customer."))
+            return redirect("records:subject_request", request_id=made.pk)
+    context = {
+        "made": made,
+        "form": form,
+        "days_left": subject_requests.working_days_left(made.due_on),
+    }
     status = 400 if form.is_bound else 200
-    return render(request, "records/rights.html", {"form": form}, status=status)
+    return render(request, "records/subject_request.html", context, status=status)
+
+
+@never_cache
+@require_http_methods(["GET"])
+def subject_letter_view(request: HttpRequest, request_id: int) -> HttpResponse:
+    policy.require_can(request.user, Capability.CUSTOMER_RIGHTS)
+    made = get_object_or_404(SubjectRequest, pk=request_id)
+    try:
+        data = subject_requests.letter_pdf(request.user, made)
+    except subject_requests.RequestProblem as problem:
+        messages.error(request, str(problem))
+        return redirect("records:subject_request", request_id=made.pk)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{made.number}.pdf"'
+    return response
 
 
 @never_cache

@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from audit.jobs import job_run
-from records import backups, drill
+from records import backups, drill, subject_requests
 
 
 @shared_task(name="records.restore_drill", acks_late=True)
@@ -28,3 +28,11 @@ def nightly_backup() -> dict[str, int]:
         counts["bytes"] = made.size
         counts["pruned"] = backups.prune()
     return dict(counts)
+
+
+@shared_task(name="records.subject_requests_overdue", acks_late=True)
+def subject_requests_overdue() -> int:
+    """Daily: customers' requests past their legal deadline, reported once each."""
+    with job_run("records.subject_requests_overdue", keep_idle=False) as counts:
+        counts["overdue"] = subject_requests.notify_overdue()
+    return counts["overdue"]

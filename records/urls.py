@@ -10,6 +10,12 @@ urlpatterns = [
     path("review/", views.review_queue_view, name="review_queue"),
     path("archive/", paper_views.catalogue_view, name="catalogue"),
     path("rights/", rights_views.rights_view, name="rights"),
+    path("rights/<int:request_id>/", rights_views.subject_request_view, name="subject_request"),
+    path(
+        "rights/<int:request_id>/letter.pdf",
+        rights_views.subject_letter_view,
+        name="subject_letter",
+    ),
     path("<uuid:pk>/access-report/", rights_views.access_report_view, name="access_report"),
     path(
         "<uuid:pk>/access-report.pdf", rights_views.access_report_pdf_view, name="access_report_pdf"

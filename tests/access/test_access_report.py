@@ -114,10 +114,14 @@ def test_pipl45_only_the_security_officer_and_legal_make_the_report(history):
 def test_pipl45_the_officer_finds_the_file_by_number_and_downloads_the_pdf(history):
     _org, record, _loan, _copy, officer = history
     client = client_verified(officer)
-    missing = client.post(reverse("records:rights"), {"archive_number": "KH-1999-000001"})
+    missing = client.post(
+        reverse("records:rights"), {"form": "find", "archive_number": "KH-1999-000001"}
+    )
     assert missing.status_code == 400
     assert "No client file has this archive number." in missing.content.decode()
-    found = client.post(reverse("records:rights"), {"archive_number": record.archive_number})
+    found = client.post(
+        reverse("records:rights"), {"form": "find", "archive_number": record.archive_number}
+    )
     assert found["Location"] == reverse("records:access_report", args=[record.pk])
     page = client.get(found["Location"])
     assert page.status_code == 200

@@ -78,6 +78,15 @@ def world(org):
     )
     officer = make_person("officer", roles=[Role.SECURITY_OFFICER])
     emergency = break_glass.open_file(officer, record.archive_number, "other", "测试")
+    from records import subject_requests
+
+    asked = subject_requests.register(
+        officer,
+        subject_requests.Intake(
+            kind="access", channel="phone", received_on=timezone.localdate(),
+            identity_check="回拨档案中的手机号核对", record=record,
+        ),
+    )  # fmt: skip
     from access import reviews
 
     campaign = reviews.open_campaign(officer, "复核", timezone.localdate() + timedelta(days=9))
@@ -93,7 +102,11 @@ def world(org):
         # A delivery link is a capability: without a real token, an outsider gets nothing.
         "": {"token": "no-such-token"},
         "disposal": {"batch_id": record.disposal_items.first().batch_id, "hold_id": hold.pk},
-        "records": {"pk": record.pk, "attachment_pk": record.attachments.first().pk},
+        "records": {
+            "pk": record.pk,
+            "attachment_pk": record.attachments.first().pk,
+            "request_id": asked.pk,
+        },
         "requests": {
             "pk": req.pk,
             "transfer_id": transfer.pk,

@@ -1,0 +1,60 @@
+"""A customer asks for their data to be deleted (PIPL Art. 47; issue 9 §2). Registered with
+records/subject_requests.py when the disposal app starts (records does not import disposal).
+
+- a legal hold on the file: it cannot be deleted; it is restricted (storage only, legal alone
+  may open it) and the customer is told why;
+- the business ended in a contract whose retention period the law sets has not run out: the
+  same, until that date;
+- otherwise the file goes into its department's destruction batch at once (two signatures, then
+  crypto-shredding and a certificate, as for any destruction).
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+import audit
+from disposal.holds import held
+from disposal.models import DisposalItem
+from disposal.sweep import _open_batch
+from records.models import CustomerRecord, Outcome, PaperFile, SubjectRequest
+
+
+def erase(user: object, made: SubjectRequest, request: HttpRequest | None) -> tuple[str, str]:
+    """(outcome, what the letter tells the customer, in Chinese). The caller checked the
+    capability and holds the request's row lock."""
+    today = timezone.localdate()
+    with transaction.atomic():
+        record = CustomerRecord.objects.select_for_update().get(pk=made.record_id)
+        on_hold = record.on_hold or held(CustomerRecord.objects.filter(pk=record.pk)).exists()
+        keep_until = record.retention_until
+        statutory = (
+            record.outcome == Outcome.DEAL_CLOSED and keep_until is not None and keep_until > today
+        )
+        if on_hold or statutory:
+            if record.restricted_at is None:
+                record.restricted_at = timezone.now()
+                record.save(update_fields=["restricted_at", "updated_at"])
+            if on_hold:
+                reason = "您的档案涉及法律程序，依法需要保存，暂不能删除。"
+            else:
+                until = keep_until.strftime("%Y年%m月%d日")
+                reason = f"您的档案涉及已签订的合同，依法需保存至 {until}，到期后删除。"
+            audit.record(
+                user, "record.restricted", target=record, request=request,
+                reason="legal_hold" if on_hold else "statutory_retention", subject=made.number,
+            )  # fmt: skip
+            return SubjectRequest.Outcome.RESTRICTED, reason + "在此期间仅保存，不再使用。"
+        if not DisposalItem.objects.filter(record=record, active=True).exists():
+            batch = _open_batch(record.department_id)
+            DisposalItem.objects.create(
+                batch=batch,
+                record=record,
+                policy=f"customer request {made.number}"[:60],
+                due_on=today,
+                had_paper=PaperFile.objects.filter(record=record).exists(),
+            )
+            audit.record(None, "disposal.proposed", batch, files=1, subject=made.number)
+        return SubjectRequest.Outcome.SCHEDULED, "删除完成后，本公司可应您的要求提供销毁证明编号。"
