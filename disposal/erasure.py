@@ -19,7 +19,7 @@ import audit
 from disposal.holds import held
 from disposal.models import DisposalItem
 from disposal.sweep import _open_batch
-from records.models import CustomerRecord, Outcome, PaperFile, SubjectRequest
+from records.models import CustomerRecord, Outcome, PaperFile, RecordStatus, SubjectRequest
 
 
 def erase(user: object, made: SubjectRequest, request: HttpRequest | None) -> tuple[str, str]:
@@ -28,6 +28,8 @@ def erase(user: object, made: SubjectRequest, request: HttpRequest | None) -> tu
     today = timezone.localdate()
     with transaction.atomic():
         record = CustomerRecord.objects.select_for_update().get(pk=made.record_id)
+        if record.status == RecordStatus.DESTROYED:
+            return SubjectRequest.Outcome.DONE, "您的档案此前已销毁，本公司不再保存您的个人信息。"
         on_hold = record.on_hold or held(CustomerRecord.objects.filter(pk=record.pk)).exists()
         keep_until = record.retention_until
         statutory = (

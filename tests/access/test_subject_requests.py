@@ -208,3 +208,12 @@ def test_pipl_the_account_administrator_keeps_the_holiday_calendar(db):
     assert added.status_code == 302
     assert CalendarDay.objects.get().working is False
     assert add_working_days(date(2026, 12, 30), 1) == date(2027, 1, 1)  # 31st off; 1 Jan Friday
+
+
+def test_pipl47_deleting_a_file_destroyed_already_just_says_so(desk):
+    _org, record, officer = desk
+    type(record).objects.filter(pk=record.pk).update(status=RecordStatus.DESTROYED)
+    made = subject_requests.answer(officer, _ask(officer, "delete", record))
+    assert made.outcome == SubjectRequest.Outcome.DONE
+    assert "此前已销毁" in made.answer
+    assert not DisposalItem.objects.filter(record=record).exists()
