@@ -4,6 +4,7 @@ built by records/access_report.py."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django import forms
@@ -17,9 +18,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from access import policy
+from access.models import User
 from access.policy import Capability
+from audit.models import Incident
 from config.forms import BaomiForm
-from records import access_report, subject_requests
+from records import access_report, breach, subject_requests
 from records.models import CustomerRecord, SubjectRequest
 
 
@@ -109,11 +112,12 @@ def rights_view(request: HttpRequest) -> HttpResponse:
                 % {"number": made.number, "due": made.due_on.isoformat()},
             )
             return redirect("records:subject_request", request_id=made.pk)
+    incidents = Incident.objects.exclude(status=Incident.Status.CLOSED).order_by("-reported_at")
     rows = []
     for made in SubjectRequest.objects.select_related("record")[:200]:
         left = subject_requests.working_days_left(made.due_on)
         rows.append((made, left, abs(left)))
-    context = {"find": find, "new": new, "requests": rows}
+    context = {"find": find, "new": new, "requests": rows, "incidents": incidents[:20]}
     status = 400 if request.method == "POST" else 200
     return render(request, "records/rights.html", context, status=status)
 
@@ -173,3 +177,53 @@ def access_report_pdf_view(request: HttpRequest, pk: Any) -> HttpResponse:
     name = f"{record.archive_number or 'draft'}-access-report.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+class BreachForm(BaomiForm):
+    actors = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Suspected people"),
+        queryset=User.objects.order_by("username"),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    since = forms.DateTimeField(
+        label=gettext_lazy("From"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    until = forms.DateTimeField(
+        label=gettext_lazy("Until"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("since") and data.get("until") and data["until"] <= data["since"]:
+            self.add_error("until", _("The window must end after it starts."))
+        return data
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def breach_view(request: HttpRequest, incident_id: int) -> HttpResponse:
+    """The breach kit for one incident (PIPL Art. 57)."""
+    policy.require_can(request.user, Capability.CUSTOMER_RIGHTS)
+    incident = get_object_or_404(Incident, pk=incident_id)
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    start = timezone.localtime(incident.occurred_at or incident.reported_at) - timedelta(days=7)
+    minute = "%Y-%m-%dT%H:%M"
+    form = BreachForm(
+        request.POST or None,
+        initial={"since": start.strftime(minute), "until": now.strftime(minute)},
+    )
+    kit = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        kit = breach.compute(
+            request.user, incident, list(data["actors"]), data["since"], data["until"], request
+        )
+    context = {
+        "incident": incident,
+        "form": form,
+        "kit": kit,
+        "authority": kit.authority_notice(request.user) if kit else "",
+        "individual": kit.individual_notice() if kit else "",
+    }
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    return render(request, "records/breach.html", context, status=status)

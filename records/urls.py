@@ -10,6 +10,7 @@ urlpatterns = [
     path("review/", views.review_queue_view, name="review_queue"),
     path("archive/", paper_views.catalogue_view, name="catalogue"),
     path("rights/", rights_views.rights_view, name="rights"),
+    path("breach/<int:incident_id>/", rights_views.breach_view, name="breach"),
     path("rights/<int:request_id>/", rights_views.subject_request_view, name="subject_request"),
     path(
         "rights/<int:request_id>/letter.pdf",

@@ -106,6 +106,7 @@ def world(org):
             "pk": record.pk,
             "attachment_pk": record.attachments.first().pk,
             "request_id": asked.pk,
+            "incident_id": incident.pk,
         },
         "requests": {
             "pk": req.pk,
