@@ -77,6 +77,8 @@ _ACTIONS = [
     Action("subject.overdue", _("Customer's request past its legal deadline"), "record"),
     Action("subject.letter", _("Answer letter to the customer printed"), "record"),
     Action("incident.breach_kit", _("Breach kit computed for an incident"), "incident"),
+    Action("processing.recorded", _("Record of processing activities versioned"), "retention"),
+    Action("processing.exported", _("Record of processing activities exported"), "retention"),
     Action("retention.policy_saved", _("Retention policy saved"), "disposal"),
     Action("hold.placed", _("Legal hold placed"), "disposal"),
     Action("hold.released", _("Legal hold released"), "disposal"),

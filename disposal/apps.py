@@ -56,6 +56,13 @@ class DisposalConfig(AppConfig):
                 description=_("Keep files from destruction for a case; release when it ends."),
             ),
             NavItem(
+                key="processing",
+                label=_("Record of processing"),
+                url_name="disposal:processing",
+                capability=Capability.CUSTOMER_RIGHTS,
+                description=_("What data is processed, why, for whom, how long (PIPL 54-56)."),
+            ),
+            NavItem(
                 key="retention",
                 label=_("Retention policies"),
                 url_name="disposal:policies",

@@ -247,3 +247,28 @@ class SweepRun(models.Model):
 
     def __str__(self) -> str:
         return f"sweep {self.as_of} ({self.proposed} proposed)"
+
+
+class ProcessingRecord(models.Model):
+    """One version of the record of processing activities and its impact assessment (PIPL Art.
+    54-56, GB/T 35273 §11.3), generated from the system's own metadata. A new version is made
+    whenever what is processed, why, for whom or for how long changes; versions are never
+    deleted by the application (kept at least 3 years)."""
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(_("why a new version"), max_length=200)
+    sha256 = models.CharField(max_length=64)
+    content = models.JSONField()
+
+    class Meta:
+        ordering = ["-version"]
+
+    def __str__(self) -> str:
+        return f"ROPA v{self.version}"
+
+    def audit_label(self) -> str:
+        return f"processing record v{self.version}"

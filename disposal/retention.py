@@ -224,4 +224,7 @@ def save_policy(
             enqueue(recompute_due_dates)
 
         transaction.on_commit(recompute_later)
+    from disposal import processing
+
+    processing.refresh(user, f"retention policy {code} changed")
     return rule

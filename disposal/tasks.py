@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from audit.jobs import job_run
-from disposal import drafts, retention, sweep
+from disposal import drafts, processing, retention, sweep
 
 
 @shared_task(name="disposal.recompute_due_dates", acks_late=True)
@@ -25,4 +25,6 @@ def daily_sweep() -> dict[str, int]:
         counts["proposed"] = run.proposed
         counts["drafts_noticed"] = drafts.notify()
         counts["drafts_purged"] = drafts.purge()
+        # Parties and purposes change outside this app: the record of processing follows daily.
+        counts["processing_record_versions"] = int(processing.refresh() is not None)
     return dict(counts)

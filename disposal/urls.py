@@ -11,4 +11,7 @@ urlpatterns = [
     path("holds/", views.holds_view, name="holds"),
     path("holds/<int:hold_id>/release/", views.release_view, name="release"),
     path("policies/", views.policies_view, name="policies"),
+    path("processing/", views.processing_view, name="processing"),
+    path("processing/<int:version>/", views.processing_view, name="processing_version"),
+    path("processing/<int:version>.json", views.processing_export_view, name="processing_export"),
 ]

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from access import policy
 from access.policy import Capability
 from access.requests import RequestRefused
-from disposal import batches, holds, retention
+from disposal import batches, holds, processing, retention
 from disposal.forms import HoldForm, PolicyForm, ReleaseForm, RemoveForm, WitnessForm
 from disposal.models import (
     BatchState,
@@ -22,6 +22,7 @@ from disposal.models import (
     DisposalBatch,
     DisposalItem,
     LegalHold,
+    ProcessingRecord,
     RetentionPolicy,
     SweepRun,
 )
@@ -214,3 +215,34 @@ def _initial(code: str) -> dict:
         f: getattr(current, f)
         for f in ("code", "name", "category", "tier", "trigger", "months", "end_action", "note")
     }
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def processing_view(request: HttpRequest, version: int | None = None) -> HttpResponse:
+    """The record of processing activities and its impact assessment, by version (PIPL 54-56)."""
+    policy.require_can(request.user, Capability.CUSTOMER_RIGHTS)
+    if request.method == "POST":
+        made = processing.refresh(request.user, "checked by hand")
+        if made is None:
+            messages.info(request, _("Nothing changed since the last version."))
+        else:
+            messages.success(request, _("Version %(v)s recorded.") % {"v": made.version})
+        return redirect("disposal:processing")
+    versions = list(ProcessingRecord.objects.only("version", "created_at", "reason"))
+    if version is None:
+        shown = ProcessingRecord.objects.first()
+    else:
+        shown = get_object_or_404(ProcessingRecord, version=version)
+    return render(request, "disposal/processing.html", {"versions": versions, "shown": shown})
+
+
+@never_cache
+@require_http_methods(["GET"])
+def processing_export_view(request: HttpRequest, version: int) -> HttpResponse:
+    made = get_object_or_404(ProcessingRecord, version=version)
+    data = processing.exported(request.user, made, request)
+    response = HttpResponse(data, content_type="application/json; charset=utf-8")
+    name = f"baomi-processing-record-v{made.version}.json"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -90,7 +90,7 @@ def world(org):
     from access import reviews
 
     campaign = reviews.open_campaign(officer, "复核", timezone.localdate() + timedelta(days=9))
-    from disposal import holds, sweep
+    from disposal import holds, processing, sweep
     from records.models import CustomerRecord
 
     CustomerRecord.objects.filter(pk=record.pk).update(retention_until="2020-01-01")
@@ -101,7 +101,11 @@ def world(org):
     return {
         # A delivery link is a capability: without a real token, an outsider gets nothing.
         "": {"token": "no-such-token"},
-        "disposal": {"batch_id": record.disposal_items.first().batch_id, "hold_id": hold.pk},
+        "disposal": {
+            "batch_id": record.disposal_items.first().batch_id,
+            "hold_id": hold.pk,
+            "version": processing.refresh(officer).version,
+        },
         "records": {
             "pk": record.pk,
             "attachment_pk": record.attachments.first().pk,
