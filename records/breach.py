@@ -136,11 +136,14 @@ def compute(
     since: datetime,
     until: datetime,
     request: HttpRequest | None = None,
+    scope: set[str] | None = None,
 ) -> Kit:
+    """``scope``: which kinds of touch count (``TOUCHES`` keys); all of them by default."""
     policy.require_can(user, Capability.CUSTOMER_RIGHTS)
+    actions = sorted(set(TOUCHES) & set(scope)) if scope else sorted(TOUCHES)
     events = list(
         AuditEvent.objects.filter(
-            actor__in=actors, occurred_at__gte=since, occurred_at__lt=until, action__in=TOUCHES
+            actor__in=actors, occurred_at__gte=since, occurred_at__lt=until, action__in=actions
         )
         .filter(Q(target_type="records.customerrecord") | Q(action="record.export"))
         .order_by("occurred_at", "id")
@@ -176,7 +179,7 @@ def compute(
     audit.record(
         user, "incident.breach_kit", incident, request=request,
         actors=[a.audit_label() for a in actors], since=since.isoformat(),
-        until=until.isoformat(), files=len(files), events=len(events),
+        until=until.isoformat(), files=len(files), events=len(events), scope=actions,
     )  # fmt: skip
     return Kit(incident, list(actors), since, until, files, len(events))
 

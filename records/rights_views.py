@@ -191,6 +191,18 @@ class BreachForm(BaomiForm):
     until = forms.DateTimeField(
         label=gettext_lazy("Until"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
+    scope = forms.MultipleChoiceField(
+        label=gettext_lazy("What counts"),
+        choices=[
+            ("record.view", gettext_lazy("Opened a file")),
+            ("record.reveal", gettext_lazy("Showed values in clear")),
+            ("record.attachment_download", gettext_lazy("Downloaded an attachment")),
+            ("record.export", gettext_lazy("Exported or copied")),
+        ],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=gettext_lazy("Nothing ticked: all of them."),
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -216,8 +228,9 @@ def breach_view(request: HttpRequest, incident_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         kit = breach.compute(
-            request.user, incident, list(data["actors"]), data["since"], data["until"], request
-        )
+            request.user, incident, list(data["actors"]), data["since"], data["until"], request,
+            scope=set(data["scope"]),
+        )  # fmt: skip
     context = {
         "incident": incident,
         "form": form,

@@ -65,6 +65,14 @@ def test_pipl57_the_kit_finds_exactly_the_files_the_suspect_touched_in_the_windo
     assert event.target_id == str(incident.pk)
 
 
+def test_pipl57_the_scope_narrows_what_counts(scene):
+    org, officer, incident, since, until, (_a, b, *_rest) = scene
+    kit = breach.compute(officer, incident, [org.head_a], since, until, scope={"record.reveal"})
+    assert [x.record.archive_number for x in kit.files] == [b.archive_number]
+    event = AuditEvent.objects.get(action="incident.breach_kit")
+    assert event.details["scope"] == ["record.reveal"]
+
+
 def test_pipl57_the_notices_are_prefilled_without_customer_values(scene):
     org, officer, incident, since, until, _files = scene
     kit = breach.compute(officer, incident, [org.head_a], since, until)
