@@ -205,9 +205,6 @@ def answer(
 
 def notify_overdue(today: date | None = None) -> int:
     """Tell the security officers, once per request, about requests past their due date."""
-    from access.models import User
-    from access.roles import Role
-
     today = today or timezone.localdate()
     late = list(
         SubjectRequest.objects.filter(
@@ -216,11 +213,7 @@ def notify_overdue(today: date | None = None) -> int:
     )
     if not late:
         return 0
-    officers = list(
-        User.objects.filter(groups__name=Role.SECURITY_OFFICER, is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-    )
+    officers = policy.alert_recipients()  # who hears about what must be handled at once
     lines = "\n".join(f"{r.number} ({r.get_kind_display()}) due {r.due_on}" for r in late)
     if officers:
         send_mail(
