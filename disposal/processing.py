@@ -28,19 +28,10 @@ from access.models import AccessRequest, ExternalParty, RequestKind
 from access.policy import Capability
 from disposal.models import ProcessingRecord, RetentionPolicy
 from records.classification import Tier
-from records.fields import FIELDS, SENSITIVE_CATEGORIES, Category
+from records.fields import CATEGORY_LABELS, FIELDS, SENSITIVE_CATEGORIES, Category
 from records.models import Consent, CustomerRecord, SubjectRequest
+from records.pdf import chinese
 
-CATEGORY_ZH = {
-    Category.IDENTITY: "身份信息",
-    Category.CONTACT: "联系方式",
-    Category.ID_NUMBER: "身份证件号码",
-    Category.FINANCIAL: "财产状况",
-    Category.BANK_ACCOUNT: "银行账户",
-    Category.TRANSACTION: "交易信息",
-    Category.SPECIAL: "其他敏感个人信息",
-    Category.COMMUNICATIONS: "沟通记录",
-}
 SAFEGUARDS = [
     "每份档案以独立数据密钥 AES-256-GCM 加密，数据密钥由分版本的主密钥封装；附件及其文件名同样加密",
     "默认脱敏显示，查看明文须说明理由并记入审计日志",
@@ -61,7 +52,7 @@ def describe() -> dict[str, Any]:
         categories.append(
             {
                 "code": category.value,
-                "name": CATEGORY_ZH[category],
+                "name": chinese(CATEGORY_LABELS[category]),
                 "sensitive": category in SENSITIVE_CATEGORIES,
                 "fields": [f.name for f in fields],
             }

@@ -30,12 +30,10 @@ from access.models import Grant, User
 from access.policy import Capability
 from access.roles import Role
 from audit.models import AuditEvent
-from records import content as record_content
-from records.disclosure import COMMUNICATIONS_FIELD
+from records.disclosure import COMMUNICATIONS_FIELD, masked_customer_name
 from records.fields import BY_NAME
-from records.masking import mask_name
 from records.models import CustomerRecord
-from records.pdf import font_name
+from records.pdf import chinese, font_name
 
 # What the customer is told, per kind of event (Chinese: the report is for the customer).
 KINDS = {
@@ -50,15 +48,6 @@ KINDS = {
     "record.handed_over": ("transferred", "岗位交接转交"),
     "record.restricted": ("restricted", "限制处理（仅保存）"),
     "record.destroy": ("destroyed", "销毁"),
-}
-ROLE_NAMES = {
-    Role.SALES: "销售人员",
-    Role.DEPT_HEAD: "部门负责人",
-    Role.ARCHIVIST: "档案管理员",
-    Role.SECURITY_OFFICER: "信息安全负责人",
-    Role.AUDITOR: "审计人员",
-    Role.LEGAL: "法务人员",
-    Role.MANAGEMENT: "公司管理层",
 }
 
 
@@ -105,8 +94,7 @@ def build(user: object, record: CustomerRecord, request: HttpRequest | None = No
     for grant in Grant.objects.filter(record=record).select_related("source_request"):
         grants[grant.grantee_id].append(grant)
     rows = [_row(e, people, grants, staff_as) for e in events]
-    content = record_content.read(record) if record.wrapped_key else {}
-    customer = mask_name(content.get("full_name", "")) if content.get("full_name") else "—"
+    customer = masked_customer_name(record) or "—"
     audit.record(
         user, "record.access_report", target=record, request=request, rows=len(rows),
         staff_as=staff_as,
@@ -130,7 +118,8 @@ def _who(event: AuditEvent, people: dict[int, User], staff_as: str) -> str:
         number = f"（{event.actor_number}）" if event.actor_number else ""
         return event.actor_name + number
     person = people.get(event.actor_id)
-    roles = "、".join(ROLE_NAMES[r] for r in policy.roles_of(person)) if person else ""
+    held = policy.roles_of(person) if person else frozenset()
+    roles = "、".join(chinese(role.label) for role in Role if role in held)
     return " ".join(part for part in (event.actor_department, roles or "员工") if part)
 
 
@@ -153,7 +142,7 @@ def _row(event: AuditEvent, people: dict[int, User], grants: dict, staff_as: str
         basis = _basis(event, grants)
     if kind == "revealed":
         names = [
-            "沟通记录" if name == COMMUNICATIONS_FIELD else str(_zh(name))
+            "沟通记录" if name == COMMUNICATIONS_FIELD else chinese(BY_NAME[name].label)
             for name in details.get("fields", [])
         ]
         detail = "项目：" + "、".join(names)
@@ -176,13 +165,6 @@ def _row(event: AuditEvent, people: dict[int, User], grants: dict, staff_as: str
 
 def _grantee(details: dict, staff_as: str) -> str:
     return str(details.get("grantee", "")) if staff_as == "names" else "经批准的员工"
-
-
-def _zh(name: str) -> str:
-    from django.utils import translation
-
-    with translation.override("zh-hans"):
-        return str(BY_NAME[name].label) if name in BY_NAME else name
 
 
 def render_pdf(report: Report) -> bytes:

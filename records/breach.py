@@ -23,11 +23,10 @@ from access import policy
 from access.models import User
 from access.policy import Capability
 from audit.models import AuditEvent, Incident
-from records import content as record_content
-from records.disclosure import COMMUNICATIONS_FIELD
-from records.fields import BY_NAME, Category
-from records.masking import mask_name
+from records.disclosure import COMMUNICATIONS_FIELD, masked_customer_name
+from records.fields import BY_NAME, CATEGORY_LABELS, Category
 from records.models import Consent, CustomerRecord
+from records.pdf import chinese
 
 _KNOWN = {c.value for c in Category}
 TOUCHES = {
@@ -46,16 +45,6 @@ HARM = {
     Category.TRANSACTION: "交易信息被竞争对手或中介不当利用",
     Category.SPECIAL: "敏感个人信息泄露带来的歧视或人身、财产风险",
     Category.COMMUNICATIONS: "沟通内容被不当利用",
-}
-ZH = {
-    Category.IDENTITY: "身份信息（姓名、性别、家庭）",
-    Category.CONTACT: "联系方式（手机、地址、邮箱）",
-    Category.ID_NUMBER: "身份证件号码",
-    Category.FINANCIAL: "财产状况",
-    Category.BANK_ACCOUNT: "银行账户",
-    Category.TRANSACTION: "交易信息（需求、预算、合同）",
-    Category.SPECIAL: "其他敏感个人信息",
-    Category.COMMUNICATIONS: "沟通记录",
 }
 
 
@@ -90,7 +79,7 @@ class Kit:
         return [c for c in Category if c in found]
 
     def authority_notice(self, officer: object) -> str:
-        kinds = "、".join(ZH[c] for c in self.categories) or "（无）"
+        kinds = "、".join(chinese(CATEGORY_LABELS[c]) for c in self.categories) or "（无）"
         harm = "；".join(HARM[c] for c in self.categories) or "（无）"
         contact = getattr(officer, "get_full_name", lambda: "")()
         return "\n".join(
@@ -108,7 +97,7 @@ class Kit:
         )
 
     def individual_notice(self) -> str:
-        kinds = "、".join(ZH[c] for c in self.categories) or "（无）"
+        kinds = "、".join(chinese(CATEGORY_LABELS[c]) for c in self.categories) or "（无）"
         harm = "；".join(HARM[c] for c in self.categories) or "（无）"
         return "\n".join(
             [
@@ -164,7 +153,7 @@ def compute(
     }
     files = []
     for record in records:
-        exposure = Exposure(record, _masked_name(record))
+        exposure = Exposure(record, masked_customer_name(record) or "—")
         exposure.categories = {Category(c) for c in scopes.get(record.pk, ()) if c in _KNOWN}
         for event in by_id.get(str(record.pk), []) + by_number.get(record.archive_number, []):
             exposure.saw(event.occurred_at, TOUCHES[event.action])
@@ -182,10 +171,3 @@ def compute(
         until=until.isoformat(), files=len(files), events=len(events), scope=actions,
     )  # fmt: skip
     return Kit(incident, list(actors), since, until, files, len(events))
-
-
-def _masked_name(record: CustomerRecord) -> str:
-    if not record.wrapped_key:
-        return "—"
-    name = record_content.read(record).get("full_name", "")
-    return mask_name(name) if name else "—"

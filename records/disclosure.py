@@ -129,3 +129,12 @@ def reveal(
         record_department=record.department.name,
     )
     return dossier
+
+
+def masked_customer_name(record: CustomerRecord) -> str:
+    """The customer's name as every document about them shows it, masked ("欧**"); empty when
+    the file holds none (destroyed, or no name given)."""
+    if not record.wrapped_key:
+        return ""
+    name = record_content.read(record).get("full_name", "")
+    return masking.mask_name(name) if name else ""

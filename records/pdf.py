@@ -12,6 +12,8 @@ import logging
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import translation
+from django.utils.functional import Promise
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
@@ -33,3 +35,9 @@ def font_name() -> str:
             return EMBEDDED
     pdfmetrics.registerFont(UnicodeCIDFont(FALLBACK))
     return FALLBACK
+
+
+def chinese(text: Promise | str) -> str:
+    """A translated label as the Chinese documents print it, whatever language the page is in."""
+    with translation.override("zh-hans"):
+        return str(text)

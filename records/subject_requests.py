@@ -37,8 +37,7 @@ import audit
 from access import policy
 from access.policy import Capability
 from records import access_report, consents, review
-from records import content as record_content
-from records.masking import mask_name
+from records.disclosure import masked_customer_name
 from records.models import CalendarDay, CustomerRecord, RecordStatus, SubjectRequest
 from records.pdf import font_name
 
@@ -252,10 +251,7 @@ def letter_pdf(user: object, made: SubjectRequest) -> bytes:
     if made.state != SubjectRequest.State.ANSWERED:
         raise RequestProblem(_("Answer the request first; the letter says what was done."))
     record = made.record
-    customer = "客户"
-    if record is not None and record.wrapped_key:
-        name = record_content.read(record).get("full_name", "")
-        customer = mask_name(name) if name else customer
+    customer = (masked_customer_name(record) if record is not None else "") or "客户"
     font = font_name()
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4)
