@@ -151,16 +151,7 @@ class Person:
         self.token = csrf_token(self.client.get("/records/").text)
 
     def _post(self, path: str, data: dict, files: dict | None = None):
-        from urllib.parse import urlencode
-
-        from tests.integration.stack import multipart
-
-        fields = {**data, "csrfmiddlewaretoken": self.token}
-        if files:
-            body, kind = multipart(fields, files)
-        else:
-            body, kind = urlencode(fields, doseq=True).encode(), "application/x-www-form-urlencoded"
-        return self.client.request("POST", path, body, kind)
+        return self.client.post(path, data, files, follow=False, token=self.token)
 
     def act(self, rng: random.Random, submitted: list, lock: threading.Lock) -> tuple[str, bool]:
         roll = rng.random()

@@ -216,11 +216,15 @@ class WebClient:
         files: dict[str, tuple[str, bytes, str]] | None = None,
         follow: bool = True,
         token_from: str | None = None,
+        token: str | None = None,
     ) -> Response:
-        """POST a form as the page at ``token_from`` (default: ``path``) would send it."""
-        page = self.get(token_from or path)
-        assert page.status == 200, (page.status, page.url)
-        fields = {**data, "csrfmiddlewaretoken": csrf_token(page.text)}
+        """POST a form as the page at ``token_from`` (default: ``path``) would send it; with
+        ``token``, reuse a CSRF token read earlier instead of loading the page first."""
+        if token is None:
+            page = self.get(token_from or path)
+            assert page.status == 200, (page.status, page.url)
+            token = csrf_token(page.text)
+        fields = {**data, "csrfmiddlewaretoken": token}
         if files:
             body, content_type = multipart(fields, files)
         else:

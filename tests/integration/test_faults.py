@@ -29,7 +29,6 @@ from tests.integration.stack import (
     WebClient,
     compose_command,
     csrf_token,
-    multipart,
     production_env,
     wait_for,
 )
@@ -104,14 +103,12 @@ def _intake(client: WebClient, token: str, marker: str):
         "consent_scope": ["identity", "contact", "transaction"],
         "consent_obtained_at": "2026-11-01", "attachment_kind": "contract",
         "full_name": "欧阳晓梅", "mobile": "13912345678", "needs": marker, "then": "submit",
-        "csrfmiddlewaretoken": token,
     }  # fmt: skip
     files = {
         "consent_evidence": ("consent.pdf", PDF, "application/pdf"),
         "attachment": ("contract.pdf", PDF, "application/pdf"),
     }
-    body, kind = multipart(fields, files)
-    return client.request("POST", "/records/new/", body, kind)
+    return client.post("/records/new/", fields, files, follow=False, token=token)
 
 
 def test_postgres_restarted_mid_load_fails_cleanly_recovers_alone_and_saves_nothing_by_halves(

@@ -24,7 +24,7 @@ from audit import chain
 from records import backups, drill
 from records.models import Backup
 from tests.disposal.conftest import approved, build_world
-from tests.integration.stack import wait_for
+from tests.integration.stack import free_port, wait_for
 from tests.records.test_restore import _target
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -34,9 +34,7 @@ CREDENTIALS = {"aws_access_key_id": "baomi-test", "aws_secret_access_key": "baom
 
 @pytest.fixture(scope="module")
 def s3_endpoint(tmp_path_factory):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     log = tmp_path_factory.mktemp("moto") / "server.log"
     server = subprocess.Popen(  # an S3-compatible server on loopback
         [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
