@@ -28,6 +28,19 @@ def anchor() -> int | None:
     return counts["seq"]
 
 
+def start_verification(user: object) -> VerificationRun:
+    """A verification asked for from the chain page, run by the worker. When the broker cannot
+    be reached the run is closed as failed at once, so the page never shows it running."""
+    from config.celery import enqueue
+
+    run = VerificationRun.objects.create()
+    if not enqueue(verify, run.pk, getattr(user, "pk", None)):
+        run.outcome, run.finished_at = VerificationRun.Outcome.FAILED, timezone.now()
+        run.problem = "message broker unreachable: not started"
+        run.save(update_fields=["outcome", "finished_at", "problem"])
+    return run
+
+
 @shared_task(name="audit.verify", acks_late=True)
 def verify(run_id: int | None = None, actor_id: int | None = None) -> str:
     """Verify the chain and keep the outcome on the chain status page (and as an event)."""

@@ -29,8 +29,7 @@ from audit.csvsafe import row as csv_row
 from audit.forms import AlertCloseForm, EventFilterForm, IncidentReportForm, IncidentTriageForm
 from audit.jobs import latest_runs
 from audit.models import Alert, AuditEvent, Incident, VerificationRun
-from audit.tasks import verify
-from config.celery import enqueue
+from audit.tasks import start_verification
 
 EXPORT_MAX_ROWS = 100_000
 
@@ -248,13 +247,10 @@ def export_view(request: HttpRequest) -> StreamingHttpResponse:
 @require_perm("audit.view_console")
 def chain_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        run = VerificationRun.objects.create()
-        if enqueue(verify, run.pk, request.user.pk):
+        run = start_verification(request.user)
+        if run.outcome != VerificationRun.Outcome.FAILED:
             messages.info(request, _("Verification started. This page shows its progress."))
         else:
-            run.outcome, run.finished_at = VerificationRun.Outcome.FAILED, timezone.now()
-            run.problem = "message broker unreachable: not started"
-            run.save(update_fields=["outcome", "finished_at", "problem"])
             messages.error(
                 request,
                 _(
