@@ -18,7 +18,7 @@ from django.utils import timezone
 import audit
 from disposal.holds import held
 from disposal.models import DisposalItem
-from disposal.sweep import _open_batch
+from disposal.sweep import open_batch
 from records.models import CustomerRecord, Outcome, PaperFile, RecordStatus, SubjectRequest
 
 
@@ -50,7 +50,7 @@ def erase(user: object, made: SubjectRequest, request: HttpRequest | None) -> tu
             )  # fmt: skip
             return SubjectRequest.Outcome.RESTRICTED, reason + "在此期间仅保存，不再使用。"
         if not DisposalItem.objects.filter(record=record, active=True).exists():
-            batch = _open_batch(record.department_id)
+            batch = open_batch(record.department_id)
             DisposalItem.objects.create(
                 batch=batch,
                 record=record,

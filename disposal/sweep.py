@@ -30,7 +30,9 @@ from disposal.retention import KEPT_STATUSES
 from records.models import CustomerRecord, PaperFile
 
 
-def _open_batch(department_id: int) -> DisposalBatch:
+def open_batch(department_id: int) -> DisposalBatch:
+    """The department's batch still gathering files (locked), or a new one: the sweep and a
+    customer's deletion request both add to it."""
     batch = (
         DisposalBatch.objects.select_for_update()
         .filter(department_id=department_id, state=BatchState.PROPOSED)
@@ -97,7 +99,7 @@ def propose_due(as_of: date | None = None, chunk: int = 500) -> SweepRun:
             review = _review_first_labels()
             proposed = 0
             for department_id, records in by_department.items():
-                batch = _open_batch(department_id)
+                batch = open_batch(department_id)
                 DisposalItem.objects.bulk_create(
                     [
                         DisposalItem(
