@@ -32,6 +32,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.common import percentile, recreate  # noqa: E402 - after sys.path
+
 BENCH_URL = os.environ.get(
     "BENCH_ACCESS_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/baomi_bench_access"
 )
@@ -42,25 +44,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("BAOMI_LOG_LEVEL", "ERROR")
 
 HOLDERS = {"none": 0, "some": 100, "many": 10_000}
-
-
-def _psql(sql: str) -> None:
-    admin_url = BENCH_URL.rsplit("/", 1)[0] + "/postgres"
-    subprocess.run(["psql", admin_url, "-q", "-c", sql], check=True, capture_output=True)
-
-
-def recreate_database() -> None:
-    name = BENCH_URL.rsplit("/", 1)[1]
-    _psql(f"DROP DATABASE IF EXISTS {name}")
-    _psql(f"CREATE DATABASE {name}")
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, check=True
-    )
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def timed(call, rounds: int) -> list[float]:
@@ -237,7 +220,7 @@ def main() -> None:
     args = parser.parse_args()
     random.seed(5)
     if not args.reuse:
-        recreate_database()
+        recreate(BENCH_URL)
     else:
         subprocess.run(
             [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, check=True

@@ -25,6 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.common import recreate  # noqa: E402 - after sys.path
+
 BENCH_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/baomi_bench")
 os.environ["DATABASE_URL"] = BENCH_URL
 # A broker URL turns off the embedded mode's seal-on-commit: a separate sealer runs, as in
@@ -33,20 +35,6 @@ os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/14")
 os.environ.setdefault("BAOMI_VAR_DIR", str(ROOT / "var" / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("BAOMI_LOG_LEVEL", "ERROR")
-
-
-def _psql(sql: str) -> None:
-    admin_url = BENCH_URL.rsplit("/", 1)[0] + "/postgres"
-    subprocess.run(["psql", admin_url, "-q", "-c", sql], check=True, capture_output=True)
-
-
-def recreate_database() -> None:
-    name = BENCH_URL.rsplit("/", 1)[1]
-    _psql(f"DROP DATABASE IF EXISTS {name}")
-    _psql(f"CREATE DATABASE {name}")
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, check=True
-    )
 
 
 def setup_django() -> None:
@@ -363,7 +351,7 @@ def main() -> None:
     wanted = set(args.only.split(","))
     print(f"database {BENCH_URL}; {os.cpu_count()} CPUs")
     if not args.reuse:
-        recreate_database()
+        recreate(BENCH_URL)
     setup_django()
     if "append" in wanted:
         bench_append(args.per_writer, args.reps, args.seal_interval)

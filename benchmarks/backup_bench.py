@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -25,6 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.common import drop, recreate, rss_mb  # noqa: E402 - after sys.path
+
 BASE = os.environ.get("BENCH_BACKUP_SERVER", "postgres://postgres@127.0.0.1:5432")
 SOURCE, TARGET = "baomi_bench_backup", "baomi_bench_restored"
 os.environ["DATABASE_URL"] = f"{BASE}/{SOURCE}"
@@ -32,19 +33,6 @@ os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/14")
 os.environ.setdefault("BAOMI_VAR_DIR", str(ROOT / "var" / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("BAOMI_LOG_LEVEL", "ERROR")
-
-
-def _psql(sql: str) -> None:
-    subprocess.run(["psql", f"{BASE}/postgres", "-q", "-c", sql], check=True, capture_output=True)
-
-
-def _fresh(name: str) -> None:
-    _psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    _psql(f"CREATE DATABASE {name}")
-
-
-def rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def seed(total: int, sales) -> None:
@@ -81,11 +69,8 @@ def main() -> None:
     )
     parser.add_argument("--records", type=int, default=1_000_000)
     args = parser.parse_args()
-    _fresh(SOURCE)
-    _psql(f"DROP DATABASE IF EXISTS {TARGET} WITH (FORCE)")
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, check=True
-    )
+    drop(f"{BASE}/{TARGET}")
+    recreate(f"{BASE}/{SOURCE}")  # migrated: DATABASE_URL names the source
     import django
 
     django.setup()
@@ -122,11 +107,11 @@ def main() -> None:
         from django.core.files.storage import storages
 
         archive = Path(storages["backups"].path(made.name))
-        _fresh(TARGET)
+        recreate(f"{BASE}/{TARGET}", migrate=False)
         start = time.perf_counter()
         restore(archive, f"{BASE}/{TARGET}", work / "files")
         ours_restore = time.perf_counter() - start
-        _fresh(TARGET)
+        recreate(f"{BASE}/{TARGET}", migrate=False)
         start = time.perf_counter()
         subprocess.run(
             ["pg_restore", "--no-owner", f"--dbname={BASE}/{TARGET}", str(plain)], check=True
@@ -139,11 +124,8 @@ def main() -> None:
         storages["backups"].delete(made.name)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-        from django.db import connections
-
-        connections.close_all()
-        _psql(f"DROP DATABASE IF EXISTS {TARGET} WITH (FORCE)")
-        _psql(f"DROP DATABASE IF EXISTS {SOURCE} WITH (FORCE)")
+        drop(f"{BASE}/{TARGET}")
+        drop(f"{BASE}/{SOURCE}")
 
 
 if __name__ == "__main__":

@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
-import subprocess
 import sys
 import time
 import tracemalloc
@@ -28,6 +26,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from benchmarks.common import drop, recreate, rss_mb  # noqa: E402 - after sys.path
 
 BENCH_URL = os.environ.get(
     "BENCH_DISPOSAL_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/baomi_bench_disposal"
@@ -37,27 +37,6 @@ os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/14")
 os.environ.setdefault("BAOMI_VAR_DIR", str(ROOT / "var" / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("BAOMI_LOG_LEVEL", "ERROR")
-
-
-def _psql(sql: str) -> None:
-    admin_url = BENCH_URL.rsplit("/", 1)[0] + "/postgres"
-    subprocess.run(["psql", admin_url, "-q", "-c", sql], check=True, capture_output=True)
-
-
-def recreate_database() -> None:
-    name = BENCH_URL.rsplit("/", 1)[1]
-    _psql(f"DROP DATABASE IF EXISTS {name}")
-    _psql(f"CREATE DATABASE {name}")
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, check=True
-    )
-
-
-def drop_database() -> None:
-    from django.db import connections
-
-    connections.close_all()
-    _psql(f"DROP DATABASE IF EXISTS {BENCH_URL.rsplit('/', 1)[1]}")
 
 
 def seed(total: int, sales) -> None:
@@ -89,10 +68,6 @@ def seed(total: int, sales) -> None:
         )
         cursor.execute("ANALYZE records_customerrecord")
     print(f"seed: {total:,} files ({total // 10:,} due) in {time.perf_counter() - start:,.0f} s")
-
-
-def rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def bench_sweep() -> None:
@@ -161,7 +136,7 @@ def main() -> None:
     parser.add_argument("--execute", type=int, default=2000)
     parser.add_argument("--keep", action="store_true", help="do not drop the bench database")
     args = parser.parse_args()
-    recreate_database()
+    recreate(BENCH_URL)
     import django
 
     django.setup()
@@ -179,7 +154,7 @@ def main() -> None:
     bench_sweep()
     bench_execute(args.execute, head, keeper, officer)
     if not args.keep:
-        drop_database()
+        drop(BENCH_URL)
 
 
 if __name__ == "__main__":

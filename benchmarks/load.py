@@ -37,6 +37,7 @@ LOAD_URL = os.environ.get("LOAD_DATABASE_URL", "postgres://postgres@127.0.0.1:54
 BROKER = os.environ.get("LOAD_BROKER_URL", "redis://127.0.0.1:6379/13")
 VAR = Path(tempfile.mkdtemp(prefix="baomi-load-"))
 
+from benchmarks.common import drop, recreate  # noqa: E402 - after sys.path
 from records.crypto import generate_key_text  # noqa: E402 - plain module, no settings needed
 
 KEYS = {
@@ -59,16 +60,9 @@ PASSWORD = "Correct-Horse-42!"  # noqa: S105 - the throw-away load database's pe
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def _psql(sql: str) -> None:
-    admin = LOAD_URL.rsplit("/", 1)[0] + "/postgres"
-    subprocess.run(["psql", admin, "-q", "-c", sql], check=True, capture_output=True)
-
-
 def seed(files: int) -> dict:
     """People with authenticators and signed agreements; approved files spread over them."""
-    name = LOAD_URL.rsplit("/", 1)[1]
-    _psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    _psql(f"CREATE DATABASE {name}")
+    recreate(LOAD_URL, migrate=False)  # migrated below, in this process
     import django
 
     django.setup()
@@ -293,7 +287,7 @@ def main() -> None:
         print("median ms by kind at saturation:", best["median_ms"])
     finally:
         codes = stack.stop()
-        _psql(f"DROP DATABASE IF EXISTS {LOAD_URL.rsplit('/', 1)[1]} WITH (FORCE)")
+        drop(LOAD_URL)
     print("stack stopped:", codes)
 
 

@@ -27,7 +27,6 @@ import argparse
 import os
 import random
 import statistics
-import subprocess
 import sys
 import time
 from datetime import date
@@ -35,6 +34,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from benchmarks.common import percentile, recreate  # noqa: E402 - after sys.path
 
 BENCH_URL = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/baomi_bench_records"
@@ -47,25 +48,6 @@ os.environ.setdefault("BAOMI_LOG_LEVEL", "ERROR")
 
 DEPARTMENTS = 20
 SALES_PER_DEPT = 10
-
-
-def _psql(sql: str) -> None:
-    admin_url = BENCH_URL.rsplit("/", 1)[0] + "/postgres"
-    subprocess.run(["psql", admin_url, "-q", "-c", sql], check=True, capture_output=True)
-
-
-def recreate_database() -> None:
-    name = BENCH_URL.rsplit("/", 1)[1]
-    _psql(f"DROP DATABASE IF EXISTS {name}")
-    _psql(f"CREATE DATABASE {name}")
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, check=True
-    )
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def report(name: str, seconds: list[float], goal: str = "") -> None:
@@ -297,7 +279,7 @@ def main() -> None:
     args = parser.parse_args()
     parts = set(args.only.split(","))
     if not args.reuse:
-        recreate_database()
+        recreate(BENCH_URL)
     import django
 
     django.setup()
