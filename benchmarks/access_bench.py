@@ -84,7 +84,7 @@ def seed(total: int, grant_rows: int, sales) -> None:
                 source, acquired_at, categories, public_authorised, key_version, wrapped_key,
                 sealed_identity, sealed_financial, sealed_transaction, sealed_other,
                 sealed_communications, sealed_review_comment, name_index, phone_index, id_index,
-                created_at, updated_at)
+                created_at, updated_at, outcome, retention_policy, on_hold)
             SELECT gen_random_uuid(),
                    CASE WHEN g %% 10 <> 0 THEN 'KH-A' || lpad(g::text, 9, '0') END,
                    'person', 1 + g %% 4, 1 + g %% 4,
@@ -92,7 +92,8 @@ def seed(total: int, grant_rows: int, sales) -> None:
                    (%s::int[])[1 + g %% %s], (%s::int[])[1 + g %% %s],
                    'walk_in', DATE '2026-01-01', '[]'::jsonb, false, 1, '\\x00'::bytea,
                    '', '', '', '', '', '', '', '', '',
-                   now() - (g || ' seconds')::interval, now() - (g || ' seconds')::interval
+                   now() - (g || ' seconds')::interval, now() - (g || ' seconds')::interval,
+                   'open', '', false
             FROM generate_series(1, %s) AS g
             """,
             [ids, len(ids), depts, len(ids), total],
