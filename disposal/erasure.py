@@ -16,7 +16,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 import audit
-from disposal.holds import held
+from disposal.holds import held, restrict
 from disposal.models import DisposalItem
 from disposal.sweep import open_batch
 from records.models import CustomerRecord, Outcome, PaperFile, RecordStatus, SubjectRequest
@@ -36,18 +36,15 @@ def erase(user: object, made: SubjectRequest, request: HttpRequest | None) -> tu
             record.outcome == Outcome.DEAL_CLOSED and keep_until is not None and keep_until > today
         )
         if on_hold or statutory:
-            if record.restricted_at is None:
-                record.restricted_at = timezone.now()
-                record.save(update_fields=["restricted_at", "updated_at"])
+            restrict(
+                [record.pk], reason="legal_hold" if on_hold else "statutory_retention",
+                actor=user, request=request, subject=made.number,
+            )  # fmt: skip
             if on_hold:
                 reason = "您的档案涉及法律程序，依法需要保存，暂不能删除。"
             else:
                 until = keep_until.strftime("%Y年%m月%d日")
                 reason = f"您的档案涉及已签订的合同，依法需保存至 {until}，到期后删除。"
-            audit.record(
-                user, "record.restricted", target=record, request=request,
-                reason="legal_hold" if on_hold else "statutory_retention", subject=made.number,
-            )  # fmt: skip
             return SubjectRequest.Outcome.RESTRICTED, reason + "在此期间仅保存，不再使用。"
         if not DisposalItem.objects.filter(record=record, active=True).exists():
             batch = open_batch(record.department_id)

@@ -33,6 +33,33 @@ def held(records_qs=None):
     )
 
 
+def restrict(
+    record_ids: list,
+    *,
+    reason: str,
+    actor: object = None,
+    request: HttpRequest | None = None,
+    **details: object,
+) -> int:
+    """Restrict files to storage (legal alone may open them): files held past their retention,
+    or a customer's deletion that the law does not allow yet. Each file newly restricted is a
+    ``record.restricted`` event; returns how many were."""
+    newly = list(
+        CustomerRecord.objects.filter(pk__in=record_ids, restricted_at__isnull=True).only(
+            "id", "archive_number"
+        )
+    )
+    if newly:
+        CustomerRecord.objects.filter(pk__in=[r.pk for r in newly]).update(
+            restricted_at=timezone.now()
+        )
+    for record in newly:
+        audit.record(
+            actor, "record.restricted", target=record, request=request, reason=reason, **details
+        )
+    return len(newly)
+
+
 def _refresh_flags(record_ids: list) -> None:
     CustomerRecord.objects.filter(pk__in=record_ids).update(on_hold=False)
     held(CustomerRecord.objects.filter(pk__in=record_ids)).update(on_hold=True)

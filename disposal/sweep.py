@@ -17,7 +17,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 import audit
-from disposal.holds import held
+from disposal.holds import held, restrict
 from disposal.models import (
     BatchState,
     DisposalBatch,
@@ -84,9 +84,7 @@ def propose_due(as_of: date | None = None, chunk: int = 500) -> SweepRun:
             )
             frozen = [f.pk for f in files if f.pk in holding or f.on_hold]
             if frozen:
-                CustomerRecord.objects.filter(pk__in=frozen, restricted_at__isnull=True).update(
-                    restricted_at=timezone.now()
-                )
+                restrict(frozen, reason="legal_hold")
             with_paper = set(
                 PaperFile.objects.filter(record_id__in=[f.pk for f in files]).values_list(
                     "record_id", flat=True
