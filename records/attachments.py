@@ -59,9 +59,14 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
+def upload_limit() -> int:
+    """The largest file accepted, in bytes (``BAOMI_ATTACHMENT_MAX_MB``)."""
+    return settings.BAOMI_ATTACHMENT_MAX_MB * 1024 * 1024
+
+
 def check_upload(upload: UploadedFile) -> str:
     """The file's real content type; ``ValidationError`` with the reason when refused."""
-    limit = settings.BAOMI_ATTACHMENT_MAX_MB * 1024 * 1024
+    limit = upload_limit()
     if upload.size is not None and upload.size > limit:
         raise ValidationError(
             _("This file is %(size).1f MB; files may be at most %(limit)d MB.")

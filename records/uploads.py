@@ -8,7 +8,6 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from django.conf import settings
 from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
 
@@ -16,7 +15,9 @@ from django.core.files.uploadhandler import FileUploadHandler
 class MemoryOnlyUploadHandler(FileUploadHandler):
     def new_file(self, *args: Any, **kwargs: Any) -> None:
         super().new_file(*args, **kwargs)
-        self.limit = settings.BAOMI_ATTACHMENT_MAX_MB * 1024 * 1024
+        from records.attachments import upload_limit
+
+        self.limit = upload_limit()
         self.buffer = io.BytesIO()
         self.received = 0
 
