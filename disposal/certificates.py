@@ -96,7 +96,9 @@ def content_of(batch: DisposalBatch) -> dict[str, Any]:
     }
 
 
-def _sha256(content: dict[str, Any]) -> str:
+def content_sha256(content: dict[str, Any]) -> str:
+    """SHA-256 of a document's canonical JSON (sorted keys, no spaces, UTF-8): what a printed
+    certificate or a versioned record of processing is identified by."""
     canonical = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -186,7 +188,7 @@ def issue_when_done(batch: DisposalBatch) -> DestructionCertificate | None:
         ):
             return None
         content = content_of(batch)
-        digest = _sha256(content)
+        digest = content_sha256(content)
         number = f"{batch.number}-ZM"
         certificate = DestructionCertificate.objects.create(
             batch=batch,

@@ -12,7 +12,6 @@ a snapshot taken with each version. Versions are never deleted here (kept at lea
 
 from __future__ import annotations
 
-import hashlib
 import json
 from datetime import timedelta
 from typing import Any
@@ -26,6 +25,7 @@ import audit
 from access import policy
 from access.models import AccessRequest, ExternalParty, RequestKind
 from access.policy import Capability
+from disposal.certificates import content_sha256
 from disposal.models import ProcessingRecord, RetentionPolicy
 from records.classification import Tier
 from records.fields import CATEGORY_LABELS, FIELDS, SENSITIVE_CATEGORIES, Category
@@ -131,15 +131,10 @@ def assessment(shape: dict[str, Any], counts: dict[str, Any]) -> list[str]:
     return notes
 
 
-def _digest(shape: dict[str, Any]) -> str:
-    canonical = json.dumps(shape, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
 def refresh(user: object = None, reason: str = "scheduled check") -> ProcessingRecord | None:
     """Store a new version when the description changed; None when it did not."""
     shape = describe()
-    digest = _digest(shape)
+    digest = content_sha256(shape)
     with transaction.atomic():
         latest = ProcessingRecord.objects.select_for_update().first()
         if latest is not None and latest.sha256 == digest:
