@@ -8,7 +8,7 @@ from django.http import HttpRequest
 import audit
 from access.gate import forget_stage
 from access.models import Agreement, AgreementSignature, User
-from audit.request_context import client_ip, user_agent
+from core.request_context import client_ip, user_agent
 
 
 def current_agreement() -> Agreement | None:

@@ -7,7 +7,7 @@ from django.contrib.auth import password_validation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import BaomiForm
+from core.forms import BaomiForm
 
 
 def reject(

@@ -36,6 +36,7 @@ from access.models import (
     RequestState,
 )
 from access.policy import Capability, RecordAction
+from core.refusals import Refused
 
 _ACTION = {
     RequestKind.BORROW: RecordAction.BORROW,
@@ -43,14 +44,6 @@ _ACTION = {
     RequestKind.EXTERNAL_SHARE: RecordAction.SHARE_EXTERNAL,
 }
 _PREFIX = {RequestKind.BORROW: "JY", RequestKind.COPY: "FZ", RequestKind.EXTERNAL_SHARE: "DW"}
-
-
-class RequestRefused(Exception):
-    """A request or transition that cannot go ahead, with messages for the form."""
-
-    def __init__(self, errors: dict[str, list[str | Promise]]):
-        super().__init__("; ".join(str(m) for msgs in errors.values() for m in msgs))
-        self.errors = errors
 
 
 def chain(kind: str, records: Sequence[Any], requester: object) -> list[policy.Step]:
@@ -143,7 +136,7 @@ def create(
     policy.require_can(requester, Capability.REQUEST_ACCESS)
     errors = problems(requester, application)
     if errors:
-        raise RequestRefused(errors)
+        raise Refused(errors)
     with transaction.atomic():
         req = AccessRequest.objects.create(
             number=_next_number(application.kind),
@@ -196,10 +189,6 @@ def _locked(req: AccessRequest) -> AccessRequest:
     return AccessRequest.objects.select_for_update().get(pk=req.pk)
 
 
-def _refuse(message: str | Promise) -> RequestRefused:
-    return RequestRefused({"__all__": [message]})
-
-
 def sign(
     user: Any,
     approval: Approval,
@@ -217,15 +206,15 @@ def sign(
         if not decision.allowed:
             raise policy.Denied(decision)
         if req.state != RequestState.PENDING or step.decision != ApprovalDecision.PENDING:
-            raise _refuse(_("This request was already decided."))
+            raise Refused(_("This request was already decided."))
         if step.step != req.current_step:
-            raise _refuse(_("An earlier approval step is still open."))
+            raise Refused(_("An earlier approval step is still open."))
         if not approve and not comment.strip():
-            raise RequestRefused({"comment": [_("Say why the request is rejected.")]})
+            raise Refused({"comment": [_("Say why the request is rejected.")]})
         if approve and req.kind == RequestKind.EXTERNAL_SHARE:
             problem = nda_problem(req.external_party)
             if problem:
-                raise _refuse(problem)
+                raise Refused(problem)
         now = timezone.now()
         step.decision = ApprovalDecision.APPROVED if approve else ApprovalDecision.REJECTED
         step.decided_by = user
@@ -273,7 +262,7 @@ def cancel(user: Any, req: AccessRequest, request: HttpRequest | None = None) ->
     with transaction.atomic():
         req = _locked(req)
         if req.state not in (RequestState.PENDING, RequestState.APPROVED):
-            raise _refuse(_("Only a request that was not handed out yet can be withdrawn."))
+            raise Refused(_("Only a request that was not handed out yet can be withdrawn."))
         req.state = RequestState.CANCELLED
         req.closed_at = timezone.now()
         req.closed_by = user
@@ -296,7 +285,7 @@ def lock_for_lending(user: Any, req: AccessRequest, states: Iterable[str]) -> Ac
     locked = _locked(req)
     policy.require_request(user, locked, "lend")
     if locked.kind != RequestKind.BORROW or locked.state not in set(states):
-        raise _refuse(_("This request is not waiting at the lending desk."))
+        raise Refused(_("This request is not waiting at the lending desk."))
     return locked
 
 
@@ -305,7 +294,7 @@ def lock_own(user: Any, req: AccessRequest, kind: str, states: Iterable[str]) ->
     locked = _locked(req)
     policy.require_request(user, locked, "requester")
     if locked.kind != kind or locked.state not in set(states):
-        raise _refuse(_("This request is not in a state that allows this."))
+        raise Refused(_("This request is not in a state that allows this."))
     return locked
 
 

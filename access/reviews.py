@@ -27,7 +27,7 @@ import audit
 from access import grants, policy
 from access.models import Grant, ReviewCampaign, ReviewItem
 from access.policy import Capability
-from access.requests import RequestRefused
+from core.refusals import Refused
 
 
 def open_campaign(
@@ -35,9 +35,9 @@ def open_campaign(
 ) -> ReviewCampaign:
     policy.require_can(officer, Capability.ACCESS_REVIEW_ADMIN)
     if deadline <= timezone.localdate():
-        raise RequestRefused({"deadline": [_("The deadline must lie in the future.")]})
+        raise Refused({"deadline": [_("The deadline must lie in the future.")]})
     if not name.strip():
-        raise RequestRefused({"name": [_("Give the campaign a name.")]})
+        raise Refused({"name": [_("Give the campaign a name.")]})
     with transaction.atomic():
         campaign = ReviewCampaign.objects.create(
             name=name.strip()[:100], opened_by=officer, deadline=deadline
@@ -98,9 +98,9 @@ def decide(
         if not decision.allowed:
             raise policy.Denied(decision)
         if item.campaign.closed_at or item.decision != ReviewItem.Decision.PENDING:
-            raise RequestRefused({"__all__": [_("This item was decided already.")]})
+            raise Refused({"__all__": [_("This item was decided already.")]})
         if not keep and not note.strip():
-            raise RequestRefused({"note": [_("Say why the access is revoked.")]})
+            raise Refused({"note": [_("Say why the access is revoked.")]})
         item.decision = ReviewItem.Decision.CONFIRMED if keep else ReviewItem.Decision.REVOKED
         item.decided_by = user
         item.decided_at = timezone.now()
@@ -179,7 +179,7 @@ def close(officer: Any, campaign: ReviewCampaign, request: HttpRequest | None = 
     with transaction.atomic():
         locked = ReviewCampaign.objects.select_for_update().get(pk=campaign.pk)
         if locked.closed_at:
-            raise RequestRefused({"__all__": [_("This campaign was closed already.")]})
+            raise Refused({"__all__": [_("This campaign was closed already.")]})
         locked.closed_at = timezone.now()
         locked.save(update_fields=["closed_at"])
         summary = report(locked)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from access import grants, reminders, reviews
-from audit.jobs import job_run
+from core.jobs import job_run
 
 
 @shared_task(name="access.sweep_grants", acks_late=True)

@@ -19,7 +19,7 @@ from django.http import HttpRequest
 
 from audit import actions
 from audit.models import AuditEvent
-from audit.request_context import client_ip, current_request, user_agent
+from core.request_context import client_ip, current_request, user_agent
 
 MAX_DETAIL_TEXT = 500
 MAX_DETAIL_DEPTH = 4

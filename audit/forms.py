@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from audit import actions
 from audit.incidents import parse_archive_numbers
 from audit.models import Incident
-from config.forms import BaomiForm
+from core.forms import BaomiForm
 
 
 class EventFilterForm(BaomiForm):

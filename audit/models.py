@@ -196,24 +196,6 @@ class VerificationRun(models.Model):
         return f"verification {self.started_at:%Y-%m-%d %H:%M} {self.outcome}"
 
 
-class JobRun(models.Model):
-    """A periodic job's run: start, end, outcome, counts (DESIGN.md "Celery")."""
-
-    name = models.CharField(max_length=64, db_index=True)
-    started_at = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    ok = models.BooleanField(default=False)
-    counts = models.JSONField(default=dict, blank=True)
-    error = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["-started_at"]
-        indexes = [models.Index(fields=["name", "-started_at"], name="audit_jobrun_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.name} {self.started_at:%Y-%m-%d %H:%M:%S}"
-
-
 class ScanCursor(models.Model):
     """How far an incremental scan has read the chain (by seal block), so reruns do no double work.
 
@@ -324,15 +306,3 @@ class Incident(models.Model):
 
     def audit_label(self) -> str:
         return self.reference
-
-
-class Heartbeat(models.Model):
-    """The last time a background process said it was alive (the Celery worker, every minute),
-    for the security officer's dashboard: background jobs that silently stopped are a risk."""
-
-    name = models.CharField(max_length=40, unique=True)
-    host = models.CharField(max_length=100, blank=True)
-    last_seen = models.DateTimeField()
-
-    def __str__(self) -> str:
-        return f"{self.name} @ {self.last_seen:%Y-%m-%d %H:%M:%S}"

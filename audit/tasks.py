@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from audit import anomalies, chain
 from audit.api import record
-from audit.jobs import job_run
 from audit.models import VerificationRun
+from core.jobs import job_run
 
 
 @shared_task(name="audit.seal", acks_late=True)
@@ -31,7 +31,7 @@ def anchor() -> int | None:
 def start_verification(user: object) -> VerificationRun:
     """A verification asked for from the chain page, run by the worker. When the broker cannot
     be reached the run is closed as failed at once, so the page never shows it running."""
-    from config.celery import enqueue
+    from core.tasks import enqueue
 
     run = VerificationRun.objects.create()
     if not enqueue(verify, run.pk, getattr(user, "pk", None)):

@@ -23,13 +23,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from audit import actions, anomalies, chain, console, health, incidents, kpis
+from audit import actions, anomalies, chain, console, incidents, kpis
 from audit.api import record, record_denied
-from audit.csvsafe import row as csv_row
 from audit.forms import AlertCloseForm, EventFilterForm, IncidentReportForm, IncidentTriageForm
-from audit.jobs import latest_runs
 from audit.models import Alert, AuditEvent, Incident, VerificationRun
 from audit.tasks import start_verification
+from core import health
+from core.csvsafe import row as csv_row
+from core.jobs import latest_runs
 
 EXPORT_MAX_ROWS = 100_000
 

@@ -116,7 +116,8 @@ INSTALLED_APPS = [
     "csp",
     "auditlog",
     "guardian",
-    # Ours, in dependency order: disposal -> records -> access -> audit.
+    # Ours, in dependency order: disposal -> records -> access -> audit -> core.
+    "core",
     "audit",
     "access",
     "records",
@@ -125,8 +126,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "audit.middleware.RequestIdMiddleware",
-    "config.middleware.SecurityHeadersMiddleware",
+    "core.middleware.RequestIdMiddleware",
+    "core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -237,7 +238,7 @@ AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_CALLABLE = "access.views.signin.locked_out"
 # Number of trusted reverse proxies in front of gunicorn; 0 means trust only REMOTE_ADDR.
 BAOMI_PROXY_COUNT = env.int("BAOMI_PROXY_COUNT", default=0)
-AXES_CLIENT_IP_CALLABLE = "audit.request_context.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.request_context.client_ip"
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "token", "new_password1", "new_password2"]
 AXES_VERBOSE = False
 

@@ -20,8 +20,8 @@ import audit
 from access import policy
 from access.models import CopyRegisterEntry
 from access.policy import Capability, RecordAction
-from access.requests import RequestRefused
 from audit.models import AuditEvent
+from core.refusals import Refused
 from disposal import certificates, shredding
 from disposal.holds import held
 from disposal.models import BatchState, DisposalBatch, DisposalItem
@@ -76,20 +76,20 @@ def sign(
     with transaction.atomic():
         batch = _locked(batch)
         if batch.state != BatchState.PROPOSED:
-            raise RequestRefused({"__all__": [_("This batch is not waiting for signatures.")]})
+            raise Refused({"__all__": [_("This batch is not waiting for signatures.")]})
         if role not in signatures_needed(batch):
-            raise RequestRefused({"__all__": [_("This signature is not needed (any more).")]})
+            raise Refused({"__all__": [_("This signature is not needed (any more).")]})
         decision = policy.decide_disposal_signature(user, role, batch.department_id, _signed(batch))
         if not decision.allowed:
             raise policy.Denied(decision)
         if not batch.items.filter(active=True).exists():
-            raise RequestRefused({"__all__": [_("This batch holds no files.")]})
+            raise Refused({"__all__": [_("This batch holds no files.")]})
         under_hold = held(
             CustomerRecord.objects.filter(disposal_items__batch=batch, disposal_items__active=True)
         )
         if under_hold.exists():
             numbers = ", ".join(r.audit_label() for r in under_hold)
-            raise RequestRefused(
+            raise Refused(
                 {
                     "__all__": [
                         _("Under a legal hold, take out first: %(items)s") % {"items": numbers}
@@ -111,11 +111,11 @@ def remove_item(
     """Take a file out of a batch before approval, with a reason (it may be proposed again by a
     later sweep if it is still due)."""
     if not reason.strip():
-        raise RequestRefused({"reason": [_("Say why the file is kept.")]})
+        raise Refused({"reason": [_("Say why the file is kept.")]})
     with transaction.atomic():
         batch = _locked(item.batch)
         if batch.state != BatchState.PROPOSED:
-            raise RequestRefused({"__all__": [_("Only a proposed batch can be changed.")]})
+            raise Refused({"__all__": [_("Only a proposed batch can be changed.")]})
         decision = policy.decide_disposal_edit(user, batch.department_id)
         if not decision.allowed:
             raise policy.Denied(decision)
@@ -189,7 +189,7 @@ def execute(user: object, batch: DisposalBatch, request: HttpRequest | None = No
     with transaction.atomic():
         locked = _locked(batch)
         if locked.state != BatchState.APPROVED:
-            raise RequestRefused({"__all__": [_("Only an approved batch can be executed.")]})
+            raise Refused({"__all__": [_("Only an approved batch can be executed.")]})
         if locked.first_event_id is None:
             locked.first_event_id = (
                 AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
@@ -260,7 +260,7 @@ def confirm_paper_shredded(
     """The archivist shredded the paper folder in front of a witness (another person)."""
     policy.require_can(user, Capability.PAPER_ARCHIVE)
     if witness is None or getattr(witness, "pk", None) == getattr(user, "pk", None):
-        raise RequestRefused({"witness": [_("The witness must be another person.")]})
+        raise Refused({"witness": [_("The witness must be another person.")]})
     with transaction.atomic():
         item = (
             DisposalItem.objects.select_for_update()
@@ -268,7 +268,7 @@ def confirm_paper_shredded(
             .get(pk=item.pk)
         )
         if not item.had_paper or item.executed_at is None or item.paper_shredded_at:
-            raise RequestRefused({"__all__": [_("No paper folder waits for shredding here.")]})
+            raise Refused({"__all__": [_("No paper folder waits for shredding here.")]})
         item.paper_shredded_at = timezone.now()
         item.paper_shredded_by = user
         item.paper_witness = witness

@@ -7,9 +7,7 @@ per batch, when every file is destroyed and every paper folder shredded before a
 
 from __future__ import annotations
 
-import hashlib
 import io
-import json
 from typing import Any
 
 from django.db import transaction
@@ -20,6 +18,7 @@ from reportlab.pdfgen import canvas
 
 import audit
 from audit.models import AuditEvent
+from core.canonical import content_sha256
 from disposal.models import DestructionCertificate, DisposalBatch
 from records.classification import Tier
 from records.paper import MARKS
@@ -94,13 +93,6 @@ def content_of(batch: DisposalBatch) -> dict[str, Any]:
         "copies_not_confirmed_destroyed": copies,
         "audit_events": {"first": batch.first_event_id, "last": last_event},
     }
-
-
-def content_sha256(content: dict[str, Any]) -> str:
-    """SHA-256 of a document's canonical JSON (sorted keys, no spaces, UTF-8): what a printed
-    certificate or a versioned record of processing is identified by."""
-    canonical = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def render(number: str, content: dict[str, Any], digest: str) -> bytes:

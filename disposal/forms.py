@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import BaomiForm
+from core.forms import BaomiForm
 from disposal.models import EndAction, RetentionCategory, Trigger
 from records.classification import Tier
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 import audit
 from access import policy
 from access.policy import Capability
-from access.requests import RequestRefused
+from core.refusals import Refused
 from disposal.models import DisposalItem, LegalHold
 from records import content as record_content
 from records import crypto
@@ -98,9 +98,9 @@ def place(
 ) -> LegalHold:
     policy.require_can(user, Capability.LEGAL_HOLDS)
     if not records:
-        raise RequestRefused({"numbers": [_("Name at least one file.")]})
+        raise Refused({"numbers": [_("Name at least one file.")]})
     if not reference.strip() or not reason.strip():
-        raise RequestRefused({"reason": [_("Give the case reference and the reason.")]})
+        raise Refused({"reason": [_("Give the case reference and the reason.")]})
     with transaction.atomic():
         hold = LegalHold.objects.create(
             reference=reference.strip()[:100], reason=reason.strip()[:300], placed_by=user
@@ -127,11 +127,11 @@ def release(
 ) -> LegalHold:
     policy.require_can(user, Capability.LEGAL_HOLDS)
     if not reason.strip():
-        raise RequestRefused({"reason": [_("Say why the hold ends.")]})
+        raise Refused({"reason": [_("Say why the hold ends.")]})
     with transaction.atomic():
         hold = LegalHold.objects.select_for_update().get(pk=hold.pk)
         if hold.released_at:
-            raise RequestRefused({"__all__": [_("This hold was released already.")]})
+            raise Refused({"__all__": [_("This hold was released already.")]})
         hold.released_at = timezone.now()
         hold.released_by = user
         hold.release_reason = reason.strip()[:300]

@@ -25,7 +25,7 @@ import audit
 from access import policy
 from access.models import AccessRequest, ExternalParty, RequestKind
 from access.policy import Capability
-from disposal.certificates import content_sha256
+from core.canonical import content_sha256
 from disposal.models import ProcessingRecord, RetentionPolicy
 from records.classification import Tier
 from records.fields import CATEGORY_LABELS, FIELDS, SENSITIVE_CATEGORIES, Category

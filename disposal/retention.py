@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 import audit
 from access import policy
 from access.policy import Capability
-from access.requests import RequestRefused
+from core.refusals import Refused
 from disposal.models import EndAction, RetentionCategory, RetentionPolicy, Trigger
 from records.models import CustomerRecord, Outcome
 
@@ -191,7 +191,7 @@ def save_policy(
     """A new version of a policy (or a new policy); the old version is kept, superseded."""
     policy.require_can(user, Capability.RETENTION_POLICIES)
     if months < 0:
-        raise RequestRefused({"months": [_("A period cannot be negative.")]})
+        raise Refused({"months": [_("A period cannot be negative.")]})
     with transaction.atomic():
         current = RetentionPolicy.objects.select_for_update().filter(code=code).current().first()
         version = 1
@@ -217,7 +217,7 @@ def save_policy(
         )
 
         def recompute_later() -> None:
-            from config.celery import enqueue
+            from core.tasks import enqueue
             from disposal.tasks import recompute_due_dates
 
             # Broker down: the nightly sweep recomputes every due date before proposing any.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from audit.jobs import job_run
+from core.jobs import job_run
 from disposal import drafts, processing, retention, sweep
 
 

@@ -13,7 +13,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from access import policy
 from access.policy import Capability
-from access.requests import RequestRefused
+from core.forms import add_errors, posted
+from core.refusals import Refused
 from disposal import batches, holds, processing, retention
 from disposal.forms import HoldForm, PolicyForm, ReleaseForm, RemoveForm, WitnessForm
 from disposal.models import (
@@ -26,7 +27,6 @@ from disposal.models import (
     RetentionPolicy,
     SweepRun,
 )
-from records.request_views import _add_errors
 
 
 @never_cache
@@ -83,7 +83,7 @@ def batch_view(request: HttpRequest, batch_id: int) -> HttpResponse:
             )
             messages.success(request, _("Shredding recorded."))
             return redirect("disposal:batch", batch_id=batch.pk)
-    except RequestRefused as refused:
+    except Refused as refused:
         messages.error(request, str(refused))
     batch.refresh_from_db()
     items = batch.items.select_related("record", "removed_by").order_by("-active", "due_on")
@@ -122,7 +122,7 @@ def certificate_view(request: HttpRequest, batch_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def holds_view(request: HttpRequest) -> HttpResponse:
     policy.require_can(request.user, Capability.LEGAL_HOLDS)
-    form = HoldForm(request.POST or None)
+    form = HoldForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         records, problems = holds.resolve(data["numbers"], data["customer_id_number"])
@@ -138,8 +138,8 @@ def holds_view(request: HttpRequest) -> HttpResponse:
                     records=records,
                     request=request,
                 )
-            except RequestRefused as refused:
-                _add_errors(form, refused)
+            except Refused as refused:
+                add_errors(form, refused)
             else:
                 messages.success(
                     request,
@@ -166,7 +166,7 @@ def release_view(request: HttpRequest, hold_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             holds.release(request.user, hold, form.cleaned_data["reason"], request=request)
-        except RequestRefused as refused:
+        except Refused as refused:
             messages.error(request, str(refused))
         else:
             messages.success(request, _("The hold was released."))
@@ -179,7 +179,7 @@ def release_view(request: HttpRequest, hold_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def policies_view(request: HttpRequest) -> HttpResponse:
     policy.require_can(request.user, Capability.RETENTION_POLICIES)
-    form = PolicyForm(request.POST or None, initial=_initial(request.GET.get("code", "")))
+    form = PolicyForm(posted(request), initial=_initial(request.GET.get("code", "")))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -195,8 +195,8 @@ def policies_view(request: HttpRequest) -> HttpResponse:
                 note=data["note"],
                 request=request,
             )
-        except RequestRefused as refused:
-            _add_errors(form, refused)
+        except Refused as refused:
+            add_errors(form, refused)
         else:
             messages.success(request, _("Saved as a new version; due dates are recomputed."))
             return redirect("disposal:policies")

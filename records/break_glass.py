@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 import audit
 from access import grants, policy
 from access.models import BreakGlass, Grant
-from access.requests import RequestRefused
 from audit import incidents
+from core.refusals import Refused
 from records.lending import parse_numbers
 from records.models import CustomerRecord
 
@@ -38,12 +38,12 @@ def open_file(
     numbers, _bad = parse_numbers(archive_number)
     record = CustomerRecord.objects.filter(archive_number=numbers[0]).first() if numbers else None
     if record is None:
-        raise RequestRefused({"archive_number": [_("No file has this archive number.")]})
+        raise Refused({"archive_number": [_("No file has this archive number.")]})
     if not reason_text.strip():
-        raise RequestRefused({"reason_text": [_("Describe the emergency.")]})
+        raise Refused({"reason_text": [_("Describe the emergency.")]})
     decision = policy.decide_break_glass(user, record)
     if not decision.allowed:
-        raise RequestRefused({"archive_number": [str(decision.reason)]})
+        raise Refused({"archive_number": [str(decision.reason)]})
     with transaction.atomic():
         grant = grants.issue(
             grantee=user,
@@ -95,14 +95,14 @@ def close_review(
     user: object, opened: BreakGlass, outcome: str, note: str, request: HttpRequest | None = None
 ) -> BreakGlass:
     if not note.strip():
-        raise RequestRefused({"review_note": [_("Write what the review found.")]})
+        raise Refused({"review_note": [_("Write what the review found.")]})
     with transaction.atomic():
         opened = BreakGlass.objects.select_for_update().select_related("grant").get(pk=opened.pk)
         decision = policy.decide_break_glass_review(user, opened.grant.grantee_id)
         if not decision.allowed:
             raise policy.Denied(decision)
         if opened.reviewed_at:
-            raise RequestRefused({"__all__": [_("This emergency access was reviewed already.")]})
+            raise Refused({"__all__": [_("This emergency access was reviewed already.")]})
         opened.reviewed_at = timezone.now()
         opened.reviewed_by = user  # type: ignore[assignment]
         opened.outcome = outcome

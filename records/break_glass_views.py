@@ -13,17 +13,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 from access import policy
 from access.models import BreakGlass
 from access.policy import Capability
-from access.requests import RequestRefused
+from core.forms import add_errors, posted
+from core.refusals import Refused
 from records import break_glass
 from records.request_forms import BreakGlassForm, BreakGlassReviewForm
-from records.request_views import _add_errors
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 def open_view(request: HttpRequest) -> HttpResponse:
     policy.require_can(request.user, Capability.BREAK_GLASS)
-    form = BreakGlassForm(request.POST or None)
+    form = BreakGlassForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -34,8 +34,8 @@ def open_view(request: HttpRequest) -> HttpResponse:
                 data["reason_text"],
                 request=request,
             )
-        except RequestRefused as refused:
-            _add_errors(form, refused)
+        except Refused as refused:
+            add_errors(form, refused)
         else:
             messages.warning(
                 request,
@@ -71,7 +71,7 @@ def close_view(request: HttpRequest, break_glass_id: int) -> HttpResponse:
             form.cleaned_data["review_note"],
             request=request,
         )
-    except RequestRefused as refused:
+    except Refused as refused:
         messages.error(request, str(refused))
     else:
         messages.success(request, _("Review closed."))

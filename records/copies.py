@@ -28,8 +28,8 @@ import audit
 from access import policy, requests
 from access.models import AccessRequest, CopyFormat, CopyRegisterEntry, RequestKind, RequestState
 from access.policy import RecordAction
-from access.requests import RequestRefused
-from audit.csvsafe import row as csv_row
+from core.csvsafe import row as csv_row
+from core.refusals import Refused
 from records import content as record_content
 from records import masking
 from records.classification import Tier
@@ -175,13 +175,11 @@ def download(user: object, req: AccessRequest, request: HttpRequest | None = Non
             req.fulfilled_by = user
             req.save(update_fields=["state", "fulfilled_at", "fulfilled_by"])
         if timezone.localdate() > entry.destroy_by:
-            raise RequestRefused({"__all__": [_("This copy was due for destruction already.")]})
+            raise Refused({"__all__": [_("This copy was due for destruction already.")]})
         if not CopyRegisterEntry.objects.filter(
             pk=entry.pk, downloads__lt=F("downloads_allowed")
         ).update(downloads=F("downloads") + 1):
-            raise RequestRefused(
-                {"__all__": [_("This copy was downloaded as often as it may be.")]}
-            )
+            raise Refused({"__all__": [_("This copy was downloaded as often as it may be.")]})
         entry.refresh_from_db()
         at = timezone.localtime().strftime("%Y-%m-%d %H:%M:%S")
         if req.copy_format == CopyFormat.CSV:
@@ -216,7 +214,7 @@ def confirm_destroyed(
 ) -> CopyRegisterEntry:
     """The requester confirms every copy (printouts included) was destroyed (R42)."""
     if not note.strip():
-        raise RequestRefused({"note": [_("Say how the copy was destroyed.")]})
+        raise Refused({"note": [_("Say how the copy was destroyed.")]})
     with transaction.atomic():
         req = requests.lock_own(user, req, RequestKind.COPY, [RequestState.FULFILLED])
         entry = CopyRegisterEntry.objects.select_for_update().get(request=req)

@@ -36,7 +36,7 @@ from access.models import (
     User,
 )
 from access.policy import RecordAction
-from access.requests import RequestRefused
+from core.refusals import Refused
 from records.classification import Tier
 from records.models import CustomerRecord, PaperFile
 from records.paper import MARKS
@@ -63,11 +63,11 @@ def offer(
     if not reason.strip():
         problems["reason"] = [_("Say why the file changes hands.")]
     if problems:
-        raise RequestRefused(problems)
+        raise Refused(problems)
     with transaction.atomic():
         CustomerRecord.objects.select_for_update().get(pk=record.pk)
         if Transfer.objects.filter(record=record, state=Transfer.State.PENDING).exists():
-            raise RequestRefused({"__all__": [_("This file is already being handed over.")]})
+            raise Refused({"__all__": [_("This file is already being handed over.")]})
         transfer = Transfer.objects.create(
             record=record, sender=sender, receiver=receiver, reason=reason.strip()[:300]
         )
@@ -89,7 +89,7 @@ def _answer(user: object, transfer: Transfer) -> Transfer:
     if locked.receiver_id != getattr(user, "pk", None):
         raise policy.Denied(policy.Decision(False, _("This file is not being handed to you.")))
     if locked.state != Transfer.State.PENDING:
-        raise RequestRefused({"__all__": [_("This hand-over was answered already.")]})
+        raise Refused({"__all__": [_("This hand-over was answered already.")]})
     return locked
 
 
@@ -204,7 +204,7 @@ def hand_over(
     request: HttpRequest | None = None,
 ) -> Handover:
     """Move everything ``person`` holds to ``receiver`` and close their access, in one
-    transaction. Raises ``RequestRefused`` listing what must come back first."""
+    transaction. Raises ``Refused`` listing what must come back first."""
     seen = preview(actor, person)
     if seen.blocked:
         problems = []
@@ -218,16 +218,16 @@ def hand_over(
                 _("Copies not confirmed destroyed: %(items)s")
                 % {"items": ", ".join(seen.copies_out)}
             )
-        raise RequestRefused({"__all__": problems})
+        raise Refused({"__all__": problems})
     if receiver.pk == person.pk:
-        raise RequestRefused({"receiver": [_("Choose someone else to receive the files.")]})
+        raise Refused({"receiver": [_("Choose someone else to receive the files.")]})
     unfit = [
         f"{r.audit_label()}: {d.reason}"
         for r in seen.records
         if not (d := policy.may_receive(receiver, r)).allowed
     ]
     if unfit:
-        raise RequestRefused({"receiver": unfit})
+        raise Refused({"receiver": unfit})
     with transaction.atomic():
         records = list(
             CustomerRecord.objects.select_for_update().filter(pk__in=[r.pk for r in seen.records])

@@ -15,11 +15,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from access import policy
 from access.models import Handover, Transfer
 from access.policy import Capability, RecordAction
-from access.requests import RequestRefused
+from core.forms import add_errors
+from core.refusals import Refused
 from records import custody
 from records.models import CustomerRecord
 from records.request_forms import DeclineForm, HandoverForm, TransferForm
-from records.request_views import _add_errors
 
 
 @require_POST
@@ -36,7 +36,7 @@ def offer_view(request: HttpRequest, pk: Any) -> HttpResponse:
                 form.cleaned_data["reason"],
                 request=request,
             )
-        except RequestRefused as refused:
+        except Refused as refused:
             messages.error(request, str(refused))
         else:
             messages.success(request, _("Handed over; the file is yours until they confirm."))
@@ -64,7 +64,7 @@ def accept_view(request: HttpRequest, transfer_id: int) -> HttpResponse:
     transfer = _transfer(request, transfer_id)
     try:
         custody.accept(request.user, transfer, request=request)
-    except RequestRefused as refused:
+    except Refused as refused:
         messages.error(request, str(refused))
     else:
         messages.success(request, _("Receipt confirmed: the file is now yours."))
@@ -78,7 +78,7 @@ def decline_view(request: HttpRequest, transfer_id: int) -> HttpResponse:
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
         custody.decline(request.user, transfer, note, request=request)
-    except RequestRefused as refused:
+    except Refused as refused:
         messages.error(request, str(refused))
     else:
         messages.success(request, _("Declined; the file stays with the sender."))
@@ -103,8 +103,8 @@ def handover_view(request: HttpRequest) -> HttpResponse:
                     user, data["person"], data["receiver"], data["reason"], data["note"],
                     request=request,
                 )  # fmt: skip
-            except RequestRefused as refused:
-                _add_errors(form, refused)
+            except Refused as refused:
+                add_errors(form, refused)
             else:
                 messages.success(request, _("The hand-over is complete."))
                 return redirect("requests:handover_detail", handover_id=handover.pk)

@@ -15,9 +15,10 @@ from django.apps import apps
 from django.db import connection
 
 import audit
+from core.refusals import Refused
 from records.backups import local_copy
 from records.models import Backup
-from records.restore import RestoreRefused, _open_target, _target_settings, restore
+from records.restore import _open_target, _target_settings, restore
 
 
 def _scratch() -> tuple[str, Any]:
@@ -90,7 +91,7 @@ def run() -> dict[str, Any]:
             "rows": sum(got.values()),
             "problem": "; ".join(problems),
         }
-    except RestoreRefused as refused:
+    except Refused as refused:
         outcome = {"ok": False, "backup": latest.name, "problem": str(refused)}
     finally:
         drop()

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import BaomiForm
+from core.forms import BaomiForm
 from records import attachments, validators
 from records.classification import Tier
 from records.consents import ConsentTerms

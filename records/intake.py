@@ -1,7 +1,7 @@
 """Registering a client file (R10-R12): save a draft, change it, submit it for review.
 
 Every rule that can refuse a save is checked before anything is written, and refusals come back
-as ``IntakeRefused`` with a message per form field, so the form can show them beside what the
+as ``Refused`` with a message per form field, so the form can show them beside what the
 person typed and nothing is lost.
 """
 
@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 import audit
 from access import policy
 from access.policy import Capability, RecordAction
+from core.refusals import Refused
 from records import attachments, classification, consents
 from records import content as record_content
 from records.fields import BY_NAME, Category, categories_present
@@ -38,14 +39,6 @@ class Metadata:
 class Upload:
     kind: str
     file: UploadedFile
-
-
-class IntakeRefused(Exception):
-    """The save or submission was refused; ``errors`` maps form field names to messages."""
-
-    def __init__(self, errors: dict[str, list[str]]):
-        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
-        self.errors = errors
 
 
 def _clean_content(kind: str, content: dict[str, str]) -> dict[str, str]:
@@ -80,7 +73,7 @@ def _check(
             % {"tier": classification.Tier(derivation.minimum).label, "why": why}
         )
     if errors:
-        raise IntakeRefused(errors)
+        raise Refused(errors)
     return derivation, tier
 
 
@@ -221,7 +214,7 @@ def submit(user: object, record: CustomerRecord, request: HttpRequest | None = N
         policy.require(user, RecordAction.SUBMIT, record)
         problems = consents.submission_problems(record)
         if problems:
-            raise IntakeRefused({"__all__": [str(p) for p in problems]})
+            raise Refused({"__all__": [str(p) for p in problems]})
         record.status = RecordStatus.SUBMITTED
         record.submitted_at = timezone.now()
         record.save(update_fields=["status", "submitted_at", "updated_at"])

@@ -21,8 +21,9 @@ from django.utils.translation import gettext as _
 import audit
 from access import grants, requests
 from access.models import AccessRequest, AccessRequestItem, Grant, Medium, RequestState
-from access.requests import Application, RequestRefused
+from access.requests import Application
 from audit import incidents
+from core.refusals import Refused
 from records.models import CustomerRecord, PaperFile
 
 _NUMBER = re.compile(r"^KH-\d{4}-\d{6}$")
@@ -91,7 +92,7 @@ def apply(user: object, form: Ask, request: HttpRequest | None = None) -> Access
     if errors:
         for key, messages in requests.problems(user, application).items():
             errors.setdefault(key, []).extend(str(m) for m in messages)
-        raise RequestRefused(errors)
+        raise Refused(errors)
     return requests.create(user, application, request=request)
 
 
@@ -107,7 +108,7 @@ def hand_out(user: object, req: AccessRequest, request: HttpRequest | None = Non
             )
             out = [f.record.archive_number for f in folders if f.checked_out_to_id]
             if out:
-                raise RequestRefused(
+                raise Refused(
                     {"__all__": [_("Already lent out: %(items)s") % {"items": ", ".join(out)}]}
                 )
             folders.update(checked_out_to=req.requester, checked_out_at=now)
@@ -152,7 +153,7 @@ def take_back(
         items = list(req.items.select_related("record"))
         unchecked = [i.record.archive_number for i in items if i.pk not in conditions]
         if unchecked:
-            raise RequestRefused(
+            raise Refused(
                 {"__all__": [_("Check every file: %(items)s") % {"items": ", ".join(unchecked)}]}
             )
         now = timezone.now()

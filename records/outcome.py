@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 import audit
 from access import policy
 from access.policy import RecordAction
-from access.requests import RequestRefused
+from core.refusals import Refused
 from records.models import CustomerRecord, Outcome
 from records.signals import retention_inputs_changed
 
@@ -26,9 +26,7 @@ def set_outcome(
 ) -> CustomerRecord:
     policy.require(user, RecordAction.SET_OUTCOME, record)
     if outcome == Outcome.DEAL_CLOSED and contract_ended_on is None:
-        raise RequestRefused(
-            {"contract_ended_on": [_("Give the date the contract ends (or ended).")]}
-        )
+        raise Refused({"contract_ended_on": [_("Give the date the contract ends (or ended).")]})
     with transaction.atomic():
         record.outcome = outcome
         record.contract_ended_on = contract_ended_on if outcome == Outcome.DEAL_CLOSED else None

@@ -15,7 +15,7 @@ from access.models import (
     Handover,
     Medium,
 )
-from config.forms import BaomiForm
+from core.forms import BaomiForm
 from records.fields import SECTION_LABELS
 from records.models import Outcome
 

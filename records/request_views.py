@@ -15,18 +15,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from access import policy, requests
 from access.models import AccessRequest, RequestState
 from access.policy import Capability
-from access.requests import RequestRefused
+from core.forms import add_errors, posted
+from core.refusals import Refused
 from records import copies, lending
 from records.fields import SECTION_LABELS, Section
 from records.request_forms import BorrowForm, CopyForm, DestroyForm, SignForm, TakeBackForm
-
-
-def _add_errors(form: Any, refused: RequestRefused) -> None:
-    for field, problems in refused.errors.items():
-        for problem in problems:
-            form.add_error(
-                None if field == "__all__" or field not in form.fields else field, str(problem)
-            )
 
 
 @never_cache
@@ -41,7 +34,7 @@ def mine_view(request: HttpRequest) -> HttpResponse:
 
 def _ask(request: HttpRequest, kind: str, form_class: type, template: str) -> HttpResponse:
     policy.require_can(request.user, Capability.REQUEST_ACCESS)
-    form = form_class(request.POST or None, initial={"numbers": request.GET.get("numbers", "")})
+    form = form_class(posted(request), initial={"numbers": request.GET.get("numbers", "")})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -58,8 +51,8 @@ def _ask(request: HttpRequest, kind: str, form_class: type, template: str) -> Ht
                 ),
                 request=request,
             )
-        except RequestRefused as refused:
-            _add_errors(form, refused)
+        except Refused as refused:
+            add_errors(form, refused)
         else:
             messages.success(
                 request,
@@ -87,7 +80,7 @@ def copy_download_view(request: HttpRequest, pk: int) -> HttpResponse:
     req = _request(request.user, pk)
     try:
         made = copies.download(request.user, req, request=request)
-    except RequestRefused as refused:
+    except Refused as refused:
         messages.error(request, str(refused))
         return redirect("requests:detail", pk=req.pk)
     response = HttpResponse(made.data, content_type=made.content_type)
@@ -102,7 +95,7 @@ def copy_destroyed_view(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             copies.confirm_destroyed(request.user, req, form.cleaned_data["note"], request=request)
-        except RequestRefused as refused:
+        except Refused as refused:
             messages.error(request, str(refused))
         else:
             messages.success(request, _("Destruction of the copy was recorded."))
@@ -137,8 +130,8 @@ def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
                         comment=sign_form.cleaned_data["comment"],
                         request=request,
                     )
-            except RequestRefused as refused:
-                _add_errors(sign_form, refused)
+            except Refused as refused:
+                add_errors(sign_form, refused)
             else:
                 messages.success(request, _("Your decision was recorded."))
                 return redirect("requests:approvals")
@@ -152,8 +145,8 @@ def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         if posted is not None and take_back_form.is_valid():
             try:
                 lending.take_back(user, req, take_back_form.conditions(), request=request)
-            except RequestRefused as refused:
-                _add_errors(take_back_form, refused)
+            except Refused as refused:
+                add_errors(take_back_form, refused)
             else:
                 messages.success(request, _("The files were taken back."))
                 return redirect("requests:desk")
@@ -192,7 +185,7 @@ def cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     req = _request(request.user, pk)
     try:
         requests.cancel(request.user, req, request=request)
-    except RequestRefused as refused:
+    except Refused as refused:
         messages.error(request, str(refused))
     else:
         messages.success(request, _("The request was withdrawn."))
@@ -204,7 +197,7 @@ def hand_out_view(request: HttpRequest, pk: int) -> HttpResponse:
     req = _request(request.user, pk)
     try:
         lending.hand_out(request.user, req, request=request)
-    except RequestRefused as refused:
+    except Refused as refused:
         messages.error(request, str(refused))
         return redirect("requests:detail", pk=req.pk)
     messages.success(request, _("Handed out: %(number)s.") % {"number": req.number})

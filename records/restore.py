@@ -27,12 +27,9 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage, storages
 from django.utils import timezone
 
+from core.refusals import Refused
 from records import backups, crypto, journal
 from records import content as record_content
-
-
-class RestoreRefused(Exception):
-    """The restore did not start; the message says why, and nothing was written."""
 
 
 def _target_settings(url: str) -> dict[str, Any]:
@@ -68,21 +65,19 @@ def restore(
     try:
         manifest = backups.verify_file(archive, key)
     except crypto.WrongBackupKey:
-        raise RestoreRefused(
-            "This archive was made with another backup key (BAOMI_BACKUP_KEY)."
-        ) from None
+        raise Refused("This archive was made with another backup key (BAOMI_BACKUP_KEY).") from None
     except crypto.DecryptionFailed as error:
-        raise RestoreRefused(f"The archive is damaged or incomplete: {error}.") from None
+        raise Refused(f"The archive is damaged or incomplete: {error}.") from None
     except ValueError as error:
-        raise RestoreRefused(f"The archive does not match its manifest: {error}.") from None
+        raise Refused(f"The archive does not match its manifest: {error}.") from None
     config = _target_settings(target_url)
     vendor = "sqlite" if config["ENGINE"].endswith("sqlite3") else "postgresql"
     if vendor != manifest["database"]:
-        raise RestoreRefused(
+        raise Refused(
             f"The archive holds a {manifest['database']} database; the target is {vendor}."
         )
     if not _is_empty(config, vendor):
-        raise RestoreRefused("The target database is not empty; restore only into a new one.")
+        raise Refused("The target database is not empty; restore only into a new one.")
     work = Path(tempfile.mkdtemp(prefix="baomi-restore-"))
     try:
         dump = _extract(archive, key, work, files_root)
@@ -131,7 +126,7 @@ def _extract(archive: Path, key: bytes | None, work: Path, files_root: Path) -> 
                 else:
                     relative = Path(info.name.removeprefix("files/"))
                     if relative.is_absolute() or ".." in relative.parts:
-                        raise RestoreRefused(f"unsafe path in the archive: {info.name}")
+                        raise Refused(f"unsafe path in the archive: {info.name}")
                     target = files_root / relative
                     target.parent.mkdir(parents=True, exist_ok=True)
                 with target.open("wb") as out:
@@ -145,7 +140,7 @@ def _load(dump: Path, config: dict[str, Any], vendor: str) -> None:
         return
     pg_restore = shutil.which("pg_restore")
     if pg_restore is None:
-        raise RestoreRefused("pg_restore is not installed (Debian package postgresql-client).")
+        raise Refused("pg_restore is not installed (Debian package postgresql-client).")
     arguments = [
         pg_restore,
         "--no-owner",

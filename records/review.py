@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 import audit
 from access import policy
 from access.policy import Capability, RecordAction
+from core.refusals import Refused
 from records import consents
 from records import content as record_content
-from records.intake import IntakeRefused
 from records.models import ArchiveCounter, CustomerRecord, RecordStatus
 from records.signals import retention_inputs_changed
 
@@ -35,7 +35,7 @@ def approve(user: object, record: CustomerRecord, request: HttpRequest | None = 
         policy.require(user, RecordAction.REVIEW, record)
         problems = consents.submission_problems(record)
         if problems:  # consent withdrawn while the file waited
-            raise IntakeRefused({"__all__": [str(p) for p in problems]})
+            raise Refused({"__all__": [str(p) for p in problems]})
         if not record.archive_number:  # a corrected file keeps the number it had
             record.archive_number = next_archive_number(timezone.localdate().year)
         record.status = RecordStatus.APPROVED
@@ -60,7 +60,7 @@ def return_for_correction(
     """Send the file back to its handler; the comment is sealed (it may quote the content)."""
     comment = comment.strip()
     if not comment:
-        raise IntakeRefused({"comment": [_("Say what the handler must correct.")]})
+        raise Refused({"comment": [_("Say what the handler must correct.")]})
     with transaction.atomic():
         record = CustomerRecord.objects.select_for_update().get(pk=record.pk)
         policy.require(user, RecordAction.REVIEW, record)

@@ -12,9 +12,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from access import policy, reviews
 from access.models import ReviewCampaign, ReviewItem
 from access.policy import Capability
-from access.requests import RequestRefused
+from core.forms import add_errors, posted
+from core.refusals import Refused
 from records.request_forms import CampaignForm, ReviewDecisionForm
-from records.request_views import _add_errors
 
 
 def _may_follow(user: object) -> bool:
@@ -35,14 +35,14 @@ def reviews_view(request: HttpRequest) -> HttpResponse:
     if not _may_follow(user):
         policy.require_can(user, Capability.ACCESS_REVIEW)
     admin = policy.can(user, Capability.ACCESS_REVIEW_ADMIN)
-    form = CampaignForm(request.POST or None) if admin else None
+    form = CampaignForm(posted(request)) if admin else None
     if form is not None and request.method == "POST" and form.is_valid():
         try:
             campaign = reviews.open_campaign(
                 user, form.cleaned_data["name"], form.cleaned_data["deadline"], request=request
             )
-        except RequestRefused as refused:
-            _add_errors(form, refused)
+        except Refused as refused:
+            add_errors(form, refused)
         else:
             messages.success(request, _("The access review was opened."))
             return redirect("requests:review_campaign", campaign_id=campaign.pk)
@@ -71,7 +71,7 @@ def decide_view(request: HttpRequest, item_id: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
                 request=request,
             )
-        except RequestRefused as refused:
+        except Refused as refused:
             messages.error(request, str(refused))
     return redirect("requests:reviews")
 
@@ -98,6 +98,6 @@ def close_view(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = get_object_or_404(ReviewCampaign, pk=campaign_id)
     try:
         reviews.close(request.user, campaign, request=request)
-    except RequestRefused as refused:
+    except Refused as refused:
         messages.error(request, str(refused))
     return redirect("requests:review_campaign", campaign_id=campaign.pk)

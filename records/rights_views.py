@@ -21,7 +21,8 @@ from access import policy
 from access.models import User
 from access.policy import Capability
 from audit.models import Incident
-from config.forms import BaomiForm
+from core.forms import BaomiForm, posted
+from core.refusals import Refused
 from records import access_report, breach, subject_requests
 from records.models import CustomerRecord, SubjectRequest
 
@@ -103,7 +104,7 @@ def rights_view(request: HttpRequest) -> HttpResponse:
                 ),
                 request,
             )  # fmt: skip
-        except subject_requests.RequestProblem as problem:
+        except Refused as problem:
             new.add_error(None, str(problem))
         else:
             messages.success(
@@ -127,11 +128,11 @@ def rights_view(request: HttpRequest) -> HttpResponse:
 def subject_request_view(request: HttpRequest, request_id: int) -> HttpResponse:
     policy.require_can(request.user, Capability.CUSTOMER_RIGHTS)
     made = get_object_or_404(SubjectRequest.objects.select_related("record"), pk=request_id)
-    form = AnswerForm(request.POST or None)
+    form = AnswerForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             subject_requests.answer(request.user, made, form.cleaned_data["note"], request)
-        except subject_requests.RequestProblem as problem:
+        except Refused as problem:
             form.add_error(None, str(problem))
         else:
             messages.success(request, _("Answered. Print the letter for the customer."))
@@ -152,7 +153,7 @@ def subject_letter_view(request: HttpRequest, request_id: int) -> HttpResponse:
     made = get_object_or_404(SubjectRequest, pk=request_id)
     try:
         data = subject_requests.letter_pdf(request.user, made)
-    except subject_requests.RequestProblem as problem:
+    except Refused as problem:
         messages.error(request, str(problem))
         return redirect("records:subject_request", request_id=made.pk)
     response = HttpResponse(data, content_type="application/pdf")
@@ -221,7 +222,7 @@ def breach_view(request: HttpRequest, incident_id: int) -> HttpResponse:
     start = timezone.localtime(incident.occurred_at or incident.reported_at) - timedelta(days=7)
     minute = "%Y-%m-%dT%H:%M"
     form = BreachForm(
-        request.POST or None,
+        posted(request),
         initial={"since": start.strftime(minute), "until": now.strftime(minute)},
     )
     kit = None

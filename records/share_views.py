@@ -16,11 +16,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from access import policy
 from access.models import ExternalParty
 from access.policy import Capability
-from access.requests import RequestRefused
 from audit.api import record_denied
+from core.forms import add_errors, posted
+from core.refusals import Refused
 from records import parties, sharing
 from records.request_forms import PartyForm, PasscodeForm, ReceiptForm, ShareForm
-from records.request_views import _add_errors, _ask, _request
+from records.request_views import _ask, _request
 
 
 @never_cache
@@ -35,7 +36,7 @@ def create_link_view(request: HttpRequest, pk: int) -> HttpResponse:
     req = _request(request.user, pk)
     try:
         delivery = sharing.create_link(request.user, req, request=request)
-    except RequestRefused as refused:
+    except Refused as refused:
         messages.error(request, str(refused))
         return redirect("requests:detail", pk=req.pk)
     url = request.build_absolute_uri(reverse("share_link", args=[delivery.token]))
@@ -66,8 +67,8 @@ def link_view(request: HttpRequest, token: str) -> HttpResponse:
             link, data = sharing.download(
                 token, passcode_form.cleaned_data["passcode"], request=request
             )
-        except RequestRefused as refused:
-            _add_errors(passcode_form, refused)
+        except Refused as refused:
+            add_errors(passcode_form, refused)
         else:
             response = HttpResponse(data, content_type="application/pdf")
             name = f"{link.request.number}.pdf"
@@ -76,8 +77,8 @@ def link_view(request: HttpRequest, token: str) -> HttpResponse:
     if receipt_form.is_bound and receipt_form.is_valid():
         try:
             sharing.confirm_receipt(token, receipt_form.cleaned_data["name"], request=request)
-        except RequestRefused as refused:
-            _add_errors(receipt_form, refused)
+        except Refused as refused:
+            add_errors(receipt_form, refused)
         else:
             messages.success(request, _("Thank you: your receipt was recorded."))
             return redirect("share_link", token=token)
@@ -115,7 +116,7 @@ def party_edit_view(request: HttpRequest, party_id: int | None = None) -> HttpRe
             f: getattr(party, f)
             for f in ("name", "kind", "contact_name", "contact_email", "nda_signed_on")
         } | {"nda_expires_on": party.nda_expires_on}
-    form = PartyForm(request.POST or None, request.FILES or None, initial=initial)
+    form = PartyForm(posted(request), request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -27,7 +27,8 @@ import audit
 from access import requests
 from access.models import AccessRequest, RequestKind, RequestState, ShareLink
 from access.policy import RecordAction
-from access.requests import RequestRefused, nda_problem
+from access.requests import nda_problem
+from core.refusals import Refused
 from records.copies import files_of, render_pdf
 
 MAX_ATTEMPTS = 5
@@ -53,7 +54,7 @@ def create_link(user: object, req: AccessRequest, request: HttpRequest | None = 
         req = requests.lock_own(user, req, RequestKind.EXTERNAL_SHARE, [RequestState.APPROVED])
         problem = nda_problem(req.external_party)
         if problem:
-            raise RequestRefused({"__all__": [problem]})
+            raise Refused({"__all__": [problem]})
         files_of(user, req, RecordAction.SHARE_EXTERNAL)
         token = secrets.token_urlsafe(32)
         passcode = f"{secrets.randbelow(10**8):08d}"
@@ -106,11 +107,11 @@ def _check_passcode(token: str, passcode: str, request: HttpRequest | None) -> S
     with transaction.atomic():
         found = find(token)
         if found is None:
-            raise RequestRefused({"__all__": [_("This link does not exist.")]})
+            raise Refused({"__all__": [_("This link does not exist.")]})
         link = ShareLink.objects.select_for_update().get(pk=found.pk)
         problem = state_problem(link)
         if problem:
-            raise RequestRefused({"__all__": [problem]})
+            raise Refused({"__all__": [problem]})
         expected = _passcode_hash(link.token_hash, passcode.strip())
         if not hmac.compare_digest(expected, link.passcode_hash):
             wrong = True
@@ -129,7 +130,7 @@ def _check_passcode(token: str, passcode: str, request: HttpRequest | None) -> S
                 locked=bool(link.locked_at),
             )
     if wrong:
-        raise RequestRefused({"passcode": [_("Wrong passcode.")]})
+        raise Refused({"passcode": [_("Wrong passcode.")]})
     return found
 
 
@@ -142,10 +143,10 @@ def download(
         link = ShareLink.objects.select_for_update().get(pk=found.pk)
         problem = state_problem(link)  # again, under the lock: two tabs cannot both download
         if problem:
-            raise RequestRefused({"__all__": [problem]})
+            raise Refused({"__all__": [problem]})
         req = found.request
         if nda_problem(req.external_party):
-            raise RequestRefused({"__all__": [_("This delivery is no longer allowed.")]})
+            raise Refused({"__all__": [_("This delivery is no longer allowed.")]})
         requester = req.requester
         records = files_of(requester, req, RecordAction.SHARE_EXTERNAL)
         party = req.external_party.name
@@ -180,16 +181,16 @@ def download(
 def confirm_receipt(token: str, name: str, request: HttpRequest | None = None) -> ShareLink:
     """The recipient confirms on the link page that the files arrived (R51)."""
     if not name.strip():
-        raise RequestRefused({"name": [_("Give the name of the person who received it.")]})
+        raise Refused({"name": [_("Give the name of the person who received it.")]})
     with transaction.atomic():
         found = find(token)
         if found is None:
-            raise RequestRefused({"__all__": [_("This link does not exist.")]})
+            raise Refused({"__all__": [_("This link does not exist.")]})
         link = ShareLink.objects.select_for_update().get(pk=found.pk)
         if not link.downloaded_at:
-            raise RequestRefused({"__all__": [_("Download the files first.")]})
+            raise Refused({"__all__": [_("Download the files first.")]})
         if link.receipt_confirmed_at:
-            raise RequestRefused({"__all__": [_("Receipt was confirmed already.")]})
+            raise Refused({"__all__": [_("Receipt was confirmed already.")]})
         link.receipt_confirmed_at = timezone.now()
         link.receipt_name = name.strip()[:100]
         link.save(update_fields=["receipt_confirmed_at", "receipt_name"])

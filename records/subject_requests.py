@@ -36,16 +36,13 @@ from reportlab.pdfgen import canvas
 import audit
 from access import policy
 from access.policy import Capability
+from core.refusals import Refused
 from records import access_report, consents, review
 from records.disclosure import masked_customer_name
 from records.models import CalendarDay, CustomerRecord, RecordStatus, SubjectRequest
 from records.pdf import font_name
 
 PREFIX = "QL"
-
-
-class RequestProblem(Exception):
-    """The step cannot be taken now; the message says why, for the person at the desk."""
 
 
 # --- Working days -------------------------------------------------------------------------------
@@ -101,9 +98,9 @@ class Intake:
 def register(user: object, intake: Intake, request: HttpRequest | None = None) -> SubjectRequest:
     policy.require_can(user, Capability.CUSTOMER_RIGHTS)
     if not intake.identity_check.strip():
-        raise RequestProblem(_("Say how the customer's identity was checked."))
+        raise Refused(_("Say how the customer's identity was checked."))
     if intake.received_on > timezone.localdate():
-        raise RequestProblem(_("A request cannot be received in the future."))
+        raise Refused(_("A request cannot be received in the future."))
     due = add_working_days(intake.received_on, settings.BAOMI_SUBJECT_REQUEST_DAYS)
     for _attempt in range(3):
         try:
@@ -130,7 +127,7 @@ def register(user: object, intake: Intake, request: HttpRequest | None = None) -
                 return made
         except IntegrityError:  # two requests numbered at once: take the next number
             continue
-    raise RequestProblem(_("The request could not be numbered; try again."))
+    raise Refused(_("The request could not be numbered; try again."))
 
 
 def _reopen(user: object, made: SubjectRequest, request: HttpRequest | None) -> None:
@@ -162,7 +159,7 @@ def answer(
     with transaction.atomic():
         made = SubjectRequest.objects.select_for_update().get(pk=made.pk)
         if made.state == SubjectRequest.State.ANSWERED:
-            raise RequestProblem(_("This request is answered already."))
+            raise Refused(_("This request is answered already."))
         record = made.record
         # What the letter tells the customer (in Chinese, like the letter), besides the outcome.
         if record is None:
@@ -173,7 +170,7 @@ def answer(
             if record.status != RecordStatus.APPROVED or (
                 record.reviewed_at and record.reviewed_at < made.registered_at
             ):
-                raise RequestProblem(
+                raise Refused(
                     _(
                         "The file has not been corrected and approved again since the request: "
                         "its handler corrects it, then the department head reviews it."
@@ -186,7 +183,7 @@ def answer(
             text = "已记录您撤回同意：我们不再使用您的信息，并在法律要求的保存期限届满后删除。"
         else:
             if _erasure is None:
-                raise RequestProblem(_("Deletion is not available: the disposal app is missing."))
+                raise Refused(_("Deletion is not available: the disposal app is missing."))
             outcome, text = _erasure(user, made, request)
         made.state, made.outcome = SubjectRequest.State.ANSWERED, outcome
         made.answer = "\n".join(part for part in (text, note.strip()) if part)[:2000]
@@ -249,7 +246,7 @@ def letter_pdf(user: object, made: SubjectRequest) -> bytes:
     """The answer to the customer, in Chinese; with the access report for a see/copy request."""
     policy.require_can(user, Capability.CUSTOMER_RIGHTS)
     if made.state != SubjectRequest.State.ANSWERED:
-        raise RequestProblem(_("Answer the request first; the letter says what was done."))
+        raise Refused(_("Answer the request first; the letter says what was done."))
     record = made.record
     customer = (masked_customer_name(record) if record is not None else "") or "客户"
     font = font_name()

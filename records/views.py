@@ -16,7 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from access import policy
 from access.policy import Capability, RecordAction
-from access.requests import RequestRefused
+from core.forms import posted
+from core.refusals import Refused
 from records import attachments, consents, disclosure, intake, listing, outcome, review
 from records.forms import (
     AttachmentForm,
@@ -62,7 +63,7 @@ def list_view(request: HttpRequest) -> HttpResponse:
         )
     if not heads:
         filters.scope = "mine"
-    search_form = SearchForm(request.POST or None)
+    search_form = SearchForm(posted(request))
     results = None
     if request.method == "POST" and search_form.is_valid():
         results = listing.search(user, search_form.cleaned_data["q"], request)
@@ -119,7 +120,7 @@ def _intake_page(
     if request.method == "POST" and form.is_valid():
         try:
             saved = _save_intake(request, form, record)
-        except intake.IntakeRefused as refused:
+        except Refused as refused:
             for name, problems in refused.errors.items():
                 for problem in problems:
                     form.add_error(None if name == "__all__" else name, problem)
@@ -148,7 +149,7 @@ def _intake_form(
 @require_http_methods(["GET", "POST"])
 def new_view(request: HttpRequest) -> HttpResponse:
     policy.require_can(request.user, Capability.RECORD_INTAKE)
-    form = IntakeForm(request.POST or None, request.FILES or None)
+    form = IntakeForm(posted(request), request.FILES or None)
     return _intake_page(request, form, None)
 
 
@@ -167,7 +168,7 @@ def edit_view(request: HttpRequest, pk: Any) -> HttpResponse:
 def _submit(request: HttpRequest, record: CustomerRecord) -> HttpResponse:
     try:
         intake.submit(request.user, record, request)
-    except intake.IntakeRefused as refused:
+    except Refused as refused:
         for problem in refused.errors.get("__all__", []):
             messages.error(request, problem)
         messages.info(request, _("The file is saved as a draft; fix the above and submit again."))
@@ -250,7 +251,7 @@ def review_view(request: HttpRequest, pk: Any) -> HttpResponse:
     if request.POST.get("decision") == "approve":
         try:
             number = review.approve(request.user, record, request)
-        except intake.IntakeRefused as refused:
+        except Refused as refused:
             for problem in refused.errors.get("__all__", []):
                 messages.error(request, problem)
         else:
@@ -339,7 +340,7 @@ def outcome_view(request: HttpRequest, pk: Any) -> HttpResponse:
                 form.cleaned_data["contract_ended_on"],
                 request=request,
             )
-        except RequestRefused as refused:
+        except Refused as refused:
             messages.error(request, str(refused))
         else:
             messages.success(request, _("Outcome recorded; the retention period follows from it."))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, QueryDict
+from django.http import HttpRequest
 from django.shortcuts import resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -29,8 +29,3 @@ def remember_next(request: HttpRequest) -> None:
 
 def pop_next(request: HttpRequest, default: str = "home") -> str:
     return request.session.pop(NEXT_KEY, None) or resolve_url(default)
-
-
-def posted(request: HttpRequest) -> QueryDict | None:
-    """The submitted data on POST, else None (an empty POST must still bind, and fail, a form)."""
-    return request.POST if request.method == "POST" else None

@@ -12,8 +12,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from access import signin
 from access.forms import NewPasswordForm, ReauthenticationForm, reject
-from access.views._next import pop_next, posted, remember_next
+from access.views._next import pop_next, remember_next
 from access.views.signin import attempt, redirect_to_reauth
+from core.forms import posted
 
 
 @require_http_methods(["GET"])

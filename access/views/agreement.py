@@ -10,7 +10,8 @@ from django.views.decorators.http import require_http_methods
 
 from access import agreements
 from access.forms import AgreementForm
-from access.views._next import pop_next, posted, remember_next
+from access.views._next import pop_next, remember_next
+from core.forms import posted
 
 
 @require_http_methods(["GET", "POST"])

@@ -20,7 +20,8 @@ from access import gate, signin
 from access.forms import EnrolmentForm, OneTimeCodeForm, PasswordSignInForm, reject
 from access.models import BackupCodeDevice
 from access.qr import authenticator_qr_svg, manual_entry_key
-from access.views._next import pop_next, posted, remember_next
+from access.views._next import pop_next, remember_next
+from core.forms import posted
 
 
 def locked_out(

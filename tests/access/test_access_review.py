@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from access import policy, reviews
 from access.models import ReviewItem
-from access.requests import RequestRefused
 from access.roles import Role
 from audit.models import AuditEvent
+from core.refusals import Refused
 from tests.access.conftest import read_grant
 from tests.helpers import make_person
 
@@ -44,7 +44,7 @@ def test_r72_revoking_a_role_or_a_grant_takes_effect_at_once(org, officer):
     read_grant(org.borrower, org.file, org.archivist)
     campaign = campaign_for(officer)
     grant_item = campaign.items.get(person=org.borrower, kind="grant")
-    with pytest.raises(RequestRefused):
+    with pytest.raises(Refused):
         reviews.decide(org.head_b, grant_item, keep=False)  # a reason is required
     reviews.decide(org.head_b, grant_item, keep=False, note="借阅已无必要")
     assert not policy.decide(org.borrower, "view", org.file)
@@ -53,7 +53,7 @@ def test_r72_revoking_a_role_or_a_grant_takes_effect_at_once(org, officer):
     org.borrower.refresh_from_db()
     assert not org.borrower.groups.filter(name="sales").exists()
     assert AuditEvent.objects.filter(action="account.role_removed").count() == 1
-    with pytest.raises(RequestRefused):
+    with pytest.raises(Refused):
         reviews.decide(org.head_b, role_item, keep=True)
 
 

@@ -16,9 +16,9 @@ from access.models import (
     RecordUserObjectPermission,
     RequestState,
 )
-from access.requests import RequestRefused
 from access.roles import Role
 from audit.models import AuditEvent, Incident
+from core.refusals import Refused
 from records import lending
 from records.models import CustomerRecord, PaperFile
 from tests.access.conftest import bare_record, let_time_pass, numbered, read_grant
@@ -95,13 +95,13 @@ def test_paper_loan_checks_the_folder_out_and_a_damaged_return_opens_an_incident
 
 
 def test_paper_loan_needs_a_paper_folder(org):
-    with pytest.raises(RequestRefused) as refused:
+    with pytest.raises(Refused) as refused:
         borrow(org, medium=Medium.PAPER)
     assert "no paper folder" in str(refused.value)
 
 
 def test_unknown_numbers_and_typos_are_refused_with_the_number_named(org):
-    with pytest.raises(RequestRefused) as refused:
+    with pytest.raises(Refused) as refused:
         borrow(org, numbers="KH-2019-000001, KH-2019-999999, 12345")
     text = str(refused.value)
     assert "KH-2019-999999" in text
@@ -134,18 +134,18 @@ def test_nobody_approves_their_own_request_a_heads_request_goes_to_management(or
 def test_a_rejection_needs_a_reason_and_ends_the_request(org):
     req = borrow(org)
     step = req.approvals.get()
-    with pytest.raises(RequestRefused):
+    with pytest.raises(Refused):
         requests.sign(org.head_a, step, approve=False, comment=" ")
     requests.sign(org.head_a, step, approve=False, comment="目的不明确")
     req.refresh_from_db()
     assert req.state == RequestState.REJECTED
-    with pytest.raises(RequestRefused):
+    with pytest.raises(Refused):
         requests.sign(org.head_a, step, approve=True)
 
 
 def test_level_1_files_are_not_lent_to_other_departments(org):
     top = numbered(bare_record(org.owner, org.a, tier=1), 2)
-    with pytest.raises(RequestRefused) as refused:
+    with pytest.raises(Refused) as refused:
         borrow(org, numbers=top.archive_number)
     assert "Level 1" in str(refused.value)
 
@@ -204,7 +204,7 @@ def test_only_the_archive_hands_out_and_only_once(org):
     with pytest.raises(policy.Denied):
         lending.hand_out(org.head_a, req)
     lending.hand_out(org.archivist, req)
-    with pytest.raises(RequestRefused):
+    with pytest.raises(Refused):
         lending.hand_out(org.archivist, req)
     assert Grant.objects.count() == 1
 

@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from access import policy
 from access.models import BreakGlass, Grant
-from access.requests import RequestRefused
 from access.roles import Role
 from audit.models import AuditEvent, Incident
+from core.refusals import Refused
 from records import break_glass
 from tests.access.conftest import let_time_pass
 from tests.helpers import make_person
@@ -48,10 +48,10 @@ def test_a_head_opens_another_departments_file_for_30_minutes_and_watchers_hear_
 def test_only_heads_and_the_security_officer_may_break_glass_and_not_for_files_they_hold(org):
     with pytest.raises(policy.Denied):
         break_glass.open_file(org.borrower, org.file.archive_number, "other", "想看看")
-    with pytest.raises(RequestRefused) as refused:
+    with pytest.raises(Refused) as refused:
         break_glass.open_file(org.head_a, org.file.archive_number, "other", "x")
     assert "already" in str(refused.value)
-    with pytest.raises(RequestRefused):
+    with pytest.raises(Refused):
         break_glass.open_file(org.head_b, org.file.archive_number, "other", "  ")
 
 

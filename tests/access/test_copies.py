@@ -12,9 +12,9 @@ from pypdf import PdfReader
 
 from access import policy, reminders, requests
 from access.models import CopyRegisterEntry, RequestState
-from access.requests import RequestRefused
 from access.roles import Role
 from audit.models import AuditEvent
+from core.refusals import Refused
 from records import copies, intake, lending, review
 from records.models import CustomerRecord
 from tests.access.test_borrowing import approve_all
@@ -66,7 +66,7 @@ def test_r42_copy_is_watermarked_on_every_page_registered_and_limited(org, appro
     assert req.state == RequestState.FULFILLED
 
     copies.download(org.owner, req)
-    with pytest.raises(RequestRefused) as refused:
+    with pytest.raises(Refused) as refused:
         copies.download(org.owner, req)
     assert "as often as it may be" in str(refused.value)
     exports = AuditEvent.objects.filter(action="record.export")
@@ -110,7 +110,7 @@ def test_level_1_copies_need_the_security_officer_too(org):
 
 def test_only_the_requester_downloads_and_not_before_approval(org, approved_file):
     req = ask_copy(org.owner, approved_file)
-    with pytest.raises(RequestRefused):
+    with pytest.raises(Refused):
         copies.download(org.owner, req)
     req = approve_all(req, org.head_a)
     with pytest.raises(policy.Denied):
@@ -120,12 +120,12 @@ def test_only_the_requester_downloads_and_not_before_approval(org, approved_file
 def test_destruction_is_confirmed_with_a_note_and_ends_downloads(org, approved_file):
     req = approve_all(ask_copy(org.owner, approved_file), org.head_a)
     copies.download(org.owner, req)
-    with pytest.raises(RequestRefused):
+    with pytest.raises(Refused):
         copies.confirm_destroyed(org.owner, req, "  ")
     copies.confirm_destroyed(org.owner, req, "打印件已碎纸，电子文件已删除")
     req.refresh_from_db()
     assert req.state == RequestState.DESTROYED
-    with pytest.raises(RequestRefused):
+    with pytest.raises(Refused):
         copies.download(org.owner, req)
     assert AuditEvent.objects.filter(action="request.copy_destroyed").count() == 1
 

@@ -10,9 +10,9 @@ from pypdf import PdfReader
 
 from access import policy
 from access.models import Handover, RequestState, Transfer, User
-from access.requests import RequestRefused
 from access.roles import Role
 from audit.models import AuditEvent
+from core.refusals import Refused
 from records import custody, lending
 from records.models import CustomerRecord, PaperFile
 from tests.access.conftest import bare_record, numbered, read_grant
@@ -48,12 +48,12 @@ def test_r51_a_declined_transfer_leaves_the_file_with_the_sender(org, colleague)
     custody.decline(colleague, transfer, "不负责该区域")
     org.file.refresh_from_db()
     assert org.file.handler == org.owner
-    with pytest.raises(RequestRefused):
+    with pytest.raises(Refused):
         custody.accept(colleague, transfer)
 
 
 def test_r51_files_go_only_to_someone_of_their_department_and_only_by_their_holder(org):
-    with pytest.raises(RequestRefused) as refused:
+    with pytest.raises(Refused) as refused:
         custody.offer(org.owner, org.file, org.borrower, "换人")
     assert "own department" in str(refused.value)
     with pytest.raises(policy.Denied):
@@ -62,7 +62,7 @@ def test_r51_files_go_only_to_someone_of_their_department_and_only_by_their_hold
 
 def test_one_open_transfer_per_file(org, colleague):
     custody.offer(org.owner, org.file, colleague, "交接")
-    with pytest.raises(RequestRefused):
+    with pytest.raises(Refused):
         custody.offer(org.owner, org.file, org.head_a, "交接")
 
 
@@ -108,7 +108,7 @@ def test_r62_nothing_may_be_taken_along_paper_out_blocks_the_hand_over(org):
     req = approve_all(borrow(org, medium="paper"), org.head_a)
     lending.hand_out(org.archivist, req)
     receiver = make_person("next", roles=[Role.SALES], department=org.b)
-    with pytest.raises(RequestRefused) as refused:
+    with pytest.raises(Refused) as refused:
         custody.hand_over(org.head_b, org.borrower, receiver, Handover.Reason.LEAVING)
     assert org.file.archive_number in str(refused.value)
     org.borrower.refresh_from_db()
@@ -128,7 +128,7 @@ def test_r62_only_the_leavers_head_or_management_hand_over(org):
 
 def test_r62_the_receiver_must_be_able_to_hold_the_files(org):
     numbered(bare_record(org.borrower, org.b, tier=3), 8)
-    with pytest.raises(RequestRefused) as refused:
+    with pytest.raises(Refused) as refused:
         custody.hand_over(org.head_b, org.borrower, org.archivist, Handover.Reason.LEAVING)
     assert "Only sales staff and department heads" in str(refused.value)
 

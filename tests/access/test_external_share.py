@@ -12,9 +12,9 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from access.models import ExternalParty, RequestState, ShareLink
-from access.requests import RequestRefused
 from access.roles import Role
 from audit.models import AuditEvent
+from core.refusals import Refused
 from records import intake, lending, parties, review, sharing
 from tests.access.test_borrowing import approve_all
 from tests.helpers import make_person
@@ -72,13 +72,13 @@ def test_r52_share_needs_head_and_officer_then_delivers_once_with_a_passcode(sha
     assert delivery.token not in link.token_hash  # only a hash is kept
     assert delivery.passcode not in link.passcode_hash
 
-    with pytest.raises(RequestRefused):
+    with pytest.raises(Refused):
         sharing.download(delivery.token, "00000000" if delivery.passcode != "00000000" else "1")
     _link, data = sharing.download(delivery.token, delivery.passcode)
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
     assert party.name in text
     assert req.number in text
-    with pytest.raises(RequestRefused) as again:
+    with pytest.raises(Refused) as again:
         sharing.download(delivery.token, delivery.passcode)
     assert "works once" in str(again.value)
 
@@ -94,14 +94,14 @@ def test_r52_no_valid_nda_no_request(share_world):
     org, lawyer, _officer, party, record = share_world
     party.nda_expires_on = timezone.localdate() - timedelta(days=1)
     party.save()
-    with pytest.raises(RequestRefused) as refused:
+    with pytest.raises(Refused) as refused:
         ask_share(org, record, party)
     assert "no valid confidentiality agreement" in str(refused.value)
     bare = parties.save(
         lawyer, None, name="无协议公司", kind="supplier", contact_name="王", contact_email="",
         nda_signed_on=None, nda_expires_on=None,
     )  # fmt: skip
-    with pytest.raises(RequestRefused):
+    with pytest.raises(Refused):
         ask_share(org, record, bare)
 
 
@@ -111,7 +111,7 @@ def test_r52_an_nda_that_runs_out_after_approval_stops_the_delivery(share_world)
     ExternalParty.objects.filter(pk=party.pk).update(
         nda_expires_on=timezone.localdate() - timedelta(days=1)
     )
-    with pytest.raises(RequestRefused):
+    with pytest.raises(Refused):
         sharing.create_link(org.owner, req)
 
 
@@ -121,9 +121,9 @@ def test_wrong_passcodes_lock_the_link(share_world):
     delivery = sharing.create_link(org.owner, req)
     wrong = "1" if delivery.passcode != "1" else "2"
     for _ in range(sharing.MAX_ATTEMPTS):
-        with pytest.raises(RequestRefused):
+        with pytest.raises(Refused):
             sharing.download(delivery.token, wrong)
-    with pytest.raises(RequestRefused) as locked:
+    with pytest.raises(Refused) as locked:
         sharing.download(delivery.token, delivery.passcode)
     assert "locked" in str(locked.value)
 
@@ -133,7 +133,7 @@ def test_an_expired_link_refuses(share_world):
     req = approve_all(ask_share(org, record, party), org.head_a, officer)
     delivery = sharing.create_link(org.owner, req)
     ShareLink.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
-    with pytest.raises(RequestRefused) as expired:
+    with pytest.raises(Refused) as expired:
         sharing.download(delivery.token, delivery.passcode)
     assert "expired" in str(expired.value)
 

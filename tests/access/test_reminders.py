@@ -53,7 +53,7 @@ def test_an_approval_waiting_two_days_reminds_the_head_once(org, mailoutbox):
 
 
 def test_the_sweep_task_removes_expired_rows_and_leaves_a_job_row(org):
-    from audit.models import JobRun
+    from core.models import JobRun
 
     let_time_pass(read_grant(org.borrower, org.file, org.archivist))
     assert sweep_grants() == 1  # the task body, in process (the broker leg has no worker here)

@@ -16,12 +16,13 @@ from pypdf import PdfReader
 from access import policy
 from access.roles import Role
 from audit.models import AuditEvent
+from core.refusals import Refused
 from disposal import holds
 from disposal.models import DisposalItem
 from records import intake, review, subject_requests
 from records.masking import mask_name
 from records.models import CalendarDay, Outcome, RecordStatus, SubjectRequest
-from records.subject_requests import Intake, RequestProblem, add_working_days, working_days_left
+from records.subject_requests import Intake, add_working_days, working_days_left
 from tests.helpers import client_verified, make_person
 from tests.records.conftest import register
 
@@ -72,7 +73,7 @@ def test_pipl_a_registered_request_is_due_in_15_working_days_and_audited(desk):
     event = AuditEvent.objects.get(action="subject.registered")
     assert event.details["due_on"] == "2026-12-11"
     assert "柜台" not in str(event.details)  # identity notes stay out of the log
-    with pytest.raises(RequestProblem, match="identity"):
+    with pytest.raises(Refused, match="identity"):
         subject_requests.register(
             officer, Intake("access", "phone", timezone.localdate(), "  ", record)
         )
@@ -121,7 +122,7 @@ def test_pipl46_correction_goes_back_to_the_handler_and_through_the_heads_review
     made = _ask(officer, "correct", record)
     record.refresh_from_db()
     assert record.status == RecordStatus.RETURNED
-    with pytest.raises(RequestProblem, match="corrected and approved again"):
+    with pytest.raises(Refused, match="corrected and approved again"):
         subject_requests.answer(officer, made)
     intake.submit(org.owner, record)
     review.approve(org.head_a, record)
@@ -159,7 +160,7 @@ def test_pipl45_the_access_answer_letter_holds_the_report_and_no_customer_value(
     assert mask_name(CUSTOMER["full_name"]) in text
     for value in CUSTOMER.values():
         assert value not in text
-    with pytest.raises(RequestProblem, match="answered already"):
+    with pytest.raises(Refused, match="answered already"):
         subject_requests.answer(officer, made)
 
 

@@ -8,9 +8,9 @@ from datetime import timedelta
 from django.utils import timezone
 
 from access.roles import Role
-from audit import health
-from audit.models import Heartbeat, JobRun
-from config.celery import heartbeat
+from core import health
+from core.models import Heartbeat, JobRun
+from core.tasks import heartbeat
 from tests.helpers import client_verified, make_person
 
 

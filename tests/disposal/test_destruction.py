@@ -10,8 +10,8 @@ from django.core.files.storage import storages
 from pypdf import PdfReader
 
 from access import policy
-from access.requests import RequestRefused
 from audit.models import AuditEvent
+from core.refusals import Refused
 from disposal import batches, holds, sweep
 from disposal.models import BatchState, DisposalBatch, DisposalItem
 from records import content as record_content
@@ -89,7 +89,7 @@ def test_a_stale_flag_cannot_let_a_held_file_be_destroyed(world):
     batch = _batch()
     hold = holds.LegalHold.objects.create(reference="x", reason="y", placed_by=world.lawyer)
     hold.records.add(record)  # bypassing place(): no flag, item still active
-    with pytest.raises(RequestRefused) as refused:
+    with pytest.raises(Refused) as refused:
         batches.sign(world.head, batch, "head")
     assert record.archive_number in str(refused.value)
     hold.records.remove(record)
@@ -120,7 +120,7 @@ def test_r61_two_different_people_sign_and_level_1_needs_the_security_officer(wo
         batches.sign(fresh_head, batch, "archivist")
     assert "second person" in str(twice.value)
     batches.sign(world.keeper, batch, "archivist")
-    with pytest.raises(RequestRefused):
+    with pytest.raises(Refused):
         batches.execute(world.keeper, batch)  # not approved yet: the officer has not signed
     batch = batches.sign(world.officer, batch, "officer")
     assert batch.state == BatchState.APPROVED
@@ -173,7 +173,7 @@ def test_r61_tombstone_and_certificate(world):
     batch.refresh_from_db()
     assert not hasattr(batch, "certificate")  # the paper folder is not shredded yet
     item = batch.items.get()
-    with pytest.raises(RequestRefused):
+    with pytest.raises(Refused):
         batches.confirm_paper_shredded(world.keeper, item, world.keeper)  # witness: someone else
     batches.confirm_paper_shredded(world.keeper, item, world.keeper2)
 
@@ -206,12 +206,12 @@ def test_a_batch_can_lose_files_with_a_reason_before_approval_only(world):
     sweep.propose_due()
     batch = _batch()
     item = batch.items.get(record=a)
-    with pytest.raises(RequestRefused):
+    with pytest.raises(Refused):
         batches.remove_item(world.head, item, " ")
     batches.remove_item(world.head, item, "客户重新洽谈中")
     batch = _approve(world, batch)
     other = batch.items.get(active=True)
-    with pytest.raises(RequestRefused):
+    with pytest.raises(Refused):
         batches.remove_item(world.head, other, "太晚了")
     batches.execute(world.keeper, batch)
     a.refresh_from_db()

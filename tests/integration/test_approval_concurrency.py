@@ -13,6 +13,7 @@ from access import requests
 from access.models import Department, Grant, RequestState
 from access.roles import Role
 from audit.models import AuditEvent
+from core.refusals import Refused
 from records import lending
 from tests.access.conftest import bare_record
 from tests.helpers import make_person
@@ -76,6 +77,6 @@ def test_two_heads_approving_at_once_approve_once_and_one_hand_out_grants_once()
     assert finals.count() == 1
 
     outcomes = _race(*(lambda k=k: lending.hand_out(k, req) for k in keepers))
-    assert sum(isinstance(o, requests.RequestRefused) for o in outcomes) == 1
+    assert sum(isinstance(o, Refused) for o in outcomes) == 1
     assert Grant.objects.count() == len(files)
     assert AuditEvent.objects.filter(action="request.hand_out").count() == 1

@@ -16,7 +16,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from audit.models import JobRun
+from core.models import JobRun
 from records import crypto
 from records.backups import WORK_PREFIX, verify_file
 from records.models import Backup

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from config.celery import app, ping
+from config.celery import app
+from core.tasks import ping
 
 ROOT = Path(__file__).resolve().parents[2]
 

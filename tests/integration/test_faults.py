@@ -210,7 +210,7 @@ def _last_heartbeat(pg: PrivatePostgres) -> float:
 
     with psycopg.connect(pg.url("baomi")) as db:
         row = db.execute(
-            "SELECT extract(epoch FROM last_seen) FROM audit_heartbeat WHERE name = 'celery-worker'"
+            "SELECT extract(epoch FROM last_seen) FROM core_heartbeat WHERE name = 'celery-worker'"
         ).fetchone()
     return float(row[0]) if row else 0.0
 

@@ -19,7 +19,8 @@ from django.db import connection
 from access import people
 from access.models import Department
 from access.roles import Role
-from audit.models import Heartbeat, JobRun, VerificationRun
+from audit.models import VerificationRun
+from core.models import Heartbeat, JobRun
 from records import crypto
 from records.backups import verify_file
 from records.models import Backup, CustomerRecord, RecordStatus

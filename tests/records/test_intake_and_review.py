@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from access.policy import Denied
 from audit.models import AuditEvent
+from core.refusals import Refused
 from records import consents, intake, review
-from records.intake import IntakeRefused, Metadata
+from records.intake import Metadata
 from records.models import Consent, CustomerRecord, RecordStatus
 from tests.records.conftest import PERSON, full_consent, register
 
@@ -22,7 +23,7 @@ def _refresh(record: CustomerRecord) -> CustomerRecord:
 
 def test_r11_sensitive_values_cannot_be_saved_without_the_separate_consent(org):
     terms = full_consent(sensitive_scope=["special"])
-    with pytest.raises(IntakeRefused) as refused:
+    with pytest.raises(Refused) as refused:
         register(org.sales, terms=terms)
     assert set(refused.value.errors) == {"id_number", "bank_card"}
     assert "separate consent" in refused.value.errors["id_number"][0]
@@ -31,11 +32,11 @@ def test_r11_sensitive_values_cannot_be_saved_without_the_separate_consent(org):
 
 def test_r11_submission_needs_consent_covering_every_category_and_its_evidence(org):
     record = register(org.sales, evidence=False)
-    with pytest.raises(IntakeRefused, match="consent evidence"):
+    with pytest.raises(Refused, match="consent evidence"):
         intake.submit(org.sales, record)
     narrow = full_consent(scope=["identity"])
     record = register(org.sales, terms=narrow)
-    with pytest.raises(IntakeRefused) as refused:
+    with pytest.raises(Refused) as refused:
         intake.submit(org.sales, record)
     message = refused.value.errors["__all__"][0]
     assert "does not cover" in message
@@ -49,14 +50,14 @@ def test_r11_withdrawn_consent_blocks_submission_and_flags_disposal_review(org):
     record = _refresh(record)
     assert record.disposal_review_requested_at is not None
     assert not Consent.objects.get(record=record).is_active
-    with pytest.raises(IntakeRefused, match="withdrew consent"):
+    with pytest.raises(Refused, match="withdrew consent"):
         intake.submit(org.sales, record)
     event = AuditEvent.objects.get(action="record.consent_withdrawn")
     assert event.target_id == str(record.pk)
 
 
 def test_r21_a_tier_below_the_content_minimum_is_refused_with_the_reason(org):
-    with pytest.raises(IntakeRefused) as refused:
+    with pytest.raises(Refused) as refused:
         register(org.sales, tier=3)
     assert "at least Level 1" in refused.value.errors["tier"][0]
     assert "Resident ID number is filled in" in refused.value.errors["tier"][0]
@@ -118,7 +119,7 @@ def test_r14_nobody_approves_a_file_they_registered(org):
 def test_r14_returned_files_go_back_with_a_sealed_comment_and_can_be_resubmitted(org):
     record = register(org.sales)
     intake.submit(org.sales, record)
-    with pytest.raises(IntakeRefused):
+    with pytest.raises(Refused):
         review.return_for_correction(org.head, record, "   ")
     review.return_for_correction(org.head, record, "身份证号与扫描件不一致")
     record = _refresh(record)

@@ -16,11 +16,12 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from audit import chain
+from core.refusals import Refused
 from disposal import batches, sweep
 from disposal.models import DisposalBatch
 from records import backups
 from records.models import CustomerRecord
-from records.restore import RestoreRefused, restore
+from records.restore import restore
 from tests.disposal.conftest import approved, build_world, make_due
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -118,13 +119,13 @@ def test_r31_wrong_key_damaged_archive_and_non_empty_target_are_refused_untouche
     archive = Path(storages["backups"].path(backups.create().name))
     url, _rows, drop = _target(tmp_path)
     try:
-        with pytest.raises(RestoreRefused, match="another backup key"):
+        with pytest.raises(Refused, match="another backup key"):
             restore(archive, url, tmp_path / "f1", key=b"\x05" * 32)
         damaged = tmp_path / "damaged.bmbk"
         raw = bytearray(archive.read_bytes())
         raw[len(raw) // 3] ^= 0xFF
         damaged.write_bytes(bytes(raw))
-        with pytest.raises(RestoreRefused, match="damaged or incomplete"):
+        with pytest.raises(Refused, match="damaged or incomplete"):
             restore(damaged, url, tmp_path / "f2")
         assert not (tmp_path / "f1").exists()
         assert not (tmp_path / "f2").exists()
@@ -134,7 +135,7 @@ def test_r31_wrong_key_damaged_archive_and_non_empty_target_are_refused_untouche
             with sqlite3.connect(busy) as db:
                 db.execute("CREATE TABLE keep_me (x)")
             before = busy.read_bytes()
-            with pytest.raises(RestoreRefused, match="not empty"):
+            with pytest.raises(Refused, match="not empty"):
                 restore(archive, f"sqlite:///{busy}", tmp_path / "f3")
             assert busy.read_bytes() == before
     finally:

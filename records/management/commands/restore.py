@@ -9,8 +9,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.refusals import Refused
 from records import backups
-from records.restore import RestoreRefused, restore
+from records.restore import restore
 
 
 class Command(BaseCommand):
@@ -51,7 +52,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"Fetching {name} from the backups storage…")
                 with backups.local_copy(name) as archive:
                     done = self._restore(archive, options)
-        except RestoreRefused as refused:
+        except Refused as refused:
             raise CommandError(str(refused)) from None
         counts = done["manifest"]["counts"]
         self.stdout.write(

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 from django.utils import timezone
 
-from audit.models import JobRun
+from core.models import JobRun
 
 log = logging.getLogger("baomi.jobs")
 

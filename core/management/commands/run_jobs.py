@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from celery import current_app as app
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
-
-from config.celery import app
 
 
 class Command(BaseCommand):

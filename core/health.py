@@ -1,5 +1,5 @@
 """What the dashboard says about the background machinery: the worker's heartbeat, and the
-latest successful backup and restore drill (from their job rows; audit imports no other app)."""
+latest successful backup and restore drill (from their job rows; core imports no app)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from audit.models import Heartbeat, JobRun
+from core.models import Heartbeat, JobRun
 
 WORKER = "celery-worker"
 WORKER_SILENT_AFTER = timedelta(minutes=3)

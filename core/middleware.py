@@ -1,11 +1,32 @@
-"""Response headers Django has no setting for."""
+"""Middleware every app relies on: request ids and the current request (the audit context of
+every event), and the response headers Django has no setting for."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+
+from core.request_context import reset_current_request, set_current_request
+
+
+class RequestIdMiddleware:
+    """Gives each request an id, so that its audit events and log lines can be tied together."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.request_id = uuid.uuid4().hex
+        token = set_current_request(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            reset_current_request(token)
+        response["X-Request-ID"] = request.request_id
+        return response
 
 
 class SecurityHeadersMiddleware:
