@@ -10,7 +10,6 @@ class AccessConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from auditlog.registry import auditlog
         from django.db.models.signals import post_migrate
 
         post_migrate.connect(_restore_reference_data, sender=self)
@@ -18,10 +17,13 @@ class AccessConfig(AppConfig):
 
         post_migrate.connect(clear_permission_cache, dispatch_uid="baomi-permission-ids")
 
-        from access import receivers  # noqa: F401 - connects signal receivers
+        from auditlog.registry import auditlog
+
+        from access import (
+            menu,
+            receivers,  # noqa: F401 - connects signal receivers
+        )
         from access.models import Agreement, Department, User
-        from access.policy import Capability
-        from access.shell import NavItem, register_nav
 
         # Field-level change history (django-auditlog); secrets are never recorded.
         auditlog.register(
@@ -31,45 +33,7 @@ class AccessConfig(AppConfig):
         )
         auditlog.register(Department)
         auditlog.register(Agreement)
-
-        for item in (
-            NavItem(
-                key="security",
-                label=_("My account security"),
-                url_name="access:security",
-                capability=Capability.ACCOUNT_SECURITY,
-                description=_("Change your password, replace your authenticator, backup codes."),
-            ),
-            NavItem(
-                key="audit",
-                label=_("Audit log"),
-                url_name="audit:events",
-                capability=Capability.AUDIT_CONSOLE,
-                description=_("Who did what, when: search, per person, per file, export."),
-            ),
-            NavItem(
-                key="kpis",
-                label=_("KPIs and alerts"),
-                url_name="audit:kpis",
-                capability=Capability.KPI_DASHBOARD,
-                description=_("Leak incidents, permission abuses and abnormal accesses per week."),
-            ),
-            NavItem(
-                key="incidents",
-                label=_("Incidents"),
-                url_name="audit:incidents",
-                capability=Capability.INCIDENT_REPORT,
-                description=_("Report a suspected leak; follow what happens to your report."),
-            ),
-            NavItem(
-                key="admin",
-                label=_("Administration"),
-                url_name="admin:index",
-                capability=Capability.ADMIN_SITE,
-                description=_("Accounts, departments, roles and the agreement text."),
-            ),
-        ):
-            register_nav(item)
+        menu.register()
 
 
 def _restore_reference_data(sender: AppConfig, **kwargs: object) -> None:

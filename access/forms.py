@@ -110,3 +110,15 @@ class AgreementForm(BaomiForm):
         required=True,
         error_messages={"required": _("Tick the box to confirm that you accept the agreement.")},
     )
+
+
+class CampaignForm(BaomiForm):
+    name = forms.CharField(label=_("Name"), max_length=100, initial=_("Annual access review"))
+    deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ReviewDecisionForm(BaomiForm):
+    decision = forms.ChoiceField(
+        choices=[("keep", _("Keep")), ("revoke", _("Revoke"))], widget=forms.HiddenInput
+    )
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)

@@ -19,6 +19,9 @@ from access.policy import Capability
 @dataclass(frozen=True)
 class NavItem:
     key: str
+    # Place in the menu, across apps (apps register in their load order, which is not the order
+    # people look for things in).
+    order: int
     label: str | Promise
     url_name: str
     capability: Capability
@@ -34,6 +37,7 @@ def register_nav(item: NavItem) -> None:
     if any(existing.key == item.key for existing in _NAV):
         return
     _NAV.append(item)
+    _NAV.sort(key=lambda entry: entry.order)
 
 
 def navigation_for(user: object) -> list[NavItem]:

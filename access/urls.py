@@ -1,6 +1,6 @@
 from django.urls import path
 
-from access.views import account, agreement, signin
+from access.views import account, agreement, reviews, signin
 
 app_name = "access"
 
@@ -14,4 +14,9 @@ urlpatterns = [
     path("security/confirm/", account.reauth_view, name="reauth"),
     path("security/password/", account.password_change_view, name="password_change"),
     path("security/backup-codes/", account.backup_codes_view, name="backup_codes"),
+    # The yearly access review (R72): heads and management confirm or revoke roles and grants.
+    path("reviews/", reviews.reviews_view, name="reviews"),
+    path("reviews/items/<int:item_id>/", reviews.decide_view, name="review_decide"),
+    path("reviews/<int:campaign_id>/", reviews.campaign_view, name="review_campaign"),
+    path("reviews/<int:campaign_id>/close/", reviews.close_view, name="review_close"),
 ]

@@ -5,9 +5,10 @@
 
 Own databases ``baomi_bench_backup`` (source) and ``baomi_bench_restored`` (target), created and
 dropped each run. Files are rows with realistic sealed-column sizes inserted by SQL. Prints the
-wall time, throughput and peak memory of ``records.backups.create`` (pg_dump, sealing, verifying)
-and ``records.restore.restore`` (decrypt, verify, pg_restore, re-apply destructions) against
-plain ``pg_dump -Fc`` and ``pg_restore`` of the same database; goal within 1.5x.
+wall time, throughput and peak memory of ``records.ops.backups.create`` (pg_dump, sealing,
+verifying) and ``records.ops.restore.restore`` (decrypt, verify, pg_restore, re-apply
+destructions) against plain ``pg_dump -Fc`` and ``pg_restore`` of the same database; goal
+within 1.5x.
 """
 
 from __future__ import annotations
@@ -79,8 +80,8 @@ def main() -> None:
     with connection.cursor() as cursor:
         cursor.execute("CREATE EXTENSION IF NOT EXISTS pgcrypto")
     from benchmarks.records_bench import people
-    from records import backups
-    from records.restore import restore
+    from records.ops import backups
+    from records.ops.restore import restore
 
     _departments, sales, _heads = people()
     seed(args.records, sales)

@@ -5,14 +5,14 @@ from django.urls import include, path
 
 from access.views.home import home_view
 from config import views
-from records.share_views import link_view as share_link_view
+from records.circulation.views.sharing import link_view as share_link_view
 
 urlpatterns = [
     path("", home_view, name="home"),
     path("accounts/", include("access.urls")),
     path("audit/", include("audit.urls")),
     path("records/", include("records.urls")),
-    path("requests/", include("records.request_urls")),
+    path("requests/", include("records.circulation.urls")),
     path("disposal/", include("disposal.urls")),
     # An external recipient's delivery link (R52): no account; the token and passcode are the key.
     path("share/<str:token>/", share_link_view, name="share_link"),

@@ -23,51 +23,10 @@ class DisposalConfig(AppConfig):
         retention_inputs_changed.connect(on_inputs_changed, dispatch_uid="baomi-retention-due")
 
         from disposal.erasure import erase
-        from records.subject_requests import register_erasure
+        from records.rights.subject_requests import register_erasure
 
         register_erasure(erase)  # a customer's deletion request goes to disposal
 
-        from access.policy import Capability
-        from access.shell import NavItem, register_nav
+        from disposal import menu
 
-        def to_sign(user: object) -> int:
-            from disposal import batches
-
-            return sum(
-                1
-                for batch in batches.visible_batches(user).filter(state="proposed")
-                if batches.signable_by(user, batch)
-            )
-
-        for item in (
-            NavItem(
-                key="disposal",
-                label=_("Disposal"),
-                url_name="disposal:batches",
-                capability=Capability.DISPOSAL_DESK,
-                description=_("Batches of files due for destruction: sign, destroy, certificates."),
-                count=to_sign,
-            ),
-            NavItem(
-                key="holds",
-                label=_("Legal holds"),
-                url_name="disposal:holds",
-                capability=Capability.LEGAL_HOLDS,
-                description=_("Keep files from destruction for a case; release when it ends."),
-            ),
-            NavItem(
-                key="processing",
-                label=_("Record of processing"),
-                url_name="disposal:processing",
-                capability=Capability.CUSTOMER_RIGHTS,
-                description=_("What data is processed, why, for whom, how long (PIPL 54-56)."),
-            ),
-            NavItem(
-                key="retention",
-                label=_("Retention policies"),
-                url_name="disposal:policies",
-                capability=Capability.RETENTION_POLICIES,
-                description=_("How long files are kept, by outcome; versioned."),
-            ),
-        ):
-            register_nav(item)
+        menu.register()

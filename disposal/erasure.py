@@ -19,7 +19,8 @@ import audit
 from disposal.holds import held, restrict
 from disposal.models import DisposalItem
 from disposal.sweep import open_batch
-from records.models import CustomerRecord, Outcome, PaperFile, RecordStatus, SubjectRequest
+from records.models import CustomerRecord, Outcome, PaperFile, RecordStatus
+from records.rights.models import SubjectRequest
 
 
 def erase(user: object, made: SubjectRequest, request: HttpRequest | None) -> tuple[str, str]:

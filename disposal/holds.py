@@ -20,7 +20,7 @@ from core.refusals import Refused
 from disposal.models import DisposalItem, LegalHold
 from records import content as record_content
 from records import crypto
-from records.lending import parse_numbers
+from records.circulation.lending import parse_numbers
 from records.models import CustomerRecord
 from records.validators import normalise_resident_id
 

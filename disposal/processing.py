@@ -29,8 +29,9 @@ from core.canonical import content_sha256
 from disposal.models import ProcessingRecord, RetentionPolicy
 from records.classification import Tier
 from records.fields import CATEGORY_LABELS, FIELDS, SENSITIVE_CATEGORIES, Category
-from records.models import Consent, CustomerRecord, SubjectRequest
+from records.models import Consent, CustomerRecord
 from records.pdf import chinese
+from records.rights.models import SubjectRequest
 
 SAFEGUARDS = [
     "每份档案以独立数据密钥 AES-256-GCM 加密，数据密钥由分版本的主密钥封装；附件及其文件名同样加密",

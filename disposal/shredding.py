@@ -10,9 +10,10 @@ from datetime import datetime
 
 from access import grants
 from access.models import Grant
-from records import attachments, journal
+from records import attachments
 from records import content as record_content
 from records.models import CustomerRecord
+from records.ops import journal
 
 
 @dataclass

@@ -1,19 +1,5 @@
-"""Admin for the working-day calendar only: no client-file model is administered here (staff
-status opens no customer content)."""
+"""Django's admin looks for each app's ``admin`` module: the one records model it administers
+is the customer-rights working-day calendar (records/rights/admin.py). No client-file model is
+administered (staff status opens no customer content)."""
 
-from __future__ import annotations
-
-from django.contrib import admin
-
-from records.models import CalendarDay
-
-
-@admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
-    """Each year's public holidays and worked weekend days (调休), as the State Council publishes
-    them; customers' request deadlines are counted in working days with them."""
-
-    list_display = ("day", "working", "note")
-    list_filter = ("working",)
-    date_hierarchy = "day"
-    search_fields = ("note",)
+from records.rights import admin as rights_admin  # noqa: F401

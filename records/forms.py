@@ -32,6 +32,7 @@ from records.models import (
     ConsentMethod,
     CustomerKind,
     InventoryResult,
+    Outcome,
     RecordStatus,
     Source,
 )
@@ -360,3 +361,21 @@ class InventoryForm(BaomiForm):
         if cleaned.get("result") in {"missing", "damaged"} and not cleaned.get("note", "").strip():
             self.add_error("note", _("Say what you found, for the incident report."))
         return cleaned
+
+
+class OutcomeForm(BaomiForm):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
+    contract_ended_on = forms.DateField(
+        label=_("Contract ends / ended on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class TransferForm(BaomiForm):
+    receiver = forms.ModelChoiceField(label=_("Hand to"), queryset=None)
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+    def __init__(self, *args: Any, receivers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["receiver"].queryset = receivers

@@ -1,38 +1,9 @@
-"""Records beat jobs (Celery)."""
+"""Celery looks for tasks in each app's ``tasks`` module: the records wings keep their own, and
+this module brings them in."""
 
 from __future__ import annotations
 
-from celery import shared_task
+from records.ops.tasks import nightly_backup, restore_drill
+from records.rights.tasks import subject_requests_overdue
 
-from core.jobs import job_run
-from records import backups, drill, subject_requests
-
-
-@shared_task(name="records.restore_drill", acks_late=True)
-def restore_drill() -> dict:
-    """Weekly: restore the newest backup into a scratch database and compare with its manifest.
-    A failed drill is a failed job row (the dashboard shows it red) and a ``backup.drill`` event."""
-    with job_run("records.restore_drill") as counts:
-        outcome = drill.run()
-        counts["rows"] = outcome.get("rows", 0)
-        if not outcome["ok"]:
-            raise RuntimeError(f"restore drill failed: {outcome['problem']}")
-    return outcome
-
-
-@shared_task(name="records.backup", acks_late=True)
-def nightly_backup() -> dict[str, int]:
-    """Back up, then prune old generations. A failed run leaves a failed job row (dashboard)."""
-    with job_run("records.backup") as counts:
-        made = backups.create()
-        counts["bytes"] = made.size
-        counts["pruned"] = backups.prune()
-    return dict(counts)
-
-
-@shared_task(name="records.subject_requests_overdue", acks_late=True)
-def subject_requests_overdue() -> int:
-    """Daily: customers' requests past their legal deadline, reported once each."""
-    with job_run("records.subject_requests_overdue", keep_idle=False) as counts:
-        counts["overdue"] = subject_requests.notify_overdue()
-    return counts["overdue"]
+__all__ = ["nightly_backup", "restore_drill", "subject_requests_overdue"]

@@ -1,6 +1,7 @@
-from django.urls import path
+from django.urls import include, path
 
-from records import custody_views, paper_views, rights_views, views
+from records import paper_views, views
+from records.circulation.views import custody as custody_views
 
 app_name = "records"
 
@@ -9,18 +10,7 @@ urlpatterns = [
     path("new/", views.new_view, name="new"),
     path("review/", views.review_queue_view, name="review_queue"),
     path("archive/", paper_views.catalogue_view, name="catalogue"),
-    path("rights/", rights_views.rights_view, name="rights"),
-    path("breach/<int:incident_id>/", rights_views.breach_view, name="breach"),
-    path("rights/<int:request_id>/", rights_views.subject_request_view, name="subject_request"),
-    path(
-        "rights/<int:request_id>/letter.pdf",
-        rights_views.subject_letter_view,
-        name="subject_letter",
-    ),
-    path("<uuid:pk>/access-report/", rights_views.access_report_view, name="access_report"),
-    path(
-        "<uuid:pk>/access-report.pdf", rights_views.access_report_pdf_view, name="access_report_pdf"
-    ),
+    path("", include("records.rights.urls")),
     path("<uuid:pk>/paper/", paper_views.paper_view, name="paper"),
     path("<uuid:pk>/paper/cover.pdf", paper_views.cover_sheet_view, name="cover_sheet"),
     path("<uuid:pk>/", views.detail_view, name="detail"),
@@ -36,6 +26,7 @@ urlpatterns = [
         name="attachment",
     ),
     path("<uuid:pk>/consent/withdraw/", views.consent_withdraw_view, name="consent_withdraw"),
+    # Offering the file to a colleague starts on the file page; the transfer is circulation's.
     path("<uuid:pk>/transfer/", custody_views.offer_view, name="transfer"),
     path("<uuid:pk>/outcome/", views.outcome_view, name="outcome"),
 ]

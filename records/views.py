@@ -24,12 +24,13 @@ from records.forms import (
     CommunicationForm,
     IntakeForm,
     ListFilterForm,
+    OutcomeForm,
     ReturnForm,
     RevealForm,
     SearchForm,
+    TransferForm,
 )
 from records.models import Attachment, CustomerRecord
-from records.request_forms import OutcomeForm, TransferForm
 
 
 def _record(pk: Any) -> CustomerRecord:

@@ -16,8 +16,10 @@ from pypdf import PdfReader
 from access import policy
 from access.roles import Role
 from audit.models import AuditEvent
-from records import access_report, copies, disclosure, intake, lending, review
+from records import disclosure, intake, review
+from records.circulation import copies, lending
 from records.masking import mask_name
+from records.rights import access_report
 from tests.access.test_borrowing import approve_all
 from tests.access.test_copies import ask_copy
 from tests.helpers import client_verified, make_person

@@ -19,7 +19,7 @@ from access.models import (
 from access.roles import Role
 from audit.models import AuditEvent, Incident
 from core.refusals import Refused
-from records import lending
+from records.circulation import lending
 from records.models import CustomerRecord, PaperFile
 from tests.access.conftest import bare_record, let_time_pass, numbered, read_grant
 from tests.helpers import make_person

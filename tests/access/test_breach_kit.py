@@ -13,9 +13,11 @@ from access import policy
 from access.roles import Role
 from audit import incidents
 from audit.models import AuditEvent
-from records import breach, copies, disclosure, intake, review
+from records import disclosure, intake, review
+from records.circulation import copies
 from records.fields import BY_NAME, Category
 from records.masking import mask_name
+from records.rights import breach
 from tests.access.test_borrowing import approve_all
 from tests.access.test_copies import ask_copy
 from tests.helpers import client_verified, make_person

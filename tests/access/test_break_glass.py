@@ -12,7 +12,7 @@ from access.models import BreakGlass, Grant
 from access.roles import Role
 from audit.models import AuditEvent, Incident
 from core.refusals import Refused
-from records import break_glass
+from records.circulation import break_glass
 from tests.access.conftest import let_time_pass
 from tests.helpers import make_person
 

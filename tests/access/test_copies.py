@@ -15,7 +15,8 @@ from access.models import CopyRegisterEntry, RequestState
 from access.roles import Role
 from audit.models import AuditEvent
 from core.refusals import Refused
-from records import copies, intake, lending, review
+from records import intake, review
+from records.circulation import copies, lending
 from records.models import CustomerRecord
 from tests.access.test_borrowing import approve_all
 from tests.helpers import make_person

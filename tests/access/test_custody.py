@@ -13,7 +13,7 @@ from access.models import Handover, RequestState, Transfer, User
 from access.roles import Role
 from audit.models import AuditEvent
 from core.refusals import Refused
-from records import custody, lending
+from records.circulation import custody, lending
 from records.models import CustomerRecord, PaperFile
 from tests.access.conftest import bare_record, numbered, read_grant
 from tests.access.test_borrowing import approve_all, borrow

@@ -15,7 +15,8 @@ from access.models import ExternalParty, RequestState, ShareLink
 from access.roles import Role
 from audit.models import AuditEvent
 from core.refusals import Refused
-from records import intake, lending, parties, review, sharing
+from records import intake, review
+from records.circulation import lending, parties, sharing
 from tests.access.test_borrowing import approve_all
 from tests.helpers import make_person
 from tests.records.conftest import PDF, register

@@ -13,7 +13,8 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from audit import incidents
-from records import copies, intake
+from records import intake
+from records.circulation import copies
 from tests.access.test_borrowing import approve_all
 from tests.access.test_copies import ask_copy
 from tests.helpers import client_verified

@@ -10,7 +10,7 @@ from access import reminders
 from access.models import AccessRequest, Grant, RequestState
 from access.tasks import send_reminders, sweep_grants
 from audit.models import AuditEvent
-from records import lending
+from records.circulation import lending
 from tests.access.conftest import let_time_pass, read_grant
 from tests.access.test_borrowing import approve_all, borrow
 

@@ -109,8 +109,8 @@ def test_seed_demo_leaves_requests_in_every_state_through_the_services():
     assert awaiting(head).count() == 1
     assert Grant.objects.active().filter(grantee__username="li.na").count() == 1
     assert AccessRequest.objects.filter(kind="copy", copy_entry__isnull=False).count() == 1
-    from records.break_glass import open_reviews
-    from records.custody import incoming
+    from records.circulation.break_glass import open_reviews
+    from records.circulation.custody import incoming
 
     assert open_reviews().count() == 1
     from access.models import ReviewCampaign

@@ -19,10 +19,12 @@ from audit.models import AuditEvent
 from core.refusals import Refused
 from disposal import holds
 from disposal.models import DisposalItem
-from records import intake, review, subject_requests
+from records import intake, review
 from records.masking import mask_name
-from records.models import CalendarDay, Outcome, RecordStatus, SubjectRequest
-from records.subject_requests import Intake, add_working_days, working_days_left
+from records.models import Outcome, RecordStatus
+from records.rights import subject_requests
+from records.rights.models import CalendarDay, SubjectRequest
+from records.rights.subject_requests import Intake, add_working_days, working_days_left
 from tests.helpers import client_verified, make_person
 from tests.records.conftest import register
 

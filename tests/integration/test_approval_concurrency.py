@@ -14,7 +14,7 @@ from access.models import Department, Grant, RequestState
 from access.roles import Role
 from audit.models import AuditEvent
 from core.refusals import Refused
-from records import lending
+from records.circulation import lending
 from tests.access.conftest import bare_record
 from tests.helpers import make_person
 

@@ -18,8 +18,8 @@ from django.db import connection
 
 from core.models import JobRun
 from records import crypto
-from records.backups import WORK_PREFIX, verify_file
-from records.models import Backup
+from records.ops.backups import WORK_PREFIX, verify_file
+from records.ops.models import Backup
 from tests.integration.stack import ROOT, wait_for
 from tests.integration.test_audit_concurrency import _database_url
 

@@ -22,8 +22,9 @@ from access.roles import Role
 from audit.models import VerificationRun
 from core.models import Heartbeat, JobRun
 from records import crypto
-from records.backups import verify_file
-from records.models import Backup, CustomerRecord, RecordStatus
+from records.models import CustomerRecord, RecordStatus
+from records.ops.backups import verify_file
+from records.ops.models import Backup
 from tests.helpers import (
     PASSWORD,
     give_authenticator,

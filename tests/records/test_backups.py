@@ -11,8 +11,9 @@ import pytest
 from django.core.files.storage import storages
 
 from audit.models import AuditEvent
-from records import backups, crypto
-from records.models import Backup
+from records import crypto
+from records.ops import backups
+from records.ops.models import Backup
 from tests.records.conftest import PERSON, register
 
 

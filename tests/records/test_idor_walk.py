@@ -15,7 +15,8 @@ from access import requests
 from access.models import ExternalParty
 from audit import incidents
 from audit.models import Alert, AuditEvent
-from records import break_glass, custody, paper, review
+from records import paper, review
+from records.circulation import break_glass, custody
 from tests.helpers import client_verified
 from tests.records.conftest import PERSON, register
 
@@ -78,7 +79,7 @@ def world(org):
     )
     officer = make_person("officer", roles=[Role.SECURITY_OFFICER])
     emergency = break_glass.open_file(officer, record.archive_number, "other", "测试")
-    from records import subject_requests
+    from records.rights import subject_requests
 
     asked = subject_requests.register(
         officer,
@@ -118,6 +119,8 @@ def world(org):
             "handover_id": handover.pk,
             "party_id": party.pk,
             "break_glass_id": emergency.pk,
+        },
+        "access": {
             "item_id": campaign.items.first().pk,
             "campaign_id": campaign.pk,
         },

@@ -21,8 +21,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from audit import chain
-from records import backups, drill
-from records.models import Backup
+from records.ops import backups, drill
+from records.ops.models import Backup
 from tests.disposal.conftest import approved, build_world
 from tests.integration.stack import free_port, wait_for
 from tests.records.test_restore import _target

@@ -19,9 +19,9 @@ from audit import chain
 from core.refusals import Refused
 from disposal import batches, sweep
 from disposal.models import DisposalBatch
-from records import backups
 from records.models import CustomerRecord
-from records.restore import restore
+from records.ops import backups
+from records.ops.restore import restore
 from tests.disposal.conftest import approved, build_world, make_due
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -144,7 +144,7 @@ def test_r31_wrong_key_damaged_archive_and_non_empty_target_are_refused_untouche
 
 def test_r31_the_restore_drill_passes_on_a_good_backup_and_catches_a_corrupted_one(tmp_path):
     from audit.models import AuditEvent
-    from records import drill
+    from records.ops import drill
 
     world = build_world()
     approved(world, {"full_name": "演练客户", "mobile": "13900000004"})

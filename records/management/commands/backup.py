@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from records import backups
+from records.ops import backups
 
 
 class Command(BaseCommand):

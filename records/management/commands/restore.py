@@ -10,8 +10,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from core.refusals import Refused
-from records import backups
-from records.restore import restore
+from records.ops import backups
+from records.ops.restore import restore
 
 
 class Command(BaseCommand):

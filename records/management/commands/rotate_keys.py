@@ -12,7 +12,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from records import crypto, rotation
+from records import crypto
+from records.ops import rotation
 
 
 class Command(BaseCommand):

@@ -10,11 +10,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from access import policy, reviews
+from access.forms import CampaignForm, ReviewDecisionForm
 from access.models import ReviewCampaign, ReviewItem
 from access.policy import Capability
 from core.forms import add_errors, posted
 from core.refusals import Refused
-from records.request_forms import CampaignForm, ReviewDecisionForm
 
 
 def _may_follow(user: object) -> bool:
@@ -45,10 +45,10 @@ def reviews_view(request: HttpRequest) -> HttpResponse:
             add_errors(form, refused)
         else:
             messages.success(request, _("The access review was opened."))
-            return redirect("requests:review_campaign", campaign_id=campaign.pk)
+            return redirect("access:review_campaign", campaign_id=campaign.pk)
     return render(
         request,
-        "records/requests/reviews.html",
+        "access/reviews/reviews.html",
         {
             "form": form,
             "campaigns": ReviewCampaign.objects.all()[:20],
@@ -73,7 +73,7 @@ def decide_view(request: HttpRequest, item_id: int) -> HttpResponse:
             )
         except Refused as refused:
             messages.error(request, str(refused))
-    return redirect("requests:reviews")
+    return redirect("access:reviews")
 
 
 @never_cache
@@ -83,7 +83,7 @@ def campaign_view(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = get_object_or_404(ReviewCampaign, pk=campaign_id)
     return render(
         request,
-        "records/requests/review_campaign.html",
+        "access/reviews/campaign.html",
         {
             "campaign": campaign,
             "report": reviews.report(campaign),
@@ -100,4 +100,4 @@ def close_view(request: HttpRequest, campaign_id: int) -> HttpResponse:
         reviews.close(request.user, campaign, request=request)
     except Refused as refused:
         messages.error(request, str(refused))
-    return redirect("requests:review_campaign", campaign_id=campaign.pk)
+    return redirect("access:review_campaign", campaign_id=campaign.pk)

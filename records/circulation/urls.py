@@ -1,7 +1,9 @@
 from django.urls import path
 
-from records import break_glass_views, custody_views, review_views, share_views
-from records import request_views as views
+from records.circulation.views import break_glass as break_glass_views
+from records.circulation.views import custody as custody_views
+from records.circulation.views import requests as views
+from records.circulation.views import sharing as share_views
 
 app_name = "requests"
 
@@ -28,10 +30,6 @@ urlpatterns = [
         break_glass_views.close_view,
         name="break_glass_close",
     ),
-    path("reviews/", review_views.reviews_view, name="reviews"),
-    path("reviews/items/<int:item_id>/", review_views.decide_view, name="review_decide"),
-    path("reviews/<int:campaign_id>/", review_views.campaign_view, name="review_campaign"),
-    path("reviews/<int:campaign_id>/close/", review_views.close_view, name="review_close"),
     path("incoming/", custody_views.incoming_view, name="incoming"),
     path("incoming/<int:transfer_id>/accept/", custody_views.accept_view, name="accept"),
     path("incoming/<int:transfer_id>/decline/", custody_views.decline_view, name="decline"),

@@ -28,8 +28,9 @@ from django.core.files.storage import FileSystemStorage, storages
 from django.utils import timezone
 
 from core.refusals import Refused
-from records import backups, crypto, journal
 from records import content as record_content
+from records import crypto
+from records.ops import backups, journal
 
 
 def _target_settings(url: str) -> dict[str, Any]:

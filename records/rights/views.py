@@ -7,76 +7,23 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from access import policy
-from access.models import User
 from access.policy import Capability
 from audit.models import Incident
-from core.forms import BaomiForm, posted
+from core.forms import posted
 from core.refusals import Refused
-from records import access_report, breach, subject_requests
-from records.models import CustomerRecord, SubjectRequest
-
-
-def _file_by_number(number: str) -> CustomerRecord:
-    record = CustomerRecord.objects.filter(archive_number=number.strip().upper()).first()
-    if record is None:
-        raise forms.ValidationError(_("No client file has this archive number."))
-    return record
-
-
-class FindFileForm(BaomiForm):
-    archive_number = forms.CharField(label=gettext_lazy("Archive number"), max_length=20)
-
-    def clean_archive_number(self) -> CustomerRecord:
-        return _file_by_number(self.cleaned_data["archive_number"])
-
-
-class RegisterForm(BaomiForm):
-    kind = forms.ChoiceField(label=gettext_lazy("The customer asks to"),
-                             choices=SubjectRequest.Kind.choices)  # fmt: skip
-    channel = forms.ChoiceField(label=gettext_lazy("Received by"),
-                                choices=SubjectRequest.Channel.choices)  # fmt: skip
-    received_on = forms.DateField(
-        label=gettext_lazy("Received on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    archive_number = forms.CharField(
-        label=gettext_lazy("Archive number"),
-        max_length=20,
-        required=False,
-        help_text=gettext_lazy("Empty when no file about this customer was found."),
-    )
-    identity_check = forms.CharField(
-        label=gettext_lazy("How the customer's identity was checked"),
-        max_length=300,
-        help_text=gettext_lazy(
-            "E.g. ID card seen at the desk; call-back to the mobile on file. "
-            "Do not write the numbers themselves."
-        ),
-    )
-
-    def clean_archive_number(self) -> CustomerRecord | None:
-        number = self.cleaned_data["archive_number"]
-        return _file_by_number(number) if number.strip() else None
-
-
-class AnswerForm(BaomiForm):
-    note = forms.CharField(
-        label=gettext_lazy("Note for the letter (optional)"),
-        required=False,
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("In Chinese; printed in the answer letter. No customer data."),
-    )
+from records.models import CustomerRecord
+from records.rights import access_report, breach, subject_requests
+from records.rights.forms import AnswerForm, BreachForm, FindFileForm, RegisterForm
+from records.rights.models import SubjectRequest
 
 
 @never_cache
@@ -120,7 +67,7 @@ def rights_view(request: HttpRequest) -> HttpResponse:
         rows.append((made, left, abs(left)))
     context = {"find": find, "new": new, "requests": rows, "incidents": incidents[:20]}
     status = 400 if request.method == "POST" else 200
-    return render(request, "records/rights.html", context, status=status)
+    return render(request, "records/rights/rights.html", context, status=status)
 
 
 @never_cache
@@ -143,7 +90,7 @@ def subject_request_view(request: HttpRequest, request_id: int) -> HttpResponse:
         "days_left": subject_requests.working_days_left(made.due_on),
     }
     status = 400 if form.is_bound else 200
-    return render(request, "records/subject_request.html", context, status=status)
+    return render(request, "records/rights/subject_request.html", context, status=status)
 
 
 @never_cache
@@ -166,7 +113,9 @@ def subject_letter_view(request: HttpRequest, request_id: int) -> HttpResponse:
 def access_report_view(request: HttpRequest, pk: Any) -> HttpResponse:
     record = get_object_or_404(CustomerRecord, pk=pk)
     report = access_report.build(request.user, record, request)
-    return render(request, "records/access_report.html", {"report": report, "record": record})
+    return render(
+        request, "records/rights/access_report.html", {"report": report, "record": record}
+    )
 
 
 @never_cache
@@ -178,38 +127,6 @@ def access_report_pdf_view(request: HttpRequest, pk: Any) -> HttpResponse:
     name = f"{record.archive_number or 'draft'}-access-report.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
-
-
-class BreachForm(BaomiForm):
-    actors = forms.ModelMultipleChoiceField(
-        label=gettext_lazy("Suspected people"),
-        queryset=User.objects.order_by("username"),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-    )
-    since = forms.DateTimeField(
-        label=gettext_lazy("From"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
-    until = forms.DateTimeField(
-        label=gettext_lazy("Until"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
-    scope = forms.MultipleChoiceField(
-        label=gettext_lazy("What counts"),
-        choices=[
-            ("record.view", gettext_lazy("Opened a file")),
-            ("record.reveal", gettext_lazy("Showed values in clear")),
-            ("record.attachment_download", gettext_lazy("Downloaded an attachment")),
-            ("record.export", gettext_lazy("Exported or copied")),
-        ],
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-        help_text=gettext_lazy("Nothing ticked: all of them."),
-    )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if data.get("since") and data.get("until") and data["until"] <= data["since"]:
-            self.add_error("until", _("The window must end after it starts."))
-        return data
 
 
 @never_cache
@@ -240,4 +157,4 @@ def breach_view(request: HttpRequest, incident_id: int) -> HttpResponse:
         "individual": kit.individual_notice() if kit else "",
     }
     status = 400 if form.is_bound and not form.is_valid() else 200
-    return render(request, "records/breach.html", context, status=status)
+    return render(request, "records/rights/breach.html", context, status=status)

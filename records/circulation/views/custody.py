@@ -17,9 +17,10 @@ from access.models import Handover, Transfer
 from access.policy import Capability, RecordAction
 from core.forms import add_errors
 from core.refusals import Refused
-from records import custody
+from records.circulation import custody
+from records.circulation.forms import DeclineForm, HandoverForm
+from records.forms import TransferForm
 from records.models import CustomerRecord
-from records.request_forms import DeclineForm, HandoverForm, TransferForm
 
 
 @require_POST
@@ -49,7 +50,7 @@ def offer_view(request: HttpRequest, pk: Any) -> HttpResponse:
 def incoming_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
-        "records/requests/incoming.html",
+        "records/circulation/incoming.html",
         {"transfers": custody.incoming(request.user), "decline_form": DeclineForm()},
     )
 
@@ -108,7 +109,7 @@ def handover_view(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("The hand-over is complete."))
                 return redirect("requests:handover_detail", handover_id=handover.pk)
-    return render(request, "records/requests/handover.html", {"form": form, "preview": seen})
+    return render(request, "records/circulation/handover.html", {"form": form, "preview": seen})
 
 
 def _handover(request: HttpRequest, handover_id: int) -> Handover:
@@ -126,7 +127,7 @@ def handover_detail_view(request: HttpRequest, handover_id: int) -> HttpResponse
     handover = _handover(request, handover_id)
     files = CustomerRecord.objects.filter(pk__in=handover.record_ids).order_by("archive_number")
     return render(
-        request, "records/requests/handover_detail.html", {"handover": handover, "files": files}
+        request, "records/circulation/handover_detail.html", {"handover": handover, "files": files}
     )
 
 

@@ -37,10 +37,12 @@ import audit
 from access import policy
 from access.policy import Capability
 from core.refusals import Refused
-from records import access_report, consents, review
+from records import consents, review
 from records.disclosure import masked_customer_name
-from records.models import CalendarDay, CustomerRecord, RecordStatus, SubjectRequest
+from records.models import CustomerRecord, RecordStatus
 from records.pdf import font_name
+from records.rights import access_report
+from records.rights.models import CalendarDay, SubjectRequest
 
 PREFIX = "QL"
 

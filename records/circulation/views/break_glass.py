@@ -15,8 +15,8 @@ from access.models import BreakGlass
 from access.policy import Capability
 from core.forms import add_errors, posted
 from core.refusals import Refused
-from records import break_glass
-from records.request_forms import BreakGlassForm, BreakGlassReviewForm
+from records.circulation import break_glass
+from records.circulation.forms import BreakGlassForm, BreakGlassReviewForm
 
 
 @never_cache
@@ -42,7 +42,7 @@ def open_view(request: HttpRequest) -> HttpResponse:
                 _("Emergency access for 30 minutes. Security officers and auditors were told."),
             )
             return redirect("records:detail", pk=opened.grant.record_id)
-    return render(request, "records/requests/break_glass.html", {"form": form})
+    return render(request, "records/circulation/break_glass.html", {"form": form})
 
 
 @never_cache
@@ -50,7 +50,7 @@ def reviews_view(request: HttpRequest) -> HttpResponse:
     policy.require_can(request.user, Capability.BREAK_GLASS_REVIEW)
     return render(
         request,
-        "records/requests/break_glass_reviews.html",
+        "records/circulation/break_glass_reviews.html",
         {"items": break_glass.open_reviews(), "form": BreakGlassReviewForm()},
     )
 

@@ -29,7 +29,7 @@ from access.models import AccessRequest, RequestKind, RequestState, ShareLink
 from access.policy import RecordAction
 from access.requests import nda_problem
 from core.refusals import Refused
-from records.copies import files_of, render_pdf
+from records.circulation.copies import files_of, render_pdf
 
 MAX_ATTEMPTS = 5
 

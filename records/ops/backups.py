@@ -34,7 +34,7 @@ from django.utils import timezone
 
 import audit
 from records import crypto
-from records.models import Backup
+from records.ops.models import Backup
 
 MANIFEST = "manifest.json"
 SUFFIX = ".bmbk"

@@ -19,15 +19,15 @@ from access.policy import Capability
 from audit.api import record_denied
 from core.forms import add_errors, posted
 from core.refusals import Refused
-from records import parties, sharing
-from records.request_forms import PartyForm, PasscodeForm, ReceiptForm, ShareForm
-from records.request_views import _ask, _request
+from records.circulation import parties, sharing
+from records.circulation.forms import PartyForm, PasscodeForm, ReceiptForm, ShareForm
+from records.circulation.views.requests import _ask, _request
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 def share_view(request: HttpRequest) -> HttpResponse:
-    return _ask(request, "external_share", ShareForm, "records/requests/share.html")
+    return _ask(request, "external_share", ShareForm, "records/circulation/share.html")
 
 
 @never_cache
@@ -43,7 +43,7 @@ def create_link_view(request: HttpRequest, pk: int) -> HttpResponse:
     # Shown once, on this response only: neither the link nor the passcode can be shown again.
     return render(
         request,
-        "records/requests/share_delivery.html",
+        "records/circulation/share_delivery.html",
         {"req": req, "url": url, "passcode": delivery.passcode, "link": delivery.link},
     )
 
@@ -85,7 +85,7 @@ def link_view(request: HttpRequest, token: str) -> HttpResponse:
     link = sharing.find(token)
     return render(
         request,
-        "records/requests/share_link.html",
+        "records/circulation/share_link.html",
         {
             "link": link,
             "req": link.request,
@@ -101,7 +101,7 @@ def link_view(request: HttpRequest, token: str) -> HttpResponse:
 def parties_view(request: HttpRequest) -> HttpResponse:
     policy.require_can(request.user, Capability.EXTERNAL_PARTIES)
     return render(
-        request, "records/requests/parties.html", {"parties": ExternalParty.objects.all()}
+        request, "records/circulation/parties.html", {"parties": ExternalParty.objects.all()}
     )
 
 
@@ -139,7 +139,7 @@ def party_edit_view(request: HttpRequest, party_id: int | None = None) -> HttpRe
             return redirect("requests:parties")
     return render(
         request,
-        "records/requests/party_form.html",
+        "records/circulation/party_form.html",
         {"form": form, "party": party},
         status=400 if form.is_bound else 200,
     )

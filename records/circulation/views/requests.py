@@ -17,9 +17,9 @@ from access.models import AccessRequest, RequestState
 from access.policy import Capability
 from core.forms import add_errors, posted
 from core.refusals import Refused
-from records import copies, lending
+from records.circulation import copies, lending
+from records.circulation.forms import BorrowForm, CopyForm, DestroyForm, SignForm, TakeBackForm
 from records.fields import SECTION_LABELS, Section
-from records.request_forms import BorrowForm, CopyForm, DestroyForm, SignForm, TakeBackForm
 
 
 @never_cache
@@ -27,7 +27,7 @@ def mine_view(request: HttpRequest) -> HttpResponse:
     policy.require_can(request.user, Capability.REQUEST_ACCESS)
     return render(
         request,
-        "records/requests/mine.html",
+        "records/circulation/mine.html",
         {"requests": requests.mine(request.user), "loans": policy.loans(request.user)},
     )
 
@@ -65,13 +65,13 @@ def _ask(request: HttpRequest, kind: str, form_class: type, template: str) -> Ht
 @never_cache
 @require_http_methods(["GET", "POST"])
 def borrow_view(request: HttpRequest) -> HttpResponse:
-    return _ask(request, "borrow", BorrowForm, "records/requests/borrow.html")
+    return _ask(request, "borrow", BorrowForm, "records/circulation/borrow.html")
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 def copy_view(request: HttpRequest) -> HttpResponse:
-    return _ask(request, "copy", CopyForm, "records/requests/copy.html")
+    return _ask(request, "copy", CopyForm, "records/circulation/copy.html")
 
 
 @never_cache
@@ -152,7 +152,7 @@ def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("requests:desk")
     return render(
         request,
-        "records/requests/detail.html",
+        "records/circulation/detail.html",
         {
             "req": req,
             "items": items,
@@ -208,11 +208,11 @@ def hand_out_view(request: HttpRequest, pk: int) -> HttpResponse:
 def approvals_view(request: HttpRequest) -> HttpResponse:
     policy.require_can(request.user, Capability.APPROVE_REQUESTS)
     return render(
-        request, "records/requests/approvals.html", {"steps": requests.awaiting(request.user)}
+        request, "records/circulation/approvals.html", {"steps": requests.awaiting(request.user)}
     )
 
 
 @never_cache
 def desk_view(request: HttpRequest) -> HttpResponse:
     policy.require_can(request.user, Capability.LENDING_DESK)
-    return render(request, "records/requests/desk.html", requests.lending_desk())
+    return render(request, "records/circulation/desk.html", requests.lending_desk())

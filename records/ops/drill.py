@@ -16,9 +16,9 @@ from django.db import connection
 
 import audit
 from core.refusals import Refused
-from records.backups import local_copy
-from records.models import Backup
-from records.restore import _open_target, _target_settings, restore
+from records.ops.backups import local_copy
+from records.ops.models import Backup
+from records.ops.restore import _open_target, _target_settings, restore
 
 
 def _scratch() -> tuple[str, Any]:

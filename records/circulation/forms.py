@@ -1,4 +1,5 @@
-"""Forms of the request pages (borrow application, approval, return check)."""
+"""Forms of the circulation pages: borrow and copy applications, approval, return check,
+transfers and hand-overs, external shares and parties, emergency access."""
 
 from __future__ import annotations
 
@@ -17,7 +18,6 @@ from access.models import (
 )
 from core.forms import BaomiForm
 from records.fields import SECTION_LABELS
-from records.models import Outcome
 
 
 class BorrowForm(BaomiForm):
@@ -106,15 +106,6 @@ class TakeBackForm(BaomiForm):
         return [(i, self[f"condition_{i.pk}"], self[f"note_{i.pk}"]) for i in self.items]
 
 
-class TransferForm(BaomiForm):
-    receiver = forms.ModelChoiceField(label=_("Hand to"), queryset=None)
-    reason = forms.CharField(label=_("Reason"), max_length=300)
-
-    def __init__(self, *args: Any, receivers: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["receiver"].queryset = receivers
-
-
 class DeclineForm(BaomiForm):
     note = forms.CharField(label=_("Why not"), max_length=200, required=False)
 
@@ -199,24 +190,3 @@ class BreakGlassReviewForm(BaomiForm):
         label=_("Outcome"), choices=BreakGlass.Outcome.choices, widget=forms.RadioSelect
     )
     review_note = forms.CharField(label=_("Review note"), max_length=500)
-
-
-class CampaignForm(BaomiForm):
-    name = forms.CharField(label=_("Name"), max_length=100, initial=_("Annual access review"))
-    deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
-
-
-class ReviewDecisionForm(BaomiForm):
-    decision = forms.ChoiceField(
-        choices=[("keep", _("Keep")), ("revoke", _("Revoke"))], widget=forms.HiddenInput
-    )
-    note = forms.CharField(label=_("Note"), max_length=200, required=False)
-
-
-class OutcomeForm(BaomiForm):
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
-    contract_ended_on = forms.DateField(
-        label=_("Contract ends / ended on"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )

@@ -21,7 +21,7 @@ from access import grants, policy
 from access.models import BreakGlass, Grant
 from audit import incidents
 from core.refusals import Refused
-from records.lending import parse_numbers
+from records.circulation.lending import parse_numbers
 from records.models import CustomerRecord
 
 DURATION = timedelta(minutes=30)

@@ -1,0 +1,79 @@
+"""Menu entries of access/ and of the audit pages (audit imports no app, so access registers
+them, from the same policy that guards the pages), and the yearly access review."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from access.models import User
+from access.policy import Capability
+from access.shell import NavItem, register_nav
+
+
+def review_items(user: User) -> int:
+    from access import reviews
+
+    return reviews.my_items(user).count()
+
+
+def register() -> None:
+    for item in (
+        NavItem(
+            key="security",
+            order=10,
+            label=_("My account security"),
+            url_name="access:security",
+            capability=Capability.ACCOUNT_SECURITY,
+            description=_("Change your password, replace your authenticator, backup codes."),
+        ),
+        NavItem(
+            key="audit",
+            order=20,
+            label=_("Audit log"),
+            url_name="audit:events",
+            capability=Capability.AUDIT_CONSOLE,
+            description=_("Who did what, when: search, per person, per file, export."),
+        ),
+        NavItem(
+            key="kpis",
+            order=30,
+            label=_("KPIs and alerts"),
+            url_name="audit:kpis",
+            capability=Capability.KPI_DASHBOARD,
+            description=_("Leak incidents, permission abuses and abnormal accesses per week."),
+        ),
+        NavItem(
+            key="incidents",
+            order=40,
+            label=_("Incidents"),
+            url_name="audit:incidents",
+            capability=Capability.INCIDENT_REPORT,
+            description=_("Report a suspected leak; follow what happens to your report."),
+        ),
+        NavItem(
+            key="admin",
+            order=50,
+            label=_("Administration"),
+            url_name="admin:index",
+            capability=Capability.ADMIN_SITE,
+            description=_("Accounts, departments, roles and the agreement text."),
+        ),
+        NavItem(
+            key="access_reviews",
+            order=190,
+            label=_("Access reviews"),
+            url_name="access:reviews",
+            capability=Capability.ACCESS_REVIEW,
+            description=_("Confirm or revoke your staff's roles and grants (yearly)."),
+            count=review_items,
+        ),
+        NavItem(
+            key="access_review_admin",
+            order=200,
+            label=_("Access reviews"),
+            url_name="access:reviews",
+            capability=Capability.ACCESS_REVIEW_ADMIN,
+            description=_("Open the yearly review, follow progress, close with a report."),
+        ),
+    ):
+        register_nav(item)

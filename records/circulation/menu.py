@@ -1,0 +1,108 @@
+"""Menu entries and home-page panels of circulation: requests, approvals, the lending desk,
+hand-overs, emergency access, external parties."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from access.models import User
+from access.policy import Capability
+from access.shell import NavItem, register_nav
+
+
+def awaiting_approval(user: User) -> int:
+    from access import requests
+
+    return requests.awaiting(user).count()
+
+
+def handed_to_me(user: User) -> int:
+    from records.circulation import custody
+
+    return custody.incoming(user).count()
+
+
+def open_emergencies(user: User) -> int:
+    from records.circulation import break_glass
+
+    return break_glass.open_reviews().exclude(grant__grantee_id=user.pk).count()
+
+
+def to_hand_out(user: User) -> int:
+    from access import requests
+
+    return requests.lending_desk()["to_hand_out"].count()
+
+
+def register() -> None:
+    for item in (
+        NavItem(
+            key="requests",
+            order=130,
+            label=_("My requests"),
+            url_name="requests:mine",
+            capability=Capability.REQUEST_ACCESS,
+            description=_("Borrow files of other departments or paper folders; follow them."),
+        ),
+        NavItem(
+            key="approvals",
+            order=140,
+            label=_("Awaiting my approval"),
+            url_name="requests:approvals",
+            capability=Capability.APPROVE_REQUESTS,
+            description=_("Borrow and copy requests that need your signature."),
+            count=awaiting_approval,
+        ),
+        NavItem(
+            key="desk",
+            order=150,
+            label=_("Lending desk"),
+            url_name="requests:desk",
+            capability=Capability.LENDING_DESK,
+            description=_("Hand out approved loans, take files back and check them."),
+            count=to_hand_out,
+        ),
+        NavItem(
+            key="incoming",
+            order=160,
+            label=_("Files handed to me"),
+            url_name="requests:incoming",
+            capability=Capability.RECORD_INTAKE,
+            description=_("Confirm receipt of files colleagues hand to you."),
+            count=handed_to_me,
+        ),
+        NavItem(
+            key="break_glass",
+            order=170,
+            label=_("Emergency access"),
+            url_name="requests:break_glass",
+            capability=Capability.BREAK_GLASS,
+            description=_("Open one file for 30 minutes in an emergency; always reviewed."),
+        ),
+        NavItem(
+            key="break_glass_reviews",
+            order=180,
+            label=_("Emergency access reviews"),
+            url_name="requests:break_glass_reviews",
+            capability=Capability.BREAK_GLASS_REVIEW,
+            description=_("Close each emergency access as justified or not."),
+            count=open_emergencies,
+        ),
+        NavItem(
+            key="parties",
+            order=210,
+            label=_("External parties"),
+            url_name="requests:parties",
+            capability=Capability.EXTERNAL_PARTIES,
+            description=_("Suppliers, design teams and partners, with their NDAs."),
+        ),
+        NavItem(
+            key="handover",
+            order=230,
+            label=_("Hand-over"),
+            url_name="requests:handover",
+            capability=Capability.OFFBOARDING,
+            description=_("When someone leaves or changes role: reassign all their files."),
+        ),
+    ):
+        register_nav(item)

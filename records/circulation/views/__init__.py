@@ -1,0 +1,1 @@
+"""Circulation pages, one module per desk: requests, sharing, custody, emergency access."""

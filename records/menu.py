@@ -1,0 +1,47 @@
+"""Menu entries and home-page panels of the file core: files, review queue, archive catalogue."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from access.models import User
+from access.policy import Capability
+from access.shell import NavItem, register_nav
+
+
+def awaiting_review(user: User) -> int:
+    from access import policy
+    from records.models import CustomerRecord
+
+    return policy.review_queue(user, CustomerRecord.objects.all()).count()
+
+
+def register() -> None:
+    for item in (
+        NavItem(
+            key="records",
+            order=100,
+            label=_("Client files"),
+            url_name="records:list",
+            capability=Capability.RECORD_INTAKE,
+            description=_("Register customers, your files, exact search."),
+        ),
+        NavItem(
+            key="review",
+            order=110,
+            label=_("Awaiting my review"),
+            url_name="records:review_queue",
+            capability=Capability.RECORD_REVIEW,
+            description=_("Client files your staff submitted: approve or return."),
+            count=awaiting_review,
+        ),
+        NavItem(
+            key="archive",
+            order=120,
+            label=_("Archive catalogue"),
+            url_name="records:catalogue",
+            capability=Capability.PAPER_ARCHIVE,
+            description=_("Approved files, where their folders are, cover sheets, inventory."),
+        ),
+    ):
+        register_nav(item)

@@ -1,0 +1,16 @@
+"""Customer-rights beat jobs (Celery)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from core.jobs import job_run
+from records.rights import subject_requests
+
+
+@shared_task(name="records.subject_requests_overdue", acks_late=True)
+def subject_requests_overdue() -> int:
+    """Daily: customers' requests past their legal deadline, reported once each."""
+    with job_run("records.subject_requests_overdue", keep_idle=False) as counts:
+        counts["overdue"] = subject_requests.notify_overdue()
+    return counts["overdue"]
