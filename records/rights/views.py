@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from access import policy
 from access.policy import Capability
 from audit.models import Incident
-from core.forms import posted
+from core.forms import add_errors, posted
 from core.refusals import Refused
 from records.models import CustomerRecord
 from records.rights import access_report, breach, subject_requests
@@ -32,15 +32,16 @@ def rights_view(request: HttpRequest) -> HttpResponse:
     """The customer-rights desk: open requests with their deadlines, registering a new one, and
     the access report of a file."""
     policy.require_can(request.user, Capability.CUSTOMER_RIGHTS)
-    which = request.POST.get("form")
-    find = FindFileForm(request.POST if which == "find" else None)
+    # Registering is the page's main form: any POST that is not a search binds it, so what was
+    # typed comes back with the reason even when the form marker is missing.
+    finding = request.POST.get("form") == "find"
+    find = FindFileForm(request.POST if finding else None)
     new = RegisterForm(
-        request.POST if which == "register" else None,
-        initial={"received_on": timezone.localdate()},
+        None if finding else posted(request), initial={"received_on": timezone.localdate()}
     )
-    if which == "find" and find.is_valid():
+    if finding and find.is_valid():
         return redirect("records:access_report", pk=find.cleaned_data["archive_number"].pk)
-    if which == "register" and new.is_valid():
+    if new.is_bound and new.is_valid():
         data = new.cleaned_data
         try:
             made = subject_requests.register(
@@ -80,7 +81,12 @@ def subject_request_view(request: HttpRequest, request_id: int) -> HttpResponse:
         try:
             subject_requests.answer(request.user, made, form.cleaned_data["note"], request)
         except Refused as problem:
-            form.add_error(None, str(problem))
+            made.refresh_from_db()
+            if made.state == SubjectRequest.State.OPEN:
+                add_errors(form, problem)
+            else:  # answered meanwhile (another tab): the page shows that answer, and why
+                messages.error(request, str(problem))
+                return redirect("records:subject_request", request_id=made.pk)
         else:
             messages.success(request, _("Answered. Print the letter for the customer."))
             return redirect("records:subject_request", request_id=made.pk)

@@ -194,6 +194,34 @@ def test_pipl_the_desk_page_registers_a_request_and_keeps_input_on_error(desk):
     assert "15 working days left" in listing
 
 
+def test_pipl_a_registration_posted_without_its_form_marker_keeps_what_was_typed(desk):
+    """Found by the hostile-input fuzz: a POST without the hidden "form" field bound neither
+    form, so the page came back empty and the typed identity check was lost."""
+    _org, _record, officer = desk
+    data = {"kind": "access", "channel": "phone", "identity_check": "柜台核对身份证原件"}
+    refused = client_verified(officer).post(reverse("records:rights"), data)
+    assert refused.status_code == 400
+    body = refused.content.decode()
+    assert "柜台核对身份证原件" in body
+    assert "This field is required." in body  # the missing date is named, not ignored
+
+
+def test_pipl_answering_a_request_answered_already_says_so(desk):
+    """Found by the hostile-input fuzz: a second answer (another tab) was refused, but the page
+    no longer shows the answer form, so the reason was never shown."""
+    _org, record, officer = desk
+    made = subject_requests.register(
+        officer,
+        Intake(kind="access", channel="phone", received_on=timezone.localdate(),
+               identity_check="回拨档案手机号", record=record),
+    )  # fmt: skip
+    client = client_verified(officer)
+    url = reverse("records:subject_request", args=[made.pk])
+    assert client.post(url, {"note": "第一次答复"}).status_code == 302
+    again = client.post(url, {"note": "第二次答复"}, follow=True)
+    assert "This request is answered already." in again.content.decode()
+
+
 def _text(data: bytes) -> str:
     return "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
