@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 import audit
-from access import policy
+from access import directory
 from access.models import User
 from audit.anomalies import alert_raised
 from audit.models import Alert
@@ -28,7 +28,7 @@ def locked_out(
 @receiver(alert_raised, dispatch_uid="baomi.access.alert_mail")
 def mail_security_officers(sender: object, alert: Alert, **kwargs: object) -> None:
     """An anomaly alert reaches every security officer by e-mail at once (R71)."""
-    recipients = policy.alert_recipients()
+    recipients = directory.alert_recipients()
     if not recipients:
         return
     when = timezone.localtime(alert.window_start)

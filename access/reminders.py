@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 import audit
-from access import policy
+from access import directory, policy
 from access.models import AccessRequest, CopyRegisterEntry, Grant, RequestKind, RequestState
 
 EXPIRY_NOTICE = timedelta(days=3)
@@ -87,7 +87,7 @@ def copies_not_destroyed() -> int:
     late = CopyRegisterEntry.objects.filter(
         destroy_by__lt=timezone.localdate(), destroyed_at__isnull=True, reminded_at__isnull=True
     ).select_related("request__requester")
-    officers = policy.alert_recipients()
+    officers = directory.alert_recipients()
     for entry in late:
         if not _claim(CopyRegisterEntry.objects, entry.pk, "reminded_at"):
             continue
@@ -118,7 +118,7 @@ def stale_approvals() -> int:
         to: list[str] = []
         for step in req.approvals.filter(step=req.current_step, decision="pending"):
             to += list(
-                policy.approvers(step.role, step.department_id).values_list("email", flat=True)
+                directory.approvers(step.role, step.department_id).values_list("email", flat=True)
             )
         _mail(
             f"[Baomi] 待审批申请 / Awaiting your approval: {req.number}",

@@ -35,7 +35,7 @@ from access.models import (
     RequestKind,
     RequestState,
 )
-from access.policy import Capability, RecordAction
+from access.policy import Capability, RecordAction, RequestAction
 from core.refusals import Refused
 
 _ACTION = {
@@ -258,7 +258,7 @@ def sign(
 
 def cancel(user: Any, req: AccessRequest, request: HttpRequest | None = None) -> AccessRequest:
     """The requester withdraws a request that has not been handed out yet."""
-    policy.require_request(user, req, "cancel")
+    policy.require_request(user, RequestAction.CANCEL, req)
     with transaction.atomic():
         req = _locked(req)
         if req.state not in (RequestState.PENDING, RequestState.APPROVED):
@@ -283,7 +283,7 @@ def lock_for_lending(user: Any, req: AccessRequest, states: Iterable[str]) -> Ac
     """Lock a request at the lending desk; it must be a borrow request in one of ``states``."""
     policy.require_can(user, Capability.LENDING_DESK)
     locked = _locked(req)
-    policy.require_request(user, locked, "lend")
+    policy.require_request(user, RequestAction.LEND, locked)
     if locked.kind != RequestKind.BORROW or locked.state not in set(states):
         raise Refused(_("This request is not waiting at the lending desk."))
     return locked
@@ -292,7 +292,7 @@ def lock_for_lending(user: Any, req: AccessRequest, states: Iterable[str]) -> Ac
 def lock_own(user: Any, req: AccessRequest, kind: str, states: Iterable[str]) -> AccessRequest:
     """Lock a request its requester acts on (a copy to make or to confirm destroyed)."""
     locked = _locked(req)
-    policy.require_request(user, locked, "requester")
+    policy.require_request(user, RequestAction.REQUESTER, locked)
     if locked.kind != kind or locked.state not in set(states):
         raise Refused(_("This request is not in a state that allows this."))
     return locked

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import audit
-from access import grants, policy
+from access import directory, grants, policy
 from access.models import Grant, ReviewCampaign, ReviewItem
 from access.policy import Capability
 from core.refusals import Refused
@@ -208,7 +208,7 @@ def escalate_due() -> int:
         pending = campaign.items.filter(decision=ReviewItem.Decision.PENDING).count()
         if not pending:
             continue
-        recipients = policy.alert_recipients()
+        recipients = directory.alert_recipients()
         if recipients:
             send_mail(
                 f"[Baomi] 权限复核逾期 / Access review overdue: {campaign.name}",

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import audit
-from access import grants, policy
+from access import directory, grants, policy
 from access.models import BreakGlass, Grant
 from audit import incidents
 from core.refusals import Refused
@@ -65,7 +65,7 @@ def open_file(
             minutes=int(DURATION.total_seconds() // 60),
             record_department=record.department.name,
         )
-        watchers = policy.break_glass_watchers()
+        watchers = directory.break_glass_watchers()
         if watchers:
             when = timezone.localtime().strftime("%Y-%m-%d %H:%M")
             body = (

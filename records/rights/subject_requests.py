@@ -34,7 +34,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 
 import audit
-from access import policy
+from access import directory, policy
 from access.policy import Capability
 from core.refusals import Refused
 from records import consents, review
@@ -211,7 +211,7 @@ def notify_overdue(today: date | None = None) -> int:
     )
     if not late:
         return 0
-    officers = policy.alert_recipients()  # who hears about what must be handled at once
+    officers = directory.alert_recipients()  # who hears about what must be handled at once
     lines = "\n".join(f"{r.number} ({r.get_kind_display()}) due {r.due_on}" for r in late)
     if officers:
         send_mail(

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from access import policy, requests
 from access.models import AccessRequest, RequestState
-from access.policy import Capability
+from access.policy import Capability, RequestAction
 from core.forms import add_errors, posted
 from core.refusals import Refused
 from records.circulation import copies, lending
@@ -106,7 +106,7 @@ def copy_destroyed_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _request(user: Any, pk: int) -> AccessRequest:
     req = get_object_or_404(AccessRequest.objects.select_related("requester"), pk=pk)
-    policy.require_request(user, req, "view")
+    policy.require_request(user, RequestAction.VIEW, req)
     return req
 
 
@@ -137,8 +137,8 @@ def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("requests:approvals")
     items = list(req.items.select_related("record", "record__department"))
     take_back_form = None
-    lend = policy.decide_request(user, req, "lend").allowed
-    mine = policy.decide_request(user, req, "requester").allowed
+    lend = policy.decide_request(user, RequestAction.LEND, req).allowed
+    mine = policy.decide_request(user, RequestAction.REQUESTER, req).allowed
     if lend and req.state == RequestState.FULFILLED:
         posted = request.POST if request.POST.get("form") == "take_back" else None
         take_back_form = TakeBackForm(posted, items=items)
@@ -158,7 +158,7 @@ def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "items": items,
             "approvals": req.approvals.select_related("department", "decided_by"),
             "sign_form": sign_form if my_steps else None,
-            "can_cancel": policy.decide_request(user, req, "cancel").allowed
+            "can_cancel": policy.decide_request(user, RequestAction.CANCEL, req).allowed
             and req.state in (RequestState.PENDING, RequestState.APPROVED),
             "can_hand_out": lend and req.state == RequestState.APPROVED,
             "take_back_form": take_back_form,

@@ -1,0 +1,125 @@
+"""The single authority on what a person may do (DESIGN.md "access/policy").
+
+Views, templates, menus, admin and services ask this package; nothing else looks at roles,
+levels or statuses to decide. One module per subject, one public surface here:
+
+- ``capabilities``: which parts of the system a person may use (``can``, ``require_can``);
+- ``records``: what a person may do to a client file (``decide``, ``require``) and which files
+  they see (``visible_records``, ``clear_fields``, ...);
+- ``grants``: per-object grants as the rules read them (``loans``, ``granted_records``);
+- ``requests``: approval chains and who acts on a request (``decide_request``);
+- ``custody``: who may hold a file, hand-overs, emergency access;
+- ``reviews``: the yearly access review; ``disposal``: disposal batches;
+- ``actions``: everything a person may do on one object, computed in one pass for a page.
+
+Every decision has the form ``decide_*(user, [action,] object) -> Decision(allowed, reason)``;
+``require*`` raises ``Denied`` with the reason. Superusers get nothing by role here:
+``is_superuser`` appears in no rule.
+"""
+
+from access.policy.capabilities import (
+    PERMISSION_CAPABILITIES,
+    Capability,
+    can,
+    decides_permission,
+    has_permission,
+    refusal,
+    require_can,
+)
+from access.policy.custody import (
+    decide_break_glass,
+    decide_break_glass_review,
+    decide_offboarding,
+    may_receive,
+    offboarding_candidates,
+    receivers,
+)
+from access.policy.decisions import ALLOW, Decision, Denied
+from access.policy.disposal import (
+    DISPOSAL_SIGNATURES,
+    decide_disposal_edit,
+    decide_disposal_signature,
+    disposal_batches,
+)
+from access.policy.grants import READ_PERMISSION, grant_rows, granted_records, loans
+from access.policy.records import (
+    RecordAction,
+    RecordLike,
+    catalogue,
+    clear_fields,
+    custodians,
+    decide,
+    decide_many,
+    loan_until,
+    require,
+    review_queue,
+    visible_records,
+)
+from access.policy.requests import (
+    ApprovalLike,
+    RequestAction,
+    Step,
+    approval_chain,
+    approvals_for,
+    decide_approval,
+    decide_request,
+    require_request,
+    visible_requests,
+)
+from access.policy.reviews import decide_review_item, review_items_for, reviewer_role_for
+from access.policy.roles import Person, has_role, headed_department_ids, roles_of, signed_in
+
+__all__ = [
+    "ALLOW",
+    "DISPOSAL_SIGNATURES",
+    "PERMISSION_CAPABILITIES",
+    "READ_PERMISSION",
+    "ApprovalLike",
+    "Capability",
+    "Decision",
+    "Denied",
+    "Person",
+    "RecordAction",
+    "RecordLike",
+    "RequestAction",
+    "Step",
+    "approval_chain",
+    "approvals_for",
+    "can",
+    "catalogue",
+    "clear_fields",
+    "custodians",
+    "decide",
+    "decide_approval",
+    "decide_break_glass",
+    "decide_break_glass_review",
+    "decide_disposal_edit",
+    "decide_disposal_signature",
+    "decide_many",
+    "decide_offboarding",
+    "decide_request",
+    "decide_review_item",
+    "decides_permission",
+    "disposal_batches",
+    "grant_rows",
+    "granted_records",
+    "has_permission",
+    "has_role",
+    "headed_department_ids",
+    "loan_until",
+    "loans",
+    "may_receive",
+    "offboarding_candidates",
+    "receivers",
+    "refusal",
+    "require",
+    "require_can",
+    "require_request",
+    "review_items_for",
+    "review_queue",
+    "reviewer_role_for",
+    "roles_of",
+    "signed_in",
+    "visible_records",
+    "visible_requests",
+]

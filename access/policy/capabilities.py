@@ -1,0 +1,185 @@
+"""Capabilities: which parts of the system a person may use at all (menus, pages, desks).
+
+Each capability has exactly one rule; a refused capability has one sentence that says why."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from access.policy.decisions import Decision, Denied
+from access.policy.roles import Person, headed_department_ids, roles_of, signed_in
+from access.policy.terms import BORROWERS
+from access.roles import Role
+
+
+class Capability(StrEnum):
+    """Parts of the system a person may use. Each has exactly one rule below."""
+
+    ACCOUNT_SECURITY = "account_security"
+    ADMIN_SITE = "admin_site"
+    AUDIT_CONSOLE = "audit_console"
+    AUDIT_EXPORT = "audit_export"
+    KPI_DASHBOARD = "kpi_dashboard"
+    INCIDENT_REPORT = "incident_report"
+    INCIDENT_TRIAGE = "incident_triage"
+    RECORD_INTAKE = "record_intake"
+    RECORD_REVIEW = "record_review"
+    PAPER_ARCHIVE = "paper_archive"
+    REQUEST_ACCESS = "request_access"
+    APPROVE_REQUESTS = "approve_requests"
+    LENDING_DESK = "lending_desk"
+    OFFBOARDING = "offboarding"
+    EXTERNAL_PARTIES = "external_parties"
+    BREAK_GLASS = "break_glass"
+    ACCESS_REVIEW_ADMIN = "access_review_admin"
+    ACCESS_REVIEW = "access_review"
+    RETENTION_POLICIES = "retention_policies"
+    LEGAL_HOLDS = "legal_holds"
+    DISPOSAL_DESK = "disposal_desk"
+    BREAK_GLASS_REVIEW = "break_glass_review"
+    CUSTOMER_RIGHTS = "customer_rights"
+
+
+_RULES: dict[Capability, Callable[[object, frozenset[Role]], bool]] = {
+    Capability.ACCOUNT_SECURITY: lambda user, roles: True,
+    # Staff maintain accounts, departments, roles and the agreement text. Staff status opens no
+    # customer content: no record model is administered through the admin site.
+    Capability.ADMIN_SITE: lambda user, roles: bool(getattr(user, "is_staff", False)),
+    # Auditors and the security officer read the event log (R70); it never holds customer
+    # content, only who did what to which archive number.
+    Capability.AUDIT_CONSOLE: lambda user, roles: bool(
+        roles & {Role.AUDITOR, Role.SECURITY_OFFICER}
+    ),
+    Capability.AUDIT_EXPORT: lambda user, roles: bool(
+        roles & {Role.AUDITOR, Role.SECURITY_OFFICER}
+    ),
+    # R71 KPIs are also management's view of how well the rules are kept.
+    Capability.KPI_DASHBOARD: lambda user, roles: bool(
+        roles & {Role.AUDITOR, Role.SECURITY_OFFICER, Role.MANAGEMENT}
+    ),
+    # R73: anyone may report a suspected leak; the security officer investigates.
+    Capability.INCIDENT_REPORT: lambda user, roles: True,
+    Capability.INCIDENT_TRIAGE: lambda user, roles: Role.SECURITY_OFFICER in roles,
+    # R10: sales staff and heads register client files for their own department.
+    Capability.RECORD_INTAKE: lambda user, roles: (
+        bool(roles & {Role.SALES, Role.DEPT_HEAD})
+        and getattr(user, "department_id", None) is not None
+    ),
+    # R15, R22, R33: the archive department catalogues paper files, keeps them and checks them.
+    Capability.PAPER_ARCHIVE: lambda user, roles: Role.ARCHIVIST in roles,
+    # R14: heads review the files of the departments they head.
+    Capability.RECORD_REVIEW: lambda user, roles: bool(headed_department_ids(user)),
+    # R41, R42, R52: who may fill in a borrow, copy or external-share form at all.
+    Capability.REQUEST_ACCESS: lambda user, roles: bool(roles & BORROWERS),
+    # R41/R42: heads approve for their departments; R52: the security officer for what leaves.
+    Capability.APPROVE_REQUESTS: lambda user, roles: (
+        bool(headed_department_ids(user)) or bool(roles & {Role.SECURITY_OFFICER, Role.MANAGEMENT})
+    ),
+    # R41: the archive department hands files out and takes them back.
+    Capability.LENDING_DESK: lambda user, roles: Role.ARCHIVIST in roles,
+    # Emergency access: heads and the security officer; reviewed by security officers / auditors.
+    Capability.BREAK_GLASS: lambda user, roles: (
+        Role.DEPT_HEAD in roles or Role.SECURITY_OFFICER in roles
+    ),
+    Capability.BREAK_GLASS_REVIEW: lambda user, roles: bool(
+        roles & {Role.SECURITY_OFFICER, Role.AUDITOR}
+    ),
+    # R72: the security officer runs the annual review; heads (management for heads) decide.
+    Capability.ACCESS_REVIEW_ADMIN: lambda user, roles: Role.SECURITY_OFFICER in roles,
+    Capability.ACCESS_REVIEW: lambda user, roles: (
+        bool(headed_department_ids(user)) or Role.MANAGEMENT in roles
+    ),
+    # R60: management and legal set how long files are kept; legal places holds.
+    Capability.RETENTION_POLICIES: lambda user, roles: bool(roles & {Role.MANAGEMENT, Role.LEGAL}),
+    Capability.LEGAL_HOLDS: lambda user, roles: Role.LEGAL in roles,
+    # PIPL Art. 44-47: the security officer answers customers' requests about their data, with
+    # legal. The access report names staff, so nobody else produces it.
+    Capability.CUSTOMER_RIGHTS: lambda user, roles: bool(
+        roles & {Role.SECURITY_OFFICER, Role.LEGAL}
+    ),
+    # R61: batches are seen by those who sign them: archivists, heads, the security officer.
+    Capability.DISPOSAL_DESK: lambda user, roles: (
+        bool(roles & {Role.ARCHIVIST, Role.SECURITY_OFFICER}) or bool(headed_department_ids(user))
+    ),
+    # R52, 001 §7: legal signs confidentiality agreements with third parties and keeps them.
+    Capability.EXTERNAL_PARTIES: lambda user, roles: Role.LEGAL in roles,
+    # R62: heads hand over the files of people leaving their department; management anyone's.
+    Capability.OFFBOARDING: lambda user, roles: (
+        bool(headed_department_ids(user)) or Role.MANAGEMENT in roles
+    ),
+}
+
+
+# Django permissions that this policy decides. Apps below access/ (audit) cannot import the
+# policy, so they ask ``user.has_perm(...)``; access.models.User routes these names here and
+# nowhere else: no superuser shortcut, no permission granted by hand in the admin.
+PERMISSION_CAPABILITIES: dict[str, Capability] = {
+    "audit.view_console": Capability.AUDIT_CONSOLE,
+    "audit.export_events": Capability.AUDIT_EXPORT,
+    "audit.view_kpis": Capability.KPI_DASHBOARD,
+    "audit.report_incidents": Capability.INCIDENT_REPORT,
+    "audit.triage_incidents": Capability.INCIDENT_TRIAGE,
+}
+
+
+def can(user: Person, capability: Capability) -> bool:
+    """Whether ``user`` may use ``capability``. Inactive and anonymous users may use nothing."""
+    if not signed_in(user):
+        return False
+    return _RULES[capability](user, roles_of(user))
+
+
+def decides_permission(perm: str) -> bool:
+    return perm in PERMISSION_CAPABILITIES
+
+
+def has_permission(user: Person, perm: str) -> bool:
+    return can(user, PERMISSION_CAPABILITIES[perm])
+
+
+# What a refused capability says to the person (the 403 page shows it).
+_CAPABILITY_REFUSALS: dict[Capability, str | Promise] = {
+    Capability.RECORD_INTAKE: _("Only sales staff and department heads register files."),
+    Capability.RECORD_REVIEW: _("Only department heads review client files."),
+    Capability.PAPER_ARCHIVE: _("Only the archive department keeps the catalogue."),
+    Capability.CUSTOMER_RIGHTS: _(
+        "Customers' requests about their data are handled by the security officer and legal."
+    ),
+    Capability.REQUEST_ACCESS: _(
+        "Borrowing and copying are for sales staff, department heads, legal and management."
+    ),
+    Capability.APPROVE_REQUESTS: _(
+        "Only department heads, management and the security officer approve requests."
+    ),
+    Capability.LENDING_DESK: _("Only the archive department hands out and takes back files."),
+    Capability.OFFBOARDING: _("Only department heads and management start a hand-over."),
+    Capability.EXTERNAL_PARTIES: _("Only the legal department keeps external parties and NDAs."),
+    Capability.ACCESS_REVIEW_ADMIN: _("Only the security officer runs access reviews."),
+    Capability.RETENTION_POLICIES: _("Only management and legal set retention periods."),
+    Capability.LEGAL_HOLDS: _("Only the legal department places or lifts legal holds."),
+    Capability.DISPOSAL_DESK: _(
+        "Disposal batches are for archivists, department heads and the security officer."
+    ),
+    Capability.ACCESS_REVIEW: _("Department heads and management review access."),
+    Capability.BREAK_GLASS: _(
+        "Only department heads and the security officer may use emergency access."
+    ),
+    Capability.BREAK_GLASS_REVIEW: _(
+        "Only security officers and auditors review emergency access."
+    ),
+}
+
+
+def refusal(capability: Capability) -> Decision:
+    """The refusal of ``capability``, with the sentence that explains it."""
+    return Decision(False, _CAPABILITY_REFUSALS.get(capability, ""))
+
+
+def require_can(user: Person, capability: Capability) -> None:
+    """Raise ``Denied`` with the capability's reason unless ``can`` allows."""
+    if not can(user, capability):
+        raise Denied(refusal(capability))

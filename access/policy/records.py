@@ -1,0 +1,356 @@
+"""Client files: who may do what to a file, and which files a person sees (R10-R52, P2, P3).
+
+The policy sees a record through ``RecordLike`` only, so access/ never imports records/."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any, Protocol
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from access.policy.decisions import ALLOW, Decision, Denied
+from access.policy.grants import GRANT_CACHE_ATTR, grant_expiry, grant_rows
+from access.policy.roles import Person, headed_department_ids, roles_of, signed_in
+from access.policy.terms import (
+    BORROWERS,
+    CATALOGUED,
+    EDITABLE,
+    GONE,
+    PUBLIC,
+    SENSITIVE,
+    TOP_SECRET,
+)
+from access.roles import Role
+
+
+class RecordLike(Protocol):
+    id: Any
+    handler_id: int
+    department_id: int
+    tier: int
+    status: str
+
+
+class RecordAction(StrEnum):
+    VIEW = "view"
+    REVEAL = "reveal"
+    EDIT = "edit"
+    SUBMIT = "submit"
+    REVIEW = "review"
+    MANAGE_CONSENT = "manage_consent"
+    LOG_COMMUNICATION = "log_communication"
+    MANAGE_PAPER = "manage_paper"
+    # Ask to borrow the file (R41), ask for a copy or excerpt (R42), ask to provide it to an
+    # external party (R52), hand custody to a colleague (R51), propose its destruction (R60),
+    # put it under legal hold.
+    BORROW = "borrow"
+    COPY = "copy"
+    SHARE_EXTERNAL = "share_external"
+    TRANSFER = "transfer"
+    DISPOSE = "dispose"
+    HOLD = "hold"
+    # Record how the business ended (deal closed, no deal): it starts the retention clock.
+    SET_OUTCOME = "set_outcome"
+
+
+# What may still happen to a restricted file: keep it, hold it, destroy it when allowed.
+_STORAGE_ACTIONS = frozenset({"manage_paper", "dispose", "hold"})
+
+
+def require(user: Person, action: RecordAction | str, record: RecordLike) -> None:
+    """Raise ``Denied`` unless ``decide`` allows: the one call services make before acting."""
+    decision = decide(user, action, record)
+    if not decision.allowed:
+        raise Denied(decision)
+
+
+def decide(user: Person, action: RecordAction | str, record: RecordLike) -> Decision:
+    """May ``user`` do ``action`` to ``record``, and if not, why not (in the user's words)."""
+    if not signed_in(user):
+        return Decision(False, _("Please sign in."))
+    return _decide_record(user, RecordAction(action), record)
+
+
+def decide_many(
+    user: Person, action: RecordAction | str, records: list[RecordLike]
+) -> dict[Any, Decision]:
+    """``decide`` for a page of files, with the grant expiries read in one query.
+
+    The expiries are held only for this call, so a grant revoked a moment later is never
+    honoured from a stale copy; each is compared with the clock as it is decided.
+    """
+    ids = [r.id for r in records]
+    found = dict(
+        grant_rows(user)
+        .filter(content_object_id__in=ids)
+        .values_list("content_object_id", "expires_at")
+    )
+    setattr(user, GRANT_CACHE_ATTR, {rid: found.get(rid) for rid in ids})
+    try:
+        return {r.id: decide(user, action, r) for r in records}
+    finally:
+        delattr(user, GRANT_CACHE_ATTR)
+
+
+def loan_until(user: Person, record: RecordLike) -> Any:
+    """When this person's access to the file ends, if they read it only through a grant."""
+    from django.utils import timezone
+
+    if by_role(user, record):
+        return None
+    expiry = grant_expiry(user, record)
+    return expiry if expiry and expiry > timezone.now() else None
+
+
+def _is_handler(user: Person, record: RecordLike) -> bool:
+    return record.handler_id == getattr(user, "pk", None)
+
+
+def _heads(user: Person, record: RecordLike) -> bool:
+    return record.department_id in headed_department_ids(user)
+
+
+def _same_department(user: Person, record: RecordLike) -> bool:
+    return getattr(user, "department_id", None) == record.department_id
+
+
+def by_role(user: Person, record: RecordLike) -> bool:
+    """Access that comes with the job, not with a grant: the handler and the head."""
+    return _is_handler(user, record) or (_heads(user, record) and record.status != "draft")
+
+
+def _granted(user: Person, record: RecordLike) -> Decision:
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    expiry = grant_expiry(user, record)
+    if expiry is None:
+        return Decision(
+            False,
+            _(
+                "Only the handler of this client file and the head of its department can open "
+                "it. Ask for access through a borrowing request."
+            ),
+        )
+    if expiry <= timezone.now():
+        when = date_format(timezone.localtime(expiry), "DATETIME_FORMAT")
+        return Decision(
+            False,
+            _("Your access to this file ended on %(when)s. Ask again through a borrowing request.")
+            % {"when": when},
+            expired_grant=True,
+        )
+    return ALLOW
+
+
+def _may_view(user: Person, record: RecordLike) -> Decision:
+    if by_role(user, record):
+        return ALLOW
+    return _granted(user, record)
+
+
+def _refuse_unless_catalogued(record: RecordLike) -> Decision | None:
+    if record.status not in CATALOGUED:
+        return Decision(False, _("Only approved files in the archive can be lent or copied."))
+    return None
+
+
+def _decide_borrow(user: Person, record: RecordLike) -> Decision:
+    if not roles_of(user) & BORROWERS:
+        return Decision(
+            False, _("Borrowing is for sales staff, department heads, legal and management.")
+        )
+    refused = _refuse_unless_catalogued(record)
+    if refused:
+        return refused
+    if (
+        record.tier == TOP_SECRET
+        and not (_same_department(user, record) or by_role(user, record))
+        and not roles_of(user) & {Role.LEGAL, Role.MANAGEMENT}
+    ):
+        return Decision(
+            False,
+            _(
+                "Level 1 (绝密) files are lent only within their own department, to legal and to "
+                "management."
+            ),
+        )
+    return ALLOW
+
+
+def _decide_copy(user: Person, record: RecordLike) -> Decision:
+    refused = _refuse_unless_catalogued(record)
+    if refused:
+        return refused
+    if by_role(user, record):
+        return ALLOW
+    granted = _granted(user, record)
+    if not granted:
+        return granted
+    if record.tier == TOP_SECRET:
+        return Decision(False, _("A borrowed Level 1 (绝密) file may be read, not copied."))
+    return ALLOW
+
+
+def _decide_share(user: Person, record: RecordLike) -> Decision:
+    refused = _refuse_unless_catalogued(record)
+    if refused:
+        return refused
+    if not by_role(user, record):
+        return Decision(
+            False,
+            _(
+                "Only the handler of this file or the head of its department can provide it to "
+                "an external party."
+            ),
+        )
+    if record.tier == TOP_SECRET:
+        return Decision(
+            False,
+            _("Level 1 (绝密) files never leave the company. Provide a less sensitive excerpt."),
+        )
+    return ALLOW
+
+
+def _decide_record(user: Person, action: RecordAction, record: RecordLike) -> Decision:
+    if record.status in GONE:
+        return Decision(False, _("This client file was destroyed; its content no longer exists."))
+    roles = roles_of(user)
+    if getattr(record, "restricted_at", None) and action not in _STORAGE_ACTIONS:
+        # PIPL Art. 47 (2): purpose ended, kept only because the law requires it.
+        if action in (RecordAction.VIEW, RecordAction.REVEAL) and Role.LEGAL in roles:
+            return ALLOW
+        return Decision(
+            False,
+            _(
+                "This file is restricted: it is kept only because the law requires it. Only the "
+                "legal department can open it."
+            ),
+        )
+    if action == RecordAction.MANAGE_PAPER:
+        # Archivists handle the folder, not the content: they never need to open the file.
+        if Role.ARCHIVIST not in roles:
+            return Decision(False, _("Only the archive department manages paper files."))
+        if record.status not in CATALOGUED:
+            return Decision(False, _("Only approved files are kept in the archive."))
+        return ALLOW
+    if action == RecordAction.DISPOSE:
+        if Role.ARCHIVIST not in roles:
+            return Decision(False, _("Only the archive department proposes files for destruction."))
+        if record.status not in CATALOGUED:
+            return Decision(False, _("Only approved files in the archive can be destroyed."))
+        if getattr(record, "on_hold", False):
+            return Decision(False, _("This file is under a legal hold and cannot be destroyed."))
+        return ALLOW
+    if action == RecordAction.HOLD:
+        if Role.LEGAL not in roles:
+            return Decision(False, _("Only the legal department places or lifts legal holds."))
+        return ALLOW
+    if action in (RecordAction.VIEW, RecordAction.REVEAL):
+        return _may_view(user, record)
+    if action == RecordAction.BORROW:
+        return _decide_borrow(user, record)
+    if action == RecordAction.COPY:
+        return _decide_copy(user, record)
+    if action == RecordAction.SHARE_EXTERNAL:
+        return _decide_share(user, record)
+    if action in (RecordAction.MANAGE_CONSENT, RecordAction.TRANSFER, RecordAction.SET_OUTCOME):
+        if not by_role(user, record):
+            return Decision(
+                False,
+                _(
+                    "Only the handler of this client file and the head of its department can do "
+                    "this."
+                ),
+            )
+        return ALLOW
+    if action == RecordAction.LOG_COMMUNICATION:
+        if not _is_handler(user, record):
+            return Decision(False, _("Only the handler of this client file keeps its contact log."))
+        return ALLOW
+    if action in (RecordAction.EDIT, RecordAction.SUBMIT):
+        if not _is_handler(user, record):
+            return Decision(False, _("Only the handler of this client file can change it."))
+        if record.status not in EDITABLE:
+            return Decision(
+                False,
+                _("A file can be changed only while it is a draft or returned for correction."),
+            )
+        return ALLOW
+    if action == RecordAction.REVIEW:
+        if _is_handler(user, record):
+            return Decision(False, _("Nobody may review a client file they registered."))
+        if not _heads(user, record):
+            return Decision(False, _("Only the head of this file's department can review it."))
+        if record.status != "submitted":
+            return Decision(False, _("This client file is not awaiting review."))
+        return ALLOW
+    raise ValueError(f"unknown record action {action!r}")
+
+
+def visible_records(user: Person, records: QuerySet) -> QuerySet:
+    """The part of ``records`` that ``user`` may open: one indexed query, no per-row checks.
+
+    Mirrors ``_may_view``; tests compare the two on every role x relation x status. People with
+    no live grant (most of them) keep the plain handler / department filter, which the indexes
+    answer directly; with grants, the granted ids join in by the guardian row's foreign key.
+    """
+    from django.utils import timezone
+
+    if not signed_in(user):
+        return records.none()
+    scope = Q(handler_id=user.pk)  # type: ignore[attr-defined]
+    headed = headed_department_ids(user)
+    if headed:
+        scope |= Q(department_id__in=headed) & ~Q(status="draft")
+    live = grant_rows(user).filter(expires_at__gt=timezone.now())
+    if live.exists():
+        scope |= Q(pk__in=live.values("content_object_id"))
+    if Role.LEGAL in roles_of(user):
+        return records.filter(scope | Q(restricted_at__isnull=False)).exclude(status__in=GONE)
+    return records.filter(scope, restricted_at__isnull=True).exclude(status__in=GONE)
+
+
+def catalogue(user: Person, records: QuerySet) -> QuerySet:
+    """The archive's index of approved files (R15): metadata only, for archivists."""
+    if Role.ARCHIVIST not in roles_of(user):
+        return records.none()
+    return records.filter(status__in=CATALOGUED)
+
+
+def review_queue(user: Person, records: QuerySet) -> QuerySet:
+    """Files awaiting this person's review (R14), never their own."""
+    headed = headed_department_ids(user)
+    if not headed:
+        return records.none()
+    return records.filter(department_id__in=headed, status="submitted").exclude(
+        handler_id=user.pk  # type: ignore[attr-defined]
+    )
+
+
+def clear_fields(user: Person, record: RecordLike) -> frozenset[str]:
+    """Which masking classes (records.fields.Masking: "name", "contact") this viewer sees in
+    clear without a reveal (R21, P3). SECRET values always need a reveal.
+
+    The handler works with the customer: names always, contacts up to Level 2. Heads see names
+    up to Level 2 and contacts for Level 3 and public files. Everyone else sees names only on
+    Level 3 and public files.
+    """
+    if record.tier >= PUBLIC:
+        return frozenset({"name", "contact"})
+    if _is_handler(user, record):
+        return frozenset({"name", "contact"}) if record.tier >= 2 else frozenset({"name"})
+    if _heads(user, record):
+        if record.tier >= SENSITIVE:
+            return frozenset({"name", "contact"})
+        return frozenset({"name"}) if record.tier >= 2 else frozenset()
+    return frozenset({"name"}) if record.tier >= SENSITIVE else frozenset()
+
+
+def custodians() -> QuerySet:
+    """Who may keep paper files (R33): active archivists."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(is_active=True, groups__name=Role.ARCHIVIST.value)

@@ -1,0 +1,52 @@
+"""Who a person is, as the rules need it: signed in and active, their roles, the departments
+they head. Read once per request object and cached on it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypeAlias
+
+from django.contrib.auth.models import AnonymousUser
+
+from access.roles import Role
+
+if TYPE_CHECKING:
+    from access.models import User
+
+# Whoever asks: a person signed in, or the anonymous visitor (who may do nothing).
+Person: TypeAlias = "User | AnonymousUser"
+
+
+_ROLE_CACHE_ATTR = "_baomi_roles"
+
+
+def signed_in(user: Person) -> bool:
+    """Signed in with an active account: nobody else may do anything."""
+    return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_active", False))
+
+
+def roles_of(user: Person) -> frozenset[Role]:
+    """The person's roles, read once per request object and cached on it."""
+    if not signed_in(user):
+        return frozenset()
+    cached = getattr(user, _ROLE_CACHE_ATTR, None)
+    if cached is None:
+        known = set(Role.values)
+        names = user.groups.values_list("name", flat=True)  # type: ignore[attr-defined]
+        cached = frozenset(Role(name) for name in names if name in known)
+        setattr(user, _ROLE_CACHE_ATTR, cached)
+    return cached
+
+
+def has_role(user: Person, role: Role) -> bool:
+    return role in roles_of(user)
+
+
+def headed_department_ids(user: Person) -> frozenset[int]:
+    """Departments this person heads, if they hold the head role (both are needed)."""
+    if Role.DEPT_HEAD not in roles_of(user):
+        return frozenset()
+    cached = getattr(user, "_baomi_headed", None)
+    if cached is None:
+        cached = frozenset(user.headed_departments.values_list("id", flat=True))  # type: ignore[attr-defined]
+        user._baomi_headed = cached  # type: ignore[attr-defined]
+    return cached
