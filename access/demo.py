@@ -120,7 +120,7 @@ register_step(10, "people", seed_people)
 
 def seed_audit_story(ctx: DemoContext) -> None:
     """An open incident for the security officer, an anomaly scan and an anchor of the chain."""
-    from audit import anomalies, chain, incidents
+    from audit import anchors, anomalies, chain, incidents
     from audit.models import Incident
 
     reporter = ctx.people["li.na"]
@@ -143,7 +143,7 @@ def seed_audit_story(ctx: DemoContext) -> None:
         )
     chain.seal_pending()
     anomalies.scan()
-    anchor = chain.write_anchor()
+    anchor = anchors.write_anchor()
     if anchor:
         ctx.out.write(f"audit chain anchored at sequence {anchor.seq}\n")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import timezone
 
-from audit import anomalies, chain
+from audit import anchors, anomalies, chain, verification
 from audit.api import record
 from audit.models import VerificationRun
 from core.jobs import job_run
@@ -21,7 +21,7 @@ def seal() -> int:
 @shared_task(name="audit.anchor", acks_late=True)
 def anchor() -> int | None:
     with job_run("audit.anchor") as counts:
-        written = chain.write_anchor()
+        written = anchors.write_anchor()
         counts["seq"] = written.seq if written else 0
         if written:
             record(None, "audit.anchor", seq=written.seq, file=written.name)
@@ -56,7 +56,7 @@ def verify(run_id: int | None = None, actor_id: int | None = None) -> str:
             VerificationRun.objects.filter(pk=run.pk).update(checked=checked)
 
         try:
-            report = chain.verify_chain(progress=progress)
+            report = verification.verify_chain(progress=progress)
         except Exception as error:
             run.outcome, run.problem, run.finished_at = (
                 VerificationRun.Outcome.FAILED,

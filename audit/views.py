@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from audit import actions, anomalies, chain, console, incidents, kpis
+from audit import actions, anchors, anomalies, chain, console, incidents, kpis
 from audit.api import record, record_denied
 from audit.forms import AlertCloseForm, EventFilterForm, IncidentReportForm, IncidentTriageForm
 from audit.models import Alert, AuditEvent, Incident, VerificationRun
@@ -266,7 +266,7 @@ def chain_view(request: HttpRequest) -> HttpResponse:
     context = {
         "runs": runs,
         "running": any(r.outcome == VerificationRun.Outcome.RUNNING for r in runs),
-        "anchors": list(reversed(chain.read_anchors()))[:20],
+        "anchors": list(reversed(anchors.read_anchors()))[:20],
         "head": chain.chain_head(),
         "backlog": backlog,
         "since_seal": since_seal,

@@ -117,7 +117,8 @@ def _reset_tables() -> None:
 def run_append(writers: int, per_writer: int, kind: str, interval: float) -> dict[str, float]:
     from django.db import connections
 
-    from audit.chain import unsealed_backlog, verify_chain
+    from audit.chain import unsealed_backlog
+    from audit.verification import verify_chain
 
     _reset_tables()
     connections.close_all()

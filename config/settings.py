@@ -18,12 +18,15 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
-from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from config.database import database
+from config.logs import logging_config
+from config.schedule import beat_schedule
 from config.secretfiles import read_or_create_secret
+from config.storage import folder_or_bucket
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -169,27 +172,7 @@ TEMPLATES = [
 
 # --- Database ---------------------------------------------------------------------------------
 
-DATABASES = {
-    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'baomi.sqlite3'}"),
-}
-_db = DATABASES["default"]
-if _db["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the demo server read while a request writes; IMMEDIATE avoids upgrade deadlocks.
-    # secure_delete overwrites deleted and replaced content with zeros, so a destroyed file's
-    # data key does not linger in free pages of the database file (crypto-shredding, R60).
-    _db.setdefault("OPTIONS", {}).update(
-        {
-            "init_command": (
-                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;"
-            ),
-            "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
-        }
-    )
-else:
-    _db["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
-    _db["CONN_HEALTH_CHECKS"] = True
-_db.setdefault("TEST", {})["NAME"] = env.str("DATABASE_TEST_NAME", default=None)
+DATABASES = {"default": database(env, VAR_DIR)}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -310,38 +293,6 @@ if not _manifest:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise serves from the finders instead
 
 
-def _folder_or_bucket(name: str, folder: str) -> dict:
-    """A local folder (``BAOMI_<name>_ROOT``), or a bucket on S3-compatible object storage when
-    ``BAOMI_<name>_S3_BUCKET`` is set: off-site, which is the point of backups and anchors."""
-    bucket = env.str(f"BAOMI_{name}_S3_BUCKET", default="")
-    if not bucket:
-        root = env.str(f"BAOMI_{name}_ROOT", default=str(VAR_DIR / folder))
-        return {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {
-                "location": str(Path(root)),
-                "file_permissions_mode": 0o600,
-                "directory_permissions_mode": 0o700,
-            },
-        }
-    return {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": bucket,
-            "location": env.str(f"BAOMI_{name}_S3_PREFIX", default=folder),
-            # Empty: boto3's own chain (AWS_* variables, instance role) finds the credentials.
-            "access_key": env.str("BAOMI_S3_ACCESS_KEY_ID", default="") or None,
-            "secret_key": env.str("BAOMI_S3_SECRET_ACCESS_KEY", default="") or None,
-            "endpoint_url": env.str("BAOMI_S3_ENDPOINT_URL", default="") or None,
-            "region_name": env.str("BAOMI_S3_REGION", default="") or None,
-            "addressing_style": env.str("BAOMI_S3_ADDRESSING_STYLE", default="") or None,
-            "file_overwrite": False,  # an archive or anchor is never replaced in place
-            "default_acl": None,
-            "querystring_auth": True,
-        },
-    }
-
-
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -353,9 +304,9 @@ STORAGES = {
     },
     # Audit chain anchors (issue 3): outside the database, ideally on other hardware or object
     # storage, so that rewriting the database cannot rewrite them too.
-    "anchors": _folder_or_bucket("ANCHOR", "anchors"),
+    "anchors": folder_or_bucket(env, VAR_DIR, "ANCHOR", "anchors"),
     # Encrypted backup archives (R31): a local folder by default; off-site in production.
-    "backups": _folder_or_bucket("BACKUP", "backups"),
+    "backups": folder_or_bucket(env, VAR_DIR, "BACKUP", "backups"),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -405,56 +356,14 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_RESULT_EXPIRES = timedelta(days=1)
-# Periodic jobs. Later capabilities add entries here; each can be disabled from the environment
-# with BAOMI_BEAT_DISABLE=name1,name2 (see config/celery.py).
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {
-    # Chain new audit events (seconds, so the chain is complete moments after the writes).
-    "audit-seal": {
-        "task": "audit.seal",
-        "schedule": float(env.int("BAOMI_AUDIT_SEAL_SECONDS", default=5)),
-    },
-    "audit-anomalies": {"task": "audit.scan_anomalies", "schedule": crontab(minute="*/10")},
-    # The worker's heartbeat, shown on the KPIs page (red after 3 silent minutes).
-    "baomi-heartbeat": {
-        "task": "baomi.heartbeat",
-        "schedule": float(env.int("BAOMI_HEARTBEAT_SECONDS", default=60)),
-    },
-    "audit-anchor": {"task": "audit.anchor", "schedule": crontab(hour=0, minute=5)},
-    "audit-verify": {"task": "audit.verify", "schedule": crontab(hour=1, minute=15)},
-    # Remove guardian rows of grants that ran out (the policy refuses them already).
-    "access-sweep-grants": {"task": "access.sweep_grants", "schedule": crontab(minute=7)},
-    # Overdue returns, grants ending within 3 days, approvals waiting for 2 days (each once).
-    "access-reminders": {"task": "access.reminders", "schedule": crontab(minute=20)},
-    # Due dates, then proposals of what is due for destruction (one batch per department).
-    "disposal-sweep": {"task": "disposal.sweep", "schedule": crontab(hour=2, minute=30)},
-    # Encrypted backup of database and files, then pruning of old generations (R31).
-    "records-backup": {"task": "records.backup", "schedule": crontab(hour=3, minute=15)},
-    # Customers' requests past their legal deadline: the security officers are told once.
-    "records-subject-requests": {
-        "task": "records.subject_requests_overdue",
-        "schedule": crontab(hour=8, minute=30),
-    },
-    # Weekly restore drill of the newest backup into a scratch database (R31).
-    "records-restore-drill": {
-        "task": "records.restore_drill",
-        "schedule": crontab(day_of_week="sun", hour=4, minute=30),
-    },
-}
+# Periodic jobs (config/schedule.py); each can be disabled from the environment with
+# BAOMI_BEAT_DISABLE=name1,name2 (see config/celery.py).
+CELERY_BEAT_SCHEDULE = beat_schedule(env)
 BAOMI_BEAT_DISABLE = env.list("BAOMI_BEAT_DISABLE", default=[])
 
 # --- Logging ----------------------------------------------------------------------------------
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("BAOMI_LOG_LEVEL", default="INFO")},
-    "loggers": {
-        # Axes logs usernames and IPs at INFO; our audit log is the record of sign-in attempts.
-        "axes": {"level": "WARNING"},
-    },
-}
+LOGGING = logging_config(env.str("BAOMI_LOG_LEVEL", default="INFO"))
 
 # --- Audit (issue 3) ----------------------------------------------------------------------------
 

@@ -8,7 +8,8 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 import audit
-from audit.chain import seal_pending, verify_chain
+from audit.chain import seal_pending
+from audit.verification import verify_chain
 
 pytestmark = pytest.mark.django_db
 

@@ -15,20 +15,19 @@ from django.db import connection
 
 import audit
 from audit import chain, dbguard
+from audit.anchors import read_anchors, write_anchor
 from audit.canonical import COLUMNS, canonical_bytes
 from audit.chain import (
     GENESIS_DIGEST,
     chain_head,
     pack_ids,
-    read_anchors,
     seal_pending,
     seq_of,
     unpack_hashes,
     unpack_ids,
-    verify_chain,
-    write_anchor,
 )
 from audit.models import AuditEvent, SealBlock
+from audit.verification import verify_chain
 
 pytestmark = pytest.mark.django_db
 

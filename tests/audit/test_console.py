@@ -12,7 +12,8 @@ from django.utils import timezone
 
 import audit
 from access.roles import Role
-from audit.chain import seal_pending, write_anchor
+from audit.anchors import write_anchor
+from audit.chain import seal_pending
 from audit.models import AuditEvent, Incident, VerificationRun
 from audit.tasks import verify
 from config.celery import app as celery_app

@@ -20,7 +20,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from audit import chain
+from audit import anchors
 from records.ops import backups, drill
 from records.ops.models import Backup
 from tests.disposal.conftest import approved, build_world
@@ -62,7 +62,9 @@ def bucket(s3_endpoint, settings, monkeypatch):
     """A new bucket, configured as an operator would (the BAOMI_*_S3_* variables, which the
     restore's verification process reads too), and the storages built from them by the settings'
     own function."""
-    from config.settings import _folder_or_bucket
+    import environ
+
+    from config.storage import folder_or_bucket
 
     name = f"baomi-{uuid.uuid4().hex[:12]}"
     client = boto3.client("s3", endpoint_url=s3_endpoint, region_name="us-east-1", **CREDENTIALS)
@@ -78,8 +80,8 @@ def bucket(s3_endpoint, settings, monkeypatch):
     }.items():
         monkeypatch.setenv(variable, value)
     storages = dict(settings.STORAGES)
-    storages["backups"] = _folder_or_bucket("BACKUP", "backups")
-    storages["anchors"] = _folder_or_bucket("ANCHOR", "anchors")
+    storages["backups"] = folder_or_bucket(environ.Env(), settings.VAR_DIR, "BACKUP", "backups")
+    storages["anchors"] = folder_or_bucket(environ.Env(), settings.VAR_DIR, "ANCHOR", "anchors")
     assert storages["backups"]["BACKEND"] == "storages.backends.s3.S3Storage"
     settings.STORAGES = storages
 
@@ -93,7 +95,7 @@ def bucket(s3_endpoint, settings, monkeypatch):
 def test_r31_backups_go_to_the_bucket_and_restore_and_drill_fetch_them_from_there(bucket, tmp_path):
     world = build_world()
     approved(world, {"full_name": "异地客户", "mobile": "13900000009"})
-    assert chain.write_anchor() is not None
+    assert anchors.write_anchor() is not None
     made = backups.create()
     assert bucket("backups/") == [f"backups/{made.name}"]
     assert bucket("anchors/")[0].startswith("anchors/audit-anchors/")
@@ -102,7 +104,7 @@ def test_r31_backups_go_to_the_bucket_and_restore_and_drill_fetch_them_from_ther
 
     outcome = drill.run()
     assert outcome["ok"], outcome
-    later = chain.write_anchor()  # written after the backup, to the bucket
+    later = anchors.write_anchor()  # written after the backup, to the bucket
 
     url, _rows, drop = _target(tmp_path)
     out = io.StringIO()

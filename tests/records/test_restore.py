@@ -15,7 +15,7 @@ from django.core.files.storage import storages
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from audit import chain
+from audit import anchors, chain, verification
 from core.refusals import Refused
 from disposal import batches, sweep
 from disposal.models import DisposalBatch
@@ -79,7 +79,7 @@ def test_r31_r60_backup_destroy_restore_the_destroyed_file_stays_destroyed(tmp_p
     doomed = make_due(approved(world, {"full_name": "销毁客户", "mobile": "13900000002"}))
     doomed_files = list(doomed.attachments.values_list("storage_name", flat=True))
     kept_files = list(kept.attachments.values_list("storage_name", flat=True))
-    assert chain.write_anchor() is not None  # the nightly anchor before the backup
+    assert anchors.write_anchor() is not None  # the nightly anchor before the backup
     archive = Path(storages["backups"].path(backups.create().name))
 
     sweep.propose_due()
@@ -87,7 +87,7 @@ def test_r31_r60_backup_destroy_restore_the_destroyed_file_stays_destroyed(tmp_p
     batches.sign(world.head, batch, "head")
     batch = batches.sign(world.keeper, batch, "archivist")
     batches.execute(world.keeper, batch)
-    after = chain.write_anchor()  # the next night's anchor: its events are not in the backup
+    after = anchors.write_anchor()  # the next night's anchor: its events are not in the backup
 
     url, rows, drop = _target(tmp_path)
     try:
@@ -177,7 +177,7 @@ def test_r31_a_restored_audit_chain_that_disagrees_with_the_anchors_stops_the_re
     # archive holds a rewritten log.
     forged = json.dumps({"seq": seq, "hash": "00" * 32, "at": 1}).encode()
     storages["anchors"].save(
-        f"{chain.ANCHOR_DIR}/20260101T000000000000-{seq}.json", ContentFile(forged)
+        f"{anchors.ANCHOR_DIR}/20260101T000000000000-{seq}.json", ContentFile(forged)
     )
     url, _rows, drop = _target(tmp_path)
     out = io.StringIO()
@@ -195,6 +195,6 @@ def test_r31_a_restored_chain_shorter_than_the_backup_recorded_is_a_truncation(d
     build_world()
     chain.seal_pending()
     seq, _head = chain.chain_head()
-    report = chain.verify_chain(restored_up_to=seq + 5)
+    report = verification.verify_chain(restored_up_to=seq + 5)
     assert report.problem.kind == "truncated"
     assert f"recorded the chain up to sequence {seq + 5}" in report.problem.message

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from audit import chain
+from audit import chain, verification
 
 
 def _when(epoch_micros: int) -> str:
@@ -53,7 +53,7 @@ class Command(BaseCommand):
                 last[0] = checked
                 self.stdout.write(f"  … {checked:,} events checked")
 
-        report = chain.verify_chain(
+        report = verification.verify_chain(
             chunk=options["blocks"],
             progress=progress,
             workers=options["workers"],

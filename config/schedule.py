@@ -1,0 +1,43 @@
+"""Periodic jobs (Celery beat). Later capabilities add entries here; docs/OPERATIONS.md lists them
+(a test keeps that table complete)."""
+
+from __future__ import annotations
+
+import environ
+from celery.schedules import crontab
+
+
+def beat_schedule(env: environ.Env) -> dict[str, dict]:
+    return {
+        # Chain new audit events (seconds, so the chain is complete moments after the writes).
+        "audit-seal": {
+            "task": "audit.seal",
+            "schedule": float(env.int("BAOMI_AUDIT_SEAL_SECONDS", default=5)),
+        },
+        "audit-anomalies": {"task": "audit.scan_anomalies", "schedule": crontab(minute="*/10")},
+        # The worker's heartbeat, shown on the KPIs page (red after 3 silent minutes).
+        "baomi-heartbeat": {
+            "task": "baomi.heartbeat",
+            "schedule": float(env.int("BAOMI_HEARTBEAT_SECONDS", default=60)),
+        },
+        "audit-anchor": {"task": "audit.anchor", "schedule": crontab(hour=0, minute=5)},
+        "audit-verify": {"task": "audit.verify", "schedule": crontab(hour=1, minute=15)},
+        # Remove guardian rows of grants that ran out (the policy refuses them already).
+        "access-sweep-grants": {"task": "access.sweep_grants", "schedule": crontab(minute=7)},
+        # Overdue returns, grants ending within 3 days, approvals waiting for 2 days (each once).
+        "access-reminders": {"task": "access.reminders", "schedule": crontab(minute=20)},
+        # Due dates, then proposals of what is due for destruction (one batch per department).
+        "disposal-sweep": {"task": "disposal.sweep", "schedule": crontab(hour=2, minute=30)},
+        # Encrypted backup of database and files, then pruning of old generations (R31).
+        "records-backup": {"task": "records.backup", "schedule": crontab(hour=3, minute=15)},
+        # Customers' requests past their legal deadline: the security officers are told once.
+        "records-subject-requests": {
+            "task": "records.subject_requests_overdue",
+            "schedule": crontab(hour=8, minute=30),
+        },
+        # Weekly restore drill of the newest backup into a scratch database (R31).
+        "records-restore-drill": {
+            "task": "records.restore_drill",
+            "schedule": crontab(day_of_week="sun", hour=4, minute=30),
+        },
+    }
