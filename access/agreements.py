@@ -41,7 +41,6 @@ def sign(request: HttpRequest, agreement: Agreement) -> AgreementSignature:
                 user,
                 "agreement.signed",
                 target=agreement,
-                request=request,
                 version=agreement.version,
             )
     except IntegrityError:

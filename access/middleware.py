@@ -88,7 +88,6 @@ class AccessGateMiddleware:
             audit.record(
                 request.user if stage > gate.Stage.ANONYMOUS else None,
                 "access.denied",
-                request=request,
                 url_name=view_name,
                 reason=f"sign-in incomplete ({stage.name.lower()})",
             )

@@ -20,9 +20,7 @@ def locked_out(
     sender: object, request: HttpRequest, username: str | None = None, **kwargs: object
 ) -> None:
     account = User.objects.filter(username=username).first() if username else None
-    audit.record(
-        None, "auth.locked_out", target=account, request=request, username_known=account is not None
-    )
+    audit.record(None, "auth.locked_out", target=account, username_known=account is not None)
 
 
 @receiver(alert_raised, dispatch_uid="baomi.access.alert_mail")

@@ -16,7 +16,6 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, QuerySet
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -129,9 +128,7 @@ def problems(requester: object, application: Application) -> dict[str, list[str 
     return errors
 
 
-def create(
-    requester: Any, application: Application, request: HttpRequest | None = None
-) -> AccessRequest:
+def create(requester: Any, application: Application) -> AccessRequest:
     """File a request; the first approvers see it at once."""
     policy.require_can(requester, Capability.REQUEST_ACCESS)
     errors = problems(requester, application)
@@ -162,7 +159,6 @@ def create(
             requester,
             "request.create",
             req,
-            request=request,
             kind=req.kind,
             medium=req.medium,
             files=[r.audit_label() for r in application.records],
@@ -195,7 +191,6 @@ def sign(
     *,
     approve: bool,
     comment: str = "",
-    request: HttpRequest | None = None,
 ) -> AccessRequest:
     """Approve or reject one step. A rejection ends the request; the last approval of the last
     step makes it approved."""
@@ -228,7 +223,7 @@ def sign(
             req.approvals.filter(decision=ApprovalDecision.PENDING).update(
                 decision=ApprovalDecision.CANCELLED
             )
-            audit.record(user, "request.reject", req, request=request, step=step.step)
+            audit.record(user, "request.reject", req, step=step.step)
             return req
         open_steps = sorted(
             set(
@@ -248,7 +243,6 @@ def sign(
             user,
             "request.approve",
             req,
-            request=request,
             step=step.step,
             final=final,
             role=step.role,
@@ -256,7 +250,7 @@ def sign(
     return req
 
 
-def cancel(user: Any, req: AccessRequest, request: HttpRequest | None = None) -> AccessRequest:
+def cancel(user: Any, req: AccessRequest) -> AccessRequest:
     """The requester withdraws a request that has not been handed out yet."""
     policy.require_request(user, RequestAction.CANCEL, req)
     with transaction.atomic():
@@ -270,7 +264,7 @@ def cancel(user: Any, req: AccessRequest, request: HttpRequest | None = None) ->
         req.approvals.filter(decision=ApprovalDecision.PENDING).update(
             decision=ApprovalDecision.CANCELLED
         )
-        audit.record(user, "request.cancel", req, request=request)
+        audit.record(user, "request.cancel", req)
     return req
 
 

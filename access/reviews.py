@@ -19,7 +19,6 @@ from django.contrib.auth.models import Group
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,9 +29,7 @@ from access.policy import Capability
 from core.refusals import Refused
 
 
-def open_campaign(
-    officer: Any, name: str, deadline: date, request: HttpRequest | None = None
-) -> ReviewCampaign:
+def open_campaign(officer: Any, name: str, deadline: date) -> ReviewCampaign:
     policy.require_can(officer, Capability.ACCESS_REVIEW_ADMIN)
     if deadline <= timezone.localdate():
         raise Refused({"deadline": [_("The deadline must lie in the future.")]})
@@ -69,7 +66,6 @@ def open_campaign(
             officer,
             "review.opened",
             campaign,
-            request=request,
             items=len(items),
             deadline=deadline.isoformat(),
         )
@@ -89,9 +85,7 @@ def my_items(user: object) -> QuerySet[ReviewItem]:
     ).select_related("person", "department", "grant__record", "campaign")
 
 
-def decide(
-    user: Any, item: ReviewItem, keep: bool, note: str = "", request: HttpRequest | None = None
-) -> ReviewItem:
+def decide(user: Any, item: ReviewItem, keep: bool, note: str = "") -> ReviewItem:
     with transaction.atomic():
         item = ReviewItem.objects.select_for_update().select_related("campaign").get(pk=item.pk)
         decision = policy.decide_review_item(user, item)
@@ -113,7 +107,6 @@ def decide(
                     user,
                     "account.role_removed",
                     item.person,
-                    request=request,
                     role=item.role,
                     campaign=item.campaign.name,
                 )
@@ -123,7 +116,6 @@ def decide(
             user,
             "review.decided",
             item.campaign,
-            request=request,
             person=item.person.audit_label(),
             kind=item.kind,
             role=item.role,
@@ -174,7 +166,7 @@ def report(campaign: ReviewCampaign) -> dict[str, Any]:
     }
 
 
-def close(officer: Any, campaign: ReviewCampaign, request: HttpRequest | None = None) -> None:
+def close(officer: Any, campaign: ReviewCampaign) -> None:
     policy.require_can(officer, Capability.ACCESS_REVIEW_ADMIN)
     with transaction.atomic():
         locked = ReviewCampaign.objects.select_for_update().get(pk=campaign.pk)
@@ -187,7 +179,6 @@ def close(officer: Any, campaign: ReviewCampaign, request: HttpRequest | None = 
             officer,
             "review.closed",
             locked,
-            request=request,
             confirmed=summary["confirmed"],
             revoked=len(summary["revoked"]),
             unreviewed=len(summary["pending"]),

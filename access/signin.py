@@ -64,7 +64,6 @@ def _count_failure(request: HttpRequest, user: User, stage: str = "otp") -> None
         user,
         "auth.sign_in_failed",
         target=user,
-        request=request,
         stage=stage,
         username_known=True,
         locked_out=bool(getattr(request, "axes_locked_out", False)),
@@ -97,7 +96,6 @@ def _record_failure(request: HttpRequest, username: str, stage: str) -> None:
         None,
         "auth.sign_in_failed",
         target=account,
-        request=request,
         stage=stage,
         username_known=account is not None,
         locked_out=bool(getattr(request, "axes_locked_out", False)),
@@ -108,7 +106,7 @@ def sign_out(request: HttpRequest, reason: str = "") -> None:
     """End the session. ``reason`` ("user", "idle", "absolute", ...) is audited when given."""
     user = getattr(request, "user", None)
     if reason and user is not None and user.is_authenticated:
-        audit.record(user, "auth.sign_out", target=user, request=request, reason=reason)
+        audit.record(user, "auth.sign_out", target=user, reason=reason)
     auth_logout(request)  # flushes the session and its key
     forget_stage(request)
 
@@ -153,11 +151,9 @@ def _complete_sign_in(request: HttpRequest, device: Device) -> None:
     request.session.cycle_key()  # privilege changed: new session key
     user = device.user
     if isinstance(device, BackupCodeDevice):
-        audit.record(
-            user, "auth.backup_code_used", target=user, request=request, left=device.remaining()
-        )
+        audit.record(user, "auth.backup_code_used", target=user, left=device.remaining())
     factor = "backup_code" if isinstance(device, BackupCodeDevice) else "totp"
-    audit.record(user, "auth.sign_in", target=user, request=request, factor=factor)
+    audit.record(user, "auth.sign_in", target=user, factor=factor)
     AxesProxyHandler.reset_attempts(
         ip_address=getattr(request, "axes_ip_address", None), username=device.user.get_username()
     )
@@ -195,13 +191,13 @@ def confirm_authenticator(request: HttpRequest, token: str) -> Enrolment | None:
         replaced = TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()[0]
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-        audit.record(user, "auth.otp_enrolled", target=user, request=request, replaced=replaced > 0)
-        codes = issue_backup_codes(user, request=request)
+        audit.record(user, "auth.otp_enrolled", target=user, replaced=replaced > 0)
+        codes = issue_backup_codes(user)
     _complete_sign_in(request, device)
     return Enrolment(device=device, backup_codes=codes)
 
 
-def issue_backup_codes(user: User, request: HttpRequest | None = None) -> list[str]:
+def issue_backup_codes(user: User) -> list[str]:
     """Replace the person's backup codes with a fresh set and return them in clear, once."""
     with transaction.atomic():
         device, _created = BackupCodeDevice.objects.get_or_create(
@@ -212,9 +208,7 @@ def issue_backup_codes(user: User, request: HttpRequest | None = None) -> list[s
         BackupCode.objects.bulk_create(
             BackupCode(device=device, code_hash=BackupCodeDevice.digest(code)) for code in codes
         )
-        audit.record(
-            user, "auth.backup_codes_issued", target=user, request=request, count=len(codes)
-        )
+        audit.record(user, "auth.backup_codes_issued", target=user, count=len(codes))
     return codes
 
 
@@ -251,7 +245,7 @@ def reauthenticate(request: HttpRequest, password: str, token: str) -> bool:
         return False
     request.session[REAUTH_AT] = time.time()
     request.session.cycle_key()
-    audit.record(user, "auth.reauthenticated", target=user, request=request)
+    audit.record(user, "auth.reauthenticated", target=user)
     return True
 
 
@@ -266,7 +260,7 @@ def change_password(request: HttpRequest, user: User, new_password: str) -> None
     user.set_password(new_password)
     user.save(update_fields=["password"])
     update_session_auth_hash(request, user)  # also rotates the session key
-    audit.record(user, "auth.password_changed", target=user, request=request)
+    audit.record(user, "auth.password_changed", target=user)
 
 
 def reset_second_factor(request: HttpRequest, user: User) -> None:
@@ -277,4 +271,4 @@ def reset_second_factor(request: HttpRequest, user: User) -> None:
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         BackupCodeDevice.objects.filter(user=user).delete()
-        audit.record(request.user, "auth.second_factor_reset", target=user, request=request)
+        audit.record(request.user, "auth.second_factor_reset", target=user)

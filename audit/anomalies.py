@@ -263,7 +263,7 @@ def counts_by_rule(alerts: Iterable[Alert]) -> dict[str, int]:
     return dict(counts)
 
 
-def close(user: object, alert: Alert, note: str, request: object = None) -> Alert:
+def close(user: object, alert: Alert, note: str) -> Alert:
     """The security officer closes an alert with a note (what was checked, what was found)."""
     if not user.has_perm("audit.triage_incidents"):
         raise PermissionDenied
@@ -276,5 +276,5 @@ def close(user: object, alert: Alert, note: str, request: object = None) -> Aler
         alert.closed_by = user
         alert.closing_note = note
         alert.save()
-        record(user, "audit.alert_closed", target=alert, request=request, rule=alert.rule)
+        record(user, "audit.alert_closed", target=alert, rule=alert.rule)
     return alert

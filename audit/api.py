@@ -161,8 +161,10 @@ def _actor_snapshot(actor: Any) -> dict[str, Any]:
     }
 
 
-def _request_context(request: HttpRequest | None) -> dict[str, Any]:
-    request = request if request is not None else current_request()
+def _request_context() -> dict[str, Any]:
+    """Where the event came from: the request being served (core.request_context holds it for
+    the whole request, set by its middleware), or nothing for a background job."""
+    request = current_request()
     if request is None:
         return {"ip_address": None, "user_agent": "", "request_id": ""}
     return {
@@ -176,7 +178,6 @@ def record(
     actor: Any,
     action: str,
     target: object | None = None,
-    request: HttpRequest | None = None,
     **details: Any,
 ) -> AuditEvent:
     """Append one event. Runs inside the caller's transaction: if that rolls back, so does this."""
@@ -190,7 +191,7 @@ def record(
         target_label=named.label[:200] if named else "",
         details=_check_details(details),
         **_actor_snapshot(actor),
-        **_request_context(request),
+        **_request_context(),
     )
     event.save()
     if settings.CELERY_TASK_ALWAYS_EAGER:
@@ -220,7 +221,6 @@ def record_denied(request: HttpRequest, reason: str) -> AuditEvent:
     return record(
         user if user is not None and user.is_authenticated else None,
         "access.denied",
-        request=request,
         url_name=match.view_name if match else "",
         method=request.method,
         reason=reason,

@@ -8,7 +8,6 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from audit.api import record
@@ -40,7 +39,6 @@ def report(
     description: str,
     occurred_at: datetime | None = None,
     archive_numbers: list[str] | None = None,
-    request: HttpRequest | None = None,
 ) -> Incident:
     if not user.has_perm("audit.report_incidents"):
         raise PermissionDenied
@@ -58,7 +56,6 @@ def report(
         user,
         "incident.reported",
         target=incident,
-        request=request,
         kind=kind,
         files=len(incident.archive_numbers),
     )
@@ -74,7 +71,6 @@ def triage(
     status: str,
     actions_taken: str,
     closing_summary: str = "",
-    request: HttpRequest | None = None,
 ) -> Incident:
     if not officer.has_perm("audit.triage_incidents"):
         raise PermissionDenied
@@ -92,5 +88,5 @@ def triage(
         incident.closed_at = timezone.now()
     incident.save()
     action = "incident.closed" if status == Incident.Status.CLOSED else "incident.triaged"
-    record(officer, action, target=incident, request=request, severity=severity, status=status)
+    record(officer, action, target=incident, severity=severity, status=status)
     return incident

@@ -102,7 +102,6 @@ def _event_list(request: HttpRequest, template: str, heading: str, **fixed: obje
     record(
         request.user,
         "audit.console_view",
-        request=request,
         page=template.rsplit("/", 1)[-1].removesuffix(".html"),
         **{f"filter_{k}": v for k, v in filters.as_details().items()},
     )
@@ -184,7 +183,6 @@ def export_view(request: HttpRequest) -> StreamingHttpResponse:
     record(
         request.user,
         "audit.export",
-        request=request,
         limit=EXPORT_MAX_ROWS,
         **{f"filter_{k}": v for k, v in filters.as_details().items()},
     )
@@ -297,7 +295,7 @@ def alert_close_view(request: HttpRequest, alert_id: int) -> HttpResponse:
     alert = get_object_or_404(Alert, pk=alert_id)
     form = AlertCloseForm(request.POST)
     if form.is_valid():
-        anomalies.close(request.user, alert, form.cleaned_data["closing_note"], request=request)
+        anomalies.close(request.user, alert, form.cleaned_data["closing_note"])
         messages.success(request, _("Alert closed."))
     else:
         messages.error(request, _("Write why the alert is closed."))
@@ -323,7 +321,6 @@ def incident_new_view(request: HttpRequest) -> HttpResponse:
             description=form.cleaned_data["description"],
             occurred_at=form.cleaned_data["occurred_at"],
             archive_numbers=form.cleaned_data["archive_numbers"],
-            request=request,
         )
         messages.success(
             request,
@@ -355,7 +352,7 @@ def incident_view(request: HttpRequest, incident_id: int) -> HttpResponse:
             request.POST if request.method == "POST" else None, initial=initial
         )
         if request.method == "POST" and form.is_valid():
-            incidents.triage(request.user, incident, request=request, **form.cleaned_data)
+            incidents.triage(request.user, incident, **form.cleaned_data)
             messages.success(request, _("Incident %(ref)s updated.") % {"ref": incident.reference})
             return redirect("audit:incident", incident_id=incident.pk)
     elif request.method == "POST":

@@ -64,7 +64,7 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     denied = record_denied(request, "permission")
     if getattr(exception, "expired_grant", False):
         url_name = denied.details["url_name"]
-        audit.record(request.user, "grant.expired_use", request=request, url_name=url_name)
+        audit.record(request.user, "grant.expired_use", url_name=url_name)
     # The policy's refusals carry a reason written for the user (access.policy.Denied).
     reason = getattr(exception, "reason", "")
     return render(request, "403.html", {"reason": reason}, status=403)

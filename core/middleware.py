@@ -9,7 +9,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from core.request_context import reset_current_request, set_current_request
+from core.request_context import serving
 
 
 class RequestIdMiddleware:
@@ -20,11 +20,8 @@ class RequestIdMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.request_id = uuid.uuid4().hex
-        token = set_current_request(request)
-        try:
+        with serving(request):
             response = self.get_response(request)
-        finally:
-            reset_current_request(token)
         response["X-Request-ID"] = request.request_id
         return response
 

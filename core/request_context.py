@@ -8,6 +8,8 @@ lockout and the audit trail never disagree about where an attempt came from.
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.conf import settings
@@ -18,16 +20,19 @@ USER_AGENT_MAX = 300
 _current: ContextVar[HttpRequest | None] = ContextVar("baomi_current_request", default=None)
 
 
-def set_current_request(request: HttpRequest | None) -> object:
-    return _current.set(request)
-
-
-def reset_current_request(token: object) -> None:
-    _current.reset(token)
+@contextmanager
+def serving(request: HttpRequest) -> Iterator[HttpRequest]:
+    """While a request is served: the audit log (and anything else that asks) reads it here,
+    the one way a request reaches them. Set by core.middleware.RequestIdMiddleware."""
+    token = _current.set(request)
+    try:
+        yield request
+    finally:
+        _current.reset(token)
 
 
 def current_request() -> HttpRequest | None:
-    """The request being served in this thread, for events raised from signals (admin, axes)."""
+    """The request being served in this thread (or task context), if any."""
     return _current.get()
 
 

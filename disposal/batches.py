@@ -12,7 +12,6 @@ from __future__ import annotations
 from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -70,9 +69,7 @@ def _locked(batch: DisposalBatch) -> DisposalBatch:
     return DisposalBatch.objects.select_for_update().get(pk=batch.pk)
 
 
-def sign(
-    user: object, batch: DisposalBatch, role: str, request: HttpRequest | None = None
-) -> DisposalBatch:
+def sign(user: object, batch: DisposalBatch, role: str) -> DisposalBatch:
     with transaction.atomic():
         batch = _locked(batch)
         if batch.state != BatchState.PROPOSED:
@@ -101,13 +98,11 @@ def sign(
         if not signatures_needed(batch):
             batch.state = BatchState.APPROVED
         batch.save()
-        audit.record(user, "disposal.signed", batch, request=request, role=role, state=batch.state)
+        audit.record(user, "disposal.signed", batch, role=role, state=batch.state)
     return batch
 
 
-def remove_item(
-    user: object, item: DisposalItem, reason: str, request: HttpRequest | None = None
-) -> None:
+def remove_item(user: object, item: DisposalItem, reason: str) -> None:
     """Take a file out of a batch before approval, with a reason (it may be proposed again by a
     later sweep if it is still due)."""
     if not reason.strip():
@@ -127,7 +122,6 @@ def remove_item(
             user,
             "disposal.item_removed",
             batch,
-            request=request,
             file=item.record.audit_label(),
             reason=reason.strip()[:200],
         )
@@ -136,7 +130,7 @@ def remove_item(
 EXECUTION_CHUNK = 100
 
 
-def _destroy_chunk(user: object, items: list[DisposalItem], request: HttpRequest | None) -> int:
+def _destroy_chunk(user: object, items: list[DisposalItem]) -> int:
     """Destroy a chunk of files in one transaction (a kill loses at most this chunk, which the
     next run redoes); holds are read afresh for the chunk, under the row locks."""
     with transaction.atomic():
@@ -169,7 +163,6 @@ def _destroy_chunk(user: object, items: list[DisposalItem], request: HttpRequest
                 user,
                 "record.destroy",
                 record,
-                request=request,
                 batch=item.batch.number,
                 policy=item.policy,
                 tier=record.tier,
@@ -182,7 +175,7 @@ def _destroy_chunk(user: object, items: list[DisposalItem], request: HttpRequest
     return destroyed
 
 
-def execute(user: object, batch: DisposalBatch, request: HttpRequest | None = None) -> int:
+def execute(user: object, batch: DisposalBatch) -> int:
     """Destroy every file of an approved batch; safe to run again after an interruption (files
     already destroyed are skipped). Returns how many files were destroyed now."""
     policy.require_can(user, Capability.PAPER_ARCHIVE)
@@ -202,7 +195,7 @@ def execute(user: object, batch: DisposalBatch, request: HttpRequest | None = No
         .order_by("pk")
     )
     for start in range(0, len(pending), EXECUTION_CHUNK):
-        destroyed += _destroy_chunk(user, pending[start : start + EXECUTION_CHUNK], request)
+        destroyed += _destroy_chunk(user, pending[start : start + EXECUTION_CHUNK])
     with transaction.atomic():
         locked = _locked(batch)
         locked.executed_by = user
@@ -213,7 +206,6 @@ def execute(user: object, batch: DisposalBatch, request: HttpRequest | None = No
             user,
             "disposal.executed",
             locked,
-            request=request,
             files=destroyed,
             paper_tasks=locked.items.filter(active=True, had_paper=True).count(),
         )
@@ -254,9 +246,7 @@ def _chase_copies(batch: DisposalBatch) -> None:
             )
 
 
-def confirm_paper_shredded(
-    user: object, item: DisposalItem, witness: object, request: HttpRequest | None = None
-) -> DisposalItem:
+def confirm_paper_shredded(user: object, item: DisposalItem, witness: object) -> DisposalItem:
     """The archivist shredded the paper folder in front of a witness (another person)."""
     policy.require_can(user, Capability.PAPER_ARCHIVE)
     if witness is None or getattr(witness, "pk", None) == getattr(user, "pk", None):
@@ -278,7 +268,6 @@ def confirm_paper_shredded(
             user,
             "disposal.paper_shredded",
             item.record,
-            request=request,
             batch=item.batch.number,
             witness=witness.audit_label(),
         )

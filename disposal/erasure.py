@@ -12,7 +12,6 @@ records/subject_requests.py when the disposal app starts (records does not impor
 from __future__ import annotations
 
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 import audit
@@ -23,7 +22,7 @@ from records.models import CustomerRecord, Outcome, PaperFile, RecordStatus
 from records.rights.models import SubjectRequest
 
 
-def erase(user: object, made: SubjectRequest, request: HttpRequest | None) -> tuple[str, str]:
+def erase(user: object, made: SubjectRequest) -> tuple[str, str]:
     """(outcome, what the letter tells the customer, in Chinese). The caller checked the
     capability and holds the request's row lock."""
     today = timezone.localdate()
@@ -39,7 +38,7 @@ def erase(user: object, made: SubjectRequest, request: HttpRequest | None) -> tu
         if on_hold or statutory:
             restrict(
                 [record.pk], reason="legal_hold" if on_hold else "statutory_retention",
-                actor=user, request=request, subject=made.number,
+                actor=user, subject=made.number,
             )  # fmt: skip
             if on_hold:
                 reason = "您的档案涉及法律程序，依法需要保存，暂不能删除。"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,7 +37,6 @@ def restrict(
     *,
     reason: str,
     actor: object = None,
-    request: HttpRequest | None = None,
     **details: object,
 ) -> int:
     """Restrict files to storage (legal alone may open them): files held past their retention,
@@ -54,9 +52,7 @@ def restrict(
             restricted_at=timezone.now()
         )
     for record in newly:
-        audit.record(
-            actor, "record.restricted", target=record, request=request, reason=reason, **details
-        )
+        audit.record(actor, "record.restricted", target=record, reason=reason, **details)
     return len(newly)
 
 
@@ -94,7 +90,6 @@ def place(
     reference: str,
     reason: str,
     records: list[CustomerRecord],
-    request: HttpRequest | None = None,
 ) -> LegalHold:
     policy.require_can(user, Capability.LEGAL_HOLDS)
     if not records:
@@ -115,16 +110,13 @@ def place(
             user,
             "hold.placed",
             hold,
-            request=request,
             files=[r.audit_label() for r in records],
             reference=hold.reference,
         )
     return hold
 
 
-def release(
-    user: object, hold: LegalHold, reason: str, request: HttpRequest | None = None
-) -> LegalHold:
+def release(user: object, hold: LegalHold, reason: str) -> LegalHold:
     policy.require_can(user, Capability.LEGAL_HOLDS)
     if not reason.strip():
         raise Refused({"reason": [_("Say why the hold ends.")]})
@@ -138,5 +130,5 @@ def release(
         hold.save(update_fields=["released_at", "released_by", "release_reason"])
         ids = list(hold.records.values_list("pk", flat=True))
         _refresh_flags(ids)
-        audit.record(user, "hold.released", hold, request=request, files=len(ids))
+        audit.record(user, "hold.released", hold, files=len(ids))
     return hold

@@ -18,7 +18,6 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Count
-from django.http import HttpRequest
 from django.utils import timezone
 
 import audit
@@ -157,8 +156,8 @@ def refresh(user: object = None, reason: str = "scheduled check") -> ProcessingR
     return made
 
 
-def exported(user: object, made: ProcessingRecord, request: HttpRequest | None = None) -> bytes:
+def exported(user: object, made: ProcessingRecord) -> bytes:
     """The version as JSON for the authority or an auditor; the export is audited."""
     policy.require_can(user, Capability.CUSTOMER_RIGHTS)
-    audit.record(user, "processing.exported", made, request=request, version=made.version)
+    audit.record(user, "processing.exported", made, version=made.version)
     return json.dumps(made.content, ensure_ascii=False, indent=2, sort_keys=True).encode()

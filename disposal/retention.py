@@ -15,7 +15,6 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -186,7 +185,6 @@ def save_policy(
     months: int,
     end_action: str,
     note: str = "",
-    request: HttpRequest | None = None,
 ) -> RetentionPolicy:
     """A new version of a policy (or a new policy); the old version is kept, superseded."""
     policy.require_can(user, Capability.RETENTION_POLICIES)
@@ -207,7 +205,6 @@ def save_policy(
             user,
             "retention.policy_saved",
             rule,
-            request=request,
             category=category,
             tier=tier or "",
             trigger=trigger,

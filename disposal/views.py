@@ -62,25 +62,23 @@ def batch_view(request: HttpRequest, batch_id: int) -> HttpResponse:
     witness_form = WitnessForm(request.POST if action == "paper" else None, witnesses=witnesses)
     try:
         if action == "sign":
-            batches.sign(user, batch, request.POST.get("role", ""), request=request)
+            batches.sign(user, batch, request.POST.get("role", ""))
             messages.success(request, _("Your signature was recorded."))
             return redirect("disposal:batch", batch_id=batch.pk)
         if action == "remove" and remove_form.is_valid():
             item = get_object_or_404(DisposalItem, pk=remove_form.cleaned_data["item"], batch=batch)
-            batches.remove_item(user, item, remove_form.cleaned_data["reason"], request=request)
+            batches.remove_item(user, item, remove_form.cleaned_data["reason"])
             messages.success(request, _("The file stays; it was taken out of the batch."))
             return redirect("disposal:batch", batch_id=batch.pk)
         if action == "execute":
-            done = batches.execute(user, batch, request=request)
+            done = batches.execute(user, batch)
             messages.success(request, _("%(n)d files destroyed.") % {"n": done})
             return redirect("disposal:batch", batch_id=batch.pk)
         if action == "paper" and witness_form.is_valid():
             item = get_object_or_404(
                 DisposalItem, pk=witness_form.cleaned_data["item"], batch=batch
             )
-            batches.confirm_paper_shredded(
-                user, item, witness_form.cleaned_data["witness"], request=request
-            )
+            batches.confirm_paper_shredded(user, item, witness_form.cleaned_data["witness"])
             messages.success(request, _("Shredding recorded."))
             return redirect("disposal:batch", batch_id=batch.pk)
     except Refused as refused:
@@ -136,7 +134,6 @@ def holds_view(request: HttpRequest) -> HttpResponse:
                     reference=data["reference"],
                     reason=data["reason"],
                     records=records,
-                    request=request,
                 )
             except Refused as refused:
                 add_errors(form, refused)
@@ -165,7 +162,7 @@ def release_view(request: HttpRequest, hold_id: int) -> HttpResponse:
     form = ReleaseForm(request.POST)
     if form.is_valid():
         try:
-            holds.release(request.user, hold, form.cleaned_data["reason"], request=request)
+            holds.release(request.user, hold, form.cleaned_data["reason"])
         except Refused as refused:
             messages.error(request, str(refused))
         else:
@@ -193,7 +190,6 @@ def policies_view(request: HttpRequest) -> HttpResponse:
                 months=data["months"],
                 end_action=data["end_action"],
                 note=data["note"],
-                request=request,
             )
         except Refused as refused:
             add_errors(form, refused)
@@ -241,7 +237,7 @@ def processing_view(request: HttpRequest, version: int | None = None) -> HttpRes
 @require_http_methods(["GET"])
 def processing_export_view(request: HttpRequest, version: int) -> HttpResponse:
     made = get_object_or_404(ProcessingRecord, version=version)
-    data = processing.exported(request.user, made, request)
+    data = processing.exported(request.user, made)
     response = HttpResponse(data, content_type="application/json; charset=utf-8")
     name = f"baomi-processing-record-v{made.version}.json"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -18,7 +18,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import UploadedFile
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -121,7 +120,6 @@ def store(
     cipher: RecordCipher,
     upload: UploadedFile,
     kind: str,
-    request: HttpRequest | None = None,
 ) -> Attachment:
     """Encrypt and store one upload. The caller has checked the right to change the file."""
     content_type = check_upload(upload)
@@ -143,7 +141,6 @@ def store(
         user,
         "record.attachment_add",
         target=record,
-        request=request,
         kind=kind,
         content_type=content_type,
         size_bytes=len(data),
@@ -157,11 +154,10 @@ def add(
     record: CustomerRecord,
     upload: UploadedFile,
     kind: str,
-    request: HttpRequest | None = None,
 ) -> Attachment:
     """Attach a file to a draft or returned file (the handler's right to change it)."""
     policy.require(user, RecordAction.EDIT, record)
-    return store(user, record, record_content.cipher_of(record), upload, kind, request)
+    return store(user, record, record_content.cipher_of(record), upload, kind)
 
 
 @dataclass(frozen=True)
@@ -171,7 +167,7 @@ class Opened:
     data: bytes
 
 
-def open_for(user: object, attachment: Attachment, request: HttpRequest | None = None) -> Opened:
+def open_for(user: object, attachment: Attachment) -> Opened:
     """Decrypt an attachment for download: a reveal-level right, and an audit event."""
     record = attachment.record
     policy.require(user, RecordAction.REVEAL, record)
@@ -183,7 +179,6 @@ def open_for(user: object, attachment: Attachment, request: HttpRequest | None =
         user,
         "record.attachment_download",
         target=record,
-        request=request,
         kind=attachment.kind,
         record_department=record.department.name,
     )

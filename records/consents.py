@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -125,7 +124,6 @@ def record_consent(
     record: CustomerRecord,
     terms: ConsentTerms,
     evidence: Attachment | None,
-    request: HttpRequest | None = None,
 ) -> Consent:
     """A new consent row (the previous one stays as history); the caller checked the rights."""
     consent = Consent.objects.create(
@@ -143,7 +141,6 @@ def record_consent(
         user,
         "record.consent_recorded",
         target=record,
-        request=request,
         categories=consent.scope,
         separate_categories=consent.sensitive_scope,
         method=consent.method,
@@ -153,23 +150,19 @@ def record_consent(
     return consent
 
 
-def withdraw(
-    user: object, record: CustomerRecord, request: HttpRequest | None = None
-) -> Consent | None:
+def withdraw(user: object, record: CustomerRecord) -> Consent | None:
     """The customer withdrew consent: recorded, and the file is flagged for disposal review."""
     policy.require(user, RecordAction.MANAGE_CONSENT, record)
-    return _withdraw(user, record, request)
+    return _withdraw(user, record)
 
 
-def withdraw_for_customer(
-    user: object, record: CustomerRecord, request: HttpRequest | None = None
-) -> Consent | None:
+def withdraw_for_customer(user: object, record: CustomerRecord) -> Consent | None:
     """The same, when the customer tells the security officer (a data-subject request)."""
     policy.require_can(user, Capability.CUSTOMER_RIGHTS)
-    return _withdraw(user, record, request)
+    return _withdraw(user, record)
 
 
-def _withdraw(user: object, record: CustomerRecord, request: HttpRequest | None) -> Consent | None:
+def _withdraw(user: object, record: CustomerRecord) -> Consent | None:
     with transaction.atomic():
         consent = current(record)
         if consent is None or not consent.is_active:
@@ -183,7 +176,6 @@ def _withdraw(user: object, record: CustomerRecord, request: HttpRequest | None)
             user,
             "record.consent_withdrawn",
             target=record,
-            request=request,
             record_department=record.department.name,
         )
         retention_inputs_changed.send(sender=CustomerRecord, record=record)

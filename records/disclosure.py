@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.http import HttpRequest
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -82,14 +81,13 @@ def revealable(user: object, record: CustomerRecord) -> list[tuple[str, str | Pr
     return _build(user, record, frozenset()).revealable
 
 
-def view(user: object, record: CustomerRecord, request: HttpRequest | None = None) -> Dossier:
+def view(user: object, record: CustomerRecord) -> Dossier:
     policy.require(user, RecordAction.VIEW, record)
     dossier = _build(user, record, frozenset())
     audit.record(
         user,
         "record.view",
         target=record,
-        request=request,
         tier=record.tier,
         record_department=record.department.name,
     )
@@ -102,7 +100,6 @@ def reveal(
     fields: list[str],
     reason: str,
     note: str = "",
-    request: HttpRequest | None = None,
 ) -> Dossier:
     """Show the chosen masked fields in clear, for this response only."""
     policy.require(user, RecordAction.REVEAL, record)
@@ -121,7 +118,6 @@ def reveal(
         user,
         "record.reveal",
         target=record,
-        request=request,
         fields=sorted(wanted),
         reason=reason,
         note=note.strip()[:200],

@@ -13,7 +13,6 @@ from datetime import date
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -84,7 +83,6 @@ def create(
     terms: consents.ConsentTerms,
     evidence: UploadedFile | None = None,
     uploads: Sequence[Upload] = (),
-    request: HttpRequest | None = None,
 ) -> CustomerRecord:
     """Save a new draft in the registering person's department, with its consent."""
     policy.require_can(user, Capability.RECORD_INTAKE)
@@ -106,18 +104,15 @@ def create(
         record.categories = sorted(categories_present(content))
         record.save()
         evidence_row = (
-            attachments.store(user, record, cipher, evidence, "consent", request)
-            if evidence
-            else None
+            attachments.store(user, record, cipher, evidence, "consent") if evidence else None
         )
-        consents.record_consent(user, record, terms, evidence_row, request)
+        consents.record_consent(user, record, terms, evidence_row)
         for upload in uploads:
-            attachments.store(user, record, cipher, upload.file, upload.kind, request)
+            attachments.store(user, record, cipher, upload.file, upload.kind)
         audit.record(
             user,
             "record.create",
             target=record,
-            request=request,
             kind=record.kind,
             tier=record.tier,
             minimum_tier=record.minimum_tier,
@@ -161,7 +156,6 @@ def update(
     terms: consents.ConsentTerms,
     evidence: UploadedFile | None = None,
     uploads: Sequence[Upload] = (),
-    request: HttpRequest | None = None,
 ) -> CustomerRecord:
     """Change a draft or returned file; a changed consent is recorded as a new consent."""
     with transaction.atomic():
@@ -188,18 +182,17 @@ def update(
             or not terms.same_as(consents.ConsentTerms.of(current))
         ):
             evidence_row = (
-                attachments.store(user, record, cipher, evidence, "consent", request)
+                attachments.store(user, record, cipher, evidence, "consent")
                 if evidence
                 else (current.evidence if current and current.is_active else None)
             )
-            consents.record_consent(user, record, terms, evidence_row, request)
+            consents.record_consent(user, record, terms, evidence_row)
         for upload in uploads:
-            attachments.store(user, record, cipher, upload.file, upload.kind, request)
+            attachments.store(user, record, cipher, upload.file, upload.kind)
         audit.record(
             user,
             "record.update",
             target=record,
-            request=request,
             fields=changed,  # names of changed fields, never their values
             tier=record.tier,
             record_department=record.department.name,
@@ -207,7 +200,7 @@ def update(
     return record
 
 
-def submit(user: object, record: CustomerRecord, request: HttpRequest | None = None) -> None:
+def submit(user: object, record: CustomerRecord) -> None:
     """Send a complete, consented file to the department head (R14)."""
     with transaction.atomic():
         record = CustomerRecord.objects.select_for_update().get(pk=record.pk)
@@ -222,7 +215,6 @@ def submit(user: object, record: CustomerRecord, request: HttpRequest | None = N
             user,
             "record.submit",
             target=record,
-            request=request,
             tier=record.tier,
             record_department=record.department.name,
         )
@@ -235,7 +227,6 @@ def add_communication(
     occurred_at: date,
     channel: str,
     summary: str,
-    request: HttpRequest | None = None,
 ) -> None:
     """Append an entry to the file's communication log (sealed with the rest of its content)."""
     with transaction.atomic():
@@ -259,7 +250,6 @@ def add_communication(
             user,
             "record.communication_add",
             target=record,
-            request=request,
             channel=channel,
             record_department=record.department.name,
         )

@@ -15,7 +15,6 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
 
 import audit
 from access import policy
@@ -125,7 +124,7 @@ def _search_key(query: str) -> tuple[str, str]:
     return "name", normalise_name(query)
 
 
-def search(user: object, query: str, request: HttpRequest | None = None) -> list[Row]:
+def search(user: object, query: str) -> list[Row]:
     """Exact search among the files this person may open."""
     query = query.strip()
     visible = policy.visible_records(user, CustomerRecord.objects.all()).select_related(
@@ -146,5 +145,5 @@ def search(user: object, query: str, request: HttpRequest | None = None) -> list
             for r in candidates
             if record_content.search_keys(record_content.read(r))[kind] == normalised
         ]
-    audit.record(user, "record.search", request=request, by=kind, results=len(hits))
+    audit.record(user, "record.search", by=kind, results=len(hits))
     return _rows(user, hits)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 import audit
@@ -22,7 +21,6 @@ def set_outcome(
     record: CustomerRecord,
     outcome: str,
     contract_ended_on: date | None = None,
-    request: HttpRequest | None = None,
 ) -> CustomerRecord:
     policy.require(user, RecordAction.SET_OUTCOME, record)
     if outcome == Outcome.DEAL_CLOSED and contract_ended_on is None:
@@ -35,7 +33,6 @@ def set_outcome(
             user,
             "record.outcome",
             record,
-            request=request,
             outcome=outcome,
             contract_ended_on=record.contract_ended_on.isoformat()
             if record.contract_ended_on

@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -41,7 +40,6 @@ def register_location(
     cabinet: str,
     shelf: str,
     custodian: object,
-    request: HttpRequest | None = None,
 ) -> PaperFile:
     policy.require(user, RecordAction.MANAGE_PAPER, record)
     if not policy.custodians().filter(pk=custodian.pk).exists():  # type: ignore[attr-defined]
@@ -55,7 +53,6 @@ def register_location(
             user,
             "record.paper_registered",
             target=record,
-            request=request,
             room=room,
             cabinet=cabinet,
             shelf=shelf,
@@ -71,7 +68,6 @@ def check(
     paper: PaperFile,
     result: str,
     note: str = "",
-    request: HttpRequest | None = None,
 ) -> InventoryCheck:
     record = paper.record
     policy.require(user, RecordAction.MANAGE_PAPER, record)
@@ -83,7 +79,6 @@ def check(
             user,
             "record.inventory_check",
             target=record,
-            request=request,
             result=result,
             record_department=record.department.name,
         )
@@ -98,12 +93,11 @@ def check(
                 ),
                 occurred_at=timezone.now(),
                 archive_numbers=[record.archive_number],
-                request=request,
             )
     return row
 
 
-def cover_sheet(user: object, record: CustomerRecord, request: HttpRequest | None = None) -> bytes:
+def cover_sheet(user: object, record: CustomerRecord) -> bytes:
     """A one-page A4 PDF for the folder: mark, archive number, department, handler, location."""
     policy.require(user, RecordAction.MANAGE_PAPER, record)
     paper = PaperFile.objects.filter(record=record).select_related("custodian").first()
@@ -153,7 +147,6 @@ def cover_sheet(user: object, record: CustomerRecord, request: HttpRequest | Non
         user,
         "record.cover_sheet",
         target=record,
-        request=request,
         tier=record.tier,
         record_department=record.department.name,
     )

@@ -63,11 +63,11 @@ def paper_view(request: HttpRequest, pk: Any) -> HttpResponse:
     )
     inventory = InventoryForm(request.POST if which == "inventory" else None)
     if which == "location" and location.is_valid():
-        paper.register_location(request.user, record, request=request, **location.cleaned_data)
+        paper.register_location(request.user, record, **location.cleaned_data)
         messages.success(request, _("Location saved."))
         return redirect("records:paper", pk=record.pk)
     if which == "inventory" and folder and inventory.is_valid():
-        row = paper.check(request.user, folder, request=request, **inventory.cleaned_data)
+        row = paper.check(request.user, folder, **inventory.cleaned_data)
         if row.result == "found":
             messages.success(request, _("Inventory check recorded."))
         else:
@@ -96,7 +96,7 @@ def cover_sheet_view(request: HttpRequest, pk: Any) -> HttpResponse:
     record = get_object_or_404(
         CustomerRecord.objects.select_related("department", "handler"), pk=pk
     )
-    pdf = paper.cover_sheet(request.user, record, request)
+    pdf = paper.cover_sheet(request.user, record)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{record.archive_number}-cover.pdf"'
     return response

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +27,7 @@ def next_archive_number(year: int) -> str:
     return f"{ARCHIVE_PREFIX}-{year}-{counter.last:06d}"
 
 
-def approve(user: object, record: CustomerRecord, request: HttpRequest | None = None) -> str:
+def approve(user: object, record: CustomerRecord) -> str:
     """Approve a submitted file: it is numbered and enters formal storage."""
     with transaction.atomic():
         record = CustomerRecord.objects.select_for_update().get(pk=record.pk)
@@ -46,7 +45,6 @@ def approve(user: object, record: CustomerRecord, request: HttpRequest | None = 
             user,
             "record.approve",
             target=record,
-            request=request,
             tier=record.tier,
             record_department=record.department.name,
         )
@@ -54,9 +52,7 @@ def approve(user: object, record: CustomerRecord, request: HttpRequest | None = 
     return record.archive_number
 
 
-def return_for_correction(
-    user: object, record: CustomerRecord, comment: str, request: HttpRequest | None = None
-) -> None:
+def return_for_correction(user: object, record: CustomerRecord, comment: str) -> None:
     """Send the file back to its handler; the comment is sealed (it may quote the content)."""
     comment = comment.strip()
     if not comment:
@@ -72,14 +68,11 @@ def return_for_correction(
             user,
             "record.return",
             target=record,
-            request=request,
             record_department=record.department.name,
         )
 
 
-def reopen_for_correction(
-    user: object, record: CustomerRecord, comment: str, request: HttpRequest | None = None
-) -> None:
+def reopen_for_correction(user: object, record: CustomerRecord, comment: str) -> None:
     """A customer asked for a correction (PIPL Art. 46): the approved file goes back to its
     handler, who corrects it and submits it; the head reviews it again, and it keeps its number."""
     policy.require_can(user, Capability.CUSTOMER_RIGHTS)
@@ -94,6 +87,5 @@ def reopen_for_correction(
             user,
             "record.reopened",
             target=record,
-            request=request,
             record_department=record.department.name,
         )

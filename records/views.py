@@ -67,7 +67,7 @@ def list_view(request: HttpRequest) -> HttpResponse:
     search_form = SearchForm(posted(request))
     results = None
     if request.method == "POST" and search_form.is_valid():
-        results = listing.search(user, search_form.cleaned_data["q"], request)
+        results = listing.search(user, search_form.cleaned_data["q"])
         page = None
     else:
         page = listing.page(
@@ -108,7 +108,6 @@ def _save_intake(request: HttpRequest, form: IntakeForm, record: CustomerRecord 
         "terms": form.consent_terms(),
         "evidence": data.get("consent_evidence"),
         "uploads": form.uploads(),
-        "request": request,
     }
     if record is None:
         return intake.create(request.user, **kwargs)
@@ -168,7 +167,7 @@ def edit_view(request: HttpRequest, pk: Any) -> HttpResponse:
 
 def _submit(request: HttpRequest, record: CustomerRecord) -> HttpResponse:
     try:
-        intake.submit(request.user, record, request)
+        intake.submit(request.user, record)
     except Refused as refused:
         for problem in refused.errors.get("__all__", []):
             messages.error(request, problem)
@@ -222,7 +221,7 @@ def _detail(
 @never_cache
 @require_http_methods(["GET"])
 def detail_view(request: HttpRequest, pk: Any) -> HttpResponse:
-    return _detail(request, disclosure.view(request.user, _record(pk), request))
+    return _detail(request, disclosure.view(request.user, _record(pk)))
 
 
 @never_cache
@@ -232,7 +231,7 @@ def reveal_view(request: HttpRequest, pk: Any) -> HttpResponse:
     record = _record(pk)
     form = RevealForm(request.POST, revealable=disclosure.revealable(request.user, record))
     if not form.is_valid():
-        masked = disclosure.view(request.user, record, request)
+        masked = disclosure.view(request.user, record)
         return _detail(request, masked, status=400, reveal_form=form, reveal_open=True)
     dossier = disclosure.reveal(
         request.user,
@@ -240,7 +239,6 @@ def reveal_view(request: HttpRequest, pk: Any) -> HttpResponse:
         form.cleaned_data["fields_to_reveal"],
         form.cleaned_data["reason"],
         form.cleaned_data["note"],
-        request,
     )
     return _detail(request, dossier)
 
@@ -251,7 +249,7 @@ def review_view(request: HttpRequest, pk: Any) -> HttpResponse:
     policy.require(request.user, RecordAction.REVIEW, record)
     if request.POST.get("decision") == "approve":
         try:
-            number = review.approve(request.user, record, request)
+            number = review.approve(request.user, record)
         except Refused as refused:
             for problem in refused.errors.get("__all__", []):
                 messages.error(request, problem)
@@ -260,9 +258,9 @@ def review_view(request: HttpRequest, pk: Any) -> HttpResponse:
         return redirect("records:detail", pk=record.pk)
     form = ReturnForm(request.POST)
     if not form.is_valid():
-        dossier = disclosure.view(request.user, record, request)
+        dossier = disclosure.view(request.user, record)
         return _detail(request, dossier, status=400, return_form=form)
-    review.return_for_correction(request.user, record, form.cleaned_data["comment"], request)
+    review.return_for_correction(request.user, record, form.cleaned_data["comment"])
     messages.success(request, _("Returned to the handler with your comment."))
     return redirect("records:review_queue")
 
@@ -273,9 +271,9 @@ def communication_view(request: HttpRequest, pk: Any) -> HttpResponse:
     policy.require(request.user, RecordAction.LOG_COMMUNICATION, record)
     form = CommunicationForm(request.POST)
     if not form.is_valid():
-        dossier = disclosure.view(request.user, record, request)
+        dossier = disclosure.view(request.user, record)
         return _detail(request, dossier, status=400, communication_form=form)
-    intake.add_communication(request.user, record, request=request, **form.cleaned_data)
+    intake.add_communication(request.user, record, **form.cleaned_data)
     messages.success(request, _("Communication recorded."))
     return redirect("records:detail", pk=record.pk)
 
@@ -286,15 +284,13 @@ def attachment_add_view(request: HttpRequest, pk: Any) -> HttpResponse:
     policy.require(request.user, RecordAction.EDIT, record)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
-        dossier = disclosure.view(request.user, record, request)
+        dossier = disclosure.view(request.user, record)
         return _detail(request, dossier, status=400, attachment_form=form)
     try:
-        attachments.add(
-            request.user, record, form.cleaned_data["file"], form.cleaned_data["kind"], request
-        )
+        attachments.add(request.user, record, form.cleaned_data["file"], form.cleaned_data["kind"])
     except attachments.StorageUnavailable as failed:
         form.add_error("file", failed.message)
-        dossier = disclosure.view(request.user, record, request)
+        dossier = disclosure.view(request.user, record)
         return _detail(request, dossier, status=503, attachment_form=form)
     messages.success(request, _("Attachment encrypted and stored."))
     return redirect("records:detail", pk=record.pk)
@@ -306,7 +302,7 @@ def attachment_view(request: HttpRequest, pk: Any, attachment_pk: Any) -> FileRe
     attachment = get_object_or_404(
         Attachment.objects.select_related("record__department"), pk=attachment_pk, record_id=pk
     )
-    opened = attachments.open_for(request.user, attachment, request)
+    opened = attachments.open_for(request.user, attachment)
     return FileResponse(
         BytesIO(opened.data),
         as_attachment=True,
@@ -318,7 +314,7 @@ def attachment_view(request: HttpRequest, pk: Any, attachment_pk: Any) -> FileRe
 @require_POST
 def consent_withdraw_view(request: HttpRequest, pk: Any) -> HttpResponse:
     record = _record(pk)
-    consents.withdraw(request.user, record, request)
+    consents.withdraw(request.user, record)
     messages.warning(
         request,
         _("Consent withdrawal recorded. The file is flagged for disposal review."),
@@ -339,7 +335,6 @@ def outcome_view(request: HttpRequest, pk: Any) -> HttpResponse:
                 record,
                 form.cleaned_data["outcome"],
                 form.cleaned_data["contract_ended_on"],
-                request=request,
             )
         except Refused as refused:
             messages.error(request, str(refused))

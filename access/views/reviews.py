@@ -39,7 +39,7 @@ def reviews_view(request: HttpRequest) -> HttpResponse:
     if form is not None and request.method == "POST" and form.is_valid():
         try:
             campaign = reviews.open_campaign(
-                user, form.cleaned_data["name"], form.cleaned_data["deadline"], request=request
+                user, form.cleaned_data["name"], form.cleaned_data["deadline"]
             )
         except Refused as refused:
             add_errors(form, refused)
@@ -69,7 +69,6 @@ def decide_view(request: HttpRequest, item_id: int) -> HttpResponse:
                 item,
                 keep=form.cleaned_data["decision"] == "keep",
                 note=form.cleaned_data["note"],
-                request=request,
             )
         except Refused as refused:
             messages.error(request, str(refused))
@@ -97,7 +96,7 @@ def campaign_view(request: HttpRequest, campaign_id: int) -> HttpResponse:
 def close_view(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = get_object_or_404(ReviewCampaign, pk=campaign_id)
     try:
-        reviews.close(request.user, campaign, request=request)
+        reviews.close(request.user, campaign)
     except Refused as refused:
         messages.error(request, str(refused))
     return redirect("access:review_campaign", campaign_id=campaign.pk)

@@ -12,7 +12,6 @@ from datetime import timedelta
 
 from django.core.mail import send_mail
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,7 +31,6 @@ def open_file(
     archive_number: str,
     reason_code: str,
     reason_text: str,
-    request: HttpRequest | None = None,
 ) -> BreakGlass:
     policy.require_can(user, policy.Capability.BREAK_GLASS)
     numbers, _bad = parse_numbers(archive_number)
@@ -60,7 +58,6 @@ def open_file(
             user,
             "access.break_glass",
             record,
-            request=request,
             reason_code=reason_code,
             minutes=int(DURATION.total_seconds() // 60),
             record_department=record.department.name,
@@ -91,9 +88,7 @@ def open_reviews():
     )
 
 
-def close_review(
-    user: object, opened: BreakGlass, outcome: str, note: str, request: HttpRequest | None = None
-) -> BreakGlass:
+def close_review(user: object, opened: BreakGlass, outcome: str, note: str) -> BreakGlass:
     if not note.strip():
         raise Refused({"review_note": [_("Write what the review found.")]})
     with transaction.atomic():
@@ -109,7 +104,7 @@ def close_review(
         opened.review_note = note.strip()[:500]
         opened.save(update_fields=["reviewed_at", "reviewed_by", "outcome", "review_note"])
         grants.revoke(opened.grant, by=user, reason="emergency access reviewed")
-        audit.record(user, "access.break_glass_reviewed", opened, request=request, outcome=outcome)
+        audit.record(user, "access.break_glass_reviewed", opened, outcome=outcome)
         if outcome == BreakGlass.Outcome.NOT_JUSTIFIED:
             incidents.report(
                 user,
@@ -120,6 +115,5 @@ def close_review(
                 ),
                 occurred_at=opened.opened_at,
                 archive_numbers=[opened.grant.record.archive_number or ""],
-                request=request,
             )
     return opened

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4
@@ -154,7 +153,7 @@ def files_of(
     return records
 
 
-def download(user: object, req: AccessRequest, request: HttpRequest | None = None) -> Copy:
+def download(user: object, req: AccessRequest) -> Copy:
     """Make (first time) or download again the copy of an approved copy request."""
     with transaction.atomic():
         req = requests.lock_own(
@@ -198,7 +197,6 @@ def download(user: object, req: AccessRequest, request: HttpRequest | None = Non
             user,
             "record.export",
             entry,
-            request=request,
             rows=len(records),
             files=[r.audit_label() for r in records],
             format=ext,
@@ -209,9 +207,7 @@ def download(user: object, req: AccessRequest, request: HttpRequest | None = Non
     return Copy(entry, f"{entry.serial}.{ext}", content_type, data)
 
 
-def confirm_destroyed(
-    user: object, req: AccessRequest, note: str, request: HttpRequest | None = None
-) -> CopyRegisterEntry:
+def confirm_destroyed(user: object, req: AccessRequest, note: str) -> CopyRegisterEntry:
     """The requester confirms every copy (printouts included) was destroyed (R42)."""
     if not note.strip():
         raise Refused({"note": [_("Say how the copy was destroyed.")]})
@@ -226,5 +222,5 @@ def confirm_destroyed(
         req.closed_at = now
         req.closed_by = user
         req.save(update_fields=["state", "closed_at", "closed_by"])
-        audit.record(user, "request.copy_destroyed", entry, request=request, serial=entry.serial)
+        audit.record(user, "request.copy_destroyed", entry, serial=entry.serial)
     return entry

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -50,7 +49,6 @@ def offer(
     record: CustomerRecord,
     receiver: User,
     reason: str,
-    request: HttpRequest | None = None,
 ) -> Transfer:
     """Hand ``record`` to ``receiver``, who must confirm receipt."""
     policy.require(sender, RecordAction.TRANSFER, record)
@@ -75,7 +73,6 @@ def offer(
             sender,
             "record.transfer_offered",
             record,
-            request=request,
             receiver=receiver.audit_label(),
             record_department=record.department.name,
         )
@@ -93,7 +90,7 @@ def _answer(user: object, transfer: Transfer) -> Transfer:
     return locked
 
 
-def accept(user: object, transfer: Transfer, request: HttpRequest | None = None) -> Transfer:
+def accept(user: object, transfer: Transfer) -> Transfer:
     """The receiver confirms receipt; from now on the file is theirs."""
     with transaction.atomic():
         transfer = _answer(user, transfer)
@@ -110,23 +107,20 @@ def accept(user: object, transfer: Transfer, request: HttpRequest | None = None)
             user,
             "record.transfer_received",
             record,
-            request=request,
             sender=transfer.sender.audit_label(),
             record_department=record.department.name,
         )
     return transfer
 
 
-def decline(
-    user: object, transfer: Transfer, note: str, request: HttpRequest | None = None
-) -> Transfer:
+def decline(user: object, transfer: Transfer, note: str) -> Transfer:
     with transaction.atomic():
         transfer = _answer(user, transfer)
         transfer.state = Transfer.State.DECLINED
         transfer.answered_at = timezone.now()
         transfer.answer_note = note.strip()[:200]
         transfer.save(update_fields=["state", "answered_at", "answer_note"])
-        audit.record(user, "record.transfer_declined", transfer.record, request=request)
+        audit.record(user, "record.transfer_declined", transfer.record)
     return transfer
 
 
@@ -201,7 +195,6 @@ def hand_over(
     receiver: User,
     reason: str,
     note: str = "",
-    request: HttpRequest | None = None,
 ) -> Handover:
     """Move everything ``person`` holds to ``receiver`` and close their access, in one
     transaction. Raises ``Refused`` listing what must come back first."""
@@ -239,7 +232,6 @@ def hand_over(
                 actor,
                 "record.handed_over",
                 record,
-                request=request,
                 person=person.audit_label(),
                 receiver=receiver.audit_label(),
                 record_department=record.department.name,
@@ -284,7 +276,6 @@ def hand_over(
             actor,
             "person.handed_over",
             person,
-            request=request,
             reason=reason,
             receiver=receiver.audit_label(),
             files=len(records),

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -50,7 +49,7 @@ class Ask:
     external_party: object = None
 
 
-def apply(user: object, form: Ask, request: HttpRequest | None = None) -> AccessRequest:
+def apply(user: object, form: Ask) -> AccessRequest:
     """File a borrow or copy request for the archive numbers typed in the form.
 
     A number that does not exist and one the person may not borrow get the same kind of answer,
@@ -93,10 +92,10 @@ def apply(user: object, form: Ask, request: HttpRequest | None = None) -> Access
         for key, messages in requests.problems(user, application).items():
             errors.setdefault(key, []).extend(str(m) for m in messages)
         raise Refused(errors)
-    return requests.create(user, application, request=request)
+    return requests.create(user, application)
 
 
-def hand_out(user: object, req: AccessRequest, request: HttpRequest | None = None) -> AccessRequest:
+def hand_out(user: object, req: AccessRequest) -> AccessRequest:
     """The archive hands the approved files to the borrower (once: the request row is locked)."""
     with transaction.atomic():
         req = requests.lock_for_lending(user, req, [RequestState.APPROVED])
@@ -132,7 +131,6 @@ def hand_out(user: object, req: AccessRequest, request: HttpRequest | None = Non
             user,
             "request.hand_out",
             req,
-            request=request,
             medium=req.medium,
             files=[i.record.audit_label() for i in items],
             borrower=req.requester.audit_label(),
@@ -144,7 +142,6 @@ def take_back(
     user: object,
     req: AccessRequest,
     conditions: dict[int, tuple[str, str]],
-    request: HttpRequest | None = None,
 ) -> AccessRequest:
     """The archive takes the files back and records each one's condition (item id -> (condition,
     note)). Every file must be checked; anything but "intact" opens an incident."""
@@ -179,7 +176,6 @@ def take_back(
             user,
             "request.take_back",
             req,
-            request=request,
             files=[i.record.audit_label() for i in items],
             damaged=[i.record.audit_label() for i in damaged],
         )
@@ -195,6 +191,5 @@ def take_back(
                 ),
                 occurred_at=now,
                 archive_numbers=[i.record.archive_number for i in damaged],
-                request=request,
             )
     return req

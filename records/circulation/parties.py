@@ -9,7 +9,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 import audit
@@ -30,7 +29,6 @@ def save(
     nda_signed_on: date | None,
     nda_expires_on: date | None,
     nda_document: UploadedFile | None = None,
-    request: HttpRequest | None = None,
 ) -> ExternalParty:
     """Raises ``ValidationError`` keyed by field (a name already in use, an NDA upload of the
     wrong kind) so that the form shows it where it belongs."""
@@ -47,7 +45,7 @@ def save(
         raise in_use
     try:
         return _save(user, party, name, kind, contact_name, contact_email,
-                     nda_signed_on, nda_expires_on, nda_document, request)  # fmt: skip
+                     nda_signed_on, nda_expires_on, nda_document)  # fmt: skip
     except IntegrityError:  # the same name saved by someone else a moment ago
         raise in_use from None
 
@@ -62,7 +60,6 @@ def _save(
     nda_signed_on: date | None,
     nda_expires_on: date | None,
     nda_document: UploadedFile | None,
-    request: HttpRequest | None,
 ) -> ExternalParty:
     with transaction.atomic():
         created = party is None
@@ -78,7 +75,5 @@ def _save(
             "nda_valid_until": nda_expires_on.isoformat() if nda_expires_on else "",
             "nda_document": bool(party.nda_document),
         }
-        audit.record(
-            user, "party.created" if created else "party.updated", party, request=request, **details
-        )
+        audit.record(user, "party.created" if created else "party.updated", party, **details)
     return party

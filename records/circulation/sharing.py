@@ -18,7 +18,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
@@ -49,7 +48,7 @@ class Delivery:
     passcode: str  # shown once, to give out of band
 
 
-def create_link(user: object, req: AccessRequest, request: HttpRequest | None = None) -> Delivery:
+def create_link(user: object, req: AccessRequest) -> Delivery:
     with transaction.atomic():
         req = requests.lock_own(user, req, RequestKind.EXTERNAL_SHARE, [RequestState.APPROVED])
         problem = nda_problem(req.external_party)
@@ -74,7 +73,6 @@ def create_link(user: object, req: AccessRequest, request: HttpRequest | None = 
             user,
             "share.link_created",
             req,
-            request=request,
             party=req.external_party.name,
             expires_at=link.expires_at.isoformat(),
         )
@@ -100,7 +98,7 @@ def state_problem(link: ShareLink) -> str | None:
     return None
 
 
-def _check_passcode(token: str, passcode: str, request: HttpRequest | None) -> ShareLink:
+def _check_passcode(token: str, passcode: str) -> ShareLink:
     """The link, if usable and the passcode is right. A wrong passcode is counted (and the link
     locked at the fifth) in its own committed transaction, so the refusal cannot undo it."""
     wrong = False
@@ -125,7 +123,6 @@ def _check_passcode(token: str, passcode: str, request: HttpRequest | None) -> S
                 None,
                 "share.passcode_failed",
                 found.request,
-                request=request,
                 attempts=link.failed_attempts,
                 locked=bool(link.locked_at),
             )
@@ -134,11 +131,9 @@ def _check_passcode(token: str, passcode: str, request: HttpRequest | None) -> S
     return found
 
 
-def download(
-    token: str, passcode: str, request: HttpRequest | None = None
-) -> tuple[ShareLink, bytes]:
+def download(token: str, passcode: str) -> tuple[ShareLink, bytes]:
     """Check the passcode and hand out the PDF, once."""
-    found = _check_passcode(token, passcode, request)
+    found = _check_passcode(token, passcode)
     with transaction.atomic():
         link = ShareLink.objects.select_for_update().get(pk=found.pk)
         problem = state_problem(link)  # again, under the lock: two tabs cannot both download
@@ -167,7 +162,6 @@ def download(
             None,
             "record.export",
             req,
-            request=request,
             rows=len(records),
             files=[r.audit_label() for r in records],
             format="pdf",
@@ -178,7 +172,7 @@ def download(
     return link, data
 
 
-def confirm_receipt(token: str, name: str, request: HttpRequest | None = None) -> ShareLink:
+def confirm_receipt(token: str, name: str) -> ShareLink:
     """The recipient confirms on the link page that the files arrived (R51)."""
     if not name.strip():
         raise Refused({"name": [_("Give the name of the person who received it.")]})
@@ -201,7 +195,6 @@ def confirm_receipt(token: str, name: str, request: HttpRequest | None = None) -
             None,
             "share.receipt_confirmed",
             found.request,
-            request=request,
             party=found.request.external_party.name,
             received_by=link.receipt_name,
         )

@@ -18,7 +18,6 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db.models import Q
-from django.http import HttpRequest
 from django.utils import timezone
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -73,7 +72,7 @@ class Report:
         return sum(1 for row in self.rows if row.kind == kind)
 
 
-def build(user: object, record: CustomerRecord, request: HttpRequest | None = None) -> Report:
+def build(user: object, record: CustomerRecord) -> Report:
     """The report for one file; producing it is itself an audit event."""
     policy.require_can(user, Capability.CUSTOMER_RIGHTS)
     label = record.audit_label()
@@ -96,7 +95,7 @@ def build(user: object, record: CustomerRecord, request: HttpRequest | None = No
     rows = [_row(e, people, grants, staff_as) for e in events]
     customer = masked_customer_name(record) or "—"
     audit.record(
-        user, "record.access_report", target=record, request=request, rows=len(rows),
+        user, "record.access_report", target=record, rows=len(rows),
         staff_as=staff_as,
     )  # fmt: skip
     return Report(record, customer, timezone.now(), staff_as, rows)

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import Q
-from django.http import HttpRequest
 from django.utils import timezone
 
 import audit
@@ -124,7 +123,6 @@ def compute(
     actors: list[User],
     since: datetime,
     until: datetime,
-    request: HttpRequest | None = None,
     scope: set[str] | None = None,
 ) -> Kit:
     """``scope``: which kinds of touch count (``TOUCHES`` keys); all of them by default."""
@@ -166,7 +164,7 @@ def compute(
                     exposure.categories.add(BY_NAME[name].category)
         files.append(exposure)
     audit.record(
-        user, "incident.breach_kit", incident, request=request,
+        user, "incident.breach_kit", incident,
         actors=[a.audit_label() for a in actors], since=since.isoformat(),
         until=until.isoformat(), files=len(files), events=len(events), scope=actions,
     )  # fmt: skip

@@ -26,7 +26,6 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4
@@ -97,7 +96,7 @@ class Intake:
     record: CustomerRecord | None = None
 
 
-def register(user: object, intake: Intake, request: HttpRequest | None = None) -> SubjectRequest:
+def register(user: object, intake: Intake) -> SubjectRequest:
     policy.require_can(user, Capability.CUSTOMER_RIGHTS)
     if not intake.identity_check.strip():
         raise Refused(_("Say how the customer's identity was checked."))
@@ -120,32 +119,32 @@ def register(user: object, intake: Intake, request: HttpRequest | None = None) -
                     registered_by=user,
                 )
                 audit.record(
-                    user, "subject.registered", made, request=request, kind=intake.kind,
+                    user, "subject.registered", made, kind=intake.kind,
                     channel=intake.channel, due_on=due.isoformat(),
                     record=intake.record.audit_label() if intake.record else "",
                 )  # fmt: skip
                 if intake.kind == SubjectRequest.Kind.CORRECT and intake.record is not None:
-                    _reopen(user, made, request)
+                    _reopen(user, made)
                 return made
         except IntegrityError:  # two requests numbered at once: take the next number
             continue
     raise Refused(_("The request could not be numbered; try again."))
 
 
-def _reopen(user: object, made: SubjectRequest, request: HttpRequest | None) -> None:
+def _reopen(user: object, made: SubjectRequest) -> None:
     record = made.record
     if record.status != RecordStatus.APPROVED:
         return  # a draft or a returned file is being edited by its handler already
     review.reopen_for_correction(
         user, record, _("The customer asked for a correction (request %(number)s).")
-        % {"number": made.number}, request,
+        % {"number": made.number},
     )  # fmt: skip
 
 
 # --- Answering ----------------------------------------------------------------------------------
 
 # Set by the disposal app (disposal/erasure.py): records does not import disposal.
-_erasure: Callable[[object, SubjectRequest, HttpRequest | None], tuple[str, str]] | None = None
+_erasure: Callable[[object, SubjectRequest], tuple[str, str]] | None = None
 
 
 def register_erasure(handler: Callable[..., tuple[str, str]]) -> None:
@@ -153,9 +152,7 @@ def register_erasure(handler: Callable[..., tuple[str, str]]) -> None:
     _erasure = handler
 
 
-def answer(
-    user: object, made: SubjectRequest, note: str = "", request: HttpRequest | None = None
-) -> SubjectRequest:
+def answer(user: object, made: SubjectRequest, note: str = "") -> SubjectRequest:
     """Carry out what the customer asked and close the request with the answer they receive."""
     policy.require_can(user, Capability.CUSTOMER_RIGHTS)
     with transaction.atomic():
@@ -180,19 +177,19 @@ def answer(
                 )
             outcome, text = SubjectRequest.Outcome.DONE, "您的信息已更正，并经部门负责人复核。"
         elif made.kind == SubjectRequest.Kind.WITHDRAW:
-            consents.withdraw_for_customer(user, record, request)
+            consents.withdraw_for_customer(user, record)
             outcome = SubjectRequest.Outcome.DONE
             text = "已记录您撤回同意：我们不再使用您的信息，并在法律要求的保存期限届满后删除。"
         else:
             if _erasure is None:
                 raise Refused(_("Deletion is not available: the disposal app is missing."))
-            outcome, text = _erasure(user, made, request)
+            outcome, text = _erasure(user, made)
         made.state, made.outcome = SubjectRequest.State.ANSWERED, outcome
         made.answer = "\n".join(part for part in (text, note.strip()) if part)[:2000]
         made.answered_by, made.answered_at = user, timezone.now()
         made.save()
         audit.record(
-            user, "subject.answered", made, request=request, outcome=outcome,
+            user, "subject.answered", made, outcome=outcome,
             days_left=working_days_left(made.due_on),
         )  # fmt: skip
     return made

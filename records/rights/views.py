@@ -50,7 +50,6 @@ def rights_view(request: HttpRequest) -> HttpResponse:
                     kind=data["kind"], channel=data["channel"], received_on=data["received_on"],
                     identity_check=data["identity_check"], record=data["archive_number"],
                 ),
-                request,
             )  # fmt: skip
         except Refused as problem:
             new.add_error(None, str(problem))
@@ -79,7 +78,7 @@ def subject_request_view(request: HttpRequest, request_id: int) -> HttpResponse:
     form = AnswerForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            subject_requests.answer(request.user, made, form.cleaned_data["note"], request)
+            subject_requests.answer(request.user, made, form.cleaned_data["note"])
         except Refused as problem:
             made.refresh_from_db()
             if made.state == SubjectRequest.State.OPEN:
@@ -118,7 +117,7 @@ def subject_letter_view(request: HttpRequest, request_id: int) -> HttpResponse:
 @require_http_methods(["GET"])
 def access_report_view(request: HttpRequest, pk: Any) -> HttpResponse:
     record = get_object_or_404(CustomerRecord, pk=pk)
-    report = access_report.build(request.user, record, request)
+    report = access_report.build(request.user, record)
     return render(
         request, "records/rights/access_report.html", {"report": report, "record": record}
     )
@@ -128,7 +127,7 @@ def access_report_view(request: HttpRequest, pk: Any) -> HttpResponse:
 @require_http_methods(["GET"])
 def access_report_pdf_view(request: HttpRequest, pk: Any) -> HttpResponse:
     record = get_object_or_404(CustomerRecord, pk=pk)
-    report = access_report.build(request.user, record, request)
+    report = access_report.build(request.user, record)
     response = HttpResponse(access_report.render_pdf(report), content_type="application/pdf")
     name = f"{record.archive_number or 'draft'}-access-report.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -152,7 +151,7 @@ def breach_view(request: HttpRequest, incident_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         kit = breach.compute(
-            request.user, incident, list(data["actors"]), data["since"], data["until"], request,
+            request.user, incident, list(data["actors"]), data["since"], data["until"],
             scope=set(data["scope"]),
         )  # fmt: skip
     context = {

@@ -8,6 +8,7 @@ from django.test import RequestFactory
 import audit
 from audit.api import AuditError, Target, looks_secret
 from audit.models import AuditEvent, Incident
+from core.request_context import serving
 from tests.helpers import make_person
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +68,8 @@ def test_r70_actor_snapshot_and_request_context_are_kept(sales_person):
         "/x/?q=secret", REMOTE_ADDR="192.0.2.7", HTTP_USER_AGENT="Chromium/156"
     )
     request.request_id = "abc123"
-    event = audit.record(sales_person, "auth.sign_in", target=sales_person, request=request)
+    with serving(request):
+        event = audit.record(sales_person, "auth.sign_in", target=sales_person)
     event.refresh_from_db()
     assert (event.actor_id, event.actor_name, event.actor_number, event.actor_department) == (
         sales_person.pk,

@@ -32,7 +32,6 @@ def open_view(request: HttpRequest) -> HttpResponse:
                 data["archive_number"],
                 data["reason_code"],
                 data["reason_text"],
-                request=request,
             )
         except Refused as refused:
             add_errors(form, refused)
@@ -69,7 +68,6 @@ def close_view(request: HttpRequest, break_glass_id: int) -> HttpResponse:
             opened,
             form.cleaned_data["outcome"],
             form.cleaned_data["review_note"],
-            request=request,
         )
     except Refused as refused:
         messages.error(request, str(refused))

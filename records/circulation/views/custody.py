@@ -35,7 +35,6 @@ def offer_view(request: HttpRequest, pk: Any) -> HttpResponse:
                 record,
                 form.cleaned_data["receiver"],
                 form.cleaned_data["reason"],
-                request=request,
             )
         except Refused as refused:
             messages.error(request, str(refused))
@@ -64,7 +63,7 @@ def _transfer(request: HttpRequest, transfer_id: int) -> Transfer:
 def accept_view(request: HttpRequest, transfer_id: int) -> HttpResponse:
     transfer = _transfer(request, transfer_id)
     try:
-        custody.accept(request.user, transfer, request=request)
+        custody.accept(request.user, transfer)
     except Refused as refused:
         messages.error(request, str(refused))
     else:
@@ -78,7 +77,7 @@ def decline_view(request: HttpRequest, transfer_id: int) -> HttpResponse:
     form = DeclineForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
-        custody.decline(request.user, transfer, note, request=request)
+        custody.decline(request.user, transfer, note)
     except Refused as refused:
         messages.error(request, str(refused))
     else:
@@ -102,7 +101,6 @@ def handover_view(request: HttpRequest) -> HttpResponse:
             try:
                 handover = custody.hand_over(
                     user, data["person"], data["receiver"], data["reason"], data["note"],
-                    request=request,
                 )  # fmt: skip
             except Refused as refused:
                 add_errors(form, refused)

@@ -49,7 +49,6 @@ def _ask(request: HttpRequest, kind: str, form_class: type, template: str) -> Ht
                     copy_format=data.get("copy_format", ""),
                     sections=list(data.get("sections", [])),
                 ),
-                request=request,
             )
         except Refused as refused:
             add_errors(form, refused)
@@ -79,7 +78,7 @@ def copy_view(request: HttpRequest) -> HttpResponse:
 def copy_download_view(request: HttpRequest, pk: int) -> HttpResponse:
     req = _request(request.user, pk)
     try:
-        made = copies.download(request.user, req, request=request)
+        made = copies.download(request.user, req)
     except Refused as refused:
         messages.error(request, str(refused))
         return redirect("requests:detail", pk=req.pk)
@@ -94,7 +93,7 @@ def copy_destroyed_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = DestroyForm(request.POST)
     if form.is_valid():
         try:
-            copies.confirm_destroyed(request.user, req, form.cleaned_data["note"], request=request)
+            copies.confirm_destroyed(request.user, req, form.cleaned_data["note"])
         except Refused as refused:
             messages.error(request, str(refused))
         else:
@@ -128,7 +127,6 @@ def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
                         step,
                         approve=sign_form.cleaned_data["decision"] == "approve",
                         comment=sign_form.cleaned_data["comment"],
-                        request=request,
                     )
             except Refused as refused:
                 add_errors(sign_form, refused)
@@ -144,7 +142,7 @@ def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         take_back_form = TakeBackForm(posted, items=items)
         if posted is not None and take_back_form.is_valid():
             try:
-                lending.take_back(user, req, take_back_form.conditions(), request=request)
+                lending.take_back(user, req, take_back_form.conditions())
             except Refused as refused:
                 add_errors(take_back_form, refused)
             else:
@@ -184,7 +182,7 @@ def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 def cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     req = _request(request.user, pk)
     try:
-        requests.cancel(request.user, req, request=request)
+        requests.cancel(request.user, req)
     except Refused as refused:
         messages.error(request, str(refused))
     else:
@@ -196,7 +194,7 @@ def cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
 def hand_out_view(request: HttpRequest, pk: int) -> HttpResponse:
     req = _request(request.user, pk)
     try:
-        lending.hand_out(request.user, req, request=request)
+        lending.hand_out(request.user, req)
     except Refused as refused:
         messages.error(request, str(refused))
         return redirect("requests:detail", pk=req.pk)

@@ -35,7 +35,7 @@ def share_view(request: HttpRequest) -> HttpResponse:
 def create_link_view(request: HttpRequest, pk: int) -> HttpResponse:
     req = _request(request.user, pk)
     try:
-        delivery = sharing.create_link(request.user, req, request=request)
+        delivery = sharing.create_link(request.user, req)
     except Refused as refused:
         messages.error(request, str(refused))
         return redirect("requests:detail", pk=req.pk)
@@ -64,9 +64,7 @@ def link_view(request: HttpRequest, token: str) -> HttpResponse:
     receipt_form = ReceiptForm(request.POST if request.POST.get("form") == "receipt" else None)
     if passcode_form.is_bound and passcode_form.is_valid():
         try:
-            link, data = sharing.download(
-                token, passcode_form.cleaned_data["passcode"], request=request
-            )
+            link, data = sharing.download(token, passcode_form.cleaned_data["passcode"])
         except Refused as refused:
             add_errors(passcode_form, refused)
         else:
@@ -76,7 +74,7 @@ def link_view(request: HttpRequest, token: str) -> HttpResponse:
             return response
     if receipt_form.is_bound and receipt_form.is_valid():
         try:
-            sharing.confirm_receipt(token, receipt_form.cleaned_data["name"], request=request)
+            sharing.confirm_receipt(token, receipt_form.cleaned_data["name"])
         except Refused as refused:
             add_errors(receipt_form, refused)
         else:
@@ -130,7 +128,6 @@ def party_edit_view(request: HttpRequest, party_id: int | None = None) -> HttpRe
                 nda_signed_on=data["nda_signed_on"],
                 nda_expires_on=data["nda_expires_on"],
                 nda_document=data["nda_document"],
-                request=request,
             )
         except ValidationError as error:  # a name in use, an NDA upload refused: keep the form
             form.add_error(None, error)
