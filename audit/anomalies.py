@@ -6,8 +6,9 @@ Re-running a scan raises nothing twice (a unique constraint on rule + person + h
 cursor on ``seq``). Thresholds come from settings (``BAOMI_ANOMALY_*``, ``BAOMI_OFFICE_*``).
 
 Contract with the apps that record client-file events: ``record.view``, ``record.reveal`` and
-``record.export`` carry ``record_department`` (the file's department name) in their details,
-and ``record.export`` carries ``rows`` (how many files were exported).
+``record.export`` carry ``record_department`` (the file's department name) in their details (the
+target's ``audit_context()`` adds it, see audit/api.py), and ``record.export`` carries ``rows``
+(how many files were exported).
 """
 
 from __future__ import annotations

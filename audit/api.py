@@ -122,6 +122,13 @@ def target_of(obj: object) -> Target | None:
     raise AuditError(f"cannot name {type(obj).__name__} as an audit target")
 
 
+def context_of(obj: object) -> dict[str, Any]:
+    """Details an object adds to every event about it (``audit_context()``, e.g. a client file's
+    department and level), so that no call site has to remember them."""
+    method = getattr(obj, "audit_context", None)
+    return dict(method()) if callable(method) else {}
+
+
 def _check_details(value: Any, path: str = "", depth: int = 0) -> Any:
     if depth > MAX_DETAIL_DEPTH:
         raise AuditError(f"audit details nested too deeply at {path or 'top'}")
@@ -184,6 +191,11 @@ def record(
     if not actions.is_known(action):
         raise AuditError(f"unknown audit action {action!r}: add it to audit/actions.py")
     named = target_of(target)
+    context = context_of(target)
+    repeated = sorted(context.keys() & details.keys())
+    if repeated:
+        raise AuditError(f"{repeated} come from the target's audit_context(); do not pass them")
+    details = {**context, **details}
     event = AuditEvent(
         action=action,
         target_type=named.type if named else "",

@@ -165,11 +165,9 @@ def _destroy_chunk(user: object, items: list[DisposalItem]) -> int:
                 record,
                 batch=item.batch.number,
                 policy=item.policy,
-                tier=record.tier,
                 attachments_deleted=done.attachments.get(record.pk, 0),
                 grants_ended=done.grants.get(record.pk, 0),
                 paper_task=item.had_paper,
-                record_department=record.department.name,
             )
         destroyed = len(doomed)
     return destroyed

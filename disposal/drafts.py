@@ -74,7 +74,6 @@ def purge() -> int:
                 "record.draft_purged",
                 record,
                 attachments_deleted=done.attachments.get(record.pk, 0),
-                record_department=record.department.name,
             )
             purged += 1
     return purged

@@ -144,7 +144,6 @@ def store(
         kind=kind,
         content_type=content_type,
         size_bytes=len(data),
-        record_department=record.department.name,
     )
     return attachment
 
@@ -180,7 +179,6 @@ def open_for(user: object, attachment: Attachment) -> Opened:
         "record.attachment_download",
         target=record,
         kind=attachment.kind,
-        record_department=record.department.name,
     )
     return Opened(name=name, content_type=attachment.content_type, data=data)
 

@@ -145,7 +145,6 @@ def record_consent(
         separate_categories=consent.sensitive_scope,
         method=consent.method,
         with_evidence=evidence is not None,
-        record_department=record.department.name,
     )
     return consent
 
@@ -176,7 +175,6 @@ def _withdraw(user: object, record: CustomerRecord) -> Consent | None:
             user,
             "record.consent_withdrawn",
             target=record,
-            record_department=record.department.name,
         )
         retention_inputs_changed.send(sender=CustomerRecord, record=record)
     return consent

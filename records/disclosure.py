@@ -89,7 +89,6 @@ def view(user: object, record: CustomerRecord) -> Dossier:
         "record.view",
         target=record,
         tier=record.tier,
-        record_department=record.department.name,
     )
     return dossier
 
@@ -122,7 +121,6 @@ def reveal(
         reason=reason,
         note=note.strip()[:200],
         tier=record.tier,
-        record_department=record.department.name,
     )
     return dossier
 

@@ -117,7 +117,6 @@ def create(
             tier=record.tier,
             minimum_tier=record.minimum_tier,
             categories=record.categories,
-            record_department=record.department.name,
         )
     return record
 
@@ -195,7 +194,6 @@ def update(
             target=record,
             fields=changed,  # names of changed fields, never their values
             tier=record.tier,
-            record_department=record.department.name,
         )
     return record
 
@@ -216,7 +214,6 @@ def submit(user: object, record: CustomerRecord) -> None:
             "record.submit",
             target=record,
             tier=record.tier,
-            record_department=record.department.name,
         )
 
 
@@ -251,5 +248,4 @@ def add_communication(
             "record.communication_add",
             target=record,
             channel=channel,
-            record_department=record.department.name,
         )

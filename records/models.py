@@ -143,6 +143,12 @@ class CustomerRecord(models.Model):
         """How the audit log names this file: its archive number, never customer content."""
         return self.archive_number or f"draft {str(self.id)[:8]}"
 
+    def audit_context(self) -> dict[str, object]:
+        """What every event about this file carries, taken from the file itself (never typed at
+        the call site): its department, which the anomaly rules compare with the person's
+        (audit/anomalies.py), and its level."""
+        return {"record_department": self.department.name, "record_tier": self.tier}
+
     @property
     def department_name(self) -> str:
         return self.department.name

@@ -58,7 +58,6 @@ def register_location(
             shelf=shelf,
             custodian=custodian.get_full_name(),  # type: ignore[attr-defined]
             first=created,
-            record_department=record.department.name,
         )
     return paper
 
@@ -80,7 +79,6 @@ def check(
             "record.inventory_check",
             target=record,
             result=result,
-            record_department=record.department.name,
         )
         if result != InventoryResult.FOUND:
             incidents.report(
@@ -148,6 +146,5 @@ def cover_sheet(user: object, record: CustomerRecord) -> bytes:
         "record.cover_sheet",
         target=record,
         tier=record.tier,
-        record_department=record.department.name,
     )
     return buffer.getvalue()

@@ -46,7 +46,6 @@ def approve(user: object, record: CustomerRecord) -> str:
             "record.approve",
             target=record,
             tier=record.tier,
-            record_department=record.department.name,
         )
         retention_inputs_changed.send(sender=CustomerRecord, record=record)
     return record.archive_number
@@ -68,7 +67,6 @@ def return_for_correction(user: object, record: CustomerRecord, comment: str) ->
             user,
             "record.return",
             target=record,
-            record_department=record.department.name,
         )
 
 
@@ -87,5 +85,4 @@ def reopen_for_correction(user: object, record: CustomerRecord, comment: str) ->
             user,
             "record.reopened",
             target=record,
-            record_department=record.department.name,
         )

@@ -158,6 +158,16 @@ class AccessRequest(models.Model):
     def audit_label(self) -> str:
         return self.number
 
+    def audit_context(self) -> dict[str, object]:
+        """The department of the request's first file (by archive number): an export of these
+        files is compared with the exporter's department by the anomaly rules."""
+        first = (
+            self.items.select_related("record__department")
+            .order_by("record__archive_number")
+            .first()
+        )
+        return {"record_department": first.record.department.name} if first else {}
+
 
 class AccessRequestItem(models.Model):
     """One file on a request, with its hand-out and return (R41: checked on return)."""
@@ -266,6 +276,9 @@ class CopyRegisterEntry(models.Model):
 
     def audit_label(self) -> str:
         return self.serial
+
+    def audit_context(self) -> dict[str, object]:
+        return self.request.audit_context()
 
 
 class ShareLink(models.Model):

@@ -60,7 +60,6 @@ def open_file(
             record,
             reason_code=reason_code,
             minutes=int(DURATION.total_seconds() // 60),
-            record_department=record.department.name,
         )
         watchers = directory.break_glass_watchers()
         if watchers:

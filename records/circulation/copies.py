@@ -202,7 +202,6 @@ def download(user: object, req: AccessRequest) -> Copy:
             format=ext,
             download=entry.downloads,
             sha256=hashlib.sha256(data).hexdigest(),
-            record_department=records[0].department.name if records else "",
         )
     return Copy(entry, f"{entry.serial}.{ext}", content_type, data)
 

@@ -74,7 +74,6 @@ def offer(
             "record.transfer_offered",
             record,
             receiver=receiver.audit_label(),
-            record_department=record.department.name,
         )
     return transfer
 
@@ -108,7 +107,6 @@ def accept(user: object, transfer: Transfer) -> Transfer:
             "record.transfer_received",
             record,
             sender=transfer.sender.audit_label(),
-            record_department=record.department.name,
         )
     return transfer
 
@@ -234,7 +232,6 @@ def hand_over(
                 record,
                 person=person.audit_label(),
                 receiver=receiver.audit_label(),
-                record_department=record.department.name,
             )
         Transfer.objects.filter(
             Q(sender=person) | Q(receiver=person), state=Transfer.State.PENDING

@@ -167,7 +167,6 @@ def download(token: str, passcode: str) -> tuple[ShareLink, bytes]:
             format="pdf",
             party=party,
             sha256=hashlib.sha256(data).hexdigest(),
-            record_department=records[0].department.name if records else "",
         )
     return link, data
 

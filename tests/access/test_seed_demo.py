@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+import audit
 from access import policy
 from access.demo import DEMO_PASSWORD
 from access.models import Department, User
@@ -139,3 +140,26 @@ def test_seed_demo_leaves_a_due_disposal_batch_and_a_certificate():
     assert LegalHold.objects.filter(released_at__isnull=True).count() == 1
     seed()
     assert DisposalBatch.objects.count() == 2  # idempotent
+
+
+def test_r71_every_event_about_a_file_carries_the_files_department_and_level():
+    """The anomaly rules compare ``record_department`` with the person's department: it comes
+    from the file itself (``audit_context``), so no service can forget it (the demo's whole
+    story: intake, review, views, reveals, loans, transfers, disposal)."""
+    from audit.api import AuditError
+    from audit.models import AuditEvent
+    from records.models import CustomerRecord
+
+    seed()
+    files = {str(r.pk): r for r in CustomerRecord.objects.select_related("department")}
+    about_files = AuditEvent.objects.filter(target_type="records.customerrecord")
+    assert about_files.count() > 50
+    for event in about_files:
+        record = files[event.target_id]
+        assert event.details["record_department"] == record.department.name, event.action
+        assert event.details["record_tier"] == record.tier, event.action
+    exports = AuditEvent.objects.filter(action="record.export")
+    assert exports.exists()
+    assert all(e.details["record_department"] for e in exports)
+    with pytest.raises(AuditError, match="audit_context"):
+        audit.record(None, "record.view", record, record_department="销售二部")
