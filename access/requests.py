@@ -8,7 +8,7 @@ is granted twice. Fulfilment (handing out, copies) lives in records/, which owns
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -34,7 +34,8 @@ from access.models import (
     RequestKind,
     RequestState,
 )
-from access.policy import Capability, RecordAction, RequestAction
+from access.policy import Capability, RecordAction
+from access.workflow.engine import require_action, transition
 from core.refusals import Refused
 
 _ACTION = {
@@ -217,13 +218,11 @@ def sign(
         step.comment = comment.strip()[:300]
         step.save(update_fields=["decision", "decided_by", "decided_at", "comment"])
         if not approve:
-            req.state = RequestState.REJECTED
             req.decided_at = now
-            req.save(update_fields=["state", "decided_at"])
+            transition(req, "reject", by=user, fields=["decided_at"], step=step.step)
             req.approvals.filter(decision=ApprovalDecision.PENDING).update(
                 decision=ApprovalDecision.CANCELLED
             )
-            audit.record(user, "request.reject", req, step=step.step)
             return req
         open_steps = sorted(
             set(
@@ -232,40 +231,37 @@ def sign(
                 )
             )
         )
-        final = not open_steps
-        if final:
-            req.state = RequestState.APPROVED
-            req.decided_at = now
-        else:
+        if open_steps:  # the next step opens; the request stays pending
             req.current_step = open_steps[0]
-        req.save(update_fields=["state", "decided_at", "current_step"])
-        audit.record(
-            user,
-            "request.approve",
-            req,
-            step=step.step,
-            final=final,
-            role=step.role,
-        )
+            req.save(update_fields=["current_step"])
+            audit.record(user, "request.approve", req, step=step.step, final=False, role=step.role)
+        else:
+            req.decided_at = now
+            transition(
+                req, "approve", by=user, fields=["decided_at"], step=step.step, final=True,
+                role=step.role,
+            )  # fmt: skip
     return req
 
 
 def cancel(user: Any, req: AccessRequest) -> AccessRequest:
     """The requester withdraws a request that has not been handed out yet."""
-    policy.require_request(user, RequestAction.CANCEL, req)
     with transaction.atomic():
         req = _locked(req)
-        if req.state not in (RequestState.PENDING, RequestState.APPROVED):
-            raise Refused(_("Only a request that was not handed out yet can be withdrawn."))
-        req.state = RequestState.CANCELLED
-        req.closed_at = timezone.now()
-        req.closed_by = user
-        req.save(update_fields=["state", "closed_at", "closed_by"])
-        req.approvals.filter(decision=ApprovalDecision.PENDING).update(
-            decision=ApprovalDecision.CANCELLED
-        )
-        audit.record(user, "request.cancel", req)
+        require_action(user, req, "cancel")
+        withdraw(req, by=user)
     return req
+
+
+def withdraw(req: AccessRequest, *, by: Any, **why: str) -> None:
+    """End a request not handed out yet, with its open approval steps: the requester's own
+    withdrawal, or ``why`` (reason, file) when its file went or its requester left. The caller
+    holds the row lock and has checked who may."""
+    req.closed_at, req.closed_by = timezone.now(), by
+    transition(req, "cancel", by=by, fields=["closed_at", "closed_by"], **why)
+    req.approvals.filter(decision=ApprovalDecision.PENDING).update(
+        decision=ApprovalDecision.CANCELLED
+    )
 
 
 def end_of_day(day: date) -> datetime:
@@ -273,22 +269,12 @@ def end_of_day(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
 
 
-def lock_for_lending(user: Any, req: AccessRequest, states: Iterable[str]) -> AccessRequest:
-    """Lock a request at the lending desk; it must be a borrow request in one of ``states``."""
-    policy.require_can(user, Capability.LENDING_DESK)
+def lock_for(user: Any, req: AccessRequest, action: str) -> AccessRequest:
+    """Lock a request and check that ``user`` may do ``action`` on it now (the workflow's
+    verbs: hand_out and take_back at the desk, download, confirm_destroyed and create_link for
+    the requester)."""
     locked = _locked(req)
-    policy.require_request(user, RequestAction.LEND, locked)
-    if locked.kind != RequestKind.BORROW or locked.state not in set(states):
-        raise Refused(_("This request is not waiting at the lending desk."))
-    return locked
-
-
-def lock_own(user: Any, req: AccessRequest, kind: str, states: Iterable[str]) -> AccessRequest:
-    """Lock a request its requester acts on (a copy to make or to confirm destroyed)."""
-    locked = _locked(req)
-    policy.require_request(user, RequestAction.REQUESTER, locked)
-    if locked.kind != kind or locked.state not in set(states):
-        raise Refused(_("This request is not in a state that allows this."))
+    require_action(user, locked, action)
     return locked
 
 

@@ -19,50 +19,22 @@ import audit
 from access import policy
 from access.models import CopyRegisterEntry
 from access.policy import Capability, RecordAction
+from access.workflow import check_state, require_action, transition
 from audit.models import AuditEvent
 from core.refusals import Refused
 from disposal import certificates, shredding
 from disposal.holds import held
-from disposal.models import BatchState, DisposalBatch, DisposalItem
+from disposal.models import DisposalBatch, DisposalItem
 from records.models import CustomerRecord, PaperFile
-
-TOP_SECRET = 1
 
 
 def visible_batches(user: object) -> QuerySet[DisposalBatch]:
     return policy.disposal_batches(user, DisposalBatch.objects.select_related("department"))
 
 
-def needs_officer(batch: DisposalBatch) -> bool:
-    return batch.items.filter(active=True, record__tier=TOP_SECRET).exists()
-
-
-def signatures_needed(batch: DisposalBatch) -> list[str]:
-    roles = ["head", "archivist"]
-    if needs_officer(batch):
-        roles.append("officer")
-    return [r for r in roles if getattr(batch, f"{r}_signed_by_id") is None]
-
-
 def signable_by(user: object, batch: DisposalBatch) -> list[str]:
     """The signatures still needed that this person may give."""
-    return [
-        role
-        for role in signatures_needed(batch)
-        if policy.decide_disposal_signature(user, role, batch.department_id, _signed(batch)).allowed
-    ]
-
-
-def _signed(batch: DisposalBatch) -> list[int]:
-    return [
-        pk
-        for pk in (
-            batch.head_signed_by_id,
-            batch.archivist_signed_by_id,
-            batch.officer_signed_by_id,
-        )
-        if pk
-    ]
+    return policy.batch_signatures(user, batch)
 
 
 def _locked(batch: DisposalBatch) -> DisposalBatch:
@@ -72,11 +44,12 @@ def _locked(batch: DisposalBatch) -> DisposalBatch:
 def sign(user: object, batch: DisposalBatch, role: str) -> DisposalBatch:
     with transaction.atomic():
         batch = _locked(batch)
-        if batch.state != BatchState.PROPOSED:
-            raise Refused({"__all__": [_("This batch is not waiting for signatures.")]})
-        if role not in signatures_needed(batch):
+        check_state(batch, "sign")
+        if role not in batch.needed_signatures():
             raise Refused({"__all__": [_("This signature is not needed (any more).")]})
-        decision = policy.decide_disposal_signature(user, role, batch.department_id, _signed(batch))
+        decision = policy.decide_disposal_signature(
+            user, role, batch.department_id, batch.signers()
+        )
         if not decision.allowed:
             raise policy.Denied(decision)
         if not batch.items.filter(active=True).exists():
@@ -95,10 +68,12 @@ def sign(user: object, batch: DisposalBatch, role: str) -> DisposalBatch:
             )
         setattr(batch, f"{role}_signed_by", user)
         setattr(batch, f"{role}_signed_at", timezone.now())
-        if not signatures_needed(batch):
-            batch.state = BatchState.APPROVED
-        batch.save()
-        audit.record(user, "disposal.signed", batch, role=role, state=batch.state)
+        fields = [f"{role}_signed_by", f"{role}_signed_at"]
+        if batch.needed_signatures():  # a signature, not the last: the batch waits for more
+            batch.save(update_fields=fields)
+            audit.record(user, "disposal.signed", batch, role=role, state=batch.state)
+        else:
+            transition(batch, "approve", by=user, fields=fields, role=role, state="approved")
     return batch
 
 
@@ -109,8 +84,7 @@ def remove_item(user: object, item: DisposalItem, reason: str) -> None:
         raise Refused({"reason": [_("Say why the file is kept.")]})
     with transaction.atomic():
         batch = _locked(item.batch)
-        if batch.state != BatchState.PROPOSED:
-            raise Refused({"__all__": [_("Only a proposed batch can be changed.")]})
+        check_state(batch, "edit")
         decision = policy.decide_disposal_edit(user, batch.department_id)
         if not decision.allowed:
             raise policy.Denied(decision)
@@ -154,7 +128,13 @@ def _destroy_chunk(user: object, items: list[DisposalItem]) -> int:
             policy.require(user, RecordAction.DISPOSE, record)
             doomed.append((item, record))
         why = f"batch {items[0].batch.number}" if items else "batch"
-        done = shredding.shred([r.pk for _i, r in doomed], now=now, why=why, by=user)
+        done = shredding.shred([r for _i, r in doomed], now=now, why=why, by=user)
+        for item, record in doomed:  # what its workflows keep (a folder on loan) leaves the batch
+            if record.pk in done.kept:
+                DisposalItem.objects.filter(pk=item.pk).update(
+                    active=False, removed_reason="; ".join(done.kept[record.pk])[:200]
+                )
+        doomed = [(item, record) for item, record in doomed if record.pk not in done.kept]
         DisposalItem.objects.filter(pk__in=[item.pk for item, _record in doomed]).update(
             executed_at=now
         )
@@ -176,11 +156,9 @@ def _destroy_chunk(user: object, items: list[DisposalItem]) -> int:
 def execute(user: object, batch: DisposalBatch) -> int:
     """Destroy every file of an approved batch; safe to run again after an interruption (files
     already destroyed are skipped). Returns how many files were destroyed now."""
-    policy.require_can(user, Capability.PAPER_ARCHIVE)
     with transaction.atomic():
         locked = _locked(batch)
-        if locked.state != BatchState.APPROVED:
-            raise Refused({"__all__": [_("Only an approved batch can be executed.")]})
+        require_action(user, locked, "execute")
         if locked.first_event_id is None:
             locked.first_event_id = (
                 AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
@@ -196,14 +174,12 @@ def execute(user: object, batch: DisposalBatch) -> int:
         destroyed += _destroy_chunk(user, pending[start : start + EXECUTION_CHUNK])
     with transaction.atomic():
         locked = _locked(batch)
-        locked.executed_by = user
-        locked.executed_at = timezone.now()
-        locked.state = BatchState.EXECUTED
-        locked.save(update_fields=["executed_by", "executed_at", "state"])
-        audit.record(
-            user,
-            "disposal.executed",
+        locked.executed_by, locked.executed_at = user, timezone.now()
+        transition(
             locked,
+            "execute",
+            by=user,
+            fields=["executed_by", "executed_at"],
             files=destroyed,
             paper_tasks=locked.items.filter(active=True, had_paper=True).count(),
         )

@@ -67,8 +67,10 @@ def purge() -> int:
             if record.status not in DRAFTS or record.updated_at > abandoned or record.on_hold:
                 continue  # changed since the query
             done = shredding.shred(
-                [record.pk], now=now, why="draft purged", by=None, grant_reason="draft purged"
+                [record], now=now, why="draft purged", by=None, grant_reason="draft purged"
             )
+            if record.pk in done.kept:
+                continue
             audit.record(
                 None,
                 "record.draft_purged",

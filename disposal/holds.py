@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import audit
-from access import policy
+from access import policy, workflow
 from access.policy import Capability
+from access.workflow import Cause
 from core.refusals import Refused
 from disposal.models import DisposalItem, LegalHold
 from records import content as record_content
@@ -43,8 +44,8 @@ def restrict(
     or a customer's deletion that the law does not allow yet. Each file newly restricted is a
     ``record.restricted`` event; returns how many were."""
     newly = list(
-        CustomerRecord.objects.filter(pk__in=record_ids, restricted_at__isnull=True).only(
-            "id", "archive_number"
+        CustomerRecord.objects.filter(pk__in=record_ids, restricted_at__isnull=True).select_related(
+            "department"
         )
     )
     if newly:
@@ -53,6 +54,9 @@ def restrict(
         )
     for record in newly:
         audit.record(actor, "record.restricted", target=record, reason=reason, **details)
+    # What can no longer go on with a file kept for the law only ends now (loans, copies and
+    # deliveries not made, transfers); a paper folder on loan still comes back.
+    workflow.close_for_files(newly, Cause.RESTRICTED, by=actor, reason=f"restricted: {reason}")
     return len(newly)
 
 

@@ -109,6 +109,9 @@ class LegalHold(models.Model):
         return f"hold {self.reference}"
 
 
+TOP_SECRET = 1  # records.classification.Tier.TOP_SECRET
+
+
 class BatchState(models.TextChoices):
     PROPOSED = "proposed", _("Proposed")
     APPROVED = "approved", _("Approved")
@@ -165,6 +168,20 @@ class DisposalBatch(models.Model):
 
     def audit_label(self) -> str:
         return self.number
+
+    def needs_officer(self) -> bool:
+        """Level 1 files in the batch: the security officer signs too (R61)."""
+        return self.items.filter(active=True, record__tier=TOP_SECRET).exists()
+
+    def needed_signatures(self) -> list[str]:
+        """Signatures still missing: "head", "archivist" and, for Level 1 files, "officer"."""
+        roles = ["head", "archivist", *(["officer"] if self.needs_officer() else [])]
+        return [role for role in roles if getattr(self, f"{role}_signed_by_id") is None]
+
+    def signers(self) -> list[int]:
+        """Who signed so far (nobody signs twice, whatever roles they hold)."""
+        signed = (self.head_signed_by_id, self.archivist_signed_by_id, self.officer_signed_by_id)
+        return [pk for pk in signed if pk]
 
 
 class DisposalItem(models.Model):

@@ -1,15 +1,17 @@
 """Destroying files (R60), the one way: journal outside the database, attachment blobs deleted,
-data keys, ciphertexts and blind indexes blanked in one UPDATE (crypto-shredding), grants ended.
-Used by disposal batches and by the draft purge; callers hold the row locks and write their own
-audit event per file (what destroyed it differs)."""
+data keys, ciphertexts and blind indexes blanked in one UPDATE (crypto-shredding), grants ended,
+and every workflow open on the files closed as the workflow table says (a paper folder on loan
+keeps its file). Used by disposal batches and by the draft purge; callers hold the row locks and
+write their own audit event per file (what destroyed it differs)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from access import grants
+from access import grants, workflow
 from access.models import Grant
+from access.workflow import Cause
 from records import attachments
 from records import content as record_content
 from records.models import CustomerRecord
@@ -18,13 +20,22 @@ from records.ops import journal
 
 @dataclass
 class Shredded:
+    destroyed: list  # ids of the files destroyed
+    kept: dict  # record id -> why it could not be destroyed now (its workflows say)
     attachments: dict  # record id -> blobs deleted
     grants: dict  # record id -> grants ended
 
 
 def shred(
-    record_ids: list, *, now: datetime, why: str, by: object, grant_reason: str = "file destroyed"
+    records: list[CustomerRecord],
+    *,
+    now: datetime,
+    why: str,
+    by: object,
+    grant_reason: str = "file destroyed",
 ) -> Shredded:
+    kept = workflow.close_for_files(records, Cause.DESTROYED, by=by, reason=why)
+    record_ids = [r.pk for r in records if r.pk not in kept]
     journal.note(record_ids, now, why)
     deleted = attachments.shred_many(record_ids)
     CustomerRecord.objects.filter(pk__in=record_ids).update(
@@ -35,4 +46,4 @@ def shred(
         ended[grant.record_id] = ended.get(grant.record_id, 0) + grants.revoke(
             grant, by=by, reason=grant_reason
         )
-    return Shredded(deleted, ended)
+    return Shredded(record_ids, kept, deleted, ended)

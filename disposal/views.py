@@ -33,7 +33,7 @@ from disposal.models import (
 def batches_view(request: HttpRequest) -> HttpResponse:
     policy.require_can(request.user, Capability.DISPOSAL_DESK)
     rows = [
-        (b, b.items.filter(active=True).count(), batches.signatures_needed(b))
+        (b, b.items.filter(active=True).count(), b.needed_signatures())
         for b in batches.visible_batches(request.user)[:50]
     ]
     return render(
@@ -94,7 +94,7 @@ def batch_view(request: HttpRequest, batch_id: int) -> HttpResponse:
             "signable": batches.signable_by(user, batch)
             if batch.state == BatchState.PROPOSED
             else [],
-            "needed": batches.signatures_needed(batch),
+            "needed": batch.needed_signatures(),
             "can_edit": batch.state == BatchState.PROPOSED
             and policy.decide_disposal_edit(user, batch.department_id).allowed,
             "can_execute": batch.state == BatchState.APPROVED

@@ -117,7 +117,13 @@ class BreakGlass(models.Model):
         JUSTIFIED = "justified", _("Justified")
         NOT_JUSTIFIED = "not_justified", _("Not justified (follow up as misuse)")
 
+    class State(models.TextChoices):
+        OPEN = "open", _("Awaiting review")
+        REVIEWED = "reviewed", _("Reviewed")
+
     grant = models.OneToOneField(Grant, on_delete=models.PROTECT, related_name="break_glass")
+    # Moves through access/workflow only (open -> reviewed).
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
     reason_code = models.CharField(_("reason"), max_length=24, choices=ReasonCode.choices)
     reason_text = models.CharField(_("what happened"), max_length=500)
     opened_at = models.DateTimeField(auto_now_add=True)

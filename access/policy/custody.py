@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +20,8 @@ _CUSTODIANS_OF_FILES = frozenset({Role.SALES, Role.DEPT_HEAD})
 def may_receive(user: Person, record: RecordLike) -> Decision:
     """May ``user`` become the handler of ``record``? Files stay within their department, with
     someone whose work is with customers."""
+    if record.status in GONE:
+        return Decision(False, _("This client file was destroyed; it no longer changes hands."))
     if not getattr(user, "is_active", False):
         return Decision(False, _("The receiver's account is not active."))
     if not roles_of(user) & _CUSTODIANS_OF_FILES:
@@ -86,4 +88,15 @@ def decide_break_glass_review(user: Person, grantee_id: int) -> Decision:
         return refusal(Capability.BREAK_GLASS_REVIEW)
     if grantee_id == getattr(user, "pk", None):
         return Decision(False, _("Nobody reviews their own emergency access."))
+    return ALLOW
+
+
+class TransferLike(Protocol):
+    receiver_id: int
+
+
+def decide_transfer_answer(user: Person, transfer: TransferLike) -> Decision:
+    """Only the receiver confirms or declines a transfer (R51)."""
+    if transfer.receiver_id != getattr(user, "pk", None):
+        return Decision(False, _("This file is not being handed to you."))
     return ALLOW

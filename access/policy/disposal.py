@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from access.policy.capabilities import Capability, can
+from access.policy.capabilities import Capability, can, refusal
 from access.policy.decisions import ALLOW, Decision
 from access.policy.roles import Person, headed_department_ids, roles_of
 from access.roles import Role
@@ -47,3 +49,34 @@ def decide_disposal_signature(
     if role not in DISPOSAL_SIGNATURES:
         raise ValueError(f"unknown disposal signature {role!r}")
     return ALLOW
+
+
+class BatchLike(Protocol):
+    department_id: int
+
+    def needed_signatures(self) -> list[str]: ...
+
+    def signers(self) -> list[int]: ...
+
+
+def batch_signatures(user: Person, batch: BatchLike) -> list[str]:
+    """The signatures a batch still needs that this person may give."""
+    return [
+        role
+        for role in batch.needed_signatures()
+        if decide_disposal_signature(user, role, batch.department_id, batch.signers()).allowed
+    ]
+
+
+def decide_batch_signature(user: Person, batch: BatchLike) -> Decision:
+    """May ``user`` give one of the signatures the batch still needs?"""
+    if not can(user, Capability.DISPOSAL_DESK):
+        return Decision(False, _("Only the archive, the department head and the officer sign."))
+    if batch_signatures(user, batch):
+        return ALLOW
+    return Decision(False, _("No signature you may give is needed on this batch."))
+
+
+def decide_disposal_execution(user: Person, batch: BatchLike) -> Decision:
+    """Executing an approved batch, and confirming its paper shredded: the archive."""
+    return ALLOW if can(user, Capability.PAPER_ARCHIVE) else refusal(Capability.PAPER_ARCHIVE)

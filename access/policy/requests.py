@@ -131,3 +131,15 @@ def require_request(user: Person, action: RequestAction | str, request: Any) -> 
     decision = decide_request(user, action, request)
     if not decision.allowed:
         raise Denied(decision)
+
+
+def decide_signature(user: Person, request: Any) -> Decision:
+    """May ``user`` sign (approve or reject) the step of ``request`` that is open now?"""
+    if not signed_in(user):
+        return Decision(False, _("Please sign in."))
+    open_steps = approvals_for(user, request.approvals.all()).filter(
+        decision="pending", step=request.current_step
+    )
+    if open_steps.exists():
+        return ALLOW
+    return Decision(False, _("Nothing on this request awaits you."))

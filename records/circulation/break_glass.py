@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 import audit
 from access import directory, grants, policy
 from access.models import BreakGlass, Grant
+from access.workflow import require_action, transition
 from audit import incidents
 from core.refusals import Refused
 from records.circulation.lending import parse_numbers
@@ -82,7 +83,7 @@ def open_file(
 
 
 def open_reviews():
-    return BreakGlass.objects.filter(reviewed_at__isnull=True).select_related(
+    return BreakGlass.objects.filter(state=BreakGlass.State.OPEN).select_related(
         "grant__grantee", "grant__record"
     )
 
@@ -92,18 +93,14 @@ def close_review(user: object, opened: BreakGlass, outcome: str, note: str) -> B
         raise Refused({"review_note": [_("Write what the review found.")]})
     with transaction.atomic():
         opened = BreakGlass.objects.select_for_update().select_related("grant").get(pk=opened.pk)
-        decision = policy.decide_break_glass_review(user, opened.grant.grantee_id)
-        if not decision.allowed:
-            raise policy.Denied(decision)
-        if opened.reviewed_at:
-            raise Refused({"__all__": [_("This emergency access was reviewed already.")]})
+        require_action(user, opened, "review")
         opened.reviewed_at = timezone.now()
         opened.reviewed_by = user  # type: ignore[assignment]
         opened.outcome = outcome
         opened.review_note = note.strip()[:500]
-        opened.save(update_fields=["reviewed_at", "reviewed_by", "outcome", "review_note"])
+        fields = ["reviewed_at", "reviewed_by", "outcome", "review_note"]
+        transition(opened, "review", by=user, fields=fields, outcome=outcome)
         grants.revoke(opened.grant, by=user, reason="emergency access reviewed")
-        audit.record(user, "access.break_glass_reviewed", opened, outcome=outcome)
         if outcome == BreakGlass.Outcome.NOT_JUSTIFIED:
             incidents.report(
                 user,

@@ -25,8 +25,9 @@ from reportlab.pdfgen import canvas
 
 import audit
 from access import policy, requests
-from access.models import AccessRequest, CopyFormat, CopyRegisterEntry, RequestKind, RequestState
+from access.models import AccessRequest, CopyFormat, CopyRegisterEntry
 from access.policy import RecordAction
+from access.workflow import transition
 from core.csvsafe import row as csv_row
 from core.refusals import Refused
 from records import content as record_content
@@ -156,11 +157,10 @@ def files_of(
 def download(user: object, req: AccessRequest) -> Copy:
     """Make (first time) or download again the copy of an approved copy request."""
     with transaction.atomic():
-        req = requests.lock_own(
-            user, req, RequestKind.COPY, [RequestState.APPROVED, RequestState.FULFILLED]
-        )
+        req = requests.lock_for(user, req, "download")
         records = files_of(user, req)
         entry = CopyRegisterEntry.objects.filter(request=req).first()
+        first = entry is None
         if entry is None:
             entry = CopyRegisterEntry.objects.create(
                 request=req,
@@ -169,10 +169,6 @@ def download(user: object, req: AccessRequest) -> Copy:
                 downloads_allowed=settings.BAOMI_COPY_DOWNLOADS,
                 destroy_by=req.due_on,
             )
-            req.state = RequestState.FULFILLED
-            req.fulfilled_at = timezone.now()
-            req.fulfilled_by = user
-            req.save(update_fields=["state", "fulfilled_at", "fulfilled_by"])
         if timezone.localdate() > entry.destroy_by:
             raise Refused({"__all__": [_("This copy was due for destruction already.")]})
         if not CopyRegisterEntry.objects.filter(
@@ -193,16 +189,19 @@ def download(user: object, req: AccessRequest) -> Copy:
                 sections=req.sections,
             )
             content_type, ext = "application/pdf", "pdf"
-        audit.record(
-            user,
-            "record.export",
-            entry,
-            rows=len(records),
-            files=[r.audit_label() for r in records],
-            format=ext,
-            download=entry.downloads,
-            sha256=hashlib.sha256(data).hexdigest(),
-        )
+        exported = {
+            "rows": len(records),
+            "files": [r.audit_label() for r in records],
+            "format": ext,
+            "download": entry.downloads,
+            "sha256": hashlib.sha256(data).hexdigest(),
+        }
+        if first:  # the first download makes the copy: the request is fulfilled
+            req.fulfilled_at, req.fulfilled_by = timezone.now(), user
+            fields = ["fulfilled_at", "fulfilled_by"]
+            transition(req, "make_copy", by=user, target=entry, fields=fields, **exported)
+        else:
+            audit.record(user, "record.export", entry, **exported)
     return Copy(entry, f"{entry.serial}.{ext}", content_type, data)
 
 
@@ -211,15 +210,15 @@ def confirm_destroyed(user: object, req: AccessRequest, note: str) -> CopyRegist
     if not note.strip():
         raise Refused({"note": [_("Say how the copy was destroyed.")]})
     with transaction.atomic():
-        req = requests.lock_own(user, req, RequestKind.COPY, [RequestState.FULFILLED])
+        req = requests.lock_for(user, req, "confirm_destroyed")
         entry = CopyRegisterEntry.objects.select_for_update().get(request=req)
         now = timezone.now()
         entry.destroyed_at = now
         entry.destruction_note = note.strip()[:200]
         entry.save(update_fields=["destroyed_at", "destruction_note"])
-        req.state = RequestState.DESTROYED
-        req.closed_at = now
-        req.closed_by = user
-        req.save(update_fields=["state", "closed_at", "closed_by"])
-        audit.record(user, "request.copy_destroyed", entry, serial=entry.serial)
+        req.closed_at, req.closed_by = now, user
+        transition(
+            req, "confirm_destroyed", by=user, target=entry, fields=["closed_at", "closed_by"],
+            serial=entry.serial,
+        )  # fmt: skip
     return entry

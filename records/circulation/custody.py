@@ -13,21 +13,17 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 
-from django.contrib.sessions.models import Session
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 
 import audit
-from access import grants, policy
+from access import people, policy, workflow
 from access.models import (
     AccessRequest,
-    BackupCodeDevice,
     CopyRegisterEntry,
     Handover,
     RequestState,
@@ -35,6 +31,7 @@ from access.models import (
     User,
 )
 from access.policy import RecordAction
+from access.workflow import Cause, require_action, transition
 from core.refusals import Refused
 from records.classification import Tier
 from records.models import CustomerRecord, PaperFile
@@ -78,47 +75,39 @@ def offer(
     return transfer
 
 
-def _answer(user: object, transfer: Transfer) -> Transfer:
+def _answer(user: object, transfer: Transfer, action: str) -> Transfer:
     """Lock a transfer its receiver answers: someone else is refused before anything is said
     about its state."""
     locked = Transfer.objects.select_for_update().select_related("record").get(pk=transfer.pk)
-    if locked.receiver_id != getattr(user, "pk", None):
-        raise policy.Denied(policy.Decision(False, _("This file is not being handed to you.")))
-    if locked.state != Transfer.State.PENDING:
-        raise Refused({"__all__": [_("This hand-over was answered already.")]})
+    require_action(user, locked, action)
     return locked
 
 
 def accept(user: object, transfer: Transfer) -> Transfer:
     """The receiver confirms receipt; from now on the file is theirs."""
     with transaction.atomic():
-        transfer = _answer(user, transfer)
+        transfer = _answer(user, transfer, "accept")
         record = CustomerRecord.objects.select_for_update().get(pk=transfer.record_id)
         fit = policy.may_receive(user, record)
         if not fit.allowed:
             raise policy.Denied(fit)
         record.handler_id = transfer.receiver_id
         record.save(update_fields=["handler", "updated_at"])
-        transfer.state = Transfer.State.CONFIRMED
         transfer.answered_at = timezone.now()
-        transfer.save(update_fields=["state", "answered_at"])
-        audit.record(
-            user,
-            "record.transfer_received",
-            record,
+        transition(
+            transfer, "accept", by=user, target=record, fields=["answered_at"],
             sender=transfer.sender.audit_label(),
-        )
+        )  # fmt: skip
     return transfer
 
 
 def decline(user: object, transfer: Transfer, note: str) -> Transfer:
     with transaction.atomic():
-        transfer = _answer(user, transfer)
-        transfer.state = Transfer.State.DECLINED
+        transfer = _answer(user, transfer, "decline")
         transfer.answered_at = timezone.now()
         transfer.answer_note = note.strip()[:200]
-        transfer.save(update_fields=["state", "answered_at", "answer_note"])
-        audit.record(user, "record.transfer_declined", transfer.record)
+        fields = ["answered_at", "answer_note"]
+        transition(transfer, "decline", by=user, target=transfer.record, fields=fields)
     return transfer
 
 
@@ -175,18 +164,6 @@ def preview(actor: object, person: User) -> Preview:
     )
 
 
-def _end_sessions(person: User) -> int:
-    """Delete every session of ``person``; the account change below also invalidates any the
-    session store holds elsewhere (Django re-checks the password hash on each request)."""
-    ended = 0
-    live = Session.objects.filter(expire_date__gt=timezone.now())
-    for session in live.iterator():
-        if str(session.get_decoded().get("_auth_user_id")) == str(person.pk):
-            session.delete()
-            ended += 1
-    return ended
-
-
 def hand_over(
     actor: object,
     person: User,
@@ -233,29 +210,11 @@ def hand_over(
                 person=person.audit_label(),
                 receiver=receiver.audit_label(),
             )
-        Transfer.objects.filter(
-            Q(sender=person) | Q(receiver=person), state=Transfer.State.PENDING
-        ).update(state=Transfer.State.CANCELLED, answered_at=timezone.now())
-        revoked = grants.revoke_all(person.grants.all(), by=actor, reason=f"hand-over ({reason})")
-        cancelled = AccessRequest.objects.filter(
-            requester=person, state__in=[RequestState.PENDING, RequestState.APPROVED]
-        ).update(state=RequestState.CANCELLED, closed_at=timezone.now(), closed_by=actor)
-        sessions = _end_sessions(person)
-        devices = 0
+        workflow.close_for_files(
+            records, Cause.HANDED_OVER, by=actor, reason=f"hand-over ({reason})"
+        )
         leaving = reason == Handover.Reason.LEAVING
-        if leaving:
-            devices += (
-                TOTPDevice.objects.filter(user=person).delete()[1].get("otp_totp.TOTPDevice", 0)
-            )
-            devices += (
-                BackupCodeDevice.objects.filter(user=person)
-                .delete()[1]
-                .get("access.BackupCodeDevice", 0)
-            )
-            person.is_active = False
-            person.employment_status = User.EmploymentStatus.LEFT
-            person.set_unusable_password()
-            person.save(update_fields=["is_active", "employment_status", "password"])
+        closed = people.offboard(actor, person, leaving=leaving, reason=reason)  # type: ignore[arg-type]
         handover = Handover.objects.create(
             person=person,
             receiver=receiver,
@@ -263,11 +222,11 @@ def hand_over(
             reason=reason,
             note=note.strip()[:300],
             record_ids=[str(r.pk) for r in records],
-            grants_revoked=revoked,
-            requests_cancelled=cancelled,
-            devices_removed=devices,
-            sessions_ended=sessions,
-            account_disabled=leaving,
+            grants_revoked=closed.grants_revoked,
+            requests_cancelled=closed.requests_cancelled,
+            devices_removed=closed.devices_removed,
+            sessions_ended=closed.sessions_ended,
+            account_disabled=closed.account_disabled,
         )
         audit.record(
             actor,
@@ -276,11 +235,12 @@ def hand_over(
             reason=reason,
             receiver=receiver.audit_label(),
             files=len(records),
-            grants_revoked=revoked,
-            requests_cancelled=cancelled,
-            sessions_ended=sessions,
-            devices_removed=devices,
-            account_disabled=leaving,
+            grants_revoked=closed.grants_revoked,
+            requests_cancelled=closed.requests_cancelled,
+            transfers_cancelled=closed.transfers_cancelled,
+            sessions_ended=closed.sessions_ended,
+            devices_removed=closed.devices_removed,
+            account_disabled=closed.account_disabled,
         )
     return handover
 

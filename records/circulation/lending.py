@@ -17,10 +17,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-import audit
 from access import grants, requests
-from access.models import AccessRequest, AccessRequestItem, Grant, Medium, RequestState
+from access.models import AccessRequest, AccessRequestItem, Grant, Medium
 from access.requests import Application
+from access.workflow import transition
 from audit import incidents
 from core.refusals import Refused
 from records.models import CustomerRecord, PaperFile
@@ -98,7 +98,7 @@ def apply(user: object, form: Ask) -> AccessRequest:
 def hand_out(user: object, req: AccessRequest) -> AccessRequest:
     """The archive hands the approved files to the borrower (once: the request row is locked)."""
     with transaction.atomic():
-        req = requests.lock_for_lending(user, req, [RequestState.APPROVED])
+        req = requests.lock_for(user, req, "hand_out")
         items = list(req.items.select_related("record"))
         now = timezone.now()
         if req.medium == Medium.PAPER:
@@ -123,14 +123,12 @@ def hand_out(user: object, req: AccessRequest) -> AccessRequest:
                     source_request=req,
                 )
         AccessRequestItem.objects.filter(request=req).update(handed_out_at=now)
-        req.state = RequestState.FULFILLED
-        req.fulfilled_at = now
-        req.fulfilled_by = user
-        req.save(update_fields=["state", "fulfilled_at", "fulfilled_by"])
-        audit.record(
-            user,
-            "request.hand_out",
+        req.fulfilled_at, req.fulfilled_by = now, user
+        transition(
             req,
+            "hand_out",
+            by=user,
+            fields=["fulfilled_at", "fulfilled_by"],
             medium=req.medium,
             files=[i.record.audit_label() for i in items],
             borrower=req.requester.audit_label(),
@@ -146,7 +144,7 @@ def take_back(
     """The archive takes the files back and records each one's condition (item id -> (condition,
     note)). Every file must be checked; anything but "intact" opens an incident."""
     with transaction.atomic():
-        req = requests.lock_for_lending(user, req, [RequestState.FULFILLED])
+        req = requests.lock_for(user, req, "take_back")
         items = list(req.items.select_related("record"))
         unchecked = [i.record.archive_number for i in items if i.pk not in conditions]
         if unchecked:
@@ -168,14 +166,12 @@ def take_back(
                 checked_out_to=None, checked_out_at=None
             )
         grants.revoke_all(req.grants.all(), by=user, reason=f"returned ({req.number})")
-        req.state = RequestState.RETURNED
-        req.closed_at = now
-        req.closed_by = user
-        req.save(update_fields=["state", "closed_at", "closed_by"])
-        audit.record(
-            user,
-            "request.take_back",
+        req.closed_at, req.closed_by = now, user
+        transition(
             req,
+            "take_back",
+            by=user,
+            fields=["closed_at", "closed_by"],
             files=[i.record.audit_label() for i in items],
             damaged=[i.record.audit_label() for i in damaged],
         )

@@ -24,9 +24,10 @@ from django.utils.translation import gettext as _
 
 import audit
 from access import requests
-from access.models import AccessRequest, RequestKind, RequestState, ShareLink
+from access.models import AccessRequest, RequestState, ShareLink
 from access.policy import RecordAction
 from access.requests import nda_problem
+from access.workflow import transition
 from core.refusals import Refused
 from records.circulation.copies import files_of, render_pdf
 
@@ -50,7 +51,7 @@ class Delivery:
 
 def create_link(user: object, req: AccessRequest) -> Delivery:
     with transaction.atomic():
-        req = requests.lock_own(user, req, RequestKind.EXTERNAL_SHARE, [RequestState.APPROVED])
+        req = requests.lock_for(user, req, "create_link")
         problem = nda_problem(req.external_party)
         if problem:
             raise Refused({"__all__": [problem]})
@@ -65,14 +66,12 @@ def create_link(user: object, req: AccessRequest) -> Delivery:
             created_by=user,
             expires_at=timezone.now() + timedelta(hours=settings.BAOMI_SHARE_LINK_HOURS),
         )
-        req.state = RequestState.FULFILLED
-        req.fulfilled_at = timezone.now()
-        req.fulfilled_by = user
-        req.save(update_fields=["state", "fulfilled_at", "fulfilled_by"])
-        audit.record(
-            user,
-            "share.link_created",
+        req.fulfilled_at, req.fulfilled_by = timezone.now(), user
+        transition(
             req,
+            "deliver",
+            by=user,
+            fields=["fulfilled_at", "fulfilled_by"],
             party=req.external_party.name,
             expires_at=link.expires_at.isoformat(),
         )
@@ -95,6 +94,8 @@ def state_problem(link: ShareLink) -> str | None:
         return _("This link was used already: it works once.")
     if timezone.now() >= link.expires_at:
         return _("This link has expired. Ask your contact for a new one.")
+    if link.request.state != RequestState.FULFILLED:  # closed: its files were destroyed
+        return _("This delivery was withdrawn. Ask your contact.")
     return None
 
 
@@ -187,14 +188,14 @@ def confirm_receipt(token: str, name: str) -> ShareLink:
         link.receipt_confirmed_at = timezone.now()
         link.receipt_name = name.strip()[:100]
         link.save(update_fields=["receipt_confirmed_at", "receipt_name"])
-        AccessRequest.objects.filter(pk=link.request_id).update(
-            state=RequestState.CLOSED, closed_at=timezone.now()
-        )
-        audit.record(
-            None,
-            "share.receipt_confirmed",
-            found.request,
-            party=found.request.external_party.name,
+        req = link.request
+        req.closed_at = timezone.now()
+        transition(
+            req,
+            "confirm_receipt",
+            by=None,
+            fields=["closed_at"],
+            party=req.external_party.name,
             received_by=link.receipt_name,
         )
     return link

@@ -35,6 +35,7 @@ from reportlab.pdfgen import canvas
 import audit
 from access import directory, policy
 from access.policy import Capability
+from access.workflow import require_action, transition
 from core.refusals import Refused
 from records import consents, review
 from records.disclosure import masked_customer_name
@@ -154,11 +155,9 @@ def register_erasure(handler: Callable[..., tuple[str, str]]) -> None:
 
 def answer(user: object, made: SubjectRequest, note: str = "") -> SubjectRequest:
     """Carry out what the customer asked and close the request with the answer they receive."""
-    policy.require_can(user, Capability.CUSTOMER_RIGHTS)
     with transaction.atomic():
         made = SubjectRequest.objects.select_for_update().get(pk=made.pk)
-        if made.state == SubjectRequest.State.ANSWERED:
-            raise Refused(_("This request is answered already."))
+        require_action(user, made, "answer")
         record = made.record
         # What the letter tells the customer (in Chinese, like the letter), besides the outcome.
         if record is None:
@@ -184,13 +183,12 @@ def answer(user: object, made: SubjectRequest, note: str = "") -> SubjectRequest
             if _erasure is None:
                 raise Refused(_("Deletion is not available: the disposal app is missing."))
             outcome, text = _erasure(user, made)
-        made.state, made.outcome = SubjectRequest.State.ANSWERED, outcome
+        made.outcome = outcome
         made.answer = "\n".join(part for part in (text, note.strip()) if part)[:2000]
         made.answered_by, made.answered_at = user, timezone.now()
-        made.save()
-        audit.record(
-            user, "subject.answered", made, outcome=outcome,
-            days_left=working_days_left(made.due_on),
+        transition(
+            made, "answer", by=user, fields=["outcome", "answer", "answered_by", "answered_at"],
+            outcome=outcome, days_left=working_days_left(made.due_on),
         )  # fmt: skip
     return made
 

@@ -28,7 +28,7 @@ def _batch() -> DisposalBatch:
 def _approve(world, batch: DisposalBatch) -> DisposalBatch:
     batches.sign(world.head, batch, "head")
     batch = batches.sign(world.keeper, batch, "archivist")
-    if batches.signatures_needed(batch):
+    if batch.needed_signatures():
         batch = batches.sign(world.officer, batch, "officer")
     return batch
 
@@ -106,7 +106,7 @@ def test_r61_two_different_people_sign_and_level_1_needs_the_security_officer(wo
     top = make_due(approved(world))  # PERSON has an ID number: Level 1
     sweep.propose_due()
     batch = _batch()
-    assert batches.signatures_needed(batch) == ["head", "archivist", "officer"]
+    assert batch.needed_signatures() == ["head", "archivist", "officer"]
     with pytest.raises(policy.Denied):
         batches.sign(world.keeper, batch, "head")
     batches.sign(world.head, batch, "head")

@@ -1,0 +1,116 @@
+"""What is open on a file, and closing it consistently when the file is destroyed, restricted or
+handed over (the ``on_file`` column of access/workflow/table.py).
+
+Disposal asks before it destroys (a paper folder on loan stops the destruction of that file);
+restrictions and hand-overs close what can no longer go on. Each closing is a move of the
+engine, so each writes its one audit event, with the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+import audit
+from access.workflow.engine import transition
+from access.workflow.table import MACHINES, Cause, Machine, OnFile
+
+
+@dataclass(frozen=True)
+class OpenWorkflow:
+    machine: Machine
+    obj: Any
+    record_id: Any
+
+
+def open_workflows(records: Iterable[Any]) -> list[OpenWorkflow]:
+    """Every workflow still open on these files, whatever its kind (two queries per machine)."""
+    ids = [r.pk for r in records]
+    found: list[OpenWorkflow] = []
+    for machine in MACHINES:
+        manager = apps.get_model(machine.model)._default_manager
+        file_id = f"{machine.file_lookup}_id"
+        pairs = list(
+            manager.filter(
+                **{f"{file_id}__in": ids},
+                **machine.file_filter,
+                state__in=machine.open_states,
+                **({"kind": machine.kind} if machine.kind else {}),
+            )
+            .values_list("pk", file_id)
+            .distinct()
+        )
+        objects = manager.in_bulk([pk for pk, _record in pairs])
+        found += [OpenWorkflow(machine, objects[pk], record_id) for pk, record_id in pairs]
+    return found
+
+
+def close_for_files(records: Iterable[Any], cause: Cause, *, by: Any, reason: str) -> dict:
+    """Close or cancel what the table says for every workflow open on these files, in the
+    caller's transaction. Returns {file id: [why it cannot go now]} for the files something
+    still holds (a paper folder on loan stops a destruction); nothing else is refused."""
+    records = list(records)
+    labels = {r.pk: r.audit_label() for r in records}
+    refusals: dict[Any, list[str]] = {}
+    for open_one in open_workflows(records):
+        what = open_one.machine.on_file.get(cause, {}).get(open_one.obj.state, OnFile.KEEP)
+        label = labels[open_one.record_id]
+        if what == OnFile.CANCEL:
+            _cancel(open_one.obj, by=by, reason=reason, file=label)
+        elif what == OnFile.CLOSE:
+            _close(open_one.obj, by=by, reason=reason, file=label)
+        elif what == OnFile.END_LOAN:
+            problem = _end_loan(open_one.obj, open_one.record_id, cause, by, reason, label)
+            if problem:
+                refusals.setdefault(open_one.record_id, []).append(problem)
+    return refusals
+
+
+def _cancel(obj: Any, *, by: Any, reason: str, file: str) -> None:
+    if obj._meta.label == "access.Transfer":
+        obj.answered_at = timezone.now()
+        obj.answer_note = reason[:200]
+        transition(
+            obj, "cancel", by=by, target=obj.record, fields=["answered_at", "answer_note"],
+            reason=reason,
+        )  # fmt: skip
+        return
+    from access import requests
+
+    requests.withdraw(obj, by=by, reason=reason, file=file)
+
+
+def _close(obj: Any, *, by: Any, reason: str, file: str) -> None:
+    obj.closed_at, obj.closed_by = timezone.now(), by
+    transition(obj, "close", by=by, fields=["closed_at", "closed_by"], reason=reason, file=file)
+
+
+def _end_loan(
+    loan: Any, record_id: Any, cause: Cause, by: Any, reason: str, label: str
+) -> str | None:
+    """A file's part of a loan ends with the file; a paper folder must come back first."""
+    from access import grants
+
+    if loan.medium == "paper":
+        if cause == Cause.DESTROYED:
+            return _(
+                "The paper folder of %(file)s is on loan (%(request)s): take it back first."
+            ) % {
+                "file": label,
+                "request": loan.number,
+            }
+        return None  # restricted: the folder still comes back to the archive
+    item = loan.items.get(record_id=record_id)
+    item.returned_at = timezone.now()
+    item.return_note = reason[:200]
+    item.save(update_fields=["returned_at", "return_note"])
+    ended = grants.revoke_all(loan.grants.filter(record_id=record_id), by=by, reason=reason)
+    audit.record(by, "request.item_ended", loan, file=label, reason=reason, grants_ended=ended)
+    if not loan.items.filter(returned_at__isnull=True).exists():
+        _close(loan, by=by, reason=reason, file=label)
+    return None
