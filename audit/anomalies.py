@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import QuerySet
 from django.dispatch import Signal
 from django.utils import timezone
 
@@ -262,6 +263,10 @@ def counts_by_rule(alerts: Iterable[Alert]) -> dict[str, int]:
     for alert in alerts:
         counts[alert.rule] += 1
     return dict(counts)
+
+
+def open_alerts() -> QuerySet[Alert]:
+    return Alert.objects.filter(status=Alert.Status.OPEN)
 
 
 def close(user: object, alert: Alert, note: str) -> Alert:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from audit.api import record
@@ -63,6 +65,17 @@ def report(
 
 
 @transaction.atomic
+def open_incidents() -> QuerySet[Incident]:
+    return Incident.objects.exclude(status=Incident.Status.CLOSED)
+
+
+def may_triage(user: Any, incident: Incident) -> bool:
+    """The security officer works on an incident until it is closed."""
+    return (
+        bool(user.has_perm("audit.triage_incidents")) and incident.status != Incident.Status.CLOSED
+    )
+
+
 def triage(
     officer: object,
     incident: Incident,

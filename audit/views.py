@@ -279,12 +279,12 @@ def chain_view(request: HttpRequest) -> HttpResponse:
 def kpis_view(request: HttpRequest) -> HttpResponse:
     context = {
         "weeks": kpis.weekly(12),
-        "open_alerts": Alert.objects.filter(status=Alert.Status.OPEN)[:50],
+        "open_alerts": anomalies.open_alerts()[:50],
         "can_close_alerts": request.user.has_perm("audit.triage_incidents"),
         "close_form": AlertCloseForm(),
         "jobs": latest_runs(15) if request.user.has_perm("audit.view_console") else [],
         "system": health.status() if request.user.has_perm("audit.view_console") else [],
-        "open_incidents": Incident.objects.exclude(status=Incident.Status.CLOSED).count(),
+        "open_incidents": incidents.open_incidents().count(),
     }
     return render(request, "audit/kpis.html", context)
 
@@ -339,9 +339,8 @@ def incident_view(request: HttpRequest, incident_id: int) -> HttpResponse:
         # Someone else's report: answered as if it did not exist, and recorded (DESIGN.md).
         record_denied(request, "not_visible")
         raise Http404
-    can_triage = request.user.has_perm("audit.triage_incidents")
     form = None
-    if can_triage and incident.status != Incident.Status.CLOSED:
+    if incidents.may_triage(request.user, incident):
         initial = {
             "severity": incident.severity,
             "status": incident.status,

@@ -222,6 +222,11 @@ class DisposalItem(models.Model):
     def __str__(self) -> str:
         return f"{self.batch.number} / {self.record_id}"
 
+    @property
+    def waits_for_shredding(self) -> bool:
+        """Its file was destroyed and its paper folder still waits for the shredder (R61)."""
+        return bool(self.had_paper and self.executed_at and not self.paper_shredded_at)
+
 
 class DestructionCertificate(models.Model):
     """The evidence of a destruction (R61, 凭证): what, why, who, how, when, which audit events,

@@ -11,14 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from access import policy
+from access import policy, workflow
 from access.policy import Capability
 from core.forms import add_errors, posted
 from core.refusals import Refused
 from disposal import batches, holds, processing, retention
 from disposal.forms import HoldForm, PolicyForm, ReleaseForm, RemoveForm, WitnessForm
 from disposal.models import (
-    BatchState,
     DestructionCertificate,
     DisposalBatch,
     DisposalItem,
@@ -84,6 +83,7 @@ def batch_view(request: HttpRequest, batch_id: int) -> HttpResponse:
     except Refused as refused:
         messages.error(request, str(refused))
     batch.refresh_from_db()
+    can = workflow.available_actions(user, batch)
     items = batch.items.select_related("record", "removed_by").order_by("-active", "due_on")
     return render(
         request,
@@ -91,14 +91,9 @@ def batch_view(request: HttpRequest, batch_id: int) -> HttpResponse:
         {
             "batch": batch,
             "items": items,
-            "signable": batches.signable_by(user, batch)
-            if batch.state == BatchState.PROPOSED
-            else [],
+            "can": can,
+            "signable": batches.signable_by(user, batch) if "sign" in can else [],
             "needed": batch.needed_signatures(),
-            "can_edit": batch.state == BatchState.PROPOSED
-            and policy.decide_disposal_edit(user, batch.department_id).allowed,
-            "can_execute": batch.state == BatchState.APPROVED
-            and policy.can(user, Capability.PAPER_ARCHIVE),
             "can_shred": policy.can(user, Capability.PAPER_ARCHIVE),
             "witness_form": witness_form,
             "remove_form": remove_form,

@@ -150,6 +150,15 @@ class CustomerRecord(models.Model):
         return {"record_department": self.department.name, "record_tier": self.tier}
 
     @property
+    def raised_above_minimum(self) -> bool:
+        """Its handler classified it higher than its content requires (R20)."""
+        return self.tier < self.minimum_tier  # Level 1 is the most secret
+
+    @property
+    def returned_for_correction(self) -> bool:
+        return self.status == RecordStatus.RETURNED
+
+    @property
     def department_name(self) -> str:
         return self.department.name
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from access import policy
+from access import policy, workflow
 from access.policy import Capability, RecordAction
 from core.forms import posted
 from core.refusals import Refused
@@ -186,29 +186,21 @@ def _detail(
     request: HttpRequest, dossier: disclosure.Dossier, status: int = 200, **extra: Any
 ) -> HttpResponse:
     user, record = request.user, dossier.record
+    can = policy.allowed_actions(user, record)
     context = {
         "dossier": dossier,
         "record": record,
-        "can_edit": policy.decide(user, RecordAction.EDIT, record).allowed,
-        "can_review": policy.decide(user, RecordAction.REVIEW, record).allowed,
-        "can_reveal": policy.decide(user, RecordAction.REVEAL, record).allowed,
-        "can_log": policy.decide(user, RecordAction.LOG_COMMUNICATION, record).allowed,
-        "can_consent": policy.decide(user, RecordAction.MANAGE_CONSENT, record).allowed,
-        "can_borrow_paper": hasattr(record, "paper")
-        and policy.decide(user, RecordAction.BORROW, record).allowed,
-        "loan_until": policy.loan_until(user, record),
+        "can": can,
+        "has_paper": hasattr(record, "paper"),
         "outcome_form": OutcomeForm(
             initial={"outcome": record.outcome, "contract_ended_on": record.contract_ended_on}
         )
-        if policy.decide(user, RecordAction.SET_OUTCOME, record).allowed
-        and record.status in ("approved", "archived")
+        if can.set_outcome
         else None,
-        "pending_transfer": record.transfers.filter(state="pending")
-        .select_related("receiver")
-        .first(),
-        "transfer_form": TransferForm(receivers=policy.receivers(record))
-        if policy.decide(user, RecordAction.TRANSFER, record).allowed
-        else None,
+        "pending_transfer": next(
+            (o.obj for o in workflow.open_workflows([record], kinds=["transfer"])), None
+        ),
+        "transfer_form": TransferForm(receivers=policy.receivers(record)) if can.transfer else None,
         "reveal_form": extra.pop("reveal_form", None) or RevealForm(revealable=dossier.revealable),
         "return_form": extra.pop("return_form", None) or ReturnForm(),
         "communication_form": extra.pop("communication_form", None) or CommunicationForm(),

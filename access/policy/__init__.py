@@ -10,13 +10,15 @@ levels or statuses to decide. One module per subject, one public surface here:
 - ``requests``: approval chains and who acts on a request (``decide_request``);
 - ``custody``: who may hold a file, hand-overs, emergency access;
 - ``reviews``: the yearly access review; ``disposal``: disposal batches;
-- ``actions``: everything a person may do on one object, computed in one pass for a page.
+- ``actions``: everything a person may do on one file, computed in one pass for a page
+  (requests, transfers and disposal batches: ``access.workflow.available_actions``).
 
 Every decision has the form ``decide_*(user, [action,] object) -> Decision(allowed, reason)``;
 ``require*`` raises ``Denied`` with the reason. Superusers get nothing by role here:
 ``is_superuser`` appears in no rule.
 """
 
+from access.policy.actions import Allowed, allowed_actions
 from access.policy.capabilities import (
     PERMISSION_CAPABILITIES,
     Capability,
@@ -81,6 +83,7 @@ __all__ = [
     "DISPOSAL_SIGNATURES",
     "PERMISSION_CAPABILITIES",
     "READ_PERMISSION",
+    "Allowed",
     "ApprovalLike",
     "BatchLike",
     "Capability",
@@ -92,6 +95,7 @@ __all__ = [
     "RequestAction",
     "Step",
     "TransferLike",
+    "allowed_actions",
     "approval_chain",
     "approvals_for",
     "batch_signatures",

@@ -3,6 +3,8 @@ lies ahead. The sweep deletes rows that ran out, but no rule depends on it havin
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db.models import QuerySet
@@ -26,6 +28,24 @@ def grant_rows(user: Person) -> QuerySet:
 
 
 GRANT_CACHE_ATTR = "_baomi_grant_expiry"
+
+
+@contextmanager
+def grants_read_once(user: Person, records: list[Any]) -> Iterator[None]:
+    """Read the person's grant expiries for these files in one query, for the decisions made
+    inside the block. They are held only for the block, so a grant revoked a moment later is
+    never honoured from a stale copy; each is compared with the clock as it is decided."""
+    ids = [r.id for r in records]
+    found = dict(
+        grant_rows(user)
+        .filter(content_object_id__in=ids)
+        .values_list("content_object_id", "expires_at")
+    )
+    setattr(user, GRANT_CACHE_ATTR, {rid: found.get(rid) for rid in ids})
+    try:
+        yield
+    finally:
+        delattr(user, GRANT_CACHE_ATTR)
 
 
 def grant_expiry(user: Person, record: Any) -> Any:

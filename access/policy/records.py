@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from access.policy.decisions import ALLOW, Decision, Denied
-from access.policy.grants import GRANT_CACHE_ATTR, grant_expiry, grant_rows
+from access.policy.grants import grant_expiry, grant_rows, grants_read_once
 from access.policy.roles import Person, headed_department_ids, roles_of, signed_in
 from access.policy.terms import (
     BORROWERS,
@@ -76,22 +76,9 @@ def decide(user: Person, action: RecordAction | str, record: RecordLike) -> Deci
 def decide_many(
     user: Person, action: RecordAction | str, records: list[RecordLike]
 ) -> dict[Any, Decision]:
-    """``decide`` for a page of files, with the grant expiries read in one query.
-
-    The expiries are held only for this call, so a grant revoked a moment later is never
-    honoured from a stale copy; each is compared with the clock as it is decided.
-    """
-    ids = [r.id for r in records]
-    found = dict(
-        grant_rows(user)
-        .filter(content_object_id__in=ids)
-        .values_list("content_object_id", "expires_at")
-    )
-    setattr(user, GRANT_CACHE_ATTR, {rid: found.get(rid) for rid in ids})
-    try:
+    """``decide`` for a page of files, with the grant expiries read in one query."""
+    with grants_read_once(user, records):
         return {r.id: decide(user, action, r) for r in records}
-    finally:
-        delattr(user, GRANT_CACHE_ATTR)
 
 
 def loan_until(user: Person, record: RecordLike) -> Any:
@@ -265,6 +252,8 @@ def _decide_record(user: Person, action: RecordAction, record: RecordLike) -> De
                     "this."
                 ),
             )
+        if action == RecordAction.SET_OUTCOME and record.status not in CATALOGUED:
+            return Decision(False, _("The outcome is recorded once the file is approved."))
         return ALLOW
     if action == RecordAction.LOG_COMMUNICATION:
         if not _is_handler(user, record):

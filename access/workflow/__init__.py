@@ -10,6 +10,7 @@
 from access.workflow.engine import (
     available_actions,
     check_state,
+    is_open,
     machine_of,
     require_action,
     transition,
@@ -25,6 +26,7 @@ __all__ = [
     "available_actions",
     "check_state",
     "close_for_files",
+    "is_open",
     "machine_of",
     "open_workflows",
     "require_action",

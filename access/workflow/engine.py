@@ -78,6 +78,11 @@ def transition(
     return obj
 
 
+def is_open(obj: Any) -> bool:
+    """Whether ``obj``'s workflow is still under way (not in an end state)."""
+    return obj.state in machine_of(obj).open_states
+
+
 def available_actions(user: Person, obj: Any) -> frozenset[str]:
     """What ``user`` may do on ``obj`` now: the verbs whose states include the object's and
     whose policy question is answered yes. Pages show exactly these; services check the same."""

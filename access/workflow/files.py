@@ -28,11 +28,15 @@ class OpenWorkflow:
     record_id: Any
 
 
-def open_workflows(records: Iterable[Any]) -> list[OpenWorkflow]:
-    """Every workflow still open on these files, whatever its kind (two queries per machine)."""
+def open_workflows(records: Iterable[Any], kinds: Iterable[str] = ()) -> list[OpenWorkflow]:
+    """Every workflow still open on these files, of every kind or of ``kinds`` (machine keys),
+    two queries per kind."""
     ids = [r.pk for r in records]
+    wanted = set(kinds)
     found: list[OpenWorkflow] = []
     for machine in MACHINES:
+        if wanted and machine.key not in wanted:
+            continue
         manager = apps.get_model(machine.model)._default_manager
         file_id = f"{machine.file_lookup}_id"
         pairs = list(

@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from access import policy
+from access import policy, workflow
 from access.policy import Capability
+from audit import incidents
 from audit.models import Incident
 from core.forms import add_errors, posted
 from core.refusals import Refused
@@ -60,12 +61,12 @@ def rights_view(request: HttpRequest) -> HttpResponse:
                 % {"number": made.number, "due": made.due_on.isoformat()},
             )
             return redirect("records:subject_request", request_id=made.pk)
-    incidents = Incident.objects.exclude(status=Incident.Status.CLOSED).order_by("-reported_at")
+    open_incidents = incidents.open_incidents().order_by("-reported_at")
     rows = []
     for made in SubjectRequest.objects.select_related("record")[:200]:
         left = subject_requests.working_days_left(made.due_on)
-        rows.append((made, left, abs(left)))
-    context = {"find": find, "new": new, "requests": rows, "incidents": incidents[:20]}
+        rows.append((made, left, abs(left), workflow.is_open(made)))
+    context = {"find": find, "new": new, "requests": rows, "incidents": open_incidents[:20]}
     status = 400 if request.method == "POST" else 200
     return render(request, "records/rights/rights.html", context, status=status)
 
@@ -81,7 +82,7 @@ def subject_request_view(request: HttpRequest, request_id: int) -> HttpResponse:
             subject_requests.answer(request.user, made, form.cleaned_data["note"])
         except Refused as problem:
             made.refresh_from_db()
-            if made.state == SubjectRequest.State.OPEN:
+            if workflow.is_open(made):
                 add_errors(form, problem)
             else:  # answered meanwhile (another tab): the page shows that answer, and why
                 messages.error(request, str(problem))
@@ -91,6 +92,8 @@ def subject_request_view(request: HttpRequest, request_id: int) -> HttpResponse:
             return redirect("records:subject_request", request_id=made.pk)
     context = {
         "made": made,
+        "open": workflow.is_open(made),
+        "can": workflow.available_actions(request.user, made),
         "form": form,
         "days_left": subject_requests.working_days_left(made.due_on),
     }

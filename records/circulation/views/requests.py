@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from access import policy, requests
-from access.models import AccessRequest, RequestState
+from access import policy, requests, workflow
+from access.models import AccessRequest
 from access.policy import Capability, RequestAction
 from core.forms import add_errors, posted
 from core.refusals import Refused
@@ -114,14 +114,14 @@ def _request(user: Any, pk: int) -> AccessRequest:
 def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     req = _request(user, pk)
-    my_steps = list(requests.awaiting(user).filter(request=req))
-    sign_form = SignForm(request.POST if request.POST.get("form") == "sign" else None)
-    if request.method == "POST" and request.POST.get("form") == "sign":
-        if not my_steps:
-            raise policy.Denied(policy.Decision(False, _("Nothing on this request awaits you.")))
+    can = workflow.available_actions(user, req)
+    signing = request.POST.get("form") == "sign"
+    sign_form = SignForm(request.POST if signing else None)
+    if request.method == "POST" and signing:
+        workflow.require_action(user, req, "sign")
         if sign_form.is_valid():
             try:
-                for step in my_steps:
+                for step in requests.awaiting(user).filter(request=req):
                     requests.sign(
                         user,
                         step,
@@ -135,9 +135,7 @@ def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("requests:approvals")
     items = list(req.items.select_related("record", "record__department"))
     take_back_form = None
-    lend = policy.decide_request(user, RequestAction.LEND, req).allowed
-    mine = policy.decide_request(user, RequestAction.REQUESTER, req).allowed
-    if lend and req.state == RequestState.FULFILLED:
+    if "take_back" in can:
         posted = request.POST if request.POST.get("form") == "take_back" else None
         take_back_form = TakeBackForm(posted, items=items)
         if posted is not None and take_back_form.is_valid():
@@ -153,27 +151,15 @@ def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "records/circulation/detail.html",
         {
             "req": req,
+            "can": can,
             "items": items,
             "approvals": req.approvals.select_related("department", "decided_by"),
-            "sign_form": sign_form if my_steps else None,
-            "can_cancel": policy.decide_request(user, RequestAction.CANCEL, req).allowed
-            and req.state in (RequestState.PENDING, RequestState.APPROVED),
-            "can_hand_out": lend and req.state == RequestState.APPROVED,
+            "sign_form": sign_form if "sign" in can else None,
             "take_back_form": take_back_form,
-            "copy_entry": getattr(req, "copy_entry", None) if req.kind == "copy" else None,
-            "can_download": req.kind == "copy"
-            and mine
-            and req.state in (RequestState.APPROVED, RequestState.FULFILLED),
-            "destroy_form": DestroyForm()
-            if req.kind == "copy" and mine and req.state == RequestState.FULFILLED
-            else None,
+            "copy_entry": getattr(req, "copy_entry", None),
+            "destroy_form": DestroyForm() if "confirm_destroyed" in can else None,
             "section_labels": [str(SECTION_LABELS[Section(s)]) for s in req.sections],
-            "share_link": getattr(req, "share_link", None)
-            if req.kind == "external_share"
-            else None,
-            "can_create_link": req.kind == "external_share"
-            and mine
-            and req.state == RequestState.APPROVED,
+            "share_link": getattr(req, "share_link", None),
         },
     )
 

@@ -1,0 +1,52 @@
+"""Everything a person may do on one client file, decided in one pass, for a page.
+
+A page asks once (``allowed_actions``) and shows what the answer allows: it never restates a
+rule. The grant behind a loan is read once for all the questions (``grants_read_once``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from access.policy.decisions import Decision
+from access.policy.grants import grants_read_once
+from access.policy.records import RecordAction, RecordLike, decide, loan_until
+from access.policy.roles import Person
+
+
+@dataclass(frozen=True)
+class Allowed(Mapping[str, bool]):
+    """``allowed["edit"]`` (templates: ``can.edit``) is whether the person may; ``reason`` says
+    why not. ``loan_until`` is when a borrowed file's access ends (None when by role)."""
+
+    decisions: Mapping[RecordAction, Decision]
+    loan_until: Any = None
+
+    def __getitem__(self, action: str) -> bool:
+        return self.decisions[RecordAction(action)].allowed
+
+    def __iter__(self) -> Iterator[str]:
+        return (str(action) for action in self.decisions)
+
+    def __len__(self) -> int:
+        return len(self.decisions)
+
+    def __getattr__(self, action: str) -> bool:  # allowed.edit, as templates write it
+        try:
+            return self[action]
+        except ValueError:
+            raise AttributeError(action) from None
+
+    def reason(self, action: str) -> str:
+        return str(self.decisions[RecordAction(action)].reason)
+
+
+def allowed_actions(user: Person, record: RecordLike) -> Allowed:
+    """Every ``RecordAction`` decided for ``user`` on ``record``, with one grant query."""
+    with grants_read_once(user, [record]):
+        return Allowed(
+            decisions={action: decide(user, action, record) for action in RecordAction},
+            loan_until=loan_until(user, record),
+        )
