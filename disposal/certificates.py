@@ -7,14 +7,10 @@ per batch, when every file is destroyed and every paper folder shredded before a
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.units import mm
-from reportlab.pdfgen import canvas
 
 import audit
 from audit.models import AuditEvent
@@ -22,7 +18,7 @@ from core.canonical import content_sha256
 from disposal.models import DestructionCertificate, DisposalBatch
 from records.classification import Tier
 from records.paper import MARKS
-from records.pdf import font_name
+from records.pdf import Column, Document
 
 
 def _person(user: Any) -> str:
@@ -96,22 +92,13 @@ def content_of(batch: DisposalBatch) -> dict[str, Any]:
 
 
 def render(number: str, content: dict[str, Any], digest: str) -> bytes:
-    font = font_name()
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=A4)
-    pdf.setTitle(f"{number} 客户档案销毁证明")
-    width, height = A4
-
-    def header() -> float:
-        pdf.setFont(font, 18)
-        pdf.drawCentredString(width / 2, height - 25 * mm, "客户档案销毁证明")
-        pdf.setFont(font, 8)
-        pdf.drawString(15 * mm, 10 * mm, f"{number} · SHA-256 {digest}")
-        return height - 38 * mm
-
-    y = header()
+    doc = Document(
+        f"{number} 客户档案销毁证明",
+        heading="客户档案销毁证明",
+        footer=f"{number} · SHA-256 {digest}",
+    )
     approvers = content["approved_by"]
-    lines = [
+    for text in (
         f"证明编号：{number}    销毁批次：{content['batch']}    部门：{content['department']}",
         f"审批：部门负责人 {approvers['head']}；档案管理员 {approvers['archivist']}"
         + (f"；信息安全负责人 {approvers['officer']}" if approvers["officer"] else ""),
@@ -119,45 +106,30 @@ def render(number: str, content: dict[str, Any], digest: str) -> bytes:
         f"数量：{content['counts']['files']} 份",
         f"审计事件范围：#{content['audit_events']['first']} – #{content['audit_events']['last']}",
         "方式：电子档案加密销毁（销毁数据密钥，清除密文与检索索引）；附件文件删除；纸质档案见证粉碎。",
-    ]
-    pdf.setFont(font, 10)
-    for text in lines:
-        pdf.drawString(15 * mm, y, text[:70])
-        y -= 6 * mm
-    y -= 3 * mm
-    pdf.setFont(font, 9)
-    pdf.drawString(
-        15 * mm,
-        y,
-        "档案编号        密级          保存规则           到期日       销毁时间 / 纸质粉碎",
-    )
-    y -= 5 * mm
+    ):
+        doc.text(text)
+    doc.space(3)
+    rows = []
     for entry in content["files"]:
-        if y < 25 * mm:
-            pdf.showPage()
-            y = header()
-            pdf.setFont(font, 9)
         paper = entry["paper"]
         tail = entry["destroyed_at"][:16].replace("T", " ")
         if paper:
             tail += f" / {paper['shredded_at'][:16].replace('T', ' ')} 见证 {paper['witness']}"
-        pdf.drawString(15 * mm, y, entry["archive_number"] or "")
-        pdf.drawString(45 * mm, y, MARKS[Tier(entry["tier"])])
-        pdf.drawString(72 * mm, y, entry["policy"][:16])
-        pdf.drawString(105 * mm, y, entry["due_on"])
-        pdf.drawString(128 * mm, y, tail[:48])
-        y -= 5 * mm
+        rows.append(
+            (entry["archive_number"] or "", MARKS[Tier(entry["tier"])], entry["policy"],
+             entry["due_on"], tail)
+        )  # fmt: skip
+    doc.table(
+        [Column("档案编号", 15), Column("密级", 45), Column("保存规则", 72),
+         Column("到期日", 105), Column("销毁时间 / 纸质粉碎", 128)],
+        rows,
+        size=9,
+    )  # fmt: skip
     if content["copies_not_confirmed_destroyed"]:
-        y -= 3 * mm
-        pdf.drawString(
-            15 * mm,
-            y,
-            "尚未确认销毁的复制件（已催办）："
-            + "，".join(content["copies_not_confirmed_destroyed"]),
-        )
-    pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()
+        doc.space(3)
+        copies = "，".join(content["copies_not_confirmed_destroyed"])
+        doc.text(f"尚未确认销毁的复制件（已催办）：{copies}", size=9)
+    return doc.finish()
 
 
 def issue_when_done(batch: DisposalBatch) -> DestructionCertificate | None:

@@ -7,13 +7,8 @@ missing or damaged at an inventory check is reported as an incident at once (R73
 
 from __future__ import annotations
 
-import io
-
 from django.db import transaction
 from django.utils import timezone
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.units import mm
-from reportlab.pdfgen import canvas
 
 import audit
 from access import policy
@@ -21,7 +16,7 @@ from access.policy import RecordAction
 from audit import incidents
 from records.classification import Tier
 from records.models import CustomerRecord, InventoryCheck, InventoryResult, PaperFile
-from records.pdf import font_name
+from records.pdf import CONFIDENTIAL_RED, HEIGHT, WIDTH, Document, mm
 
 # The mark printed on the folder, as the classification rules name it (003 §3.3).
 MARKS = {
@@ -99,23 +94,21 @@ def cover_sheet(user: object, record: CustomerRecord) -> bytes:
     """A one-page A4 PDF for the folder: mark, archive number, department, handler, location."""
     policy.require(user, RecordAction.MANAGE_PAPER, record)
     paper = PaperFile.objects.filter(record=record).select_related("custodian").first()
-    font = font_name()
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=A4)
-    pdf.setTitle(f"{record.archive_number} 档案封面")
-    width, height = A4
+    doc = Document(
+        f"{record.archive_number} 档案封面",
+        footer="本档案属公司保密资料，未经批准不得借阅、复制或带离档案室。",
+        numbered=False,
+    )
+    doc.new_page()
     mark = MARKS[Tier(record.tier)]
-    pdf.setStrokeColorRGB(0.6, 0, 0)
-    pdf.setLineWidth(3)
-    pdf.rect(20 * mm, height - 70 * mm, width - 40 * mm, 40 * mm)
-    pdf.setFillColorRGB(0.6, 0, 0)
-    pdf.setFont(font, 40)
-    pdf.drawCentredString(width / 2, height - 57 * mm, mark)
-    pdf.setFillColorRGB(0, 0, 0)
-    pdf.setFont(font, 26)
-    pdf.drawCentredString(width / 2, height - 100 * mm, "客户档案")
-    pdf.setFont(font, 22)
-    pdf.drawCentredString(width / 2, height - 118 * mm, record.archive_number or "")
+    box = doc.canvas
+    box.setStrokeColorRGB(*CONFIDENTIAL_RED)
+    box.setLineWidth(3)
+    box.rect(20 * mm, HEIGHT - 70 * mm, WIDTH - 40 * mm, 40 * mm)
+    doc.y = HEIGHT - 57 * mm
+    doc.text(mark, size=40, centred=True, red=True, gap=43 * mm)
+    doc.text("客户档案", size=26, centred=True, gap=18 * mm)
+    doc.text(record.archive_number or "", size=22, centred=True, gap=27 * mm)
     lines = [
         ("密级", f"{mark}（{Tier(record.tier).label}）"),
         ("所属部门", record.department.name),
@@ -129,22 +122,7 @@ def cover_sheet(user: object, record: CustomerRecord) -> bytes:
         ]
     printed = timezone.localtime().strftime("%Y-%m-%d %H:%M")
     lines.append(("打印", f"{user.get_full_name()} {printed}"))  # type: ignore[attr-defined]
-    pdf.setFont(font, 14)
-    y = height - 145 * mm
-    for label, value in lines:
-        pdf.drawString(35 * mm, y, label)
-        pdf.drawString(70 * mm, y, str(value))
-        y -= 10 * mm
-    pdf.setFont(font, 11)
-    pdf.drawCentredString(
-        width / 2, 25 * mm, "本档案属公司保密资料，未经批准不得借阅、复制或带离档案室。"
-    )
-    pdf.showPage()
-    pdf.save()
-    audit.record(
-        user,
-        "record.cover_sheet",
-        target=record,
-        tier=record.tier,
-    )
-    return buffer.getvalue()
+    doc.facts(lines, size=14, at=70, indent=20)
+    data = doc.finish()
+    audit.record(user, "record.cover_sheet", target=record)
+    return data

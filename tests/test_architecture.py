@@ -118,3 +118,16 @@ def test_no_module_is_over_400_lines():
         if (count := len(path.read_text().splitlines())) > 400
     ]
     assert long == []
+
+
+def test_every_pdf_is_made_by_the_one_document_builder():
+    """records/pdf.py is the only module that draws PDFs (page, font, mark, paging)."""
+    builder = ROOT / "records" / "pdf.py"
+    drawing = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for path in _modules(*APPS)
+        if path != builder
+        for line, target in _imports(path)
+        if target.startswith("reportlab")
+    ]
+    assert drawing == []

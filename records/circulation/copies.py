@@ -19,9 +19,6 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.units import mm
-from reportlab.pdfgen import canvas
 
 import audit
 from access import policy, requests
@@ -35,7 +32,7 @@ from records import masking
 from records.classification import Tier
 from records.models import CustomerRecord
 from records.paper import MARKS
-from records.pdf import font_name
+from records.pdf import Document, mm
 
 
 @dataclass
@@ -58,11 +55,6 @@ def _stamp(entry: CopyRegisterEntry, user: object, at: str) -> str:
     )
 
 
-def _wrap(text: str, width: int) -> list[str]:
-    """Break a line every ``width`` characters (CJK text has no spaces to break at)."""
-    return [text[i : i + width] for i in range(0, len(text), width)] or [""]
-
-
 def render_pdf(
     *,
     title: str,
@@ -74,56 +66,26 @@ def render_pdf(
 ) -> bytes:
     """The files as a PDF with ``stamp`` in the header and footer of every page and
     ``watermark`` across it; values masked as ``viewer`` sees them on screen."""
-    font = font_name()
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=A4)
-    pdf.setTitle(title)
-    width, height = A4
-
-    def page_furniture() -> None:
-        pdf.saveState()
-        pdf.setFillColorRGB(0.85, 0.85, 0.85)
-        pdf.setFont(font, 28)
-        pdf.translate(width / 2, height / 2)
-        pdf.rotate(35)
-        for offset in (-90 * mm, 0, 90 * mm):
-            pdf.drawCentredString(0, offset, watermark)
-        pdf.restoreState()
-        pdf.setFont(font, 8)
-        pdf.setFillColorRGB(0.6, 0, 0)
-        pdf.drawString(15 * mm, height - 12 * mm, stamp)
-        pdf.drawString(15 * mm, 10 * mm, stamp + " · 用后销毁，不得留存或转交")
-        pdf.setFillColorRGB(0, 0, 0)
-
-    y = 0.0
-
-    def line(text: str, size: int = 10, gap: float = 6 * mm) -> None:
-        nonlocal y
-        if y < 25 * mm:
-            if y:
-                pdf.showPage()
-            page_furniture()
-            y = height - 25 * mm
-        pdf.setFont(font, size)
-        pdf.drawString(20 * mm, y, text)
-        y -= gap
-
+    doc = Document(
+        title, stamp=stamp, footer=f"{stamp} · 用后销毁，不得留存或转交", watermark=watermark
+    )
+    left = 20 * mm
     for record in records:
-        if y:
-            pdf.showPage()
-            y = 0.0
-        line(f"客户档案 {record.archive_number}  {MARKS[Tier(record.tier)]}", 14, 9 * mm)
-        line(f"所属部门：{record.department.name}  经手人：{record.handler.get_full_name()}")
+        doc.new_page()
+        doc.text(
+            f"客户档案 {record.archive_number}  {MARKS[Tier(record.tier)]}",
+            size=14,
+            gap=9 * mm,
+            x=left,
+        )
+        doc.text(
+            f"所属部门：{record.department.name}  经手人：{record.handler.get_full_name()}", x=left
+        )
         for section in _sections(sections, viewer, record):
-            line(str(section.label), 12, 7 * mm)
+            doc.text(str(section.label), size=12, gap=7 * mm, x=left)
             for shown in section.rows:
-                for part in _wrap(f"{shown.field.label}：{shown.text}", 44):
-                    line(part)
-    if not y:
-        page_furniture()
-    pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()
+                doc.text(f"{shown.field.label}：{shown.text}", x=left)
+    return doc.finish()
 
 
 def _csv(entry: CopyRegisterEntry, user: object, records: list[CustomerRecord], at: str) -> bytes:

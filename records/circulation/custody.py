@@ -10,15 +10,11 @@ paper folder or a copy not confirmed destroyed: nothing may be taken along.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.units import mm
-from reportlab.pdfgen import canvas
 
 import audit
 from access import people, policy, workflow
@@ -36,7 +32,7 @@ from core.refusals import Refused
 from records.classification import Tier
 from records.models import CustomerRecord, PaperFile
 from records.paper import MARKS
-from records.pdf import font_name
+from records.pdf import Column, Document
 
 # --- Transfers (R51) ---------------------------------------------------------------------------
 
@@ -255,54 +251,33 @@ def handover_sheet(actor: object, handover: Handover) -> bytes:
         .select_related("department")
         .order_by("archive_number", "created_at")
     )
-    font = font_name()
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=A4)
-    pdf.setTitle(f"客户档案交接单 {handover.pk}")
-    width, height = A4
     when = timezone.localtime(handover.completed_at).strftime("%Y-%m-%d %H:%M")
-    header = [
-        ("交接原因", handover.get_reason_display()),
-        ("移交人", str(handover.person)),
-        ("接收人", str(handover.receiver)),
-        ("经办人", str(handover.started_by)),
-        ("交接时间", when),
-        ("档案份数", str(len(records))),
-        ("撤销授权", str(handover.grants_revoked)),
-        ("账号停用", "是" if handover.account_disabled else "否"),
-    ]
-
-    def start_page() -> float:
-        pdf.setFont(font, 18)
-        pdf.drawCentredString(width / 2, height - 25 * mm, "客户档案交接单")
-        pdf.setFont(font, 8)
-        pdf.drawString(15 * mm, 10 * mm, f"交接单 {handover.pk} · {when} · 保密资料")
-        return height - 40 * mm
-
-    y = start_page()
-    pdf.setFont(font, 11)
-    for label, value in header:
-        pdf.drawString(20 * mm, y, f"{label}：{value}")
-        y -= 7 * mm
-    y -= 4 * mm
-    pdf.drawString(20 * mm, y, "档案编号")
-    pdf.drawString(70 * mm, y, "密级")
-    pdf.drawString(110 * mm, y, "所属部门")
-    y -= 7 * mm
-    for record in records:
-        if y < 40 * mm:
-            pdf.showPage()
-            y = start_page()
-            pdf.setFont(font, 11)
-        pdf.drawString(20 * mm, y, record.audit_label())
-        pdf.drawString(70 * mm, y, MARKS[Tier(record.tier)])
-        pdf.drawString(110 * mm, y, record.department.name)
-        y -= 6 * mm
-    y = min(y - 10 * mm, 35 * mm)
-    pdf.drawString(20 * mm, y, "移交人签字：__________")
-    pdf.drawString(80 * mm, y, "接收人签字：__________")
-    pdf.drawString(140 * mm, y, "经办人签字：__________")
-    pdf.showPage()
-    pdf.save()
+    doc = Document(
+        f"客户档案交接单 {handover.pk}",
+        heading="客户档案交接单",
+        footer=f"交接单 {handover.pk} · {when} · 保密资料",
+    )
+    doc.facts(
+        [
+            ("交接原因", handover.get_reason_display()),
+            ("移交人", str(handover.person)),
+            ("接收人", str(handover.receiver)),
+            ("经办人", str(handover.started_by)),
+            ("交接时间", when),
+            ("档案份数", str(len(records))),
+            ("撤销授权", str(handover.grants_revoked)),
+            ("账号停用", "是" if handover.account_disabled else "否"),
+        ],
+        at=45,
+    )
+    doc.space(4)
+    doc.table(
+        [Column("档案编号", 20), Column("密级", 70), Column("所属部门", 110)],
+        [(r.audit_label(), MARKS[Tier(r.tier)], r.department.name) for r in records],
+        size=11,
+    )
+    doc.space(10)
+    doc.text("移交人签字：__________    接收人签字：__________    经办人签字：__________", size=11)
+    data = doc.finish()
     audit.record(actor, "person.handover_sheet", handover, files=len(records))
-    return buffer.getvalue()
+    return data

@@ -11,7 +11,6 @@ shown.
 
 from __future__ import annotations
 
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,9 +18,6 @@ from datetime import datetime
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.units import mm
-from reportlab.pdfgen import canvas
 
 import audit
 from access import policy
@@ -32,7 +28,7 @@ from audit.models import AuditEvent
 from records.disclosure import COMMUNICATIONS_FIELD, masked_customer_name
 from records.fields import BY_NAME
 from records.models import CustomerRecord
-from records.pdf import chinese, font_name
+from records.pdf import Column, Document, chinese
 
 # What the customer is told, per kind of event (Chinese: the report is for the customer).
 KINDS = {
@@ -168,58 +164,40 @@ def _grantee(details: dict, staff_as: str) -> str:
 
 def render_pdf(report: Report) -> bytes:
     """The report in Chinese, one line per event, paged."""
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=A4)
-    pdf.setTitle(f"{report.record.archive_number or '—'} 个人信息处理情况说明")
-    draw(pdf, report)
-    pdf.save()
-    return buffer.getvalue()
+    doc = Document(f"{report.record.archive_number or '—'} 个人信息处理情况说明")
+    write(doc, report)
+    return doc.finish()
 
 
-def draw(pdf: canvas.Canvas, report: Report) -> None:
-    """Draw the report's pages onto ``pdf`` (also used after the answer letter)."""
-    font = font_name()
+def write(doc: Document, report: Report) -> None:
+    """Write the report's pages into ``doc`` (also after the answer letter)."""
     number = report.record.archive_number or "—"
-    width, height = A4
     made = timezone.localtime(report.generated_at).strftime("%Y-%m-%d %H:%M")
-    pages = [0]
-
-    def header() -> float:
-        pages[0] += 1
-        pdf.setFont(font, 16)
-        pdf.drawCentredString(width / 2, height - 22 * mm, "个人信息处理情况说明（查阅记录）")
-        pdf.setFont(font, 8)
-        pdf.drawString(15 * mm, 10 * mm, f"档案编号 {number} · 生成于 {made} · 第 {pages[0]} 页")
-        return height - 32 * mm
-
-    y = header()
-    pdf.setFont(font, 10)
-    intro = [
+    doc.section(
+        heading="个人信息处理情况说明（查阅记录）", footer=f"档案编号 {number} · 生成于 {made}"
+    )
+    for text in (
         f"客户：{report.customer}    档案编号：{number}",
         "依据《个人信息保护法》第四十五条，本公司向您说明您的客户档案被处理的情况：",
         "谁在何时登记、审核、查阅、查看明文、复制、对外提供或移交了您的档案，以及依据。",
         "员工以岗位和部门表示。" if report.staff_as == "roles" else "员工以姓名和工号表示。",
-    ]
-    for text in intro:
-        pdf.drawString(15 * mm, y, text)
-        y -= 6 * mm
-    y -= 2 * mm
-    pdf.setFont(font, 8)
-    for row in report.rows:
-        if y < 20 * mm:
-            pdf.showPage()
-            y = header()
-            pdf.setFont(font, 8)
-        when = timezone.localtime(row.at).strftime("%Y-%m-%d %H:%M")
-        pdf.drawString(15 * mm, y, when)
-        pdf.drawString(42 * mm, y, row.what[:14])
-        pdf.drawString(78 * mm, y, row.who[:22])
-        tail = "；".join(part for part in (row.detail, row.basis) if part)
-        pdf.drawString(130 * mm, y, tail[:34])
-        y -= 5 * mm
+    ):
+        doc.text(text)
+    doc.space(2)
+    doc.table(
+        [Column("时间", 15), Column("事项", 42), Column("人员", 78),
+         Column("说明与依据", 130)],
+        [
+            (
+                timezone.localtime(row.at).strftime("%Y-%m-%d %H:%M"),
+                row.what,
+                row.who,
+                "；".join(part for part in (row.detail, row.basis) if part),
+            )
+            for row in report.rows
+        ],
+    )  # fmt: skip
     if not report.rows:
-        pdf.drawString(15 * mm, y, "暂无记录。")
-    y -= 6 * mm
-    pdf.setFont(font, 9)
-    pdf.drawString(15 * mm, max(y, 15 * mm), "如有疑问，请联系本公司信息安全负责人。")
-    pdf.showPage()
+        doc.text("暂无记录。", size=8)
+    doc.space(6)
+    doc.text("如有疑问，请联系本公司信息安全负责人。", size=9)

@@ -18,7 +18,6 @@ once; the answer letter is a PDF in Chinese without any customer value in clear.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -28,9 +27,6 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.units import mm
-from reportlab.pdfgen import canvas
 
 import audit
 from access import directory, policy
@@ -40,7 +36,7 @@ from core.refusals import Refused
 from records import consents, review
 from records.disclosure import masked_customer_name
 from records.models import CustomerRecord, RecordStatus
-from records.pdf import font_name
+from records.pdf import Document, mm
 from records.rights import access_report
 from records.rights.models import CalendarDay, SubjectRequest
 
@@ -246,17 +242,14 @@ def letter_pdf(user: object, made: SubjectRequest) -> bytes:
         raise Refused(_("Answer the request first; the letter says what was done."))
     record = made.record
     customer = (masked_customer_name(record) if record is not None else "") or "客户"
-    font = font_name()
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=A4)
-    pdf.setTitle(f"{made.number} 个人信息请求答复")
-    width, height = A4
-    pdf.setFont(font, 16)
-    pdf.drawCentredString(width / 2, height - 25 * mm, "关于您个人信息请求的答复")
-    pdf.setFont(font, 10)
+    doc = Document(
+        f"{made.number} 个人信息请求答复",
+        heading="关于您个人信息请求的答复",
+        footer=f"{made.number} · 保密",
+    )
     answered = timezone.localtime(made.answered_at).strftime("%Y年%m月%d日")
     received = made.received_on.strftime("%Y年%m月%d日")
-    lines = [
+    for text in (
         f"{customer}：",
         f"本公司于 {received} 收到您{KIND_ZH[made.kind]}的请求（编号 {made.number}）。",
         f"档案编号：{record.archive_number if record else '—'}",
@@ -264,17 +257,10 @@ def letter_pdf(user: object, made: SubjectRequest) -> bytes:
         *[line for line in made.answer.splitlines() if line.strip()],
         f"答复日期：{answered}（法定答复期限：{made.due_on.strftime('%Y年%m月%d日')}）",
         "如对处理结果有异议，可联系本公司信息安全负责人，或向有关部门投诉、举报。",
-    ]
-    y = height - 40 * mm
-    for text in lines:
-        for start in range(0, len(text), 44):
-            pdf.drawString(20 * mm, y, text[start : start + 44])
-            y -= 6 * mm
-    pdf.setFont(font, 8)
-    pdf.drawString(20 * mm, 12 * mm, f"{made.number} · 保密")
-    pdf.showPage()
+    ):
+        doc.text(text, x=20 * mm)
     if made.kind == SubjectRequest.Kind.ACCESS and record is not None:
-        access_report.draw(pdf, access_report.build(user, record))
-    pdf.save()
+        access_report.write(doc, access_report.build(user, record))
+    data = doc.finish()
     audit.record(user, "subject.letter", made)
-    return buffer.getvalue()
+    return data

@@ -1,0 +1,45 @@
+"""The one PDF builder (issue 15 §4): Chinese text that prints and extracts, a heading, footer
+and page number on every page, headers that repeat, and long text that wraps instead of being
+cut off at the page edge."""
+
+from __future__ import annotations
+
+import io
+
+from pypdf import PdfReader
+
+from records.pdf import Column, Document
+
+
+def _pages(data: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def test_every_page_carries_its_heading_footer_and_number_and_tables_continue():
+    doc = Document("测试", heading="客户档案销毁证明", footer="XH-2026-000001")
+    long_basis = "依据借阅申请 JY-2026-000001 查阅，由部门负责人王芳批准；期限至 2026-12-31 止"
+    doc.table(
+        [Column("时间", 15), Column("事项", 45), Column("说明与依据", 120)],
+        [(f"2026-12-{n:02d}", "查阅档案", long_basis) for n in range(1, 61)],
+    )
+    pages = _pages(doc.finish())
+    assert len(pages) >= 2
+    for number, text in enumerate(pages, 1):
+        assert "客户档案销毁证明" in text
+        assert f"XH-2026-000001 · 第 {number} 页" in text
+        assert "说明与依据" in text  # the table's headers start every page
+    everything = "".join(pages).replace("\n", "")
+    assert "2026-12-31 止" in everything  # wrapped onto a second line, not cut off
+    assert "2026-12-60" in everything
+
+
+def test_a_watermark_and_stamp_are_on_every_page():
+    doc = Document(
+        "复制件", stamp="保密复制件 FZ-2026-000001-C1", watermark="FZ-2026-000001-C1 张伟"
+    )
+    for n in range(200):
+        doc.text(f"第 {n} 行：客户姓名：欧阳晓梅")
+    pages = _pages(doc.finish())
+    assert len(pages) >= 2
+    assert all("FZ-2026-000001-C1 张伟" in text for text in pages)
+    assert all("保密复制件 FZ-2026-000001-C1" in text for text in pages)
