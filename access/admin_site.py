@@ -8,17 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import update_wrapper
+from typing import TypeVar, cast
 
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from access import policy
 from access.policy import Capability
+
+_ViewT = TypeVar("_ViewT", bound=Callable[..., HttpResponseBase])
 
 
 class BaomiAdminSite(admin.AdminSite):
@@ -29,18 +32,20 @@ class BaomiAdminSite(admin.AdminSite):
     def has_permission(self, request: HttpRequest) -> bool:
         return policy.can(request.user, Capability.ADMIN_SITE)
 
-    def admin_view(self, view: Callable, cacheable: bool = False) -> Callable:
+    def admin_view(self, view: _ViewT, cacheable: bool = False) -> _ViewT:
         """A signed-in person without the capability gets 403, not a second login page."""
         inner = super().admin_view(view, cacheable)
 
-        def checked(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        def checked(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponseBase:
             if request.user.is_authenticated and not self.has_permission(request):
                 raise PermissionDenied
             return inner(request, *args, **kwargs)
 
-        return update_wrapper(checked, inner)
+        # The wrapper takes and returns what the view does (update_wrapper's type loses that).
+        return cast(_ViewT, update_wrapper(checked, inner))
 
-    def password_change(
+    # django-stubs types the admin's page as a TemplateResponse; this one only redirects.
+    def password_change(  # type: ignore[override]
         self, request: HttpRequest, extra_context: dict | None = None
     ) -> HttpResponse:
         """The admin's own form would skip re-authentication; use the account page instead."""

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
 
 import audit
 from access.gate import forget_stage
+from access.http import AuthenticatedHttpRequest
 from access.models import Agreement, AgreementSignature, User
 from core.request_context import client_ip, user_agent
 
@@ -19,7 +19,7 @@ def signature_of(user: User, agreement: Agreement) -> AgreementSignature | None:
     return AgreementSignature.objects.filter(user=user, agreement=agreement).first()
 
 
-def sign(request: HttpRequest, agreement: Agreement) -> AgreementSignature:
+def sign(request: AuthenticatedHttpRequest, agreement: Agreement) -> AgreementSignature:
     """Record that the signed-in person accepted ``agreement``: who, which text, when, from where.
 
     Signing twice (a double click, two tabs) keeps the first signature.

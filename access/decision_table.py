@@ -36,7 +36,7 @@ def load(path: Path = TABLE) -> dict[str, dict]:
 
 def cases(path: Path = TABLE) -> list[Case]:
     """Every role x action x relation x tier, each with the verdict the table states."""
-    found = []
+    found: list[Case] = []
     for action, entry in load(path).items():
         for role, row in entry.items():
             if role in ("status", "summary"):
@@ -65,7 +65,7 @@ def render_markdown(path: Path = TABLE) -> str:
         "",
         "Generated from `access/data/decision_table.toml` by `scripts/decision_table.py`; do not",
         "edit by hand. Each cell lists the classification levels at which the action is allowed",
-        "(`all` = levels 1-4, `—` = never). The policy tests check `access/policy.py` against",
+        "(`all` = levels 1-4, `—` = never). The policy tests check `access/policy/` against",
         "every cell. Relations: **own** = the person handles the file; **same dept** = a file of",
         "the person's department (for a head: a department they head); **other dept** = another",
         "department's file; **granted** = another department's file with a live read grant;",

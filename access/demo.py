@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import TYPE_CHECKING
 
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -19,13 +19,16 @@ from access.qr import manual_entry_key
 from access.roles import Role
 from access.signin import TOTP_DEVICE_NAME
 
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
+
 DEMO_PASSWORD = "Baomi#Demo2026"  # noqa: S105 - printed on purpose; seed_demo refuses production
 
 
 @dataclass
 class DemoContext:
     password: str
-    out: TextIO
+    out: SupportsWrite[str]  # the command's stdout
     people: dict[str, User] = field(default_factory=dict)
 
 

@@ -38,6 +38,8 @@ def approvers(role: str, department_id: int | None) -> QuerySet:
 
     people = get_user_model().objects.filter(is_active=True)
     if role == Role.DEPT_HEAD:
+        if department_id is None:  # a head's step names its department; none: nobody to ask
+            return people.none()
         return people.filter(
             headed_departments__id=department_id, groups__name=Role.DEPT_HEAD.value
         )

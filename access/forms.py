@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, cast
+
 from django import forms
 from django.contrib.auth import password_validation
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from access.models import User
 from core.forms import BaomiForm
+from core.refusals import Message
+
+if TYPE_CHECKING:
+    from django.http import QueryDict
 
 
-def reject(
-    form: forms.Form, field: str | None, message: str | Promise, *secrets: str
-) -> forms.Form:
+def reject(form: forms.Form, field: str | None, message: Message, *secrets: str) -> forms.Form:
     """Attach an error to a checked form and blank the secret fields it would otherwise echo."""
     form.add_error(field, message)
     if secrets:
-        form.data = form.data.copy()
+        # Bound to request.POST (a QueryDict) or, in tests, a dict: both copy; Django types the
+        # data as a read-only Mapping.
+        form.data = cast("QueryDict | dict[str, Any]", form.data).copy()
         for name in secrets:
             form.data[name] = ""
     return form
@@ -37,7 +43,7 @@ class PasswordSignInForm(BaomiForm):
 
 def one_time_code_field(*, autofocus: bool) -> forms.CharField:
     """An authenticator code or a backup code (letters, digits, a dash)."""
-    attrs = {"autocomplete": "one-time-code", "inputmode": "text"}
+    attrs: dict[str, str | bool] = {"autocomplete": "one-time-code", "inputmode": "text"}
     if autofocus:
         attrs["autofocus"] = True
     return forms.CharField(
@@ -84,7 +90,7 @@ class NewPasswordForm(BaomiForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
-    def __init__(self, user: object, *args: object, **kwargs: object) -> None:
+    def __init__(self, user: User, *args: object, **kwargs: object) -> None:
         self.user = user
         super().__init__(*args, **kwargs)
         self.fields[

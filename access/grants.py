@@ -17,7 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 import audit
-from access.models import AccessRequest, Grant, GrantPermission, RecordUserObjectPermission
+from access.models import AccessRequest, Grant, GrantPermission, RecordUserObjectPermission, User
 
 _PERMISSION_IDS: dict[str, int] = {}
 
@@ -60,11 +60,11 @@ def _materialise(user_id: int, record_id: Any, permission: str) -> None:
 
 def issue(
     *,
-    grantee: Any,
+    grantee: User,
     record: Any,
     expires_at: datetime,
     reason: str,
-    granted_by: Any,
+    granted_by: User,
     source: str,
     source_request: AccessRequest | None = None,
     permission: str = GrantPermission.READ,
@@ -97,7 +97,7 @@ def issue(
     return grant
 
 
-def revoke(grant: Grant, *, by: Any, reason: str) -> bool:
+def revoke(grant: Grant, *, by: User | None, reason: str) -> bool:
     """End a grant now. Returns False if it had already ended (revoked or expired)."""
     with transaction.atomic():
         locked = Grant.objects.select_for_update().get(pk=grant.pk)
@@ -120,7 +120,7 @@ def revoke(grant: Grant, *, by: Any, reason: str) -> bool:
     return True
 
 
-def revoke_all(grants: Any, *, by: Any, reason: str) -> int:
+def revoke_all(grants: Any, *, by: User | None, reason: str) -> int:
     """Revoke every live grant in ``grants``; returns how many ended now."""
     return sum(revoke(g, by=by, reason=reason) for g in grants.active().select_related("record"))
 

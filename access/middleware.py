@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 import audit
 from access import gate, signin
+from access.http import signed_in_user
 
 
 class SessionTimeoutMiddleware:
@@ -97,7 +98,7 @@ class AccessGateMiddleware:
         if stage == gate.Stage.PASSWORD:
             step = (
                 "access:otp_verify"
-                if signin.has_authenticator(request.user)
+                if signin.has_authenticator(signed_in_user(request))
                 else "access:otp_setup"
             )
             return redirect(step)

@@ -17,14 +17,14 @@ from audit.models import Alert
 
 @receiver(user_locked_out, dispatch_uid="baomi.access.locked_out")
 def locked_out(
-    sender: object, request: HttpRequest, username: str | None = None, **kwargs: object
+    sender: User, request: HttpRequest, username: str | None = None, **kwargs: object
 ) -> None:
     account = User.objects.filter(username=username).first() if username else None
     audit.record(None, "auth.locked_out", target=account, username_known=account is not None)
 
 
 @receiver(alert_raised, dispatch_uid="baomi.access.alert_mail")
-def mail_security_officers(sender: object, alert: Alert, **kwargs: object) -> None:
+def mail_security_officers(sender: User, alert: Alert, **kwargs: object) -> None:
     """An anomaly alert reaches every security officer by e-mail at once (R71)."""
     recipients = directory.alert_recipients()
     if not recipients:

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db.models import QuerySet
+from django.db.models import Manager, QuerySet
 from django.utils import timezone
 
 import audit
@@ -20,7 +20,7 @@ EXPIRY_NOTICE = timedelta(days=3)
 STALE_AFTER = timedelta(days=2)
 
 
-def _claim(rows: QuerySet, pk: int, field: str) -> bool:
+def _claim(rows: Manager | QuerySet, pk: int, field: str) -> bool:
     """Mark one reminder as sent; False if another sweep already did."""
     return bool(rows.filter(pk=pk, **{f"{field}__isnull": True}).update(**{field: timezone.now()}))
 

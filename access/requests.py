@@ -17,7 +17,6 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 import audit
@@ -33,10 +32,11 @@ from access.models import (
     RequestCounter,
     RequestKind,
     RequestState,
+    User,
 )
 from access.policy import Capability, RecordAction
 from access.workflow.engine import require_action, transition
-from core.refusals import Refused
+from core.refusals import Message, Refused
 
 _ACTION = {
     RequestKind.BORROW: RecordAction.BORROW,
@@ -46,7 +46,7 @@ _ACTION = {
 _PREFIX = {RequestKind.BORROW: "JY", RequestKind.COPY: "FZ", RequestKind.EXTERNAL_SHARE: "DW"}
 
 
-def chain(kind: str, records: Sequence[Any], requester: object) -> list[policy.Step]:
+def chain(kind: str, records: Sequence[Any], requester: User) -> list[policy.Step]:
     """Who signs, in order (decided by the policy: ``policy.approval_chain``)."""
     return policy.approval_chain(kind, records, requester)
 
@@ -75,7 +75,7 @@ class Application:
     external_party: ExternalParty | None = None
 
 
-def nda_problem(party: ExternalParty | None) -> str | Promise | None:
+def nda_problem(party: ExternalParty | None) -> Message | None:
     """Why ``party`` may not receive client data now (R52), or None."""
     if party is None:
         return _("Choose the external party that receives the files.")
@@ -94,9 +94,9 @@ def longest_period(kind: str) -> int:
     return settings.BAOMI_MAX_COPY_DAYS
 
 
-def problems(requester: object, application: Application) -> dict[str, list[str | Promise]]:
+def problems(requester: User, application: Application) -> dict[str, list[Message]]:
     """Everything wrong with an application, by form field, in the requester's words."""
-    errors: dict[str, list[str | Promise]] = {}
+    errors: dict[str, list[Message]] = {}
     if not application.purpose.strip():
         errors.setdefault("purpose", []).append(_("Say what the files are needed for."))
     today = timezone.localdate()
@@ -129,11 +129,11 @@ def problems(requester: object, application: Application) -> dict[str, list[str 
     return errors
 
 
-def create(requester: Any, application: Application) -> AccessRequest:
+def create(requester: User, application: Application) -> AccessRequest:
     """File a request; the first approvers see it at once."""
     policy.require_can(requester, Capability.REQUEST_ACCESS)
     errors = problems(requester, application)
-    if errors:
+    if errors or application.due_on is None:  # no date is one of the problems
         raise Refused(errors)
     with transaction.atomic():
         req = AccessRequest.objects.create(
@@ -168,7 +168,7 @@ def create(requester: Any, application: Application) -> AccessRequest:
     return req
 
 
-def awaiting(user: object) -> QuerySet[Approval]:
+def awaiting(user: User) -> QuerySet[Approval]:
     """Approval steps waiting for this person now ("awaiting my approval")."""
     return (
         policy.approvals_for(user, Approval.objects.all())
@@ -187,7 +187,7 @@ def _locked(req: AccessRequest) -> AccessRequest:
 
 
 def sign(
-    user: Any,
+    user: User,
     approval: Approval,
     *,
     approve: bool,
@@ -244,7 +244,7 @@ def sign(
     return req
 
 
-def cancel(user: Any, req: AccessRequest) -> AccessRequest:
+def cancel(user: User, req: AccessRequest) -> AccessRequest:
     """The requester withdraws a request that has not been handed out yet."""
     with transaction.atomic():
         req = _locked(req)
@@ -253,7 +253,7 @@ def cancel(user: Any, req: AccessRequest) -> AccessRequest:
     return req
 
 
-def withdraw(req: AccessRequest, *, by: Any, **why: str) -> None:
+def withdraw(req: AccessRequest, *, by: User | None, **why: str) -> None:
     """End a request not handed out yet, with its open approval steps: the requester's own
     withdrawal, or ``why`` (reason, file) when its file went or its requester left. The caller
     holds the row lock and has checked who may."""
@@ -269,7 +269,7 @@ def end_of_day(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
 
 
-def lock_for(user: Any, req: AccessRequest, action: str) -> AccessRequest:
+def lock_for(user: User, req: AccessRequest, action: str) -> AccessRequest:
     """Lock a request and check that ``user`` may do ``action`` on it now (the workflow's
     verbs: hand_out and take_back at the desk, download, confirm_destroyed and create_link for
     the requester)."""
@@ -278,7 +278,7 @@ def lock_for(user: Any, req: AccessRequest, action: str) -> AccessRequest:
     return locked
 
 
-def mine(user: object) -> QuerySet[AccessRequest]:
+def mine(user: User) -> QuerySet[AccessRequest]:
     return AccessRequest.objects.filter(requester_id=getattr(user, "pk", None)).prefetch_related(
         "items__record"
     )

@@ -24,12 +24,12 @@ from django.utils.translation import gettext as _
 
 import audit
 from access import directory, grants, policy
-from access.models import Grant, ReviewCampaign, ReviewItem
+from access.models import Grant, ReviewCampaign, ReviewItem, User
 from access.policy import Capability
 from core.refusals import Refused
 
 
-def open_campaign(officer: Any, name: str, deadline: date) -> ReviewCampaign:
+def open_campaign(officer: User, name: str, deadline: date) -> ReviewCampaign:
     policy.require_can(officer, Capability.ACCESS_REVIEW_ADMIN)
     if deadline <= timezone.localdate():
         raise Refused({"deadline": [_("The deadline must lie in the future.")]})
@@ -40,7 +40,7 @@ def open_campaign(officer: Any, name: str, deadline: date) -> ReviewCampaign:
             name=name.strip()[:100], opened_by=officer, deadline=deadline
         )
         people = get_user_model().objects.filter(is_active=True).select_related("department")
-        items = []
+        items: list[ReviewItem] = []
         for person in people:
             reviewer = policy.reviewer_role_for(person)
             base = {"campaign": campaign, "person": person, "department": person.department}
@@ -76,7 +76,7 @@ def open_campaigns() -> QuerySet[ReviewCampaign]:
     return ReviewCampaign.objects.filter(closed_at__isnull=True)
 
 
-def my_items(user: object) -> QuerySet[ReviewItem]:
+def my_items(user: User) -> QuerySet[ReviewItem]:
     return policy.review_items_for(
         user,
         ReviewItem.objects.filter(
@@ -85,7 +85,7 @@ def my_items(user: object) -> QuerySet[ReviewItem]:
     ).select_related("person", "department", "grant__record", "campaign")
 
 
-def decide(user: Any, item: ReviewItem, keep: bool, note: str = "") -> ReviewItem:
+def decide(user: User, item: ReviewItem, keep: bool, note: str = "") -> ReviewItem:
     with transaction.atomic():
         item = ReviewItem.objects.select_for_update().select_related("campaign").get(pk=item.pk)
         decision = policy.decide_review_item(user, item)
@@ -110,7 +110,7 @@ def decide(user: Any, item: ReviewItem, keep: bool, note: str = "") -> ReviewIte
                     role=item.role,
                     campaign=item.campaign.name,
                 )
-            elif item.grant_id:
+            elif item.grant is not None:  # a grant item (None without a query for a role)
                 grants.revoke(item.grant, by=user, reason=f"access review: {item.note}")
         audit.record(
             user,
@@ -166,7 +166,7 @@ def report(campaign: ReviewCampaign) -> dict[str, Any]:
     }
 
 
-def close(officer: Any, campaign: ReviewCampaign) -> None:
+def close(officer: User, campaign: ReviewCampaign) -> None:
     policy.require_can(officer, Capability.ACCESS_REVIEW_ADMIN)
     with transaction.atomic():
         locked = ReviewCampaign.objects.select_for_update().get(pk=campaign.pk)

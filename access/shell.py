@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 
 from access import policy
+from access.models import User
 from access.policy import Capability
 
 
@@ -27,7 +28,7 @@ class NavItem:
     capability: Capability
     description: str | Promise = ""
     # Home-page panels show a count ("3 awaiting my review"), asked of the app that owns it.
-    count: Callable[[object], int] | None = None
+    count: Callable[[User], int] | None = None
 
 
 _NAV: list[NavItem] = []
@@ -40,10 +41,10 @@ def register_nav(item: NavItem) -> None:
     _NAV.sort(key=lambda entry: entry.order)
 
 
-def navigation_for(user: object) -> list[NavItem]:
+def navigation_for(user: User) -> list[NavItem]:
     return [item for item in _NAV if policy.can(user, item.capability)]
 
 
-def home_panels(user: object) -> list[tuple[NavItem, int | None]]:
+def home_panels(user: User) -> list[tuple[NavItem, int | None]]:
     """Menu entries with their counts, for the home page only (counts cost a query each)."""
     return [(item, item.count(user) if item.count else None) for item in navigation_for(user)]

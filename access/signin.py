@@ -26,6 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 import audit
 from access.gate import forget_stage
+from access.http import signed_in_user
 from access.models import BackupCode, BackupCodeDevice, User
 
 SIGNED_IN_AT = "baomi_signed_in_at"
@@ -131,7 +132,7 @@ def _matching_device(user: User, token: str) -> Device | None:
 
 def verify_second_factor(request: HttpRequest, token: str) -> Device | None:
     """Second factor with an authenticator code or a backup code. Raises LockedOut."""
-    user = request.user
+    user = signed_in_user(request)
     if is_locked_out(request, user.get_username()):
         sign_out(request, reason="locked_out")
         raise LockedOut
@@ -177,7 +178,7 @@ def confirm_authenticator(request: HttpRequest, token: str) -> Enrolment | None:
 
     Returns the new backup codes (shown once, never stored in clear) or None for a wrong code.
     """
-    user = request.user
+    user = signed_in_user(request)
     if is_locked_out(request, user.get_username()):
         sign_out(request, reason="locked_out")
         raise LockedOut

@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -90,10 +91,11 @@ def _by_person_hour(rows: Iterable[Row], keep: Callable[[Row], bool]) -> set[tup
     return {(row.actor_id, _hour(row.occurred_at)) for row in rows if row.actor_id and keep(row)}
 
 
-def _hit(rule: str, events: list[Row], start: datetime, summary: str) -> Hit:
+def _hit(rule: str, actor_id: int, events: list[Row], start: datetime, summary: str) -> Hit:
+    """``events`` are ``actor_id``'s (read by ``_hour_events``)."""
     return Hit(
         rule=rule,
-        actor_id=events[0].actor_id,
+        actor_id=actor_id,
         actor_name=events[0].actor_name,
         window_start=start,
         count=len(events),
@@ -112,6 +114,7 @@ def many_reveals(new: list[Row]) -> list[Hit]:
             hits.append(
                 _hit(
                     "many_reveals",
+                    actor_id,
                     events,
                     start,
                     f"{len(events)} sensitive values revealed within one hour (limit {limit})",
@@ -128,6 +131,7 @@ def outside_office_hours(new: list[Row]) -> list[Hit]:
         hits.append(
             _hit(
                 "outside_office_hours",
+                actor_id,
                 events,
                 start,
                 f"{len(events)} client-file accesses outside office hours",
@@ -150,6 +154,7 @@ def other_department(new: list[Row]) -> list[Hit]:
         hits.append(
             _hit(
                 "other_department",
+                actor_id,
                 events,
                 start,
                 f"{len(events)} accesses to files of another department ({', '.join(departments)})",
@@ -168,6 +173,7 @@ def bulk_exports(new: list[Row]) -> list[Hit]:
             hits.append(
                 _hit(
                     "bulk_exports",
+                    actor_id,
                     events,
                     start,
                     f"{len(events)} exports with {rows} files within one hour "
@@ -269,7 +275,7 @@ def open_alerts() -> QuerySet[Alert]:
     return Alert.objects.filter(status=Alert.Status.OPEN)
 
 
-def close(user: object, alert: Alert, note: str) -> Alert:
+def close(user: Any, alert: Alert, note: str) -> Alert:
     """The security officer closes an alert with a note (what was checked, what was found)."""
     if not user.has_perm("audit.triage_incidents"):
         raise PermissionDenied

@@ -78,6 +78,7 @@ def event_rows(*, ids: list[int] | None = None, after: int | None = None, limit:
     and canonical_bytes reads jsonb text); on SQLite the ORM, which parses the stored text.
     """
     if connection.vendor == "postgresql":
+        params: list[int | list[int] | None]
         if ids is None:
             query, params = f"{_SELECT} WHERE id > %s ORDER BY id LIMIT %s", [after, limit]
         elif max(ids) - min(ids) < 2 * len(ids):
@@ -87,10 +88,10 @@ def event_rows(*, ids: list[int] | None = None, after: int | None = None, limit:
         with connection.cursor() as cursor:
             cursor.execute(query, params)
             return cursor.fetchall()
-    query = AuditEvent.objects.order_by("id")
+    events = AuditEvent.objects.order_by("id")
     if ids is not None:
-        return list(query.filter(id__range=(min(ids), max(ids))).values_list(*COLUMNS))
-    return list(query.filter(id__gt=after).values_list(*COLUMNS)[:limit])
+        return list(events.filter(id__range=(min(ids), max(ids))).values_list(*COLUMNS))
+    return list(events.filter(id__gt=after).values_list(*COLUMNS)[:limit])
 
 
 # --- Sealing ------------------------------------------------------------------------------------
@@ -142,8 +143,14 @@ def _floor_candidate(state: ChainState) -> tuple[int | None, tuple[int, int]]:
     xmin, xmax, handed_out = _horizon()
     grace = timedelta(seconds=settings.BAOMI_AUDIT_SEAL_GRACE_SECONDS)
     candidate = None
+    if state.mark_last_id is not None and (state.mark_xmax is None or state.mark_at is None):
+        # _seal_batch writes the three together: a mark missing a part was tampered with. It is
+        # dropped (this pass writes a new one); the floor waits, sealing only scans more.
+        state.mark_last_id = None
     if (
         state.mark_last_id is not None
+        and state.mark_xmax is not None
+        and state.mark_at is not None
         and state.mark_xmax <= xmin
         and state.mark_at <= timezone.now() - grace
     ):

@@ -95,7 +95,9 @@ def decode_cursor(text: str | None) -> tuple[datetime, int] | None:
     return moment, event_id
 
 
-def page(filters: Filters, cursor: str | None = None, size: int = PAGE_SIZE) -> tuple[list, str]:
+def page(
+    filters: Filters, cursor: str | None = None, size: int = PAGE_SIZE
+) -> tuple[list[AuditEvent], str]:
     """One page of events newest first, and the cursor of the next page ("" at the end)."""
     events = filtered(filters).order_by("-occurred_at", "-id")
     position = decode_cursor(cursor)
@@ -103,8 +105,8 @@ def page(filters: Filters, cursor: str | None = None, size: int = PAGE_SIZE) -> 
         # A row comparison, which both databases answer with one index range scan (an OR of
         # two conditions would not use the index on PostgreSQL).
         moment, event_id = position
-        moment = connection.ops.adapt_datetimefield_value(moment)  # SQLite compares text
-        events = events.extra(where=["(occurred_at, id) < (%s, %s)"], params=[moment, event_id])
+        adapted = connection.ops.adapt_datetimefield_value(moment)  # SQLite compares text
+        events = events.extra(where=["(occurred_at, id) < (%s, %s)"], params=[adapted, event_id])
     rows = list(events[: size + 1])
     more = len(rows) > size
     rows = rows[:size]

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from audit import actions
 from audit.incidents import parse_archive_numbers
 from audit.models import Incident
-from core.forms import BaomiForm
+from core.forms import BaomiForm, field_of
 
 
 class EventFilterForm(BaomiForm):
@@ -35,7 +35,10 @@ class EventFilterForm(BaomiForm):
         super().__init__(*args, **kwargs)
         # Validation only: the template writes the options itself (38 widget templates cost
         # more than the whole query).
-        self.fields["action"].choices = [("", _("Any action")), *actions.choices()]
+        field_of(self, "action", forms.ChoiceField).choices = [
+            ("", _("Any action")),
+            *actions.choices(),
+        ]
 
     def clean(self) -> dict:
         cleaned = super().clean()

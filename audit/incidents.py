@@ -26,7 +26,7 @@ def parse_archive_numbers(text: str) -> tuple[list[str], list[str]]:
     return valid, invalid
 
 
-def visible_incidents(user: object):
+def visible_incidents(user: Any):
     """The security officer sees every incident; anyone else sees the ones they reported."""
     if user.has_perm("audit.triage_incidents"):
         return Incident.objects.all()
@@ -35,7 +35,7 @@ def visible_incidents(user: object):
 
 @transaction.atomic
 def report(
-    user: object,
+    user: Any,
     *,
     kind: str,
     description: str,
@@ -77,7 +77,7 @@ def may_triage(user: Any, incident: Incident) -> bool:
 
 
 def triage(
-    officer: object,
+    officer: Any,
     incident: Incident,
     *,
     severity: str,

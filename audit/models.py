@@ -6,6 +6,8 @@ not a foreign key, and the actor's name, employee number and department as a sna
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -28,7 +30,7 @@ class AppendOnlyQuerySet(models.QuerySet):
     def delete(self) -> tuple[int, dict[str, int]]:
         raise self._refuse("delete()")
 
-    def _raw_delete(self, using: str) -> int:
+    def _raw_delete(self, using: str | None) -> int:
         raise self._refuse("delete")
 
     def bulk_update(self, objs: object, fields: object, batch_size: int | None = None) -> int:
@@ -44,7 +46,7 @@ class AppendOnlyModel(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise AppendOnlyError(
                 f"{type(self).__name__} rows are append-only: save() of an existing row refused"
@@ -90,6 +92,16 @@ class AuditEvent(AppendOnlyModel):
     details = models.JSONField(_("details"), default=dict, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
+
+    if TYPE_CHECKING:
+        # Not columns: what the console attaches to the events it shows (audit/console.py's
+        # page(), audit/views.py's _prepare_rows()).
+        seq: int | None
+        action_label: str
+        when: str
+        person_url: str
+        target_url: str
+        details_text: str
 
     class Meta:
         verbose_name = _("audit event")

@@ -68,12 +68,13 @@ def verify(run_id: int | None = None, actor_id: int | None = None) -> str:
         run.checked, run.head_seq = report.checked, report.head_seq
         run.anchors_checked, run.unsealed = report.anchors_checked, report.unsealed
         run.finished_at = timezone.now()
-        if report.ok:
+        problem = report.problem
+        if problem is None:  # report.ok
             run.outcome = VerificationRun.Outcome.OK
         else:
             run.outcome = VerificationRun.Outcome.BROKEN
-            run.problem = report.problem.message
-            run.broken_seq, run.broken_event_id = report.problem.seq, report.problem.event_id
+            run.problem = problem.message
+            run.broken_seq, run.broken_event_id = problem.seq, problem.event_id
         run.save()
         counts["checked"] = report.checked
         record(

@@ -160,7 +160,8 @@ def _worker_start(settings_dict: dict) -> None:
     from asgiref.local import Local
     from django.db import DEFAULT_DB_ALIAS, connections
 
-    connections._connections = Local(connections.thread_critical)
+    # A private attribute of ConnectionHandler, absent from django-stubs.
+    connections._connections = Local(connections.thread_critical)  # type: ignore[attr-defined]
     connections.settings[DEFAULT_DB_ALIAS] = settings_dict
 
 

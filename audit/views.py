@@ -10,6 +10,7 @@ import csv
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from functools import wraps
+from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
@@ -51,7 +52,7 @@ def require_perm(perm: str) -> Callable:
 def _filters(request: HttpRequest, **fixed: object) -> tuple[EventFilterForm, console.Filters]:
     form = EventFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    values = {
+    values: dict[str, Any] = {
         key: data.get(key) or ("" if key not in ("date_from", "date_to") else None)
         for key in (
             "actor",
@@ -94,6 +95,7 @@ def _query_without_cursor(request: HttpRequest) -> str:
 
 def _event_list(request: HttpRequest, template: str, heading: str, **fixed: object) -> dict:
     form, filters = _filters(request, **fixed)
+    rows: list[AuditEvent]
     if form.is_bound and not form.is_valid():
         rows, next_cursor = [], ""  # say what is wrong rather than show unfiltered events
     else:

@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.common import percentile, recreate  # noqa: E402 - after sys.path
+from benchmarks.common import insert_files, percentile, recreate  # noqa: E402 - after sys.path
 
 BENCH_URL = os.environ.get(
     "BENCH_ACCESS_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/baomi_bench_access"
@@ -73,30 +73,18 @@ def seed(total: int, grant_rows: int, sales) -> None:
 
     from access.grants import permission_id
 
-    ids = [u.pk for u in sales]
-    depts = [u.department_id for u in sales]
     start = time.perf_counter()
     with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            INSERT INTO records_customerrecord (
-                id, archive_number, kind, tier, minimum_tier, status, handler_id, department_id,
-                source, acquired_at, categories, public_authorised, key_version, wrapped_key,
-                sealed_identity, sealed_financial, sealed_transaction, sealed_other,
-                sealed_communications, sealed_review_comment, name_index, phone_index, id_index,
-                created_at, updated_at, outcome, retention_policy, on_hold)
-            SELECT gen_random_uuid(),
-                   CASE WHEN g %% 10 <> 0 THEN 'KH-A' || lpad(g::text, 9, '0') END,
-                   'person', 1 + g %% 4, 1 + g %% 4,
-                   CASE WHEN g %% 10 <> 0 THEN 'approved' ELSE 'submitted' END,
-                   (%s::int[])[1 + g %% %s], (%s::int[])[1 + g %% %s],
-                   'walk_in', DATE '2026-01-01', '[]'::jsonb, false, 1, '\\x00'::bytea,
-                   '', '', '', '', '', '', '', '', '',
-                   now() - (g || ' seconds')::interval, now() - (g || ' seconds')::interval,
-                   'open', '', false
-            FROM generate_series(1, %s) AS g
-            """,
-            [ids, len(ids), depts, len(ids), total],
+        insert_files(
+            cursor,
+            total,
+            sales,
+            archive_number="CASE WHEN g %% 10 <> 0 THEN 'KH-A' || lpad(g::text, 9, '0') END",
+            tier="1 + g %% 4",
+            minimum_tier="1 + g %% 4",
+            status="CASE WHEN g %% 10 <> 0 THEN 'approved' ELSE 'submitted' END",
+            created_at="now() - (g || ' seconds')::interval",
+            updated_at="now() - (g || ' seconds')::interval",
         )
         print(f"seed: {total:,} files in {time.perf_counter() - start:,.0f} s", flush=True)
         holders = {name: sales[i] for i, name in enumerate(HOLDERS)}

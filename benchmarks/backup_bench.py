@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.common import drop, recreate, rss_mb  # noqa: E402 - after sys.path
+from benchmarks.common import drop, insert_files, recreate, rss_mb  # noqa: E402 - after sys.path
 
 BASE = os.environ.get("BENCH_BACKUP_SERVER", "postgres://postgres@127.0.0.1:5432")
 SOURCE, TARGET = "baomi_bench_backup", "baomi_bench_restored"
@@ -39,27 +39,22 @@ os.environ.setdefault("BAOMI_LOG_LEVEL", "ERROR")
 def seed(total: int, sales) -> None:
     from django.db import connection
 
-    ids = [u.pk for u in sales]
-    depts = [u.department_id for u in sales]
     start = time.perf_counter()
     with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            INSERT INTO records_customerrecord (
-                id, archive_number, kind, tier, minimum_tier, status, handler_id, department_id,
-                source, acquired_at, categories, public_authorised, key_version, wrapped_key,
-                sealed_identity, sealed_financial, sealed_transaction, sealed_other,
-                sealed_communications, sealed_review_comment, name_index, phone_index, id_index,
-                created_at, updated_at, outcome, retention_policy, on_hold)
-            SELECT gen_random_uuid(), 'KH-B' || lpad(g::text, 9, '0'), 'person', 2, 2,
-                   'approved', (%s::int[])[1 + g %% %s], (%s::int[])[1 + g %% %s],
-                   'walk_in', DATE '2024-01-01', '["identity","contact"]'::jsonb, false, 1,
-                   gen_random_bytes(61), gen_random_bytes(420), gen_random_bytes(90),
-                   gen_random_bytes(160), '', '', '', md5(g::text), md5((g * 7)::text), '',
-                   now(), now(), 'open', 'open-inactive v1', false
-            FROM generate_series(1, %s) AS g
-            """,
-            [ids, len(ids), depts, len(ids), total],
+        insert_files(
+            cursor,
+            total,
+            sales,
+            archive_number="'KH-B' || lpad(g::text, 9, '0')",
+            acquired_at="DATE '2024-01-01'",
+            categories='\'["identity","contact"]\'::jsonb',
+            wrapped_key="gen_random_bytes(61)",
+            sealed_identity="gen_random_bytes(420)",
+            sealed_financial="gen_random_bytes(90)",
+            sealed_transaction="gen_random_bytes(160)",
+            name_index="md5(g::text)",
+            phone_index="md5((g * 7)::text)",
+            retention_policy="'open-inactive v1'",
         )
     print(f"seed: {total:,} files in {time.perf_counter() - start:,.0f} s", flush=True)
 

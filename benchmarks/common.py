@@ -50,3 +50,58 @@ def percentile(values: list[float], q: float) -> float:
 def rss_mb() -> float:
     """Peak resident memory of this process so far, in MB."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# Every column of a client file, as the SQL expression a seed row gets (``g`` counts 1..N): the
+# one generator the benchmarks share, so a new column is taught to them once. Benchmarks
+# override what they measure (levels, statuses, sizes of the sealed columns, retention).
+FILE_COLUMNS = {
+    "id": "gen_random_uuid()",
+    "archive_number": "'KH-X' || lpad(g::text, 9, '0')",
+    "kind": "'person'",
+    "tier": "2",
+    "minimum_tier": "2",
+    "status": "'approved'",
+    "handler_id": "(%(handlers)s::int[])[1 + g %% %(people)s]",
+    "department_id": "(%(departments)s::int[])[1 + g %% %(people)s]",
+    "source": "'walk_in'",
+    "acquired_at": "DATE '2026-01-01'",
+    "categories": "'[]'::jsonb",
+    "public_authorised": "false",
+    "key_version": "1",
+    "wrapped_key": "'\\x00'::bytea",
+    "sealed_identity": "''",
+    "sealed_financial": "''",
+    "sealed_transaction": "''",
+    "sealed_other": "''",
+    "sealed_communications": "''",
+    "sealed_review_comment": "''",
+    "name_index": "''",
+    "phone_index": "''",
+    "id_index": "''",
+    "created_at": "now()",
+    "updated_at": "now()",
+    "outcome": "'open'",
+    "retention_until": "NULL",
+    "retention_policy": "''",
+    "on_hold": "false",
+}
+
+
+def insert_files(cursor, total: int, people: list, **columns: str) -> None:
+    """Insert ``total`` client files in one statement, spread over ``people`` (their department
+    is the file's), with ``columns`` replacing the defaults above."""
+    chosen = {**FILE_COLUMNS, **columns}
+    unknown = set(columns) - set(FILE_COLUMNS)
+    if unknown:
+        raise ValueError(f"not a column of a client file: {sorted(unknown)}")
+    cursor.execute(
+        f"INSERT INTO records_customerrecord ({', '.join(chosen)}) "  # noqa: S608 - constant SQL
+        f"SELECT {', '.join(chosen.values())} FROM generate_series(1, %(total)s) AS g",
+        {
+            "handlers": [u.pk for u in people],
+            "departments": [u.department_id for u in people],
+            "people": len(people),
+            "total": total,
+        },
+    )

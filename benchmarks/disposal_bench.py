@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.common import drop, recreate, rss_mb  # noqa: E402 - after sys.path
+from benchmarks.common import drop, insert_files, recreate, rss_mb  # noqa: E402 - after sys.path
 
 BENCH_URL = os.environ.get(
     "BENCH_DISPOSAL_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/baomi_bench_disposal"
@@ -42,29 +42,25 @@ os.environ.setdefault("BAOMI_LOG_LEVEL", "ERROR")
 def seed(total: int, sales) -> None:
     from django.db import connection
 
-    ids = [u.pk for u in sales]
-    depts = [u.department_id for u in sales]
     start = time.perf_counter()
     with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            INSERT INTO records_customerrecord (
-                id, archive_number, kind, tier, minimum_tier, status, handler_id, department_id,
-                source, acquired_at, categories, public_authorised, key_version, wrapped_key,
-                sealed_identity, sealed_financial, sealed_transaction, sealed_other,
-                sealed_communications, sealed_review_comment, name_index, phone_index, id_index,
-                created_at, updated_at, outcome, retention_until, retention_policy, on_hold)
-            SELECT gen_random_uuid(), 'KH-D' || lpad(g::text, 9, '0'), 'person',
-                   2 + g %% 3, 2 + g %% 3, 'approved',
-                   (%s::int[])[1 + g %% %s], (%s::int[])[1 + g %% %s],
-                   'walk_in', DATE '2020-01-01', '[]'::jsonb, false, 1, '\\x00'::bytea,
-                   '\\x01'::bytea, '', '\\x02'::bytea, '', '', '', 'n', 'p', '',
-                   now(), now(), 'no_deal',
-                   CASE WHEN g %% 10 = 0 THEN DATE '2021-01-01' ELSE DATE '2031-01-01' END,
-                   'no-deal v1', false
-            FROM generate_series(1, %s) AS g
-            """,
-            [ids, len(ids), depts, len(ids), total],
+        insert_files(
+            cursor,
+            total,
+            sales,
+            archive_number="'KH-D' || lpad(g::text, 9, '0')",
+            tier="2 + g %% 3",
+            minimum_tier="2 + g %% 3",
+            acquired_at="DATE '2020-01-01'",
+            sealed_identity="'\\x01'::bytea",
+            sealed_transaction="'\\x02'::bytea",
+            name_index="'n'",
+            phone_index="'p'",
+            outcome="'no_deal'",
+            # One file in ten is due.
+            retention_until="CASE WHEN g %% 10 = 0 THEN DATE '2021-01-01' "
+            "ELSE DATE '2031-01-01' END",
+            retention_policy="'no-deal v1'",
         )
         cursor.execute("ANALYZE records_customerrecord")
     print(f"seed: {total:,} files ({total // 10:,} due) in {time.perf_counter() - start:,.0f} s")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.http import HttpRequest, QueryDict
 
 from core.refusals import ALL, Refused
+
+_FieldT = TypeVar("_FieldT", bound=forms.Field)
 
 
 class BaomiForm(forms.Form):
@@ -16,6 +18,21 @@ class BaomiForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        """Django's ``Form.clean`` returns ``cleaned_data`` (its type allows None, for clean()
+        methods that return nothing); our forms' clean() methods build on the dict."""
+        super().clean()
+        return self.cleaned_data
+
+
+def field_of(form: forms.BaseForm, name: str, kind: type[_FieldT]) -> _FieldT:
+    """The form's own copy of field ``name``, as the kind of field the form declares (Django
+    types ``form.fields`` as plain ``Field``)."""
+    field = form.fields[name]
+    if not isinstance(field, kind):
+        raise TypeError(f"{type(form).__name__}.{name} is not a {kind.__name__}")
+    return field
 
 
 def posted(request: HttpRequest) -> QueryDict | None:

@@ -11,6 +11,9 @@ from django.http import HttpRequest, HttpResponse
 
 from core.request_context import serving
 
+# The attribute holding the id on the request (audit.api reads it from there).
+REQUEST_ID_ATTR = "request_id"
+
 
 class RequestIdMiddleware:
     """Gives each request an id, so that its audit events and log lines can be tied together."""
@@ -19,10 +22,11 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.request_id = uuid.uuid4().hex
+        request_id = uuid.uuid4().hex
+        setattr(request, REQUEST_ID_ATTR, request_id)
         with serving(request):
             response = self.get_response(request)
-        response["X-Request-ID"] = request.request_id
+        response["X-Request-ID"] = request_id
         return response
 
 

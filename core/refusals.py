@@ -9,9 +9,17 @@ messages next to the form fields they name (``"__all__"``: the form as a whole) 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.utils.functional import Promise
 
-Message = str | Promise
+if TYPE_CHECKING:
+    # What gettext_lazy returns, as django-stubs names it (Django's forms and messages take it).
+    from django.utils.functional import _StrPromise as LazyStr
+else:
+    LazyStr = Promise
+
+Message = str | LazyStr
 ALL = "__all__"
 
 

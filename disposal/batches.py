@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 import audit
 from access import policy
-from access.models import CopyRegisterEntry
+from access.models import CopyRegisterEntry, User
 from access.policy import Capability, RecordAction
 from access.workflow import check_state, require_action, transition
 from audit.models import AuditEvent
@@ -28,11 +28,11 @@ from disposal.models import DisposalBatch, DisposalItem
 from records.models import CustomerRecord, PaperFile
 
 
-def visible_batches(user: object) -> QuerySet[DisposalBatch]:
+def visible_batches(user: User) -> QuerySet[DisposalBatch]:
     return policy.disposal_batches(user, DisposalBatch.objects.select_related("department"))
 
 
-def signable_by(user: object, batch: DisposalBatch) -> list[str]:
+def signable_by(user: User, batch: DisposalBatch) -> list[str]:
     """The signatures still needed that this person may give."""
     return policy.batch_signatures(user, batch)
 
@@ -41,7 +41,7 @@ def _locked(batch: DisposalBatch) -> DisposalBatch:
     return DisposalBatch.objects.select_for_update().get(pk=batch.pk)
 
 
-def sign(user: object, batch: DisposalBatch, role: str) -> DisposalBatch:
+def sign(user: User, batch: DisposalBatch, role: str) -> DisposalBatch:
     with transaction.atomic():
         batch = _locked(batch)
         check_state(batch, "sign")
@@ -77,7 +77,7 @@ def sign(user: object, batch: DisposalBatch, role: str) -> DisposalBatch:
     return batch
 
 
-def remove_item(user: object, item: DisposalItem, reason: str) -> None:
+def remove_item(user: User, item: DisposalItem, reason: str) -> None:
     """Take a file out of a batch before approval, with a reason (it may be proposed again by a
     later sweep if it is still due)."""
     if not reason.strip():
@@ -104,7 +104,7 @@ def remove_item(user: object, item: DisposalItem, reason: str) -> None:
 EXECUTION_CHUNK = 100
 
 
-def _destroy_chunk(user: object, items: list[DisposalItem]) -> int:
+def _destroy_chunk(user: User, items: list[DisposalItem]) -> int:
     """Destroy a chunk of files in one transaction (a kill loses at most this chunk, which the
     next run redoes); holds are read afresh for the chunk, under the row locks."""
     with transaction.atomic():
@@ -153,7 +153,7 @@ def _destroy_chunk(user: object, items: list[DisposalItem]) -> int:
     return destroyed
 
 
-def execute(user: object, batch: DisposalBatch) -> int:
+def execute(user: User, batch: DisposalBatch) -> int:
     """Destroy every file of an approved batch; safe to run again after an interruption (files
     already destroyed are skipped). Returns how many files were destroyed now."""
     with transaction.atomic():
@@ -220,7 +220,7 @@ def _chase_copies(batch: DisposalBatch) -> None:
             )
 
 
-def confirm_paper_shredded(user: object, item: DisposalItem, witness: object) -> DisposalItem:
+def confirm_paper_shredded(user: User, item: DisposalItem, witness: User) -> DisposalItem:
     """The archivist shredded the paper folder in front of a witness (another person)."""
     policy.require_can(user, Capability.PAPER_ARCHIVE)
     if witness is None or getattr(witness, "pk", None) == getattr(user, "pk", None):

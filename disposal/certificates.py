@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 import audit
+from access.models import User
 from audit.models import AuditEvent
 from core.canonical import content_sha256
 from disposal.models import DestructionCertificate, DisposalBatch
@@ -21,7 +22,7 @@ from records.paper import MARKS
 from records.pdf import Column, Document
 
 
-def _person(user: Any) -> str:
+def _person(user: User | None) -> str:
     return user.audit_label() if user else ""
 
 

@@ -30,6 +30,8 @@ def seed_disposal(ctx: DemoContext) -> None:
     for record in due:  # deals whose contracts ended long ago: past the 5-year retention
         outcome.set_outcome(seller, record, "deal_closed", date(2020, 6, 30))
     old = CustomerRecord.objects.filter(department__code="sales-2", status="approved").first()
+    if old is None:
+        raise LookupError("the records demo step approves files in sales-2")
     outcome.set_outcome(other_seller, old, "deal_closed", date(2019, 12, 31))
     # The customer withdrew consent, but a lawsuit needs the file: held (kept, then restricted).
     held = CustomerRecord.objects.filter(disposal_review_requested_at__isnull=False).first()

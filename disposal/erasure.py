@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 import audit
+from access.models import User
 from disposal.holds import held, restrict
 from disposal.models import DisposalItem
 from disposal.sweep import open_batch
@@ -22,11 +23,13 @@ from records.models import CustomerRecord, Outcome, PaperFile, RecordStatus
 from records.rights.models import SubjectRequest
 
 
-def erase(user: object, made: SubjectRequest) -> tuple[str, str]:
+def erase(user: User, made: SubjectRequest) -> tuple[str, str]:
     """(outcome, what the letter tells the customer, in Chinese). The caller checked the
     capability and holds the request's row lock."""
     today = timezone.localdate()
     with transaction.atomic():
+        if made.record_id is None:  # answer() says "no data" for a request naming no file
+            raise CustomerRecord.DoesNotExist("the request names no file")
         record = CustomerRecord.objects.select_for_update().get(pk=made.record_id)
         if record.status == RecordStatus.DESTROYED:
             return SubjectRequest.Outcome.DONE, "您的档案此前已销毁，本公司不再保存您的个人信息。"
@@ -42,6 +45,8 @@ def erase(user: object, made: SubjectRequest) -> tuple[str, str]:
             )  # fmt: skip
             if on_hold:
                 reason = "您的档案涉及法律程序，依法需要保存，暂不能删除。"
+            elif keep_until is None:  # not reached: statutory retention has its date
+                raise AttributeError("statutory retention without a date to keep until")
             else:
                 until = keep_until.strftime("%Y年%m月%d日")
                 reason = f"您的档案涉及已签订的合同，依法需保存至 {until}，到期后删除。"

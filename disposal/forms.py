@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import BaomiForm
+from core.forms import BaomiForm, field_of
 from disposal.models import EndAction, RetentionCategory, Trigger
 from records.classification import Tier
+
+if TYPE_CHECKING:
+    from access.models import User
 
 
 class HoldForm(BaomiForm):
@@ -58,8 +61,10 @@ class RemoveForm(BaomiForm):
 
 class WitnessForm(BaomiForm):
     item = forms.IntegerField(widget=forms.HiddenInput)
-    witness = forms.ModelChoiceField(label=_("Witness"), queryset=None)
+    witness: forms.ModelChoiceField[User] = forms.ModelChoiceField(
+        label=_("Witness"), queryset=None
+    )
 
     def __init__(self, *args: Any, witnesses: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["witness"].queryset = witnesses
+        field_of(self, "witness", forms.ModelChoiceField).queryset = witnesses

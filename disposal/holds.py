@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 import audit
 from access import policy, workflow
+from access.models import User
 from access.policy import Capability
 from access.workflow import Cause
 from core.refusals import Refused
@@ -37,7 +38,7 @@ def restrict(
     record_ids: list,
     *,
     reason: str,
-    actor: object = None,
+    actor: User | None = None,
     **details: object,
 ) -> int:
     """Restrict files to storage (legal alone may open them): files held past their retention,
@@ -89,7 +90,7 @@ def resolve(numbers: str, customer_id_number: str = "") -> tuple[list[CustomerRe
 
 
 def place(
-    user: object,
+    user: User,
     *,
     reference: str,
     reason: str,
@@ -120,7 +121,7 @@ def place(
     return hold
 
 
-def release(user: object, hold: LegalHold, reason: str) -> LegalHold:
+def release(user: User, hold: LegalHold, reason: str) -> LegalHold:
     policy.require_can(user, Capability.LEGAL_HOLDS)
     if not reason.strip():
         raise Refused({"reason": [_("Say why the hold ends.")]})

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 import audit
 from access import policy
-from access.models import AccessRequest, ExternalParty, RequestKind
+from access.models import AccessRequest, ExternalParty, RequestKind, User
 from access.policy import Capability
 from core.canonical import content_sha256
 from disposal.models import ProcessingRecord, RetentionPolicy
@@ -131,7 +131,7 @@ def assessment(shape: dict[str, Any], counts: dict[str, Any]) -> list[str]:
     return notes
 
 
-def refresh(user: object = None, reason: str = "scheduled check") -> ProcessingRecord | None:
+def refresh(user: User | None = None, reason: str = "scheduled check") -> ProcessingRecord | None:
     """Store a new version when the description changed; None when it did not."""
     shape = describe()
     digest = content_sha256(shape)
@@ -156,7 +156,7 @@ def refresh(user: object = None, reason: str = "scheduled check") -> ProcessingR
     return made
 
 
-def exported(user: object, made: ProcessingRecord) -> bytes:
+def exported(user: User, made: ProcessingRecord) -> bytes:
     """The version as JSON for the authority or an auditor; the export is audited."""
     policy.require_can(user, Capability.CUSTOMER_RIGHTS)
     audit.record(user, "processing.exported", made, version=made.version)

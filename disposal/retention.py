@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 import audit
 from access import policy
+from access.models import User
 from access.policy import Capability
 from core.refusals import Refused
 from disposal.models import EndAction, RetentionCategory, RetentionPolicy, Trigger
@@ -165,7 +166,7 @@ def recompute_all(chunk: int = 2000) -> int:
         last = batch[-1].id
 
 
-def on_inputs_changed(sender: object, record: CustomerRecord, **_kwargs: Any) -> None:
+def on_inputs_changed(sender: User, record: CustomerRecord, **_kwargs: Any) -> None:
     """A file's approval, outcome or consent changed: its keep-until date follows at once."""
     record.refresh_from_db(
         fields=["status", "tier", "outcome", "contract_ended_on", "updated_at",
@@ -175,7 +176,7 @@ def on_inputs_changed(sender: object, record: CustomerRecord, **_kwargs: Any) ->
 
 
 def save_policy(
-    user: object,
+    user: User,
     code: str,
     *,
     name: str,

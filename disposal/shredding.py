@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from access import grants, workflow
-from access.models import Grant
+from access.models import Grant, User
 from access.workflow import Cause
 from records import attachments
 from records import content as record_content
@@ -31,7 +31,7 @@ def shred(
     *,
     now: datetime,
     why: str,
-    by: object,
+    by: User | None,
     grant_reason: str = "file destroyed",
 ) -> Shredded:
     kept = workflow.close_for_files(records, Cause.DESTROYED, by=by, reason=why)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from datetime import date
+from typing import cast
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
@@ -104,7 +105,8 @@ def propose_due(as_of: date | None = None, chunk: int = 500) -> SweepRun:
                             batch=batch,
                             record=r,
                             policy=r.retention_policy,
-                            due_on=r.retention_until,
+                            # due_files() picks retention_until <= as_of: never NULL.
+                            due_on=cast(date, r.retention_until),
                             had_paper=r.pk in with_paper,
                             review_first=r.retention_policy in review,
                         )

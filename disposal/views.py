@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from access import policy, workflow
+from access.http import AuthenticatedHttpRequest
 from access.policy import Capability
 from core.forms import add_errors, posted
 from core.refusals import Refused
@@ -29,7 +30,7 @@ from disposal.models import (
 
 
 @never_cache
-def batches_view(request: HttpRequest) -> HttpResponse:
+def batches_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require_can(request.user, Capability.DISPOSAL_DESK)
     rows = [
         (b, b.items.filter(active=True).count(), b.needed_signatures())
@@ -42,7 +43,7 @@ def batches_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _batch(request: HttpRequest, batch_id: int):
+def _batch(request: AuthenticatedHttpRequest, batch_id: int):
     policy.require_can(request.user, Capability.DISPOSAL_DESK)
     batch = get_object_or_404(DisposalBatch.objects.select_related("department"), pk=batch_id)
     if not batches.visible_batches(request.user).filter(pk=batch.pk).exists():
@@ -52,7 +53,7 @@ def _batch(request: HttpRequest, batch_id: int):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def batch_view(request: HttpRequest, batch_id: int) -> HttpResponse:
+def batch_view(request: AuthenticatedHttpRequest, batch_id: int) -> HttpResponse:
     user = request.user
     batch = _batch(request, batch_id)
     action = request.POST.get("form", "")
@@ -103,7 +104,7 @@ def batch_view(request: HttpRequest, batch_id: int) -> HttpResponse:
 
 
 @never_cache
-def certificate_view(request: HttpRequest, batch_id: int) -> HttpResponse:
+def certificate_view(request: AuthenticatedHttpRequest, batch_id: int) -> HttpResponse:
     batch = _batch(request, batch_id)
     certificate = get_object_or_404(DestructionCertificate, batch=batch)
     response = HttpResponse(bytes(certificate.pdf), content_type="application/pdf")
@@ -113,7 +114,7 @@ def certificate_view(request: HttpRequest, batch_id: int) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def holds_view(request: HttpRequest) -> HttpResponse:
+def holds_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require_can(request.user, Capability.LEGAL_HOLDS)
     form = HoldForm(posted(request))
     if request.method == "POST" and form.is_valid():
@@ -151,7 +152,7 @@ def holds_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def release_view(request: HttpRequest, hold_id: int) -> HttpResponse:
+def release_view(request: AuthenticatedHttpRequest, hold_id: int) -> HttpResponse:
     policy.require_can(request.user, Capability.LEGAL_HOLDS)
     hold = get_object_or_404(LegalHold, pk=hold_id)
     form = ReleaseForm(request.POST)
@@ -169,7 +170,7 @@ def release_view(request: HttpRequest, hold_id: int) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def policies_view(request: HttpRequest) -> HttpResponse:
+def policies_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require_can(request.user, Capability.RETENTION_POLICIES)
     form = PolicyForm(posted(request), initial=_initial(request.GET.get("code", "")))
     if request.method == "POST" and form.is_valid():
@@ -210,7 +211,7 @@ def _initial(code: str) -> dict:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def processing_view(request: HttpRequest, version: int | None = None) -> HttpResponse:
+def processing_view(request: AuthenticatedHttpRequest, version: int | None = None) -> HttpResponse:
     """The record of processing activities and its impact assessment, by version (PIPL 54-56)."""
     policy.require_can(request.user, Capability.CUSTOMER_RIGHTS)
     if request.method == "POST":
@@ -230,7 +231,7 @@ def processing_view(request: HttpRequest, version: int | None = None) -> HttpRes
 
 @never_cache
 @require_http_methods(["GET"])
-def processing_export_view(request: HttpRequest, version: int) -> HttpResponse:
+def processing_export_view(request: AuthenticatedHttpRequest, version: int) -> HttpResponse:
     made = get_object_or_404(ProcessingRecord, version=version)
     data = processing.exported(request.user, made)
     response = HttpResponse(data, content_type="application/json; charset=utf-8")

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 import audit
 from access import policy
+from access.models import User
 from access.policy import RecordAction
 from records import content as record_content
 from records.crypto import RecordCipher
@@ -98,7 +99,7 @@ class StorageUnavailable(Exception):
     )
 
 
-def clean_name(name: str, content_type: str) -> str:
+def clean_name(name: str | None, content_type: str) -> str:
     """The name to keep and to offer on download: no folders, no control or direction characters
     (a right-to-left override makes "invoice\u202efdp.exe" look like "invoiceexe.pdf"), at most
     100 characters, and an extension that says what the content really is."""
@@ -115,7 +116,7 @@ def _purpose(attachment_id: uuid.UUID) -> str:
 
 
 def store(
-    user: object,
+    user: User,
     record: CustomerRecord,
     cipher: RecordCipher,
     upload: UploadedFile,
@@ -149,7 +150,7 @@ def store(
 
 
 def add(
-    user: object,
+    user: User,
     record: CustomerRecord,
     upload: UploadedFile,
     kind: str,
@@ -166,7 +167,7 @@ class Opened:
     data: bytes
 
 
-def open_for(user: object, attachment: Attachment) -> Opened:
+def open_for(user: User, attachment: Attachment) -> Opened:
     """Decrypt an attachment for download: a reveal-level right, and an audit event."""
     record = attachment.record
     policy.require(user, RecordAction.REVEAL, record)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 import audit
 from access import policy
+from access.models import User
 from access.policy import Capability, RecordAction
 from records.fields import (
     BY_NAME,
@@ -120,7 +121,7 @@ def submission_problems(record: CustomerRecord) -> list[str | Promise]:
 
 
 def record_consent(
-    user: object,
+    user: User,
     record: CustomerRecord,
     terms: ConsentTerms,
     evidence: Attachment | None,
@@ -149,19 +150,19 @@ def record_consent(
     return consent
 
 
-def withdraw(user: object, record: CustomerRecord) -> Consent | None:
+def withdraw(user: User, record: CustomerRecord) -> Consent | None:
     """The customer withdrew consent: recorded, and the file is flagged for disposal review."""
     policy.require(user, RecordAction.MANAGE_CONSENT, record)
     return _withdraw(user, record)
 
 
-def withdraw_for_customer(user: object, record: CustomerRecord) -> Consent | None:
+def withdraw_for_customer(user: User, record: CustomerRecord) -> Consent | None:
     """The same, when the customer tells the security officer (a data-subject request)."""
     policy.require_can(user, Capability.CUSTOMER_RIGHTS)
     return _withdraw(user, record)
 
 
-def _withdraw(user: object, record: CustomerRecord) -> Consent | None:
+def _withdraw(user: User, record: CustomerRecord) -> Consent | None:
     with transaction.atomic():
         consent = current(record)
         if consent is None or not consent.is_active:

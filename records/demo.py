@@ -96,7 +96,7 @@ def seed_records(ctx: DemoContext) -> None:
     )
     disclosure.view(head, top)
     disclosure.reveal(head, top, ["mobile"], "customer_contact", "回访客户")
-    listing.search(sales, top.archive_number)
+    listing.search(sales, top.filed_number)
 
     archivist = p["liu.yang"]
     for shelf, record in enumerate((top, second, third, company), start=1):

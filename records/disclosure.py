@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 import audit
 from access import policy
+from access.models import User
 from access.policy import RecordAction
 from records import consents, masking
 from records import content as record_content
@@ -48,7 +49,7 @@ class Dossier:
     attachments: list[Attachment] = field(default_factory=list)
 
 
-def _build(user: object, record: CustomerRecord, revealed: frozenset[str]) -> Dossier:
+def _build(user: User, record: CustomerRecord, revealed: frozenset[str]) -> Dossier:
     cipher = record_content.cipher_of(record)
     content = record_content.read(record, cipher)
     clear = policy.clear_fields(user, record)
@@ -75,13 +76,13 @@ def _build(user: object, record: CustomerRecord, revealed: frozenset[str]) -> Do
     )
 
 
-def revealable(user: object, record: CustomerRecord) -> list[tuple[str, str | Promise]]:
+def revealable(user: User, record: CustomerRecord) -> list[tuple[str, str | Promise]]:
     """The fields a reveal form offers (what is masked for this viewer); shows no content."""
     policy.require(user, RecordAction.REVEAL, record)
     return _build(user, record, frozenset()).revealable
 
 
-def view(user: object, record: CustomerRecord) -> Dossier:
+def view(user: User, record: CustomerRecord) -> Dossier:
     policy.require(user, RecordAction.VIEW, record)
     dossier = _build(user, record, frozenset())
     audit.record(
@@ -94,7 +95,7 @@ def view(user: object, record: CustomerRecord) -> Dossier:
 
 
 def reveal(
-    user: object,
+    user: User,
     record: CustomerRecord,
     fields: list[str],
     reason: str,

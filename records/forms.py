@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import BaomiForm
+from core.forms import BaomiForm, field_of
 from records import attachments, validators
 from records.classification import Tier
 from records.consents import ConsentTerms
@@ -36,6 +36,9 @@ from records.models import (
     RecordStatus,
     Source,
 )
+
+if TYPE_CHECKING:
+    from access.models import User
 
 _VALIDATORS: dict[str, Callable[[str], str]] = {
     "id_number": validators.validate_resident_id,
@@ -259,7 +262,7 @@ class RevealForm(BaomiForm):
 
     def __init__(self, *args: Any, revealable: list[tuple[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["fields_to_reveal"].choices = revealable
+        field_of(self, "fields_to_reveal", forms.ChoiceField).choices = revealable
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -322,7 +325,7 @@ class ListFilterForm(BaomiForm):
 
     def __init__(self, *args: Any, handlers: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["handler"].choices = [("", _("Anyone")), *handlers]
+        field_of(self, "handler", forms.ChoiceField).choices = [("", _("Anyone")), *handlers]
 
 
 class SearchForm(BaomiForm):
@@ -333,16 +336,22 @@ class SearchForm(BaomiForm):
     )
 
 
+class _ByFullNameChoiceField(forms.ModelChoiceField):
+    """People, each shown by their full name."""
+
+    def label_from_instance(self, obj: User) -> str:
+        return obj.get_full_name()
+
+
 class PaperLocationForm(BaomiForm):
     room = forms.CharField(label=_("Archive room"), max_length=60)
     cabinet = forms.CharField(label=_("Cabinet"), max_length=30)
     shelf = forms.CharField(label=_("Shelf"), max_length=30)
-    custodian = forms.ModelChoiceField(label=_("Custodian"), queryset=None)
+    custodian = _ByFullNameChoiceField(label=_("Custodian"), queryset=None)
 
     def __init__(self, *args: Any, custodians: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["custodian"].queryset = custodians
-        self.fields["custodian"].label_from_instance = lambda u: u.get_full_name()
+        field_of(self, "custodian", forms.ModelChoiceField).queryset = custodians
 
 
 class InventoryForm(BaomiForm):
@@ -373,9 +382,11 @@ class OutcomeForm(BaomiForm):
 
 
 class TransferForm(BaomiForm):
-    receiver = forms.ModelChoiceField(label=_("Hand to"), queryset=None)
+    receiver: forms.ModelChoiceField[User] = forms.ModelChoiceField(
+        label=_("Hand to"), queryset=None
+    )
     reason = forms.CharField(label=_("Reason"), max_length=300)
 
     def __init__(self, *args: Any, receivers: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["receiver"].queryset = receivers
+        field_of(self, "receiver", forms.ModelChoiceField).queryset = receivers

@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 
 import audit
 from access import policy
+from access.models import User
 from access.policy import Capability, RecordAction
-from core.refusals import Refused
+from core.refusals import Message, Refused
 from records import attachments, classification, consents
 from records import content as record_content
 from records.fields import BY_NAME, Category, categories_present
@@ -56,7 +57,7 @@ def _clean_content(kind: str, content: dict[str, str]) -> dict[str, str]:
 def _check(
     meta: Metadata, content: dict[str, str], terms: consents.ConsentTerms | None
 ) -> tuple[classification.Derivation, int]:
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[Message]] = {}
     for name, message in consents.missing_separate_consent(content, terms).items():
         errors.setdefault(name, []).append(message)
     if not content.get("full_name"):
@@ -77,7 +78,7 @@ def _check(
 
 
 def create(
-    user: object,
+    user: User,
     meta: Metadata,
     content: dict[str, str],
     terms: consents.ConsentTerms,
@@ -96,7 +97,7 @@ def create(
             tier=tier,
             minimum_tier=derivation.minimum,
             handler=user,
-            department_id=user.department_id,  # type: ignore[attr-defined]
+            department_id=user.department_id,
             status=RecordStatus.DRAFT,
             public_authorised=terms.public_disclosure,
         )
@@ -130,7 +131,7 @@ class Editing:
     terms: consents.ConsentTerms | None
 
 
-def editing(user: object, record: CustomerRecord) -> Editing:
+def editing(user: User, record: CustomerRecord) -> Editing:
     """Open a draft or returned file for its handler to change."""
     policy.require(user, RecordAction.EDIT, record)
     current = consents.current(record)
@@ -148,7 +149,7 @@ def editing(user: object, record: CustomerRecord) -> Editing:
 
 
 def update(
-    user: object,
+    user: User,
     record: CustomerRecord,
     meta: Metadata,
     content: dict[str, str],
@@ -198,7 +199,7 @@ def update(
     return record
 
 
-def submit(user: object, record: CustomerRecord) -> None:
+def submit(user: User, record: CustomerRecord) -> None:
     """Send a complete, consented file to the department head (R14)."""
     with transaction.atomic():
         record = CustomerRecord.objects.select_for_update().get(pk=record.pk)
@@ -218,7 +219,7 @@ def submit(user: object, record: CustomerRecord) -> None:
 
 
 def add_communication(
-    user: object,
+    user: User,
     record: CustomerRecord,
     *,
     occurred_at: date,
@@ -236,7 +237,7 @@ def add_communication(
                 "at": occurred_at.isoformat(),
                 "channel": channel,
                 "summary": summary.strip(),
-                "by": user.get_full_name(),  # type: ignore[attr-defined]
+                "by": user.get_full_name(),
                 "recorded_at": timezone.now().isoformat(timespec="minutes"),
             }
         )

@@ -18,6 +18,7 @@ from django.db.models import Q, QuerySet
 
 import audit
 from access import policy
+from access.models import User
 from records import content as record_content
 from records import crypto, masking
 from records.models import CustomerRecord
@@ -56,10 +57,10 @@ class Page:
     next_cursor: str
 
 
-def base_queryset(user: object, filters: Filters) -> QuerySet[CustomerRecord]:
+def base_queryset(user: User, filters: Filters) -> QuerySet[CustomerRecord]:
     records = policy.visible_records(user, CustomerRecord.objects.all())
     if filters.scope == "mine":
-        records = records.filter(handler_id=user.pk)  # type: ignore[attr-defined]
+        records = records.filter(handler_id=user.pk)
     else:
         records = records.filter(department_id__in=policy.headed_department_ids(user))
     if filters.tier:
@@ -75,7 +76,7 @@ def base_queryset(user: object, filters: Filters) -> QuerySet[CustomerRecord]:
     return records
 
 
-def _rows(user: object, records: list[CustomerRecord]) -> list[Row]:
+def _rows(user: User, records: list[CustomerRecord]) -> list[Row]:
     rows = []
     for record in records:
         try:
@@ -96,7 +97,7 @@ def _parse_cursor(cursor: str) -> tuple[datetime, str] | None:
         return None
 
 
-def page(user: object, filters: Filters, cursor: str = "", size: int = 25) -> Page:
+def page(user: User, filters: Filters, cursor: str = "", size: int = 25) -> Page:
     records = base_queryset(user, filters).select_related("handler", "department")
     parsed = _parse_cursor(cursor) if cursor else None
     if parsed:
@@ -124,7 +125,7 @@ def _search_key(query: str) -> tuple[str, str]:
     return "name", normalise_name(query)
 
 
-def search(user: object, query: str) -> list[Row]:
+def search(user: User, query: str) -> list[Row]:
     """Exact search among the files this person may open."""
     query = query.strip()
     visible = policy.visible_records(user, CustomerRecord.objects.all()).select_related(

@@ -143,6 +143,15 @@ class CustomerRecord(models.Model):
         """How the audit log names this file: its archive number, never customer content."""
         return self.archive_number or f"draft {str(self.id)[:8]}"
 
+    @property
+    def filed_number(self) -> str:
+        """The archive number of a file that has one: every file from its approval on (only
+        such files are catalogued on paper, lent, copied, shared or handed over). A draft has
+        none; joining or searching None would fail with the same TypeError."""
+        if self.archive_number is None:
+            raise TypeError(f"{self.audit_label()} has no archive number")
+        return self.archive_number
+
     def audit_context(self) -> dict[str, object]:
         """What every event about this file carries, taken from the file itself (never typed at
         the call site): its department, which the anomaly rules compare with the person's

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 import audit
 from access import policy
+from access.models import User
 from access.policy import RecordAction
 from core.refusals import Refused
 from records.models import CustomerRecord, Outcome
@@ -17,7 +18,7 @@ from records.signals import retention_inputs_changed
 
 
 def set_outcome(
-    user: object,
+    user: User,
     record: CustomerRecord,
     outcome: str,
     contract_ended_on: date | None = None,

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 import audit
 from access import policy
+from access.models import User
 from access.policy import RecordAction
 from audit import incidents
 from records.classification import Tier
@@ -28,16 +29,16 @@ MARKS = {
 
 
 def register_location(
-    user: object,
+    user: User,
     record: CustomerRecord,
     *,
     room: str,
     cabinet: str,
     shelf: str,
-    custodian: object,
+    custodian: User,
 ) -> PaperFile:
     policy.require(user, RecordAction.MANAGE_PAPER, record)
-    if not policy.custodians().filter(pk=custodian.pk).exists():  # type: ignore[attr-defined]
+    if not policy.custodians().filter(pk=custodian.pk).exists():
         raise ValueError("the custodian of a paper file must be an active archivist")
     with transaction.atomic():
         paper, created = PaperFile.objects.update_or_create(
@@ -51,14 +52,14 @@ def register_location(
             room=room,
             cabinet=cabinet,
             shelf=shelf,
-            custodian=custodian.get_full_name(),  # type: ignore[attr-defined]
+            custodian=custodian.get_full_name(),
             first=created,
         )
     return paper
 
 
 def check(
-    user: object,
+    user: User,
     paper: PaperFile,
     result: str,
     note: str = "",
@@ -85,12 +86,12 @@ def check(
                     + (f"备注：{row.note}" if row.note else "")
                 ),
                 occurred_at=timezone.now(),
-                archive_numbers=[record.archive_number],
+                archive_numbers=[record.filed_number],
             )
     return row
 
 
-def cover_sheet(user: object, record: CustomerRecord) -> bytes:
+def cover_sheet(user: User, record: CustomerRecord) -> bytes:
     """A one-page A4 PDF for the folder: mark, archive number, department, handler, location."""
     policy.require(user, RecordAction.MANAGE_PAPER, record)
     paper = PaperFile.objects.filter(record=record).select_related("custodian").first()
@@ -121,7 +122,7 @@ def cover_sheet(user: object, record: CustomerRecord) -> bytes:
             ("保管人", paper.custodian.get_full_name()),
         ]
     printed = timezone.localtime().strftime("%Y-%m-%d %H:%M")
-    lines.append(("打印", f"{user.get_full_name()} {printed}"))  # type: ignore[attr-defined]
+    lines.append(("打印", f"{user.get_full_name()} {printed}"))
     doc.facts(lines, size=14, at=70, indent=20)
     data = doc.finish()
     audit.record(user, "record.cover_sheet", target=record)

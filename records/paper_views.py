@@ -8,13 +8,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from access import policy
+from access.http import AuthenticatedHttpRequest
 from access.policy import Capability, RecordAction
 from records import paper
 from records.forms import InventoryForm, PaperLocationForm
@@ -23,7 +24,7 @@ from records.models import CustomerRecord, PaperFile
 
 @never_cache
 @require_http_methods(["GET"])
-def catalogue_view(request: HttpRequest) -> HttpResponse:
+def catalogue_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require_can(request.user, Capability.PAPER_ARCHIVE)
     records = (
         policy.catalogue(request.user, CustomerRecord.objects.all())
@@ -41,7 +42,7 @@ def catalogue_view(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def paper_view(request: HttpRequest, pk: Any) -> HttpResponse:
+def paper_view(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     record = get_object_or_404(CustomerRecord.objects.select_related("department"), pk=pk)
     policy.require(request.user, RecordAction.MANAGE_PAPER, record)
     folder = PaperFile.objects.filter(record=record).select_related("custodian").first()
@@ -92,7 +93,7 @@ def paper_view(request: HttpRequest, pk: Any) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET"])
-def cover_sheet_view(request: HttpRequest, pk: Any) -> HttpResponse:
+def cover_sheet_view(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     record = get_object_or_404(
         CustomerRecord.objects.select_related("department", "handler"), pk=pk
     )

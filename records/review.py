@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 import audit
 from access import policy
+from access.models import User
 from access.policy import Capability, RecordAction
 from core.refusals import Refused
 from records import consents
@@ -27,7 +28,7 @@ def next_archive_number(year: int) -> str:
     return f"{ARCHIVE_PREFIX}-{year}-{counter.last:06d}"
 
 
-def approve(user: object, record: CustomerRecord) -> str:
+def approve(user: User, record: CustomerRecord) -> str:
     """Approve a submitted file: it is numbered and enters formal storage."""
     with transaction.atomic():
         record = CustomerRecord.objects.select_for_update().get(pk=record.pk)
@@ -51,7 +52,7 @@ def approve(user: object, record: CustomerRecord) -> str:
     return record.archive_number
 
 
-def return_for_correction(user: object, record: CustomerRecord, comment: str) -> None:
+def return_for_correction(user: User, record: CustomerRecord, comment: str) -> None:
     """Send the file back to its handler; the comment is sealed (it may quote the content)."""
     comment = comment.strip()
     if not comment:
@@ -70,7 +71,7 @@ def return_for_correction(user: object, record: CustomerRecord, comment: str) ->
         )
 
 
-def reopen_for_correction(user: object, record: CustomerRecord, comment: str) -> None:
+def reopen_for_correction(user: User, record: CustomerRecord, comment: str) -> None:
     """A customer asked for a correction (PIPL Art. 46): the approved file goes back to its
     handler, who corrects it and submits it; the head reviews it again, and it keeps its number."""
     policy.require_can(user, Capability.CUSTOMER_RIGHTS)

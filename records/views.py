@@ -4,17 +4,20 @@ and in access.policy; customer content is never cached by the browser (``never_c
 from __future__ import annotations
 
 from io import BytesIO
-from typing import Any
+from typing import Any, TypedDict
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.core.files.uploadedfile import UploadedFile
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from access import policy, workflow
+from access.http import AuthenticatedHttpRequest
+from access.models import User
 from access.policy import Capability, RecordAction
 from core.forms import posted
 from core.refusals import Refused
@@ -37,7 +40,7 @@ def _record(pk: Any) -> CustomerRecord:
     return get_object_or_404(CustomerRecord.objects.select_related("department", "handler"), pk=pk)
 
 
-def _handlers(user: Any) -> list[tuple[int, str]]:
+def _handlers(user: User) -> list[tuple[int, str]]:
     from django.contrib.auth import get_user_model
 
     people = get_user_model().objects.filter(department_id__in=policy.headed_department_ids(user))
@@ -46,7 +49,7 @@ def _handlers(user: Any) -> list[tuple[int, str]]:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def list_view(request: HttpRequest) -> HttpResponse:
+def list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """GET: a page of files with filters. POST: exact search (values stay out of URLs)."""
     user = request.user
     heads = policy.can(user, Capability.RECORD_REVIEW)
@@ -93,16 +96,28 @@ def list_view(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET"])
-def review_queue_view(request: HttpRequest) -> HttpResponse:
+def review_queue_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require_can(request.user, Capability.RECORD_REVIEW)
     queue = policy.review_queue(request.user, CustomerRecord.objects.all())
     records = list(queue.select_related("handler", "department").order_by("submitted_at")[:200])
     return render(request, "records/review_queue.html", {"records": records})
 
 
-def _save_intake(request: HttpRequest, form: IntakeForm, record: CustomerRecord | None) -> Any:
+class _IntakeArguments(TypedDict):
+    """What intake.create and intake.update take from the form."""
+
+    meta: intake.Metadata
+    content: dict[str, str]
+    terms: consents.ConsentTerms
+    evidence: UploadedFile | None
+    uploads: list[intake.Upload]
+
+
+def _save_intake(
+    request: AuthenticatedHttpRequest, form: IntakeForm, record: CustomerRecord | None
+) -> Any:
     data = form.cleaned_data
-    kwargs = {
+    kwargs: _IntakeArguments = {
         "meta": form.metadata(),
         "content": form.content(),
         "terms": form.consent_terms(),
@@ -115,7 +130,7 @@ def _save_intake(request: HttpRequest, form: IntakeForm, record: CustomerRecord 
 
 
 def _intake_page(
-    request: HttpRequest, form: IntakeForm, record: CustomerRecord | None
+    request: AuthenticatedHttpRequest, form: IntakeForm, record: CustomerRecord | None
 ) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
@@ -136,7 +151,7 @@ def _intake_page(
 
 
 def _intake_form(
-    request: HttpRequest, form: IntakeForm, record: CustomerRecord | None, status: int
+    request: AuthenticatedHttpRequest, form: IntakeForm, record: CustomerRecord | None, status: int
 ) -> HttpResponse:
     if request.method == "POST" and request.FILES:
         messages.warning(
@@ -147,7 +162,7 @@ def _intake_form(
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def new_view(request: HttpRequest) -> HttpResponse:
+def new_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require_can(request.user, Capability.RECORD_INTAKE)
     form = IntakeForm(posted(request), request.FILES or None)
     return _intake_page(request, form, None)
@@ -155,7 +170,7 @@ def new_view(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def edit_view(request: HttpRequest, pk: Any) -> HttpResponse:
+def edit_view(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     record = _record(pk)
     if request.method == "POST":
         policy.require(request.user, RecordAction.EDIT, record)  # before validating anything
@@ -165,7 +180,7 @@ def edit_view(request: HttpRequest, pk: Any) -> HttpResponse:
     return _intake_page(request, form, record)
 
 
-def _submit(request: HttpRequest, record: CustomerRecord) -> HttpResponse:
+def _submit(request: AuthenticatedHttpRequest, record: CustomerRecord) -> HttpResponse:
     try:
         intake.submit(request.user, record)
     except Refused as refused:
@@ -178,12 +193,12 @@ def _submit(request: HttpRequest, record: CustomerRecord) -> HttpResponse:
 
 
 @require_POST
-def submit_view(request: HttpRequest, pk: Any) -> HttpResponse:
+def submit_view(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     return _submit(request, _record(pk))
 
 
 def _detail(
-    request: HttpRequest, dossier: disclosure.Dossier, status: int = 200, **extra: Any
+    request: AuthenticatedHttpRequest, dossier: disclosure.Dossier, status: int = 200, **extra: Any
 ) -> HttpResponse:
     user, record = request.user, dossier.record
     can = policy.allowed_actions(user, record)
@@ -212,13 +227,13 @@ def _detail(
 
 @never_cache
 @require_http_methods(["GET"])
-def detail_view(request: HttpRequest, pk: Any) -> HttpResponse:
+def detail_view(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     return _detail(request, disclosure.view(request.user, _record(pk)))
 
 
 @never_cache
 @require_POST
-def reveal_view(request: HttpRequest, pk: Any) -> HttpResponse:
+def reveal_view(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     """The revealed values are in this response only; reloading shows the masked page."""
     record = _record(pk)
     form = RevealForm(request.POST, revealable=disclosure.revealable(request.user, record))
@@ -236,7 +251,7 @@ def reveal_view(request: HttpRequest, pk: Any) -> HttpResponse:
 
 
 @require_POST
-def review_view(request: HttpRequest, pk: Any) -> HttpResponse:
+def review_view(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     record = _record(pk)
     policy.require(request.user, RecordAction.REVIEW, record)
     if request.POST.get("decision") == "approve":
@@ -258,7 +273,7 @@ def review_view(request: HttpRequest, pk: Any) -> HttpResponse:
 
 
 @require_POST
-def communication_view(request: HttpRequest, pk: Any) -> HttpResponse:
+def communication_view(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     record = _record(pk)
     policy.require(request.user, RecordAction.LOG_COMMUNICATION, record)
     form = CommunicationForm(request.POST)
@@ -271,7 +286,7 @@ def communication_view(request: HttpRequest, pk: Any) -> HttpResponse:
 
 
 @require_POST
-def attachment_add_view(request: HttpRequest, pk: Any) -> HttpResponse:
+def attachment_add_view(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     record = _record(pk)
     policy.require(request.user, RecordAction.EDIT, record)
     form = AttachmentForm(request.POST, request.FILES)
@@ -290,7 +305,7 @@ def attachment_add_view(request: HttpRequest, pk: Any) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET"])
-def attachment_view(request: HttpRequest, pk: Any, attachment_pk: Any) -> FileResponse:
+def attachment_view(request: AuthenticatedHttpRequest, pk: Any, attachment_pk: Any) -> FileResponse:
     attachment = get_object_or_404(
         Attachment.objects.select_related("record__department"), pk=attachment_pk, record_id=pk
     )
@@ -304,7 +319,7 @@ def attachment_view(request: HttpRequest, pk: Any, attachment_pk: Any) -> FileRe
 
 
 @require_POST
-def consent_withdraw_view(request: HttpRequest, pk: Any) -> HttpResponse:
+def consent_withdraw_view(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     record = _record(pk)
     consents.withdraw(request.user, record)
     messages.warning(
@@ -315,7 +330,7 @@ def consent_withdraw_view(request: HttpRequest, pk: Any) -> HttpResponse:
 
 
 @require_POST
-def outcome_view(request: HttpRequest, pk: Any) -> HttpResponse:
+def outcome_view(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     """The handler (or head) records how the business ended: it starts the retention clock."""
     record = _record(pk)
     policy.require(request.user, RecordAction.SET_OUTCOME, record)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
 from django.db import models
@@ -12,6 +13,12 @@ from django.utils.translation import gettext_lazy as _
 
 from access.models.people import User
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    class _Signed(TypedDict):
+        signed: bool  # the person has signed this version
+
 
 class AgreementQuerySet(models.QuerySet):
     def published(self) -> AgreementQuerySet:
@@ -20,7 +27,7 @@ class AgreementQuerySet(models.QuerySet):
     def current(self) -> Agreement | None:
         return self.published().order_by("-version").first()
 
-    def current_with_signature_of(self, user: User) -> Agreement | None:
+    def current_with_signature_of(self, user: User) -> WithAnnotations[Agreement, _Signed] | None:
         """The current agreement, annotated with ``signed`` for ``user``, in one query."""
         signed = AgreementSignature.objects.filter(agreement=OuterRef("pk"), user=user)
         return self.published().annotate(signed=Exists(signed)).order_by("-version").first()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -17,6 +19,11 @@ class BackupCodeDevice(TimestampMixin, ThrottlingMixin, Device):
     then be a second factor for every user. Here only an HMAC (keyed by SECRET_KEY) is kept, and a
     used code is marked, not deleted, so its use stays visible.
     """
+
+    if TYPE_CHECKING:
+        # django-otp has no types, so its DeviceManager (this model's default manager) is named
+        # here: the reverse relation User.backupcodedevice_set is built from it.
+        _default_manager: ClassVar[models.Manager[BackupCodeDevice]]
 
     class Meta(Device.Meta):
         verbose_name = _("backup code set")

@@ -69,7 +69,7 @@ class User(AbstractUser):
         """How the audit log names a person: name and employee number, no personal data."""
         return str(self)
 
-    def has_perm(self, perm: str, obj: object = None) -> bool:
+    def has_perm(self, perm: str, obj: models.Model | None = None) -> bool:
         """Permissions that access/policy.py decides are answered there alone."""
         from access import policy
 

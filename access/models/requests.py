@@ -4,6 +4,8 @@ never imports records."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -67,7 +69,7 @@ class ExternalParty(models.Model):
     def audit_label(self) -> str:
         return self.name
 
-    def nda_valid(self, on: object = None) -> bool:
+    def nda_valid(self, on: date | None = None) -> bool:
         on = on or timezone.localdate()
         return bool(
             self.nda_document

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,9 @@ from access.policy.decisions import Decision, Denied
 from access.policy.roles import Person, headed_department_ids, roles_of, signed_in
 from access.policy.terms import BORROWERS
 from access.roles import Role
+
+if TYPE_CHECKING:
+    from access.models import User
 
 
 class Capability(StrEnum):
@@ -44,7 +48,7 @@ class Capability(StrEnum):
     CUSTOMER_RIGHTS = "customer_rights"
 
 
-_RULES: dict[Capability, Callable[[object, frozenset[Role]], bool]] = {
+_RULES: dict[Capability, Callable[[User, frozenset[Role]], bool]] = {
     Capability.ACCOUNT_SECURITY: lambda user, roles: True,
     # Staff maintain accounts, departments, roles and the agreement text. Staff status opens no
     # customer content: no record model is administered through the admin site.

@@ -47,7 +47,7 @@ def receivers(record: RecordLike) -> QuerySet:
     )
 
 
-def decide_offboarding(user: Person, person: Any) -> Decision:
+def decide_offboarding(user: Person, person: Person) -> Decision:
     """May ``user`` hand over everything ``person`` holds (leaving or changing role)?"""
     if not can(user, Capability.OFFBOARDING):
         return refusal(Capability.OFFBOARDING)
@@ -66,7 +66,9 @@ def offboarding_candidates(user: Person) -> QuerySet:
     """People whose files this person may hand over."""
     from django.contrib.auth import get_user_model
 
-    people = get_user_model().objects.filter(is_active=True).exclude(pk=getattr(user, "pk", None))
+    # None for the anonymous visitor: Django reads "= None" as IS NULL, which excludes nobody.
+    own_pk: Any = getattr(user, "pk", None)
+    people = get_user_model().objects.filter(is_active=True).exclude(pk=own_pk)
     if Role.MANAGEMENT in roles_of(user):
         return people
     return people.filter(department_id__in=headed_department_ids(user))

@@ -22,8 +22,10 @@ def grant_rows(user: Person) -> QuerySet:
     from access.grants import permission_id
     from access.models import RecordUserObjectPermission
 
+    # None for the anonymous visitor: Django reads "= None" as IS NULL, which no row matches.
+    user_id: Any = getattr(user, "pk", None)
     return RecordUserObjectPermission.objects.filter(
-        user_id=getattr(user, "pk", None), permission_id=permission_id(READ_PERMISSION)
+        user_id=user_id, permission_id=permission_id(READ_PERMISSION)
     )
 
 

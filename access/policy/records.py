@@ -290,7 +290,7 @@ def visible_records(user: Person, records: QuerySet) -> QuerySet:
 
     if not signed_in(user):
         return records.none()
-    scope = Q(handler_id=user.pk)  # type: ignore[attr-defined]
+    scope = Q(handler_id=user.pk)
     headed = headed_department_ids(user)
     if headed:
         scope |= Q(department_id__in=headed) & ~Q(status="draft")
@@ -314,9 +314,7 @@ def review_queue(user: Person, records: QuerySet) -> QuerySet:
     headed = headed_department_ids(user)
     if not headed:
         return records.none()
-    return records.filter(department_id__in=headed, status="submitted").exclude(
-        handler_id=user.pk  # type: ignore[attr-defined]
-    )
+    return records.filter(department_id__in=headed, status="submitted").exclude(handler_id=user.pk)
 
 
 def clear_fields(user: Person, record: RecordLike) -> frozenset[str]:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Protocol
@@ -23,7 +24,7 @@ class Step:
     department_id: int | None = None
 
 
-def approval_chain(kind: str, records: list[Any], requester: object) -> list[Step]:
+def approval_chain(kind: str, records: Sequence[Any], requester: Person) -> list[Step]:
     """Who signs a request, in order (R41, R42, R52): the head of every department whose files
     are asked for (management instead, where the requester heads it), in parallel; then the
     security officer for anything leaving the company and for copies of Level 1 files."""
@@ -82,7 +83,7 @@ def visible_requests(user: Person, requests: QuerySet) -> QuerySet:
     from access.models import Approval
 
     mine = approvals_for(user, Approval.objects.all()).values("request_id")
-    scope = Q(requester_id=user.pk) | Q(pk__in=mine)  # type: ignore[attr-defined]
+    scope = Q(requester_id=user.pk) | Q(pk__in=mine)
     if Role.ARCHIVIST in roles_of(user):
         scope |= Q(kind="borrow") & ~Q(state__in=["pending", "rejected", "cancelled"])
     return requests.filter(scope)

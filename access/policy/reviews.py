@@ -29,7 +29,7 @@ def decide_review_item(user: Person, item: Any) -> Decision:
     return ALLOW
 
 
-def reviewer_role_for(person: Any) -> str:
+def reviewer_role_for(person: Person) -> str:
     """Heads (and people outside any headed department) are reviewed by management."""
     department = getattr(person, "department", None)
     if department is None or department.head_id in (None, person.pk):

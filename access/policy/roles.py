@@ -3,7 +3,7 @@ they head. Read once per request object and cached on it."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, TypeAlias, TypeGuard
 
 from django.contrib.auth.models import AnonymousUser
 
@@ -17,10 +17,12 @@ Person: TypeAlias = "User | AnonymousUser"
 
 
 _ROLE_CACHE_ATTR = "_baomi_roles"
+_HEADED_CACHE_ATTR = "_baomi_headed"
 
 
-def signed_in(user: Person) -> bool:
-    """Signed in with an active account: nobody else may do anything."""
+def signed_in(user: Person) -> TypeGuard[User]:
+    """Signed in with an active account: nobody else may do anything (the anonymous visitor is
+    never signed in, so a person who is is a ``User``)."""
     return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_active", False))
 
 
@@ -31,7 +33,7 @@ def roles_of(user: Person) -> frozenset[Role]:
     cached = getattr(user, _ROLE_CACHE_ATTR, None)
     if cached is None:
         known = set(Role.values)
-        names = user.groups.values_list("name", flat=True)  # type: ignore[attr-defined]
+        names = user.groups.values_list("name", flat=True)
         cached = frozenset(Role(name) for name in names if name in known)
         setattr(user, _ROLE_CACHE_ATTR, cached)
     return cached
@@ -43,10 +45,10 @@ def has_role(user: Person, role: Role) -> bool:
 
 def headed_department_ids(user: Person) -> frozenset[int]:
     """Departments this person heads, if they hold the head role (both are needed)."""
-    if Role.DEPT_HEAD not in roles_of(user):
+    if not signed_in(user) or Role.DEPT_HEAD not in roles_of(user):
         return frozenset()
-    cached = getattr(user, "_baomi_headed", None)
+    cached = getattr(user, _HEADED_CACHE_ATTR, None)
     if cached is None:
-        cached = frozenset(user.headed_departments.values_list("id", flat=True))  # type: ignore[attr-defined]
-        user._baomi_headed = cached  # type: ignore[attr-defined]
+        cached = frozenset(user.headed_departments.values_list("id", flat=True))
+        setattr(user, _HEADED_CACHE_ATTR, cached)
     return cached

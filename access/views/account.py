@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,13 +12,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from access import signin
 from access.forms import NewPasswordForm, ReauthenticationForm, reject
+from access.http import AuthenticatedHttpRequest
 from access.views._next import pop_next, remember_next
 from access.views.signin import attempt, redirect_to_reauth
 from core.forms import posted
 
 
 @require_http_methods(["GET"])
-def security_view(request: HttpRequest) -> HttpResponse:
+def security_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = {
         "backup_codes_left": signin.backup_codes_left(request.user),
         "has_authenticator": signin.has_authenticator(request.user),
@@ -28,7 +29,7 @@ def security_view(request: HttpRequest) -> HttpResponse:
 
 @sensitive_post_parameters("password", "token")
 @require_http_methods(["GET", "POST"])
-def reauth_view(request: HttpRequest) -> HttpResponse:
+def reauth_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     remember_next(request)
     form = ReauthenticationForm(posted(request))
     if request.method == "POST" and form.is_valid():
@@ -48,7 +49,7 @@ def reauth_view(request: HttpRequest) -> HttpResponse:
 
 @sensitive_post_parameters("new_password1", "new_password2")
 @require_http_methods(["GET", "POST"])
-def password_change_view(request: HttpRequest) -> HttpResponse:
+def password_change_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not signin.recently_reauthenticated(request):
         return redirect_to_reauth(request)
     form = NewPasswordForm(request.user, posted(request))
@@ -60,7 +61,7 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def backup_codes_view(request: HttpRequest) -> HttpResponse:
+def backup_codes_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not signin.recently_reauthenticated(request):
         messages.info(request, _("Confirm it is you, then press the button again."))
         return redirect_to_reauth(request, next_url=reverse("access:security"))

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from access import agreements
 from access.forms import AgreementForm
+from access.http import AuthenticatedHttpRequest
 from access.views._next import pop_next, remember_next
 from core.forms import posted
 
 
 @require_http_methods(["GET", "POST"])
-def agreement_view(request: HttpRequest) -> HttpResponse:
+def agreement_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     remember_next(request)
     agreement = agreements.current_agreement()
     signature = agreements.signature_of(request.user, agreement) if agreement else None

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from access import agreements, shell
+from access.http import AuthenticatedHttpRequest
 
 
 @require_http_methods(["GET"])
-def home_view(request: HttpRequest) -> HttpResponse:
+def home_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     agreement = agreements.current_agreement()
     signature = agreements.signature_of(request.user, agreement) if agreement else None
     return render(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -11,13 +11,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from access import policy, reviews
 from access.forms import CampaignForm, ReviewDecisionForm
-from access.models import ReviewCampaign, ReviewItem
+from access.http import AuthenticatedHttpRequest
+from access.models import ReviewCampaign, ReviewItem, User
 from access.policy import Capability
 from core.forms import add_errors, posted
 from core.refusals import Refused
 
 
-def _may_follow(user: object) -> bool:
+def _may_follow(user: User) -> bool:
     return any(
         policy.can(user, c)
         for c in (
@@ -30,7 +31,7 @@ def _may_follow(user: object) -> bool:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def reviews_view(request: HttpRequest) -> HttpResponse:
+def reviews_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if not _may_follow(user):
         policy.require_can(user, Capability.ACCESS_REVIEW)
@@ -58,7 +59,7 @@ def reviews_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def decide_view(request: HttpRequest, item_id: int) -> HttpResponse:
+def decide_view(request: AuthenticatedHttpRequest, item_id: int) -> HttpResponse:
     policy.require_can(request.user, Capability.ACCESS_REVIEW)
     item = get_object_or_404(ReviewItem, pk=item_id)
     form = ReviewDecisionForm(request.POST)
@@ -76,7 +77,7 @@ def decide_view(request: HttpRequest, item_id: int) -> HttpResponse:
 
 
 @never_cache
-def campaign_view(request: HttpRequest, campaign_id: int) -> HttpResponse:
+def campaign_view(request: AuthenticatedHttpRequest, campaign_id: int) -> HttpResponse:
     if not _may_follow(request.user):
         policy.require_can(request.user, Capability.ACCESS_REVIEW_ADMIN)
     campaign = get_object_or_404(ReviewCampaign, pk=campaign_id)
@@ -93,7 +94,7 @@ def campaign_view(request: HttpRequest, campaign_id: int) -> HttpResponse:
 
 
 @require_POST
-def close_view(request: HttpRequest, campaign_id: int) -> HttpResponse:
+def close_view(request: AuthenticatedHttpRequest, campaign_id: int) -> HttpResponse:
     campaign = get_object_or_404(ReviewCampaign, pk=campaign_id)
     try:
         reviews.close(request.user, campaign)

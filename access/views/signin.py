@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,10 +19,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from access import gate, signin
 from access.forms import EnrolmentForm, OneTimeCodeForm, PasswordSignInForm, reject
+from access.http import signed_in_user
 from access.models import BackupCodeDevice
 from access.qr import authenticator_qr_svg, manual_entry_key
 from access.views._next import pop_next, remember_next
 from core.forms import posted
+
+_T = TypeVar("_T")
 
 
 def locked_out(
@@ -47,8 +51,8 @@ def locked_out(
 
 
 def attempt(
-    request: HttpRequest, service: Callable, *args: object
-) -> tuple[object, HttpResponse | None]:
+    request: HttpRequest, service: Callable[..., _T], *args: object
+) -> tuple[_T | None, HttpResponse | None]:
     """Run a sign-in service; a lockout it reports becomes the lockout page."""
     username = request.user.get_username()  # the service may sign the person out
     try:
@@ -86,7 +90,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 def otp_verify_view(request: HttpRequest) -> HttpResponse:
     if gate.stage_of(request) >= gate.Stage.VERIFIED:
         return redirect(pop_next(request))
-    if not signin.has_authenticator(request.user):
+    if not signin.has_authenticator(signed_in_user(request)):
         return redirect("access:otp_setup")
     form = OneTimeCodeForm(posted(request))
     if request.method == "POST" and form.is_valid():
@@ -95,7 +99,7 @@ def otp_verify_view(request: HttpRequest) -> HttpResponse:
             return refused
         if device is not None:
             if isinstance(device, BackupCodeDevice):
-                left = signin.backup_codes_left(request.user)
+                left = signin.backup_codes_left(signed_in_user(request))
                 messages.warning(
                     request,
                     _("You signed in with a backup code. %(left)d backup codes are left.")
@@ -117,7 +121,7 @@ def otp_verify_view(request: HttpRequest) -> HttpResponse:
 def otp_setup_view(request: HttpRequest) -> HttpResponse:
     """First enrolment (at the second-factor step) or replacement (after re-authentication)."""
     stage = gate.stage_of(request)
-    replacing = signin.has_authenticator(request.user)
+    replacing = signin.has_authenticator(signed_in_user(request))
     if replacing and stage < gate.Stage.VERIFIED:
         return redirect("access:otp_verify")
     if replacing and not signin.recently_reauthenticated(request):
@@ -142,7 +146,7 @@ def otp_setup_view(request: HttpRequest) -> HttpResponse:
         reject(
             form, "token", _("That code does not match. Scan the QR code again and retry."), "token"
         )
-    device = signin.pending_authenticator(request.user)
+    device = signin.pending_authenticator(signed_in_user(request))
     context = {
         "form": form,
         "qr_svg": authenticator_qr_svg(device),

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 import audit
 from access import policy
+from access.models import User
 from access.policy import Person
 from access.workflow.table import MACHINES, Machine
 from core.refusals import Refused
@@ -44,15 +45,16 @@ def transition(
     obj: Any,
     move: str,
     *,
-    by: Any,
+    by: User | None,
     target: object = None,
     fields: Iterable[str] = (),
     **details: Any,
 ) -> Any:
     """Make ``move`` on ``obj``: lock its row, check the move starts from its current state, save
     the new state and ``fields`` (set on ``obj`` by the caller), and write the move's audit event
-    about ``target`` (default: ``obj``) with ``details``. Raises ``Refused`` when the state has
-    moved on (another tab, another person, a sweep)."""
+    about ``target`` (default: ``obj``) with ``details``, by ``by`` (None: no person, such as an
+    external recipient or a sweep). Raises ``Refused`` when the state has moved on (another tab,
+    another person, a sweep)."""
     machine = machine_of(obj)
     step = machine.moves[move]
     with transaction.atomic():

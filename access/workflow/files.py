@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import audit
+from access.models import User
 from access.workflow.engine import transition
 from access.workflow.table import MACHINES, Cause, Machine, OnFile
 
@@ -54,7 +55,7 @@ def open_workflows(records: Iterable[Any], kinds: Iterable[str] = ()) -> list[Op
     return found
 
 
-def close_for_files(records: Iterable[Any], cause: Cause, *, by: Any, reason: str) -> dict:
+def close_for_files(records: Iterable[Any], cause: Cause, *, by: User | None, reason: str) -> dict:
     """Close or cancel what the table says for every workflow open on these files, in the
     caller's transaction. Returns {file id: [why it cannot go now]} for the files something
     still holds (a paper folder on loan stops a destruction); nothing else is refused."""
@@ -75,7 +76,7 @@ def close_for_files(records: Iterable[Any], cause: Cause, *, by: Any, reason: st
     return refusals
 
 
-def _cancel(obj: Any, *, by: Any, reason: str, file: str) -> None:
+def _cancel(obj: Any, *, by: User | None, reason: str, file: str) -> None:
     if obj._meta.label == "access.Transfer":
         obj.answered_at = timezone.now()
         obj.answer_note = reason[:200]
@@ -89,13 +90,13 @@ def _cancel(obj: Any, *, by: Any, reason: str, file: str) -> None:
     requests.withdraw(obj, by=by, reason=reason, file=file)
 
 
-def _close(obj: Any, *, by: Any, reason: str, file: str) -> None:
+def _close(obj: Any, *, by: User | None, reason: str, file: str) -> None:
     obj.closed_at, obj.closed_by = timezone.now(), by
     transition(obj, "close", by=by, fields=["closed_at", "closed_by"], reason=reason, file=file)
 
 
 def _end_loan(
-    loan: Any, record_id: Any, cause: Cause, by: Any, reason: str, label: str
+    loan: Any, record_id: Any, cause: Cause, by: User | None, reason: str, label: str
 ) -> str | None:
     """A file's part of a loan ends with the file; a paper folder must come back first."""
     from access import grants

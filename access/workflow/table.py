@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from access import policy
 from access.policy import Capability, Decision, Person, RequestAction
+from core.refusals import Message
 
 
 class Cause(StrEnum):
@@ -55,7 +55,7 @@ class Verb:
 
     states: tuple[str, ...]
     decide: Callable[[Person, Any], Decision]
-    not_now: str | Promise  # why not, when the object's state does not allow it
+    not_now: Message  # why not, when the object's state does not allow it
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 import audit
 from access import directory, grants, policy
-from access.models import BreakGlass, Grant
+from access.models import BreakGlass, Grant, User
 from access.workflow import require_action, transition
 from audit import incidents
 from core.refusals import Refused
@@ -28,7 +28,7 @@ DURATION = timedelta(minutes=30)
 
 
 def open_file(
-    user: object,
+    user: User,
     archive_number: str,
     reason_code: str,
     reason_text: str,
@@ -66,7 +66,7 @@ def open_file(
         if watchers:
             when = timezone.localtime().strftime("%Y-%m-%d %H:%M")
             body = (
-                f"{user} 于 {when} 使用紧急访问打开档案 {record.audit_label()}，"  # type: ignore[str-bytes-safe]
+                f"{user} 于 {when} 使用紧急访问打开档案 {record.audit_label()}，"
                 f"原因：{opened.get_reason_code_display()}。请在保密系统中审查。\n"
                 f"{user} used emergency access to {record.audit_label()} at {when}. "
                 "Review it in Baomi."
@@ -88,14 +88,14 @@ def open_reviews():
     )
 
 
-def close_review(user: object, opened: BreakGlass, outcome: str, note: str) -> BreakGlass:
+def close_review(user: User, opened: BreakGlass, outcome: str, note: str) -> BreakGlass:
     if not note.strip():
         raise Refused({"review_note": [_("Write what the review found.")]})
     with transaction.atomic():
         opened = BreakGlass.objects.select_for_update().select_related("grant").get(pk=opened.pk)
         require_action(user, opened, "review")
         opened.reviewed_at = timezone.now()
-        opened.reviewed_by = user  # type: ignore[assignment]
+        opened.reviewed_by = user
         opened.outcome = outcome
         opened.review_note = note.strip()[:500]
         fields = ["reviewed_at", "reviewed_by", "outcome", "review_note"]

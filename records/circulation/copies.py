@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 import audit
 from access import policy, requests
-from access.models import AccessRequest, CopyFormat, CopyRegisterEntry
+from access.models import AccessRequest, CopyFormat, CopyRegisterEntry, User
 from access.policy import RecordAction
 from access.workflow import transition
 from core.csvsafe import row as csv_row
@@ -43,15 +43,14 @@ class Copy:
     data: bytes
 
 
-def _sections(wanted: list[str], viewer: object, record: CustomerRecord) -> list:
+def _sections(wanted: list[str], viewer: User, record: CustomerRecord) -> list:
     shown = masking.show(record_content.read(record), clear=policy.clear_fields(viewer, record))
     return [s for s in shown if s.section.value in set(wanted)]
 
 
-def _stamp(entry: CopyRegisterEntry, user: object, at: str) -> str:
+def _stamp(entry: CopyRegisterEntry, user: User, at: str) -> str:
     return (
-        f"保密复制件 {entry.serial} · {user.get_full_name()} · {at} · "  # type: ignore[attr-defined]
-        f"申请 {entry.request.number}"
+        f"保密复制件 {entry.serial} · {user.get_full_name()} · {at} · 申请 {entry.request.number}"
     )
 
 
@@ -60,7 +59,7 @@ def render_pdf(
     title: str,
     stamp: str,
     watermark: str,
-    viewer: object,
+    viewer: User,
     records: list[CustomerRecord],
     sections: list[str],
 ) -> bytes:
@@ -88,7 +87,7 @@ def render_pdf(
     return doc.finish()
 
 
-def _csv(entry: CopyRegisterEntry, user: object, records: list[CustomerRecord], at: str) -> bytes:
+def _csv(entry: CopyRegisterEntry, user: User, records: list[CustomerRecord], at: str) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(csv_row([_stamp(entry, user, at)]))
@@ -103,7 +102,7 @@ def _csv(entry: CopyRegisterEntry, user: object, records: list[CustomerRecord], 
 
 
 def files_of(
-    user: object, req: AccessRequest, action: str = RecordAction.COPY
+    user: User, req: AccessRequest, action: str = RecordAction.COPY
 ) -> list[CustomerRecord]:
     """The request's files, each still allowed to ``user`` now (a borrow behind it may end)."""
     records = list(
@@ -116,7 +115,7 @@ def files_of(
     return records
 
 
-def download(user: object, req: AccessRequest) -> Copy:
+def download(user: User, req: AccessRequest) -> Copy:
     """Make (first time) or download again the copy of an approved copy request."""
     with transaction.atomic():
         req = requests.lock_for(user, req, "download")
@@ -145,7 +144,7 @@ def download(user: object, req: AccessRequest) -> Copy:
             data = render_pdf(
                 title=f"{entry.serial} 客户档案复制件",
                 stamp=_stamp(entry, user, at),
-                watermark=f"{entry.serial} {user.get_full_name()}",  # type: ignore[attr-defined]
+                watermark=f"{entry.serial} {user.get_full_name()}",
                 viewer=user,
                 records=records,
                 sections=req.sections,
@@ -167,7 +166,7 @@ def download(user: object, req: AccessRequest) -> Copy:
     return Copy(entry, f"{entry.serial}.{ext}", content_type, data)
 
 
-def confirm_destroyed(user: object, req: AccessRequest, note: str) -> CopyRegisterEntry:
+def confirm_destroyed(user: User, req: AccessRequest, note: str) -> CopyRegisterEntry:
     """The requester confirms every copy (printouts included) was destroyed (R42)."""
     if not note.strip():
         raise Refused({"note": [_("Say how the copy was destroyed.")]})

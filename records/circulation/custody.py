@@ -28,7 +28,7 @@ from access.models import (
 )
 from access.policy import RecordAction
 from access.workflow import Cause, require_action, transition
-from core.refusals import Refused
+from core.refusals import Message, Refused
 from records.classification import Tier
 from records.models import CustomerRecord, PaperFile
 from records.paper import MARKS
@@ -38,14 +38,14 @@ from records.pdf import Column, Document
 
 
 def offer(
-    sender: object,
+    sender: User,
     record: CustomerRecord,
     receiver: User,
     reason: str,
 ) -> Transfer:
     """Hand ``record`` to ``receiver``, who must confirm receipt."""
     policy.require(sender, RecordAction.TRANSFER, record)
-    problems: dict[str, list[str]] = {}
+    problems: dict[str, list[Message]] = {}
     fit = policy.may_receive(receiver, record)
     if not fit.allowed:
         problems["receiver"] = [str(fit.reason)]
@@ -71,7 +71,7 @@ def offer(
     return transfer
 
 
-def _answer(user: object, transfer: Transfer, action: str) -> Transfer:
+def _answer(user: User, transfer: Transfer, action: str) -> Transfer:
     """Lock a transfer its receiver answers: someone else is refused before anything is said
     about its state."""
     locked = Transfer.objects.select_for_update().select_related("record").get(pk=transfer.pk)
@@ -79,7 +79,7 @@ def _answer(user: object, transfer: Transfer, action: str) -> Transfer:
     return locked
 
 
-def accept(user: object, transfer: Transfer) -> Transfer:
+def accept(user: User, transfer: Transfer) -> Transfer:
     """The receiver confirms receipt; from now on the file is theirs."""
     with transaction.atomic():
         transfer = _answer(user, transfer, "accept")
@@ -97,7 +97,7 @@ def accept(user: object, transfer: Transfer) -> Transfer:
     return transfer
 
 
-def decline(user: object, transfer: Transfer, note: str) -> Transfer:
+def decline(user: User, transfer: Transfer, note: str) -> Transfer:
     with transaction.atomic():
         transfer = _answer(user, transfer, "decline")
         transfer.answered_at = timezone.now()
@@ -107,7 +107,7 @@ def decline(user: object, transfer: Transfer, note: str) -> Transfer:
     return transfer
 
 
-def incoming(user: object):
+def incoming(user: User):
     return Transfer.objects.filter(
         receiver_id=getattr(user, "pk", None), state=Transfer.State.PENDING
     ).select_related("record", "sender", "record__department")
@@ -131,7 +131,7 @@ class Preview:
         return bool(self.paper_out or self.copies_out)
 
 
-def preview(actor: object, person: User) -> Preview:
+def preview(actor: User, person: User) -> Preview:
     policy.require_can(actor, policy.Capability.OFFBOARDING)
     decision = policy.decide_offboarding(actor, person)
     if not decision.allowed:
@@ -149,7 +149,7 @@ def preview(actor: object, person: User) -> Preview:
             requester=person, state__in=[RequestState.PENDING, RequestState.APPROVED]
         ).count(),
         paper_out=[
-            f.record.archive_number
+            f.record.filed_number
             for f in PaperFile.objects.filter(checked_out_to=person).select_related("record")
         ],
         copies_out=list(
@@ -161,7 +161,7 @@ def preview(actor: object, person: User) -> Preview:
 
 
 def hand_over(
-    actor: object,
+    actor: User,
     person: User,
     receiver: User,
     reason: str,
@@ -171,7 +171,7 @@ def hand_over(
     transaction. Raises ``Refused`` listing what must come back first."""
     seen = preview(actor, person)
     if seen.blocked:
-        problems = []
+        problems: list[Message] = []
         if seen.paper_out:
             problems.append(
                 _("Paper folders still lent to this person: %(items)s")
@@ -185,7 +185,7 @@ def hand_over(
         raise Refused({"__all__": problems})
     if receiver.pk == person.pk:
         raise Refused({"receiver": [_("Choose someone else to receive the files.")]})
-    unfit = [
+    unfit: list[Message] = [
         f"{r.audit_label()}: {d.reason}"
         for r in seen.records
         if not (d := policy.may_receive(receiver, r)).allowed
@@ -210,7 +210,7 @@ def hand_over(
             records, Cause.HANDED_OVER, by=actor, reason=f"hand-over ({reason})"
         )
         leaving = reason == Handover.Reason.LEAVING
-        closed = people.offboard(actor, person, leaving=leaving, reason=reason)  # type: ignore[arg-type]
+        closed = people.offboard(actor, person, leaving=leaving, reason=reason)
         handover = Handover.objects.create(
             person=person,
             receiver=receiver,
@@ -241,7 +241,7 @@ def hand_over(
     return handover
 
 
-def handover_sheet(actor: object, handover: Handover) -> bytes:
+def handover_sheet(actor: User, handover: Handover) -> bytes:
     """The written hand-over (书面交接单) as a PDF: who, to whom, when, every file, signatures."""
     decision = policy.decide_offboarding(actor, handover.person)
     if not decision.allowed and getattr(actor, "pk", None) != handover.receiver_id:

@@ -85,7 +85,7 @@ def seed_requests(ctx: DemoContext) -> None:
         lending.apply(
             seller,
             lending.Ask(
-                by_tier[3].archive_number,
+                by_tier[3].filed_number,
                 "提供给设计团队做户型方案",
                 due,
                 kind="external_share",
@@ -96,7 +96,7 @@ def seed_requests(ctx: DemoContext) -> None:
     )  # fmt: skip  (approved by 王芳, now awaits 陈静)
     break_glass.open_file(
         p["zhao.lei"],
-        by_tier[2].archive_number,
+        by_tier[2].filed_number,
         "customer_emergency",
         "客户深夜来电称房屋漏水，经手人无法联系，需核实联系方式",
     )  # fmt: skip  (waits in the emergency access review queue)
@@ -106,6 +106,8 @@ def seed_requests(ctx: DemoContext) -> None:
     for item in reviews.my_items(head).filter(kind="role"):
         reviews.decide(head, item, keep=True)  # 王芳 confirmed her staff's roles; others wait
     moving = approved.filter(handler=seller, paper__isnull=True).order_by("archive_number").first()
+    if moving is None:
+        raise LookupError("the records demo step approves files of 张伟 without a paper folder")
     custody.offer(seller, moving, head, "客户要求由部门负责人直接跟进")  # awaits 王芳's receipt
     ctx.out.write(
         f"borrow requests: {on_loan.number} on loan to 李娜, {waiting.number} awaiting 王芳, "

@@ -15,8 +15,9 @@ from access.models import (
     ExternalParty,
     Handover,
     Medium,
+    User,
 )
-from core.forms import BaomiForm
+from core.forms import BaomiForm, field_of
 from records.fields import SECTION_LABELS
 
 
@@ -111,8 +112,12 @@ class DeclineForm(BaomiForm):
 
 
 class HandoverForm(BaomiForm):
-    person = forms.ModelChoiceField(label=_("Person leaving or changing role"), queryset=None)
-    receiver = forms.ModelChoiceField(label=_("Receiver of all their files"), queryset=None)
+    person: forms.ModelChoiceField[User] = forms.ModelChoiceField(
+        label=_("Person leaving or changing role"), queryset=None
+    )
+    receiver: forms.ModelChoiceField[User] = forms.ModelChoiceField(
+        label=_("Receiver of all their files"), queryset=None
+    )
     reason = forms.ChoiceField(
         label=_("Reason"), choices=Handover.Reason.choices, widget=forms.RadioSelect
     )
@@ -120,8 +125,8 @@ class HandoverForm(BaomiForm):
 
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = people
-        self.fields["receiver"].queryset = people
+        field_of(self, "person", forms.ModelChoiceField).queryset = people
+        field_of(self, "receiver", forms.ModelChoiceField).queryset = people
 
 
 class ShareForm(BaomiForm):

@@ -18,11 +18,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access import grants, requests
-from access.models import AccessRequest, AccessRequestItem, Grant, Medium
+from access.models import (
+    AccessRequest,
+    AccessRequestItem,
+    ExternalParty,
+    Grant,
+    Medium,
+    User,
+)
 from access.requests import Application
 from access.workflow import transition
 from audit import incidents
-from core.refusals import Refused
+from core.refusals import Message, Refused
 from records.models import CustomerRecord, PaperFile
 
 _NUMBER = re.compile(r"^KH-\d{4}-\d{6}$")
@@ -46,17 +53,17 @@ class Ask:
     kind: str = "borrow"
     copy_format: str = ""
     sections: list[str] = field(default_factory=list)
-    external_party: object = None
+    external_party: ExternalParty | None = None
 
 
-def apply(user: object, form: Ask) -> AccessRequest:
+def apply(user: User, form: Ask) -> AccessRequest:
     """File a borrow or copy request for the archive numbers typed in the form.
 
     A number that does not exist and one the person may not borrow get the same kind of answer,
     so the form cannot be used to find out which files exist.
     """
     valid, invalid = parse_numbers(form.numbers)
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[Message]] = {}
     if invalid:
         errors["records"] = [
             _("Not an archive number (KH-YYYY-NNNNNN): %(items)s") % {"items": ", ".join(invalid)}
@@ -72,7 +79,7 @@ def apply(user: object, form: Ask) -> AccessRequest:
         with_paper = set(
             PaperFile.objects.filter(record__in=records).values_list("record_id", flat=True)
         )
-        lacking = [r.archive_number for r in records if r.pk not in with_paper]
+        lacking = [r.filed_number for r in records if r.pk not in with_paper]
         if lacking:
             errors.setdefault("records", []).append(
                 _("These files have no paper folder in the archive: %(items)s")
@@ -95,7 +102,7 @@ def apply(user: object, form: Ask) -> AccessRequest:
     return requests.create(user, application)
 
 
-def hand_out(user: object, req: AccessRequest) -> AccessRequest:
+def hand_out(user: User, req: AccessRequest) -> AccessRequest:
     """The archive hands the approved files to the borrower (once: the request row is locked)."""
     with transaction.atomic():
         req = requests.lock_for(user, req, "hand_out")
@@ -105,7 +112,7 @@ def hand_out(user: object, req: AccessRequest) -> AccessRequest:
             folders = PaperFile.objects.select_for_update().filter(
                 record_id__in=[i.record_id for i in items]
             )
-            out = [f.record.archive_number for f in folders if f.checked_out_to_id]
+            out = [f.record.filed_number for f in folders if f.checked_out_to_id]
             if out:
                 raise Refused(
                     {"__all__": [_("Already lent out: %(items)s") % {"items": ", ".join(out)}]}
@@ -137,7 +144,7 @@ def hand_out(user: object, req: AccessRequest) -> AccessRequest:
 
 
 def take_back(
-    user: object,
+    user: User,
     req: AccessRequest,
     conditions: dict[int, tuple[str, str]],
 ) -> AccessRequest:
@@ -146,7 +153,7 @@ def take_back(
     with transaction.atomic():
         req = requests.lock_for(user, req, "take_back")
         items = list(req.items.select_related("record"))
-        unchecked = [i.record.archive_number for i in items if i.pk not in conditions]
+        unchecked = [i.record.filed_number for i in items if i.pk not in conditions]
         if unchecked:
             raise Refused(
                 {"__all__": [_("Check every file: %(items)s") % {"items": ", ".join(unchecked)}]}
@@ -186,6 +193,6 @@ def take_back(
                     for i in damaged
                 ),
                 occurred_at=now,
-                archive_numbers=[i.record.archive_number for i in damaged],
+                archive_numbers=[i.record.filed_number for i in damaged],
             )
     return req

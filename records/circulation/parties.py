@@ -13,13 +13,13 @@ from django.utils.translation import gettext as _
 
 import audit
 from access import policy
-from access.models import ExternalParty
+from access.models import ExternalParty, User
 from access.policy import Capability
 from records.attachments import check_upload
 
 
 def save(
-    user: object,
+    user: User,
     party: ExternalParty | None,
     *,
     name: str,
@@ -39,7 +39,9 @@ def save(
         except ValidationError as error:
             raise ValidationError({"nda_document": error.error_list}) from None
     name = name.strip()
-    taken = ExternalParty.objects.filter(name=name).exclude(pk=party.pk if party else None)
+    # A new party: None, read by Django as IS NULL, which excludes nothing.
+    own_pk: Any = party.pk if party else None
+    taken = ExternalParty.objects.filter(name=name).exclude(pk=own_pk)
     in_use = ValidationError({"name": _("Another external party already has this name.")})
     if taken.exists():
         raise in_use
@@ -51,7 +53,7 @@ def save(
 
 
 def _save(
-    user: object,
+    user: User,
     party: ExternalParty | None,
     name: str,
     kind: str,
@@ -67,8 +69,10 @@ def _save(
         party.name, party.kind = name, kind
         party.contact_name, party.contact_email = contact_name.strip(), contact_email.strip()
         party.nda_signed_on, party.nda_expires_on = nda_signed_on, nda_expires_on
-        party.updated_by = user  # type: ignore[assignment]
+        party.updated_by = user
         if nda_document is not None:
+            if nda_document.name is None:  # Django would fail joining None to the folder
+                raise TypeError("an uploaded NDA without a file name")
             party.nda_document.save(nda_document.name, nda_document, save=False)
         party.save()
         details: dict[str, Any] = {

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 import audit
 from access import requests
-from access.models import AccessRequest, RequestState, ShareLink
+from access.models import AccessRequest, ExternalParty, RequestState, ShareLink, User
 from access.policy import RecordAction
 from access.requests import nda_problem
 from access.workflow import transition
@@ -32,6 +32,14 @@ from core.refusals import Refused
 from records.circulation.copies import files_of, render_pdf
 
 MAX_ATTEMPTS = 5
+
+
+def _recipient(req: AccessRequest) -> ExternalParty:
+    """Whom an external share goes to: every one names its party (access.requests.problems)."""
+    party = req.external_party
+    if party is None:  # reading the name of None would fail the same way
+        raise AttributeError(f"{req.number} names no external party")
+    return party
 
 
 def _token_hash(token: str) -> str:
@@ -49,7 +57,7 @@ class Delivery:
     passcode: str  # shown once, to give out of band
 
 
-def create_link(user: object, req: AccessRequest) -> Delivery:
+def create_link(user: User, req: AccessRequest) -> Delivery:
     with transaction.atomic():
         req = requests.lock_for(user, req, "create_link")
         problem = nda_problem(req.external_party)
@@ -72,7 +80,7 @@ def create_link(user: object, req: AccessRequest) -> Delivery:
             "deliver",
             by=user,
             fields=["fulfilled_at", "fulfilled_by"],
-            party=req.external_party.name,
+            party=_recipient(req).name,
             expires_at=link.expires_at.isoformat(),
         )
     return Delivery(link, token, passcode)
@@ -145,7 +153,7 @@ def download(token: str, passcode: str) -> tuple[ShareLink, bytes]:
             raise Refused({"__all__": [_("This delivery is no longer allowed.")]})
         requester = req.requester
         records = files_of(requester, req, RecordAction.SHARE_EXTERNAL)
-        party = req.external_party.name
+        party = _recipient(req).name
         at = timezone.localtime().strftime("%Y-%m-%d %H:%M:%S")
         data = render_pdf(
             title=f"{req.number} 客户资料（对外提供）",
@@ -195,7 +203,7 @@ def confirm_receipt(token: str, name: str) -> ShareLink:
             "confirm_receipt",
             by=None,
             fields=["closed_at"],
-            party=req.external_party.name,
+            party=_recipient(req).name,
             received_by=link.receipt_name,
         )
     return link

@@ -33,6 +33,7 @@ from django.db import connection
 from django.utils import timezone
 
 import audit
+from access.models import User
 from records import crypto
 from records.ops.models import Backup
 
@@ -104,7 +105,7 @@ def _stored_files() -> Iterator[str]:
 def _counts() -> dict[str, int]:
     mine = {"access", "records", "disposal", "audit"}
     return {
-        model._meta.label: model.objects.count()
+        model._meta.label: model._default_manager.count()
         for model in apps.get_models()
         if model._meta.app_label in mine and not model._meta.proxy
     }
@@ -117,7 +118,7 @@ def _chain_head() -> dict[str, Any]:
     return {"seq": seq, "hash": head}
 
 
-def create(actor: object = None) -> Backup:
+def create(actor: User | None = None) -> Backup:
     """Make, seal, verify and store one archive; returns its row."""
     key = crypto.backup_key()
     now = timezone.now()
@@ -129,6 +130,7 @@ def create(actor: object = None) -> Backup:
         members: dict[str, dict[str, Any]] = {}
         with sealed_path.open("wb") as out:
             sealer = crypto.BackupSealer(out, key)
+            # typeshed asks every fileobj for read/seek/tell; stream mode ("w|") only writes.
             with tarfile.open(fileobj=sealer, mode="w|") as tar:  # type: ignore[call-overload]
                 dump = work / "db"
                 member = _dump_database(dump)
@@ -138,7 +140,7 @@ def create(actor: object = None) -> Backup:
                 for stored in _stored_files():
                     with storage.open(stored, "rb") as handle:
                         _add(tar, f"files/{stored}", handle, storage.size(stored), members)
-                manifest = {
+                manifest: dict[str, Any] = {
                     "format": 1,
                     "created_at": now.isoformat(),
                     "database": connection.vendor,
@@ -318,7 +320,7 @@ def keep(backups: list[Backup], daily: int = 7, weekly: int = 4, monthly: int = 
     return kept
 
 
-def prune(actor: object = None) -> int:
+def prune(actor: User | None = None) -> int:
     """Delete archives the generations policy no longer keeps; each deletion is audited."""
     live = list(Backup.objects.filter(pruned_at__isnull=True))
     kept = keep(

@@ -68,7 +68,7 @@ class Report:
         return sum(1 for row in self.rows if row.kind == kind)
 
 
-def build(user: object, record: CustomerRecord) -> Report:
+def build(user: User, record: CustomerRecord) -> Report:
     """The report for one file; producing it is itself an audit event."""
     policy.require_can(user, Capability.CUSTOMER_RIGHTS)
     label = record.audit_label()

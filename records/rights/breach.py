@@ -77,7 +77,7 @@ class Kit:
         found = set().union(*(e.categories for e in self.files)) if self.files else set()
         return [c for c in Category if c in found]
 
-    def authority_notice(self, officer: object) -> str:
+    def authority_notice(self, officer: User) -> str:
         kinds = "、".join(chinese(CATEGORY_LABELS[c]) for c in self.categories) or "（无）"
         harm = "；".join(HARM[c] for c in self.categories) or "（无）"
         contact = getattr(officer, "get_full_name", lambda: "")()
@@ -118,7 +118,7 @@ def _local(moment: datetime) -> str:
 
 
 def compute(
-    user: object,
+    user: User,
     incident: Incident,
     actors: list[User],
     since: datetime,
@@ -136,7 +136,7 @@ def compute(
         .order_by("occurred_at", "id")
     )
     by_id: dict[str, list[AuditEvent]] = {}
-    by_number: dict[str, list[AuditEvent]] = {}
+    by_number: dict[str | None, list[AuditEvent]] = {}  # a draft (no number) finds nothing
     for event in events:
         if event.target_type == "records.customerrecord":
             by_id.setdefault(event.target_id, []).append(event)

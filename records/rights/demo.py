@@ -35,7 +35,7 @@ def seed_customer_rights(ctx: DemoContext) -> None:
     disclosure.view(grant.grantee, grant.record)  # 李娜 reads the borrowed file
     report = access_report.build(officer, grant.record)
 
-    def ask(kind: str, record: CustomerRecord, days_ago: int, check: str):
+    def ask(kind: str, record: CustomerRecord | None, days_ago: int, check: str):
         return subject_requests.register(
             officer,
             subject_requests.Intake(

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 import audit
 from access import directory, policy
+from access.models import User
 from access.policy import Capability
 from access.workflow import require_action, transition
 from core.refusals import Refused
@@ -93,7 +94,7 @@ class Intake:
     record: CustomerRecord | None = None
 
 
-def register(user: object, intake: Intake) -> SubjectRequest:
+def register(user: User, intake: Intake) -> SubjectRequest:
     policy.require_can(user, Capability.CUSTOMER_RIGHTS)
     if not intake.identity_check.strip():
         raise Refused(_("Say how the customer's identity was checked."))
@@ -121,15 +122,15 @@ def register(user: object, intake: Intake) -> SubjectRequest:
                     record=intake.record.audit_label() if intake.record else "",
                 )  # fmt: skip
                 if intake.kind == SubjectRequest.Kind.CORRECT and intake.record is not None:
-                    _reopen(user, made)
+                    _reopen(user, made, intake.record)
                 return made
         except IntegrityError:  # two requests numbered at once: take the next number
             continue
     raise Refused(_("The request could not be numbered; try again."))
 
 
-def _reopen(user: object, made: SubjectRequest) -> None:
-    record = made.record
+def _reopen(user: User, made: SubjectRequest, record: CustomerRecord) -> None:
+    """``record`` is ``made.record`` (the file the request names)."""
     if record.status != RecordStatus.APPROVED:
         return  # a draft or a returned file is being edited by its handler already
     review.reopen_for_correction(
@@ -149,13 +150,14 @@ def register_erasure(handler: Callable[..., tuple[str, str]]) -> None:
     _erasure = handler
 
 
-def answer(user: object, made: SubjectRequest, note: str = "") -> SubjectRequest:
+def answer(user: User, made: SubjectRequest, note: str = "") -> SubjectRequest:
     """Carry out what the customer asked and close the request with the answer they receive."""
     with transaction.atomic():
         made = SubjectRequest.objects.select_for_update().get(pk=made.pk)
         require_action(user, made, "answer")
         record = made.record
         # What the letter tells the customer (in Chinese, like the letter), besides the outcome.
+        outcome: str
         if record is None:
             outcome, text = SubjectRequest.Outcome.NO_DATA, ""
         elif made.kind == SubjectRequest.Kind.ACCESS:
@@ -221,13 +223,13 @@ def notify_overdue(today: date | None = None) -> int:
 
 # --- The answer letter --------------------------------------------------------------------------
 
-KIND_ZH = {
+KIND_ZH: dict[str, str] = {
     SubjectRequest.Kind.ACCESS: "查阅、复制您的个人信息",
     SubjectRequest.Kind.CORRECT: "更正您的个人信息",
     SubjectRequest.Kind.DELETE: "删除您的个人信息",
     SubjectRequest.Kind.WITHDRAW: "撤回您的同意",
 }
-OUTCOME_ZH = {
+OUTCOME_ZH: dict[str, str] = {
     SubjectRequest.Outcome.DONE: "已按您的请求办理。",
     SubjectRequest.Outcome.SCHEDULED: "已安排删除，经两人审批后销毁，并出具销毁证明。",
     SubjectRequest.Outcome.RESTRICTED: "依法暂不能删除，已限制处理：仅保存，不再使用。",
@@ -235,7 +237,7 @@ OUTCOME_ZH = {
 }
 
 
-def letter_pdf(user: object, made: SubjectRequest) -> bytes:
+def letter_pdf(user: User, made: SubjectRequest) -> bytes:
     """The answer to the customer, in Chinese; with the access report for a see/copy request."""
     policy.require_can(user, Capability.CUSTOMER_RIGHTS)
     if made.state != SubjectRequest.State.ANSWERED:

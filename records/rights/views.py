@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from access import policy, workflow
+from access.http import AuthenticatedHttpRequest
 from access.policy import Capability
 from audit import incidents
 from audit.models import Incident
@@ -29,7 +30,7 @@ from records.rights.models import SubjectRequest
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def rights_view(request: HttpRequest) -> HttpResponse:
+def rights_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The customer-rights desk: open requests with their deadlines, registering a new one, and
     the access report of a file."""
     policy.require_can(request.user, Capability.CUSTOMER_RIGHTS)
@@ -73,7 +74,7 @@ def rights_view(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def subject_request_view(request: HttpRequest, request_id: int) -> HttpResponse:
+def subject_request_view(request: AuthenticatedHttpRequest, request_id: int) -> HttpResponse:
     policy.require_can(request.user, Capability.CUSTOMER_RIGHTS)
     made = get_object_or_404(SubjectRequest.objects.select_related("record"), pk=request_id)
     form = AnswerForm(posted(request))
@@ -103,7 +104,7 @@ def subject_request_view(request: HttpRequest, request_id: int) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET"])
-def subject_letter_view(request: HttpRequest, request_id: int) -> HttpResponse:
+def subject_letter_view(request: AuthenticatedHttpRequest, request_id: int) -> HttpResponse:
     policy.require_can(request.user, Capability.CUSTOMER_RIGHTS)
     made = get_object_or_404(SubjectRequest, pk=request_id)
     try:
@@ -118,7 +119,7 @@ def subject_letter_view(request: HttpRequest, request_id: int) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET"])
-def access_report_view(request: HttpRequest, pk: Any) -> HttpResponse:
+def access_report_view(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     record = get_object_or_404(CustomerRecord, pk=pk)
     report = access_report.build(request.user, record)
     return render(
@@ -128,7 +129,7 @@ def access_report_view(request: HttpRequest, pk: Any) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET"])
-def access_report_pdf_view(request: HttpRequest, pk: Any) -> HttpResponse:
+def access_report_pdf_view(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     record = get_object_or_404(CustomerRecord, pk=pk)
     report = access_report.build(request.user, record)
     response = HttpResponse(access_report.render_pdf(report), content_type="application/pdf")
@@ -139,7 +140,7 @@ def access_report_pdf_view(request: HttpRequest, pk: Any) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def breach_view(request: HttpRequest, incident_id: int) -> HttpResponse:
+def breach_view(request: AuthenticatedHttpRequest, incident_id: int) -> HttpResponse:
     """The breach kit for one incident (PIPL Art. 57)."""
     policy.require_can(request.user, Capability.CUSTOMER_RIGHTS)
     incident = get_object_or_404(Incident, pk=incident_id)

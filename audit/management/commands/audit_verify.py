@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import resource
 from datetime import UTC, datetime
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -40,7 +41,7 @@ class Command(BaseCommand):
             "written after it are listed, not reported as a truncation",
         )
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         if not options["no_seal"]:
             sealed = chain.seal_pending()
             if sealed:
@@ -79,8 +80,8 @@ class Command(BaseCommand):
                 f"(from sequence {first.seq}, {_when(first.at)}): the events they cover were "
                 "lost with the database and are not in this restore"
             )
-        if report.ok:
+        problem = report.problem
+        if problem is None:  # report.ok
             self.stdout.write(self.style.SUCCESS(f"chain intact, head {report.head_hash}"))
             return
-        problem = report.problem
         raise CommandError(f"CHAIN BROKEN ({problem.kind}): {problem.message}")

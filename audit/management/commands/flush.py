@@ -8,6 +8,8 @@ a legitimate operation.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.management.base import CommandError
 from django.core.management.commands.flush import Command as DjangoFlush
@@ -19,7 +21,7 @@ from audit import dbguard
 class Command(DjangoFlush):
     help = DjangoFlush.help + " Refused in production (the audit log is append-only)."
 
-    def handle(self, **options: object) -> None:
+    def handle(self, **options: Any) -> None:
         if settings.PRODUCTION:
             raise CommandError(
                 "flush would erase the append-only audit log; refused in production."

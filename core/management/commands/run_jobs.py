@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from celery import current_app as app
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
@@ -13,7 +15,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("names", nargs="*", help="beat entries to run (default: all)")
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         app.loader.import_default_modules()
         schedule = settings.CELERY_BEAT_SCHEDULE
         for name in options["names"] or list(schedule):

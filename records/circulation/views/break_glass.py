@@ -4,13 +4,14 @@ and the policy decide."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from access import policy
+from access.http import AuthenticatedHttpRequest
 from access.models import BreakGlass
 from access.policy import Capability
 from core.forms import add_errors, posted
@@ -21,7 +22,7 @@ from records.circulation.forms import BreakGlassForm, BreakGlassReviewForm
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def open_view(request: HttpRequest) -> HttpResponse:
+def open_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require_can(request.user, Capability.BREAK_GLASS)
     form = BreakGlassForm(posted(request))
     if request.method == "POST" and form.is_valid():
@@ -45,7 +46,7 @@ def open_view(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-def reviews_view(request: HttpRequest) -> HttpResponse:
+def reviews_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require_can(request.user, Capability.BREAK_GLASS_REVIEW)
     return render(
         request,
@@ -55,7 +56,7 @@ def reviews_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def close_view(request: HttpRequest, break_glass_id: int) -> HttpResponse:
+def close_view(request: AuthenticatedHttpRequest, break_glass_id: int) -> HttpResponse:
     policy.require_can(request.user, Capability.BREAK_GLASS_REVIEW)
     opened = get_object_or_404(BreakGlass.objects.select_related("grant"), pk=break_glass_id)
     form = BreakGlassReviewForm(request.POST)

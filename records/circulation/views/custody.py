@@ -6,13 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from access import policy
+from access.http import AuthenticatedHttpRequest
 from access.models import Handover, Transfer
 from access.policy import Capability, RecordAction
 from core.forms import add_errors
@@ -24,7 +25,7 @@ from records.models import CustomerRecord
 
 
 @require_POST
-def offer_view(request: HttpRequest, pk: Any) -> HttpResponse:
+def offer_view(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     record = get_object_or_404(CustomerRecord.objects.select_related("department"), pk=pk)
     policy.require(request.user, RecordAction.TRANSFER, record)
     form = TransferForm(request.POST, receivers=policy.receivers(record))
@@ -46,7 +47,7 @@ def offer_view(request: HttpRequest, pk: Any) -> HttpResponse:
 
 
 @never_cache
-def incoming_view(request: HttpRequest) -> HttpResponse:
+def incoming_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "records/circulation/incoming.html",
@@ -54,13 +55,13 @@ def incoming_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _transfer(request: HttpRequest, transfer_id: int) -> Transfer:
+def _transfer(request: AuthenticatedHttpRequest, transfer_id: int) -> Transfer:
     # Only the receiver may answer: records/custody.py refuses anyone else (403, recorded).
     return get_object_or_404(Transfer.objects.select_related("record"), pk=transfer_id)
 
 
 @require_POST
-def accept_view(request: HttpRequest, transfer_id: int) -> HttpResponse:
+def accept_view(request: AuthenticatedHttpRequest, transfer_id: int) -> HttpResponse:
     transfer = _transfer(request, transfer_id)
     try:
         custody.accept(request.user, transfer)
@@ -72,7 +73,7 @@ def accept_view(request: HttpRequest, transfer_id: int) -> HttpResponse:
 
 
 @require_POST
-def decline_view(request: HttpRequest, transfer_id: int) -> HttpResponse:
+def decline_view(request: AuthenticatedHttpRequest, transfer_id: int) -> HttpResponse:
     transfer = _transfer(request, transfer_id)
     form = DeclineForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
@@ -87,7 +88,7 @@ def decline_view(request: HttpRequest, transfer_id: int) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def handover_view(request: HttpRequest) -> HttpResponse:
+def handover_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """GET: choose the person and see what the hand-over will do. POST with confirm: do it."""
     user = request.user
     policy.require_can(user, Capability.OFFBOARDING)
@@ -110,7 +111,7 @@ def handover_view(request: HttpRequest) -> HttpResponse:
     return render(request, "records/circulation/handover.html", {"form": form, "preview": seen})
 
 
-def _handover(request: HttpRequest, handover_id: int) -> Handover:
+def _handover(request: AuthenticatedHttpRequest, handover_id: int) -> Handover:
     handover = get_object_or_404(
         Handover.objects.select_related("person", "receiver", "started_by"), pk=handover_id
     )
@@ -121,7 +122,7 @@ def _handover(request: HttpRequest, handover_id: int) -> Handover:
 
 
 @never_cache
-def handover_detail_view(request: HttpRequest, handover_id: int) -> HttpResponse:
+def handover_detail_view(request: AuthenticatedHttpRequest, handover_id: int) -> HttpResponse:
     handover = _handover(request, handover_id)
     files = CustomerRecord.objects.filter(pk__in=handover.record_ids).order_by("archive_number")
     return render(
@@ -130,7 +131,7 @@ def handover_detail_view(request: HttpRequest, handover_id: int) -> HttpResponse
 
 
 @never_cache
-def handover_sheet_view(request: HttpRequest, handover_id: int) -> HttpResponse:
+def handover_sheet_view(request: AuthenticatedHttpRequest, handover_id: int) -> HttpResponse:
     handover = _handover(request, handover_id)
     response = HttpResponse(
         custody.handover_sheet(request.user, handover), content_type="application/pdf"

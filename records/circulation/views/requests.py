@@ -3,17 +3,16 @@ desk. Thin: the policy and the services in access/requests.py and records/lendin
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from access import policy, requests, workflow
-from access.models import AccessRequest
+from access.http import AuthenticatedHttpRequest
+from access.models import AccessRequest, User
 from access.policy import Capability, RequestAction
 from core.forms import add_errors, posted
 from core.refusals import Refused
@@ -23,7 +22,7 @@ from records.fields import SECTION_LABELS, Section
 
 
 @never_cache
-def mine_view(request: HttpRequest) -> HttpResponse:
+def mine_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require_can(request.user, Capability.REQUEST_ACCESS)
     return render(
         request,
@@ -32,7 +31,9 @@ def mine_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _ask(request: HttpRequest, kind: str, form_class: type, template: str) -> HttpResponse:
+def _ask(
+    request: AuthenticatedHttpRequest, kind: str, form_class: type, template: str
+) -> HttpResponse:
     policy.require_can(request.user, Capability.REQUEST_ACCESS)
     form = form_class(posted(request), initial={"numbers": request.GET.get("numbers", "")})
     if request.method == "POST" and form.is_valid():
@@ -63,19 +64,19 @@ def _ask(request: HttpRequest, kind: str, form_class: type, template: str) -> Ht
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def borrow_view(request: HttpRequest) -> HttpResponse:
+def borrow_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _ask(request, "borrow", BorrowForm, "records/circulation/borrow.html")
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def copy_view(request: HttpRequest) -> HttpResponse:
+def copy_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _ask(request, "copy", CopyForm, "records/circulation/copy.html")
 
 
 @never_cache
 @require_POST
-def copy_download_view(request: HttpRequest, pk: int) -> HttpResponse:
+def copy_download_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     req = _request(request.user, pk)
     try:
         made = copies.download(request.user, req)
@@ -88,7 +89,7 @@ def copy_download_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def copy_destroyed_view(request: HttpRequest, pk: int) -> HttpResponse:
+def copy_destroyed_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     req = _request(request.user, pk)
     form = DestroyForm(request.POST)
     if form.is_valid():
@@ -103,7 +104,7 @@ def copy_destroyed_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("requests:detail", pk=req.pk)
 
 
-def _request(user: Any, pk: int) -> AccessRequest:
+def _request(user: User, pk: int) -> AccessRequest:
     req = get_object_or_404(AccessRequest.objects.select_related("requester"), pk=pk)
     policy.require_request(user, RequestAction.VIEW, req)
     return req
@@ -111,7 +112,7 @@ def _request(user: Any, pk: int) -> AccessRequest:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+def detail_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     req = _request(user, pk)
     can = workflow.available_actions(user, req)
@@ -165,7 +166,7 @@ def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
+def cancel_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     req = _request(request.user, pk)
     try:
         requests.cancel(request.user, req)
@@ -177,7 +178,7 @@ def cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def hand_out_view(request: HttpRequest, pk: int) -> HttpResponse:
+def hand_out_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     req = _request(request.user, pk)
     try:
         lending.hand_out(request.user, req)
@@ -189,7 +190,7 @@ def hand_out_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @never_cache
-def approvals_view(request: HttpRequest) -> HttpResponse:
+def approvals_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require_can(request.user, Capability.APPROVE_REQUESTS)
     return render(
         request, "records/circulation/approvals.html", {"steps": requests.awaiting(request.user)}
@@ -197,6 +198,6 @@ def approvals_view(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-def desk_view(request: HttpRequest) -> HttpResponse:
+def desk_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require_can(request.user, Capability.LENDING_DESK)
     return render(request, "records/circulation/desk.html", requests.lending_desk())

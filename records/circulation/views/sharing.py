@@ -4,6 +4,8 @@ legal's list of external parties."""
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from access import policy
+from access.http import AuthenticatedHttpRequest
 from access.models import ExternalParty
 from access.policy import Capability
 from audit.api import record_denied
@@ -26,13 +29,13 @@ from records.circulation.views.requests import _ask, _request
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def share_view(request: HttpRequest) -> HttpResponse:
+def share_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _ask(request, "external_share", ShareForm, "records/circulation/share.html")
 
 
 @never_cache
 @require_POST
-def create_link_view(request: HttpRequest, pk: int) -> HttpResponse:
+def create_link_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     req = _request(request.user, pk)
     try:
         delivery = sharing.create_link(request.user, req)
@@ -48,7 +51,7 @@ def create_link_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _refuse_unknown(request: HttpRequest) -> None:
+def _refuse_unknown(request: HttpRequest) -> NoReturn:
     record_denied(request, "unknown_link")
     raise Http404
 
@@ -81,6 +84,8 @@ def link_view(request: HttpRequest, token: str) -> HttpResponse:
             messages.success(request, _("Thank you: your receipt was recorded."))
             return redirect("share_link", token=token)
     link = sharing.find(token)
+    if link is None:  # not reached: links are never deleted (it was found above)
+        _refuse_unknown(request)
     return render(
         request,
         "records/circulation/share_link.html",
@@ -96,7 +101,7 @@ def link_view(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @never_cache
-def parties_view(request: HttpRequest) -> HttpResponse:
+def parties_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require_can(request.user, Capability.EXTERNAL_PARTIES)
     return render(
         request, "records/circulation/parties.html", {"parties": ExternalParty.objects.all()}
@@ -105,7 +110,7 @@ def parties_view(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def party_edit_view(request: HttpRequest, party_id: int | None = None) -> HttpResponse:
+def party_edit_view(request: AuthenticatedHttpRequest, party_id: int | None = None) -> HttpResponse:
     policy.require_can(request.user, Capability.EXTERNAL_PARTIES)
     party = get_object_or_404(ExternalParty, pk=party_id) if party_id else None
     initial = {}
