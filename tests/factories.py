@@ -11,8 +11,9 @@ copies, exports or destroys content.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import factory
 from django.contrib.auth.models import Group
@@ -20,9 +21,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from access import grants
+from access import grants, people
 from access.models import Department, Grant, RecordUserObjectPermission, User
 from access.roles import Role
+from disposal import retention
 from records import intake, review
 from records.consents import ConsentTerms
 from records.fields import Category
@@ -175,5 +177,38 @@ def approved(handler: User, head: User, content: dict[str, str] | None = None) -
     record = register(handler, content)
     intake.submit(handler, record)
     review.approve(head, record)
+    record.refresh_from_db()
+    return record
+
+
+# --- The archive's staff, and files past their retention --------------------------------------
+
+
+class World:
+    """A sales department with its salesperson and head, two archivists, the security officer
+    and legal: who proposes, signs, executes and holds."""
+
+
+def build_world() -> World:
+    w = World()
+    w.dept = Department.objects.create(code="sales-1", name="销售一部")
+    w.sales = make_person("zhang.wei", roles=[Role.SALES], department=w.dept, full_name="张伟")
+    w.head = make_person("wang.fang", roles=[Role.DEPT_HEAD], department=w.dept, full_name="王芳")
+    people.set_head(w.dept, w.head)
+    w.keeper = make_person("liu.yang", roles=[Role.ARCHIVIST], full_name="刘洋")
+    w.keeper2 = make_person("sun.mei", roles=[Role.ARCHIVIST], full_name="孙梅")
+    w.officer = make_person("chen.jing", roles=[Role.SECURITY_OFFICER], full_name="陈静")
+    w.lawyer = make_person("huang.qiang", roles=[Role.LEGAL], full_name="黄强")
+    return w
+
+
+LONG_AGO = datetime(2020, 1, 1, 9, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+def make_due(record: CustomerRecord, *, no_deal_since: datetime = LONG_AGO) -> CustomerRecord:
+    """The business ended without a deal long ago: past the no-deal retention period."""
+    CustomerRecord.objects.filter(pk=record.pk).update(outcome="no_deal", updated_at=no_deal_since)
+    record.refresh_from_db()
+    retention.recompute([record])
     record.refresh_from_db()
     return record

@@ -1,36 +1,16 @@
-"""Shared test helpers: people, authenticator codes, sign-in stages."""
+"""Sign-in helpers: authenticators, their codes, clients at each sign-in stage (people and files
+come from tests/factories.py)."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
 
-from django.contrib.auth.models import Group
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from access.models import Agreement, AgreementSignature, Department, User
-from access.roles import Role
-
-PASSWORD = "Correct-Horse-42!"
-
-
-def make_person(
-    username: str,
-    *,
-    roles: Iterable[Role] = (),
-    department: Department | None = None,
-    password: str = PASSWORD,
-    **fields: object,
-) -> User:
-    user = User.objects.create_user(username=username, password=password, **fields)
-    if department is not None:
-        user.department = department
-        user.save(update_fields=["department"])
-    user.groups.set(Group.objects.filter(name__in=[Role(r).value for r in roles]))
-    return user
+from access.models import Agreement, AgreementSignature, User
 
 
 def give_authenticator(user: User) -> TOTPDevice:

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from access.models import Agreement, AgreementSignature
-from tests.helpers import PASSWORD, client_verified, give_authenticator, make_person, otp_code
+from tests.factories import PASSWORD, make_person
+from tests.helpers import client_verified, give_authenticator, otp_code
 
 pytestmark = pytest.mark.django_db
 

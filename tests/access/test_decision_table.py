@@ -1,5 +1,5 @@
 """access/policy.py against every cell of access/data/decision_table.toml (R32, R40-R43, R51,
-R52, P2), and visible_records() against decide(VIEW) on the same world."""
+R52, P2), and visible_records() against decide(VIEW) on the same table_world."""
 
 from __future__ import annotations
 
@@ -11,15 +11,14 @@ from access import decision_table, policy
 from access.models import Department
 from access.roles import Role
 from records.models import CustomerRecord
-from tests.access.conftest import bare_record, let_time_pass, read_grant
-from tests.helpers import make_person
+from tests.factories import bare_record, let_time_pass, make_person, read_grant
 
 CASES = decision_table.cases()
 STATUSES = sorted({case.status for case in CASES})
 
 
 @pytest.fixture
-def world(db):
+def table_world(db):
     """One person per role in department A (the head heads A); files of every tier and status
     in every relation to each of them."""
     dept_a = Department.objects.create(code="a", name="销售一部")
@@ -52,10 +51,10 @@ def world(db):
     return people, files
 
 
-def test_policy_matches_every_cell_of_the_decision_table(world):
+def test_policy_matches_every_cell_of_the_decision_table(table_world):
     """R32/P2: each role x action x relation x tier decides as the table says, with a reason
     whenever it refuses."""
-    people, files = world
+    people, files = table_world
     wrong = []
     silent = []
     for case in CASES:
@@ -71,9 +70,9 @@ def test_policy_matches_every_cell_of_the_decision_table(world):
     assert not silent, "refusals without a reason:\n" + "\n".join(silent)
 
 
-def test_expired_grant_refusal_is_marked_for_the_kpi(world):
+def test_expired_grant_refusal_is_marked_for_the_kpi(table_world):
     """R71: a refusal caused by a run-out grant is told apart from an ordinary one."""
-    people, files = world
+    people, files = table_world
     decision = policy.decide(
         people["sales"], "view", files[("sales", "grant_expired", "approved", 2)]
     )
@@ -82,10 +81,10 @@ def test_expired_grant_refusal_is_marked_for_the_kpi(world):
     assert "ended on" in str(decision.reason)
 
 
-def test_visible_records_lists_exactly_what_view_allows(world):
+def test_visible_records_lists_exactly_what_view_allows(table_world):
     """One permission filter (DESIGN.md): the list query and the per-file decision agree for
     every role, relation and status."""
-    people, files = world
+    people, files = table_world
     by_person = defaultdict(set)
     for (role, _relation, _status, _tier), record in files.items():
         by_person[role].add(record)
@@ -100,9 +99,9 @@ def test_visible_records_lists_exactly_what_view_allows(world):
         assert listed == decided, role
 
 
-def test_batch_prefetch_gives_the_same_decisions(world, django_assert_max_num_queries):
+def test_batch_prefetch_gives_the_same_decisions(table_world, django_assert_max_num_queries):
     """A page of files decides with one grant query, not one per file."""
-    people, files = world
+    people, files = table_world
     person = people["sales"]
     page = [r for (role, *_rest), r in files.items() if role == "sales"]
     expected = {r.pk: policy.decide(person, "view", r).allowed for r in page}

@@ -11,15 +11,15 @@ from access.models import AccessRequest, Grant, RequestState
 from access.tasks import send_reminders, sweep_grants
 from audit.models import AuditEvent
 from records.circulation import lending
-from tests.access.conftest import let_time_pass, read_grant
-from tests.access.test_borrowing import approve_all, borrow
+from tests.factories import let_time_pass, read_grant
+from tests.records.circulation.test_borrowing import approve_all, borrow
 
 
-def test_an_overdue_loan_is_reminded_once(org, mailoutbox):
-    org.borrower.email = "li.na@example.cn"
-    org.borrower.save()
-    req = approve_all(borrow(org), org.head_a)
-    lending.hand_out(org.archivist, req)
+def test_an_overdue_loan_is_reminded_once(lending_org, mailoutbox):
+    lending_org.borrower.email = "li.na@example.cn"
+    lending_org.borrower.save()
+    req = approve_all(borrow(lending_org), lending_org.head_a)
+    lending.hand_out(lending_org.archivist, req)
     AccessRequest.objects.filter(pk=req.pk).update(due_on=timezone.localdate() - timedelta(days=1))
     assert reminders.overdue_returns() == 1
     assert reminders.overdue_returns() == 0
@@ -28,21 +28,21 @@ def test_an_overdue_loan_is_reminded_once(org, mailoutbox):
     assert "li.na@example.cn" in mailoutbox[0].to
 
 
-def test_a_grant_ending_within_three_days_is_reminded_once(org, mailoutbox):
-    org.borrower.email = "li.na@example.cn"
-    org.borrower.save()
-    read_grant(org.borrower, org.file, org.archivist, days=2)
-    read_grant(org.borrower, org.file, org.archivist, days=20)  # not yet
+def test_a_grant_ending_within_three_days_is_reminded_once(lending_org, mailoutbox):
+    lending_org.borrower.email = "li.na@example.cn"
+    lending_org.borrower.save()
+    read_grant(lending_org.borrower, lending_org.file, lending_org.archivist, days=2)
+    read_grant(lending_org.borrower, lending_org.file, lending_org.archivist, days=20)  # not yet
     assert send_reminders()["grants_ending"] == 1
     assert send_reminders()["grants_ending"] == 0
     assert len(mailoutbox) == 1
     assert Grant.objects.filter(expiry_reminded_at__isnull=False).count() == 1
 
 
-def test_an_approval_waiting_two_days_reminds_the_head_once(org, mailoutbox):
-    org.head_a.email = "wang.fang@example.cn"
-    org.head_a.save()
-    req = borrow(org)
+def test_an_approval_waiting_two_days_reminds_the_head_once(lending_org, mailoutbox):
+    lending_org.head_a.email = "wang.fang@example.cn"
+    lending_org.head_a.save()
+    req = borrow(lending_org)
     AccessRequest.objects.filter(pk=req.pk).update(created_at=timezone.now() - timedelta(days=3))
     assert reminders.stale_approvals() == 1
     assert reminders.stale_approvals() == 0
@@ -52,9 +52,9 @@ def test_an_approval_waiting_two_days_reminds_the_head_once(org, mailoutbox):
     assert req.state == RequestState.PENDING
 
 
-def test_the_sweep_task_removes_expired_rows_and_leaves_a_job_row(org):
+def test_the_sweep_task_removes_expired_rows_and_leaves_a_job_row(lending_org):
     from core.models import JobRun
 
-    let_time_pass(read_grant(org.borrower, org.file, org.archivist))
+    let_time_pass(read_grant(lending_org.borrower, lending_org.file, lending_org.archivist))
     assert sweep_grants() == 1  # the task body, in process (the broker leg has no worker here)
     assert JobRun.objects.filter(name="access.sweep_grants", ok=True).exists()

@@ -11,7 +11,8 @@ from django.utils import translation
 from access import policy
 from access.policy import Capability
 from access.roles import Role
-from tests.helpers import client_verified, make_person
+from tests.factories import make_person
+from tests.helpers import client_verified
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from access import signin
 from access.models import BackupCode, BackupCodeDevice
+from tests.factories import PASSWORD
 from tests.helpers import (
-    PASSWORD,
     client_verified,
     give_authenticator,
     otp_code,

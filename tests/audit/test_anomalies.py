@@ -13,7 +13,7 @@ from access.roles import Role
 from audit import anomalies
 from audit.chain import seal_pending
 from audit.models import Alert, AuditEvent
-from tests.helpers import make_person
+from tests.factories import make_person
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ import audit
 from audit.api import AuditError, Target, looks_secret
 from audit.models import AuditEvent, Incident
 from core.request_context import serving
-from tests.helpers import make_person
+from tests.factories import make_person
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,8 @@ from audit.chain import seal_pending
 from audit.models import AuditEvent, Incident, VerificationRun
 from audit.tasks import verify
 from config.celery import app as celery_app
-from tests.helpers import client_verified, make_person
+from tests.factories import make_person
+from tests.helpers import client_verified
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,8 @@ import audit
 from access.roles import Role
 from audit import incidents, kpis
 from audit.models import Alert, AuditEvent, Incident
-from tests.helpers import client_verified, make_person
+from tests.factories import make_person
+from tests.helpers import client_verified
 
 pytestmark = pytest.mark.django_db
 

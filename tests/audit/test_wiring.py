@@ -12,14 +12,8 @@ from django.urls import reverse
 from access import signin
 from access.roles import Role
 from audit.models import AuditEvent
-from tests.helpers import (
-    PASSWORD,
-    client_verified,
-    give_authenticator,
-    make_person,
-    otp_code,
-    wrong_code,
-)
+from tests.factories import PASSWORD, make_person
+from tests.helpers import client_verified, give_authenticator, otp_code, wrong_code
 
 pytestmark = pytest.mark.django_db
 

@@ -17,26 +17,28 @@ from disposal.models import BatchState, DisposalBatch, DisposalItem
 from records import content as record_content
 from records import crypto, paper
 from records.models import CustomerRecord
-from tests.disposal.conftest import approved, make_due
-from tests.records.conftest import PERSON
+from tests.factories import PERSON, approved, make_due
 
 
 def _batch() -> DisposalBatch:
     return DisposalBatch.objects.get(state=BatchState.PROPOSED)
 
 
-def _approve(world, batch: DisposalBatch) -> DisposalBatch:
-    batches.sign(world.head, batch, "head")
-    batch = batches.sign(world.keeper, batch, "archivist")
+def _approve(archive_staff, batch: DisposalBatch) -> DisposalBatch:
+    batches.sign(archive_staff.head, batch, "head")
+    batch = batches.sign(archive_staff.keeper, batch, "archivist")
     if batch.needed_signatures():
-        batch = batches.sign(world.officer, batch, "officer")
+        batch = batches.sign(archive_staff.officer, batch, "officer")
     return batch
 
 
-def test_r60_the_sweep_proposes_due_files_once_per_department(world):
-    due = [make_due(approved(world, {"full_name": f"客户{i}", "mobile": f"1390000{i:04d}"}))
-           for i in range(3)]  # fmt: skip
-    approved(world, {"full_name": "新客户", "mobile": "13911112222"})  # not due
+def test_r60_the_sweep_proposes_due_files_once_per_department(archive_staff):
+    staff = archive_staff
+    customers = [{"full_name": f"客户{i}", "mobile": f"1390000{i:04d}"} for i in range(3)]
+    due = [make_due(approved(staff.sales, staff.head, c)) for c in customers]
+    approved(
+        archive_staff.sales, archive_staff.head, {"full_name": "新客户", "mobile": "13911112222"}
+    )  # not due
     run = sweep.propose_due()
     assert run.proposed == 3
     batch = _batch()
@@ -48,29 +50,47 @@ def test_r60_the_sweep_proposes_due_files_once_per_department(world):
     assert DisposalItem.objects.count() == 3
 
 
-def test_holds_block_the_sweep_and_freeze_the_file_restricted(world):
-    record = make_due(approved(world, {"full_name": "涉诉客户", "mobile": "13922223333"}))
-    holds.place(world.lawyer, reference="(2026)京0105民初123号", reason="诉讼", records=[record])
+def test_holds_block_the_sweep_and_freeze_the_file_restricted(archive_staff):
+    record = make_due(
+        approved(
+            archive_staff.sales,
+            archive_staff.head,
+            {"full_name": "涉诉客户", "mobile": "13922223333"},
+        )
+    )
+    holds.place(
+        archive_staff.lawyer, reference="(2026)京0105民初123号", reason="诉讼", records=[record]
+    )
     sweep.propose_due()
     assert not DisposalItem.objects.exists()
     record.refresh_from_db()
     assert record.restricted_at is not None
     for action in ("view", "reveal", "copy", "share_external", "borrow"):
-        assert not policy.decide(world.sales, action, record), action
-        assert not policy.decide(world.head, action, record), action
-    assert policy.decide(world.lawyer, "view", record)  # the one exception, and audited as a view
-    assert "restricted" in str(policy.decide(world.sales, "view", record).reason)
+        assert not policy.decide(archive_staff.sales, action, record), action
+        assert not policy.decide(archive_staff.head, action, record), action
+    assert policy.decide(
+        archive_staff.lawyer, "view", record
+    )  # the one exception, and audited as a view
+    assert "restricted" in str(policy.decide(archive_staff.sales, "view", record).reason)
 
 
-def test_a_hold_placed_on_a_proposed_file_takes_it_out_and_execution_rereads_holds(world):
-    kept = make_due(approved(world, {"full_name": "甲", "mobile": "13933334444"}))
-    gone = make_due(approved(world, {"full_name": "乙", "mobile": "13933335555"}))
+def test_a_hold_placed_on_a_proposed_file_takes_it_out_and_execution_rereads_holds(archive_staff):
+    kept = make_due(
+        approved(
+            archive_staff.sales, archive_staff.head, {"full_name": "甲", "mobile": "13933334444"}
+        )
+    )
+    gone = make_due(
+        approved(
+            archive_staff.sales, archive_staff.head, {"full_name": "乙", "mobile": "13933335555"}
+        )
+    )
     sweep.propose_due()
-    batch = _approve(world, _batch())
+    batch = _approve(archive_staff, _batch())
     # A hold placed after approval: the batch keeps the item active only until execution
     # re-reads the holds; place() also takes it out at once.
-    holds.place(world.lawyer, reference="监管问询", reason="问询", records=[kept])
-    batches.execute(world.keeper, batch)
+    holds.place(archive_staff.lawyer, reference="监管问询", reason="问询", records=[kept])
+    batches.execute(archive_staff.keeper, batch)
     kept.refresh_from_db()
     gone.refresh_from_db()
     assert kept.status == "approved"
@@ -80,65 +100,77 @@ def test_a_hold_placed_on_a_proposed_file_takes_it_out_and_execution_rereads_hol
     assert certificate.content["kept_out"][0]["archive_number"] == kept.archive_number
 
 
-def test_a_stale_flag_cannot_let_a_held_file_be_destroyed(world):
+def test_a_stale_flag_cannot_let_a_held_file_be_destroyed(archive_staff):
     """Direct calls: even with on_hold wrongly cleared and the file still in the batch, signing
     refuses and execution skips it, both reading the holds themselves."""
-    record = make_due(approved(world, {"full_name": "丙", "mobile": "13944445555"}))
-    other = make_due(approved(world, {"full_name": "丁二", "mobile": "13944446666"}))
+    record = make_due(
+        approved(
+            archive_staff.sales, archive_staff.head, {"full_name": "丙", "mobile": "13944445555"}
+        )
+    )
+    other = make_due(
+        approved(
+            archive_staff.sales, archive_staff.head, {"full_name": "丁二", "mobile": "13944446666"}
+        )
+    )
     sweep.propose_due()
     batch = _batch()
-    hold = holds.LegalHold.objects.create(reference="x", reason="y", placed_by=world.lawyer)
+    hold = holds.LegalHold.objects.create(reference="x", reason="y", placed_by=archive_staff.lawyer)
     hold.records.add(record)  # bypassing place(): no flag, item still active
     with pytest.raises(Refused) as refused:
-        batches.sign(world.head, batch, "head")
+        batches.sign(archive_staff.head, batch, "head")
     assert record.archive_number in str(refused.value)
     hold.records.remove(record)
-    batch = _approve(world, batch)
+    batch = _approve(archive_staff, batch)
     hold.records.add(record)  # held again after approval
-    batches.execute(world.keeper, batch)
+    batches.execute(archive_staff.keeper, batch)
     record.refresh_from_db()
     other.refresh_from_db()
     assert record.status == "approved"
     assert other.status == "destroyed"
 
 
-def test_r61_two_different_people_sign_and_level_1_needs_the_security_officer(world):
-    top = make_due(approved(world))  # PERSON has an ID number: Level 1
+def test_r61_two_different_people_sign_and_level_1_needs_the_security_officer(archive_staff):
+    top = make_due(
+        approved(archive_staff.sales, archive_staff.head)
+    )  # PERSON has an ID number: Level 1
     sweep.propose_due()
     batch = _batch()
     assert batch.needed_signatures() == ["head", "archivist", "officer"]
     with pytest.raises(policy.Denied):
-        batches.sign(world.keeper, batch, "head")
-    batches.sign(world.head, batch, "head")
+        batches.sign(archive_staff.keeper, batch, "head")
+    batches.sign(archive_staff.head, batch, "head")
     from django.contrib.auth.models import Group
 
     from access.roles import Role
 
-    world.head.groups.add(Group.objects.get(name=Role.ARCHIVIST.value))
-    fresh_head = type(world.head).objects.get(pk=world.head.pk)
+    archive_staff.head.groups.add(Group.objects.get(name=Role.ARCHIVIST.value))
+    fresh_head = type(archive_staff.head).objects.get(pk=archive_staff.head.pk)
     with pytest.raises(policy.Denied) as twice:
         batches.sign(fresh_head, batch, "archivist")
     assert "second person" in str(twice.value)
-    batches.sign(world.keeper, batch, "archivist")
+    batches.sign(archive_staff.keeper, batch, "archivist")
     with pytest.raises(Refused):
-        batches.execute(world.keeper, batch)  # not approved yet: the officer has not signed
-    batch = batches.sign(world.officer, batch, "officer")
+        batches.execute(archive_staff.keeper, batch)  # not approved yet: the officer has not signed
+    batch = batches.sign(archive_staff.officer, batch, "officer")
     assert batch.state == BatchState.APPROVED
-    assert batches.execute(world.keeper2, batch) == 1
+    assert batches.execute(archive_staff.keeper2, batch) == 1
     top.refresh_from_db()
     assert top.status == "destroyed"
 
 
 @pytest.mark.django_db(transaction=True)  # a database copy needs committed data
-def test_r60_after_execution_the_content_is_unrecoverable_even_with_every_key(world, tmp_path):
-    record = make_due(approved(world))
+def test_r60_after_execution_the_content_is_unrecoverable_even_with_every_key(
+    archive_staff, tmp_path
+):
+    record = make_due(approved(archive_staff.sales, archive_staff.head))
     attachment_names = list(record.attachments.values_list("storage_name", flat=True))
     assert attachment_names
     old_key = bytes(record.wrapped_key)
     old_identity = bytes(record.sealed_identity)
     sweep.propose_due()
-    batch = _approve(world, _batch())
-    batches.execute(world.keeper, batch)
+    batch = _approve(archive_staff, _batch())
+    batches.execute(archive_staff.keeper, batch)
 
     record = CustomerRecord.objects.get(pk=record.pk)
     # Try every way in: the data key is gone, so no key-encryption key can unwrap it...
@@ -162,20 +194,31 @@ def test_r60_after_execution_the_content_is_unrecoverable_even_with_every_key(wo
     assert PERSON["full_name"].encode() not in dump
 
 
-def test_r61_tombstone_and_certificate(world):
-    record = make_due(approved(world, {"full_name": "丁", "mobile": "13955556666"}))
+def test_r61_tombstone_and_certificate(archive_staff):
+    record = make_due(
+        approved(
+            archive_staff.sales, archive_staff.head, {"full_name": "丁", "mobile": "13955556666"}
+        )
+    )
     paper.register_location(
-        world.keeper, record, room="档案室A", cabinet="1", shelf="2", custodian=world.keeper
+        archive_staff.keeper,
+        record,
+        room="档案室A",
+        cabinet="1",
+        shelf="2",
+        custodian=archive_staff.keeper,
     )
     sweep.propose_due()
-    batch = _approve(world, _batch())
-    batches.execute(world.keeper, batch)
+    batch = _approve(archive_staff, _batch())
+    batches.execute(archive_staff.keeper, batch)
     batch.refresh_from_db()
     assert not hasattr(batch, "certificate")  # the paper folder is not shredded yet
     item = batch.items.get()
     with pytest.raises(Refused):
-        batches.confirm_paper_shredded(world.keeper, item, world.keeper)  # witness: someone else
-    batches.confirm_paper_shredded(world.keeper, item, world.keeper2)
+        batches.confirm_paper_shredded(
+            archive_staff.keeper, item, archive_staff.keeper
+        )  # witness: someone else
+    batches.confirm_paper_shredded(archive_staff.keeper, item, archive_staff.keeper2)
 
     tombstone = CustomerRecord.objects.get(pk=record.pk)
     assert tombstone.status == "destroyed"
@@ -189,8 +232,8 @@ def test_r61_tombstone_and_certificate(world):
     certificate = DisposalBatch.objects.get(pk=batch.pk).certificate
     content = certificate.content
     assert content["files"][0]["archive_number"] == record.archive_number
-    assert content["files"][0]["paper"]["witness"] == world.keeper2.audit_label()
-    assert content["approved_by"]["head"] == world.head.audit_label()
+    assert content["files"][0]["paper"]["witness"] == archive_staff.keeper2.audit_label()
+    assert content["approved_by"]["head"] == archive_staff.head.audit_label()
     assert content["audit_events"]["first"] <= content["audit_events"]["last"]
     assert len(certificate.content_sha256) == 64
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(bytes(certificate.pdf))).pages)
@@ -200,29 +243,39 @@ def test_r61_tombstone_and_certificate(world):
     assert destroyed.count() == 1
 
 
-def test_a_batch_can_lose_files_with_a_reason_before_approval_only(world):
-    a = make_due(approved(world, {"full_name": "戊", "mobile": "13966667777"}))
-    make_due(approved(world, {"full_name": "己", "mobile": "13966668888"}))
+def test_a_batch_can_lose_files_with_a_reason_before_approval_only(archive_staff):
+    a = make_due(
+        approved(
+            archive_staff.sales, archive_staff.head, {"full_name": "戊", "mobile": "13966667777"}
+        )
+    )
+    make_due(
+        approved(
+            archive_staff.sales, archive_staff.head, {"full_name": "己", "mobile": "13966668888"}
+        )
+    )
     sweep.propose_due()
     batch = _batch()
     item = batch.items.get(record=a)
     with pytest.raises(Refused):
-        batches.remove_item(world.head, item, " ")
-    batches.remove_item(world.head, item, "客户重新洽谈中")
-    batch = _approve(world, batch)
+        batches.remove_item(archive_staff.head, item, " ")
+    batches.remove_item(archive_staff.head, item, "客户重新洽谈中")
+    batch = _approve(archive_staff, batch)
     other = batch.items.get(active=True)
     with pytest.raises(Refused):
-        batches.remove_item(world.head, other, "太晚了")
-    batches.execute(world.keeper, batch)
+        batches.remove_item(archive_staff.head, other, "太晚了")
+    batches.execute(archive_staff.keeper, batch)
     a.refresh_from_db()
     assert a.status == "approved"
 
 
-def test_files_of_a_review_first_policy_are_flagged_for_the_approvers(world):
+def test_files_of_a_review_first_policy_are_flagged_for_the_approvers(archive_staff):
     from records import consents
 
-    record = approved(world, {"full_name": "撤回客户", "mobile": "13988889999"})
-    consents.withdraw(world.sales, record)
+    record = approved(
+        archive_staff.sales, archive_staff.head, {"full_name": "撤回客户", "mobile": "13988889999"}
+    )
+    consents.withdraw(archive_staff.sales, record)
     from records.models import CustomerRecord
 
     CustomerRecord.objects.filter(pk=record.pk).update(retention_until="2020-01-01")

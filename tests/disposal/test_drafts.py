@@ -10,7 +10,7 @@ from audit.models import AuditEvent
 from disposal import drafts
 from records import intake
 from records.models import CustomerRecord
-from tests.records.conftest import register
+from tests.factories import register
 
 
 def _age(record, days: int) -> None:
@@ -19,11 +19,11 @@ def _age(record, days: int) -> None:
     )
 
 
-def test_an_abandoned_draft_is_noticed_once_then_purged(world, mailoutbox, settings):
-    world.sales.email = "zhang@example.cn"
-    world.sales.save()
-    draft = register(world.sales, {"full_name": "草稿客户", "mobile": "13977778888"})
-    fresh = register(world.sales, {"full_name": "新草稿", "mobile": "13977779999"})
+def test_an_abandoned_draft_is_noticed_once_then_purged(archive_staff, mailoutbox, settings):
+    archive_staff.sales.email = "zhang@example.cn"
+    archive_staff.sales.save()
+    draft = register(archive_staff.sales, {"full_name": "草稿客户", "mobile": "13977778888"})
+    fresh = register(archive_staff.sales, {"full_name": "新草稿", "mobile": "13977779999"})
     _age(draft, settings.BAOMI_DRAFT_PURGE_DAYS - settings.BAOMI_DRAFT_NOTICE_DAYS + 1)
     assert drafts.notify() == 1
     assert drafts.notify() == 0  # once
@@ -43,13 +43,13 @@ def test_an_abandoned_draft_is_noticed_once_then_purged(world, mailoutbox, setti
     assert AuditEvent.objects.filter(action="record.draft_purged").count() == 1
 
 
-def test_editing_after_the_notice_keeps_the_draft(world, settings):
-    draft = register(world.sales, {"full_name": "草稿客户", "mobile": "13977778888"})
+def test_editing_after_the_notice_keeps_the_draft(archive_staff, settings):
+    draft = register(archive_staff.sales, {"full_name": "草稿客户", "mobile": "13977778888"})
     _age(draft, settings.BAOMI_DRAFT_PURGE_DAYS + 1)
     drafts.notify()
     draft.refresh_from_db()
-    editing = intake.editing(world.sales, draft)
-    intake.update(world.sales, draft, editing.meta, editing.content, editing.terms)
+    editing = intake.editing(archive_staff.sales, draft)
+    intake.update(archive_staff.sales, draft, editing.meta, editing.content, editing.terms)
     assert drafts.purge() == 0
     draft.refresh_from_db()
     assert draft.status == "draft"

@@ -19,17 +19,19 @@ from audit.models import AuditEvent
 from disposal import processing, retention
 from disposal.models import ProcessingRecord
 from records.fields import FIELDS
-from tests.disposal.conftest import approved
-from tests.helpers import client_verified, make_person
+from tests.factories import approved, make_person
+from tests.helpers import client_verified
 
 
-def test_pipl54_the_record_describes_data_purposes_recipients_and_retention(world):
-    approved(world, {"full_name": "欧阳晓梅", "mobile": "13912345678"})
+def test_pipl54_the_record_describes_data_purposes_recipients_and_retention(archive_staff):
+    approved(
+        archive_staff.sales, archive_staff.head, {"full_name": "欧阳晓梅", "mobile": "13912345678"}
+    )
     ExternalParty.objects.create(
         name="北京匠心设计工作室", kind="design_team", contact_name="刘",
-        nda_expires_on=timezone.localdate() + timedelta(days=300), updated_by=world.head,
+        nda_expires_on=timezone.localdate() + timedelta(days=300), updated_by=archive_staff.head,
     )  # fmt: skip
-    made = processing.refresh(world.head, "first")
+    made = processing.refresh(archive_staff.head, "first")
     content = made.content
     assert {f for c in content["categories"] for f in c["fields"]} == {f.name for f in FIELDS}
     assert any(c["sensitive"] for c in content["categories"])
@@ -43,12 +45,16 @@ def test_pipl54_the_record_describes_data_purposes_recipients_and_retention(worl
     assert "13912345678" not in text
 
 
-def test_pipl54_a_new_version_when_a_policy_changes_not_when_figures_move(world):
-    approved(world, {"full_name": "王五", "mobile": "13800000002"})
+def test_pipl54_a_new_version_when_a_policy_changes_not_when_figures_move(archive_staff):
+    approved(
+        archive_staff.sales, archive_staff.head, {"full_name": "王五", "mobile": "13800000002"}
+    )
     first = processing.refresh(None)
-    approved(world, {"full_name": "李四", "mobile": "13800000001"})  # same purpose: figures only
+    approved(
+        archive_staff.sales, archive_staff.head, {"full_name": "李四", "mobile": "13800000001"}
+    )  # same purpose: figures only
     assert processing.refresh(None) is None
-    rule = world.lawyer
+    rule = archive_staff.lawyer
     current = processing.describe()["retention"][0]
     retention.save_policy(
         rule, current["code"], name=current["name"], category=current["category"],
@@ -61,7 +67,7 @@ def test_pipl54_a_new_version_when_a_policy_changes_not_when_figures_move(world)
     assert ProcessingRecord.objects.count() == 2  # the old version is kept
 
 
-def test_pipl55_the_export_is_audited_and_only_for_the_officer_and_legal(world):
+def test_pipl55_the_export_is_audited_and_only_for_the_officer_and_legal(archive_staff):
     made = processing.refresh(None)
     officer = make_person("officer2", roles=[Role.SECURITY_OFFICER])
     client = client_verified(officer)
@@ -72,4 +78,4 @@ def test_pipl55_the_export_is_audited_and_only_for_the_officer_and_legal(world):
     assert json.loads(exported.content)["activity"]
     assert AuditEvent.objects.filter(action="processing.exported").count() == 1
     with pytest.raises(policy.Denied):
-        processing.exported(world.head, made)
+        processing.exported(archive_staff.head, made)

@@ -51,11 +51,11 @@ def test_r60_due_date_per_policy(db, fields, until, label):
     assert (rule.audit_label() if rule else None) == label
 
 
-def test_a_tier_specific_policy_wins_and_a_change_is_a_new_audited_version(world):
+def test_a_tier_specific_policy_wins_and_a_change_is_a_new_audited_version(archive_staff):
     before = retention.due(_record(outcome="no_deal", tier=1))[1]
     assert before.code == "no-deal"
     retention.save_policy(
-        world.lawyer, "no-deal-level-1", name="未成交一级档案", category="no_deal", tier=1,
+        archive_staff.lawyer, "no-deal-level-1", name="未成交一级档案", category="no_deal", tier=1,
         trigger="last_activity", months=6, end_action="destroy",
     )  # fmt: skip
     until, rule = retention.due(_record(outcome="no_deal", tier=1))
@@ -64,7 +64,7 @@ def test_a_tier_specific_policy_wins_and_a_change_is_a_new_audited_version(world
     assert retention.due(_record(outcome="no_deal", tier=2))[1].code == "no-deal"
 
     retention.save_policy(
-        world.lawyer, "no-deal", name="未成交客户档案", category="no_deal", tier=None,
+        archive_staff.lawyer, "no-deal", name="未成交客户档案", category="no_deal", tier=None,
         trigger="last_activity", months=18, end_action="destroy",
     )  # fmt: skip
     versions = RetentionPolicy.objects.filter(code="no-deal").order_by("version")
@@ -74,18 +74,20 @@ def test_a_tier_specific_policy_wins_and_a_change_is_a_new_audited_version(world
     assert AuditEvent.objects.filter(action="retention.policy_saved").count() == 2
 
 
-def test_only_management_and_legal_set_retention(world):
+def test_only_management_and_legal_set_retention(archive_staff):
     with pytest.raises(Denied):
         retention.save_policy(
-            world.head, "x", name="x", category="open", tier=None, trigger="last_activity",
+            archive_staff.head, "x", name="x", category="open", tier=None, trigger="last_activity",
             months=1, end_action="review",
         )  # fmt: skip
 
 
-def test_recomputing_due_dates_does_not_count_as_activity(world):
-    from tests.disposal.conftest import approved
+def test_recomputing_due_dates_does_not_count_as_activity(archive_staff):
+    from tests.factories import approved
 
-    record = approved(world, {"full_name": "李四", "mobile": "13900001111"})
+    record = approved(
+        archive_staff.sales, archive_staff.head, {"full_name": "李四", "mobile": "13900001111"}
+    )
     CustomerRecord.objects.filter(pk=record.pk).update(outcome="no_deal")
     stamp = CustomerRecord.objects.get(pk=record.pk).updated_at
     assert retention.recompute_all() == 1

@@ -7,13 +7,8 @@ import pytest
 import audit
 from access.models import Department
 from access.roles import Role
-from tests.helpers import (
-    PASSWORD,
-    give_authenticator,
-    make_person,
-    otp_code,
-    sign_current_agreement,
-)
+from tests.factories import PASSWORD, make_person
+from tests.helpers import give_authenticator, otp_code, sign_current_agreement
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

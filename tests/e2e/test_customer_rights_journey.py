@@ -13,8 +13,8 @@ from access.roles import Role
 from records import intake, review
 from records.masking import mask_name
 from tests.e2e.test_record_journey import _sign_in
-from tests.helpers import give_authenticator, make_person, sign_current_agreement
-from tests.records.conftest import register
+from tests.factories import make_person, register
+from tests.helpers import give_authenticator, sign_current_agreement
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -8,8 +8,8 @@ from pypdf import PdfReader
 
 from disposal import batches, sweep
 from disposal.models import DisposalBatch
-from tests.disposal.conftest import approved, build_world, make_due
 from tests.e2e.test_record_journey import _sign_in
+from tests.factories import approved, build_world, make_due
 from tests.helpers import give_authenticator, sign_current_agreement
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -19,7 +19,9 @@ def test_r61_archivist_signs_executes_and_downloads_the_certificate(
     live_server, browser, console_errors, tmp_path
 ):
     world = build_world()
-    record = make_due(approved(world, {"full_name": "欧阳晓梅", "mobile": "13912345678"}))
+    record = make_due(
+        approved(world.sales, world.head, {"full_name": "欧阳晓梅", "mobile": "13912345678"})
+    )
     sweep.propose_due()
     batch = DisposalBatch.objects.get()
     batches.sign(world.head, batch, "head")

@@ -60,7 +60,7 @@ def test_r2_r3_demo_user_signs_in_with_totp_signs_agreement_switches_language(
 
 
 def test_r2_first_sign_in_enrols_authenticator_in_the_browser(live_server, page, console_errors):
-    from tests.helpers import make_person
+    from tests.factories import make_person
 
     make_person("new.person", full_name="新员工", employee_number="BM8001")
     page.goto(live_server.url + "/accounts/login/")

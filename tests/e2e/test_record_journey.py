@@ -9,14 +9,8 @@ from access import people
 from access.models import Department
 from access.roles import Role
 from records.models import CustomerRecord, RecordStatus
-from tests.helpers import (
-    PASSWORD,
-    give_authenticator,
-    make_person,
-    otp_code,
-    sign_current_agreement,
-)
-from tests.records.conftest import PDF
+from tests.factories import PASSWORD, PDF, make_person
+from tests.helpers import give_authenticator, otp_code, sign_current_agreement
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

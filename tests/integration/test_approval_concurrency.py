@@ -15,8 +15,7 @@ from access.roles import Role
 from audit.models import AuditEvent
 from core.refusals import Refused
 from records.circulation import lending
-from tests.access.conftest import bare_record
-from tests.helpers import make_person
+from tests.factories import bare_record, make_person
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import connection
 from django_otp.oath import TOTP
 
+from tests.factories import PDF
 from tests.integration.private_services import PrivatePostgres, PrivateRedis
 from tests.integration.stack import (
     ROOT,
@@ -32,7 +33,6 @@ from tests.integration.stack import (
     production_env,
     wait_for,
 )
-from tests.records.conftest import PDF
 
 pytestmark = pytest.mark.integration
 
@@ -44,7 +44,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from access import people
 from access.models import Department
 from access.roles import Role
-from tests.helpers import make_person, sign_current_agreement
+from tests.helpers import sign_current_agreement
+from tests.factories import make_person
 dept = Department.objects.create(code="sales-1", name="销售一部")
 head = make_person("head", roles=[Role.DEPT_HEAD], department=dept)
 people.set_head(dept, head)

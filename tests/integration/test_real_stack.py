@@ -25,13 +25,8 @@ from records import crypto
 from records.models import CustomerRecord, RecordStatus
 from records.ops.backups import verify_file
 from records.ops.models import Backup
-from tests.helpers import (
-    PASSWORD,
-    give_authenticator,
-    make_person,
-    otp_code,
-    sign_current_agreement,
-)
+from tests.factories import PASSWORD, PDF, PERSON, make_person
+from tests.helpers import give_authenticator, otp_code, sign_current_agreement
 from tests.integration.stack import (
     ROOT,
     Stack,
@@ -40,7 +35,6 @@ from tests.integration.stack import (
     production_env,
     wait_for,
 )
-from tests.records.conftest import PDF, PERSON
 from tests.records.test_record_pages import GOOD_FORM
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]

@@ -19,8 +19,7 @@ from access.roles import Role
 from disposal import sweep
 from disposal.models import DisposalItem, SweepRun
 from records.models import CustomerRecord
-from tests.access.conftest import bare_record
-from tests.helpers import make_person
+from tests.factories import bare_record, make_person
 from tests.integration.test_audit_concurrency import _database_url
 
 ROOT = Path(__file__).resolve().parents[2]

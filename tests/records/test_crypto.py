@@ -12,7 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 from records import content as record_content
 from records import crypto
 from records.models import CustomerRecord
-from tests.records.conftest import PERSON, register
+from tests.factories import PERSON, register
 
 
 def _key() -> str:
@@ -45,9 +45,9 @@ def test_r30_every_flipped_bit_of_a_ciphertext_fails_to_open():
             cipher.open("identity", junk)
 
 
-def test_r30_ciphertexts_swapped_between_records_fail_to_decrypt(org):
-    first = register(org.sales)
-    second = register(org.sales, {**PERSON, "full_name": "李四", "mobile": "13800000001"})
+def test_r30_ciphertexts_swapped_between_records_fail_to_decrypt(sales_org):
+    first = register(sales_org.sales)
+    second = register(sales_org.sales, {**PERSON, "full_name": "李四", "mobile": "13800000001"})
     CustomerRecord.objects.filter(pk=second.pk).update(sealed_identity=first.sealed_identity)
     second.refresh_from_db()
     with pytest.raises(crypto.DecryptionFailed):
@@ -59,9 +59,9 @@ def test_r30_ciphertexts_swapped_between_records_fail_to_decrypt(org):
         record_content.read(second)
 
 
-def test_r30_rotation_rewraps_every_key_and_keeps_every_record_readable(org, settings):
+def test_r30_rotation_rewraps_every_key_and_keeps_every_record_readable(sales_org, settings):
     settings.BAOMI_RECORD_KEKS = f"1:{_key()}"
-    records = [register(org.sales) for _ in range(3)]
+    records = [register(sales_org.sales) for _ in range(3)]
     settings.BAOMI_RECORD_KEKS = f"2:{_key()},{settings.BAOMI_RECORD_KEKS}"
     for record in records:
         wrapped = crypto.rewrap(record.id, record.key_version, record.wrapped_key)
@@ -75,16 +75,16 @@ def test_r30_rotation_rewraps_every_key_and_keeps_every_record_readable(org, set
         assert record_content.read(record)["mobile"] == PERSON["mobile"]
 
 
-def test_r30_a_record_whose_key_version_is_not_loaded_fails_closed(org, settings):
+def test_r30_a_record_whose_key_version_is_not_loaded_fails_closed(sales_org, settings):
     settings.BAOMI_RECORD_KEKS = f"1:{_key()}"
-    record = register(org.sales)
+    record = register(sales_org.sales)
     settings.BAOMI_RECORD_KEKS = f"2:{_key()}"
     with pytest.raises(crypto.DecryptionFailed, match="version 1 is not loaded"):
         record_content.read(CustomerRecord.objects.get(pk=record.pk))
 
 
-def test_r30_a_destroyed_data_key_makes_the_content_unrecoverable(org):
-    record = register(org.sales)
+def test_r30_a_destroyed_data_key_makes_the_content_unrecoverable(sales_org):
+    record = register(sales_org.sales)
     CustomerRecord.objects.filter(pk=record.pk).update(wrapped_key=b"")
     with pytest.raises(crypto.KeyShredded):
         record_content.read(CustomerRecord.objects.get(pk=record.pk))
@@ -109,7 +109,7 @@ def test_r30_blind_indexes_are_keyed_truncated_and_separate_per_kind(settings):
     assert crypto.blind_index("mobile", "13912345678") != first  # the key matters
 
 
-def test_r30_rotate_keys_command_rewraps_in_chunks_and_reports_progress(org, settings):
+def test_r30_rotate_keys_command_rewraps_in_chunks_and_reports_progress(sales_org, settings):
     from io import StringIO
 
     from django.core.management import call_command
@@ -118,7 +118,7 @@ def test_r30_rotate_keys_command_rewraps_in_chunks_and_reports_progress(org, set
 
     settings.BAOMI_RECORD_KEKS = f"1:{_key()}"
     for _ in range(3):
-        register(org.sales)
+        register(sales_org.sales)
     settings.BAOMI_RECORD_KEKS = f"2:{_key()},{settings.BAOMI_RECORD_KEKS}"
     out = StringIO()
     call_command("rotate_keys", chunk=2, stdout=out)

@@ -12,7 +12,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from audit.models import AuditEvent
 from records.models import CustomerRecord
 from tests.helpers import client_verified
-from tests.records.test_idor_walk import _converter, _walk, world  # noqa: F401 - fixture
+from tests.records.test_idor_walk import _converter, _walk, walk_objects  # noqa: F401 - fixture
 
 CSRF_REFUSAL = "This form expired or was sent from another page"
 
@@ -42,9 +42,9 @@ def _strict_client(user) -> Client:
     return client
 
 
-def test_every_state_changing_route_refuses_a_request_without_a_csrf_token(org, world):  # noqa: F811
-    head = _strict_client(org.head)  # entitled to approve, review, sign...
-    urls = _all_routes(world)
+def test_every_state_changing_route_refuses_a_request_without_a_csrf_token(sales_org, walk_objects):  # noqa: F811
+    head = _strict_client(sales_org.head)  # entitled to approve, review, sign...
+    urls = _all_routes(walk_objects)
     assert len(urls) >= 60
     before = {
         "records": list(CustomerRecord.objects.values_list("pk", "status", "updated_at")),

@@ -12,13 +12,13 @@ from audit.models import AuditEvent
 from records import disclosure, intake, listing, review
 from records.masking import mask_bank_card, mask_id_number, mask_mobile, mask_name
 from records.models import CustomerRecord, RecordStatus
-from tests.records.conftest import PERSON, full_consent, register
+from tests.factories import PERSON, full_consent, register
 
 
-def _approved(org, content=None, tier=None) -> CustomerRecord:
-    record = register(org.sales, content, tier=tier)
-    intake.submit(org.sales, record)
-    review.approve(org.head, record)
+def _approved(sales_org, content=None, tier=None) -> CustomerRecord:
+    record = register(sales_org.sales, content, tier=tier)
+    intake.submit(sales_org.sales, record)
+    review.approve(sales_org.head, record)
     record.refresh_from_db()
     return record
 
@@ -34,9 +34,9 @@ def test_r13_masks_keep_only_what_recognises_a_customer():
     assert mask_name("欧阳晓梅") == mask_name("欧阳") == "欧**"  # the length is not revealed
 
 
-def test_r21_level_1_file_is_masked_even_for_its_head_and_handler(org):
-    record = _approved(org)
-    for viewer in (org.sales, org.head):
+def test_r21_level_1_file_is_masked_even_for_its_head_and_handler(sales_org):
+    record = _approved(sales_org)
+    for viewer in (sales_org.sales, sales_org.head):
         shown = _shown(disclosure.view(viewer, record))
         assert shown["id_number"] == ("110105********002X", True)
         assert shown["bank_card"] == ("**** 3446", True)
@@ -45,22 +45,28 @@ def test_r21_level_1_file_is_masked_even_for_its_head_and_handler(org):
         assert "建国路" not in shown["address_detail"][0]
         assert shown["address_region"] == ("北京市朝阳区", False)  # to the district
         assert shown["needs"] == ("三居室，近地铁", False)
-    assert _shown(disclosure.view(org.sales, record))["full_name"] == ("欧阳晓梅", False)
-    assert _shown(disclosure.view(org.head, record))["full_name"] == ("欧**", True)
+    assert _shown(disclosure.view(sales_org.sales, record))["full_name"] == ("欧阳晓梅", False)
+    assert _shown(disclosure.view(sales_org.head, record))["full_name"] == ("欧**", True)
 
 
-def test_p3_lower_tiers_show_more_to_the_people_who_work_with_them(org):
+def test_p3_lower_tiers_show_more_to_the_people_who_work_with_them(sales_org):
     content = {"full_name": "王小明", "mobile": "13800001111", "needs": "两居"}
-    record = _approved(org, content)  # Level 2 (a detailed contact)
+    record = _approved(sales_org, content)  # Level 2 (a detailed contact)
     assert record.tier == 2
-    assert _shown(disclosure.view(org.sales, record))["mobile"] == ("13800001111", False)
-    assert _shown(disclosure.view(org.head, record))["mobile"] == ("138****1111", True)
-    assert _shown(disclosure.view(org.head, record))["full_name"] == ("王小明", False)
+    assert _shown(disclosure.view(sales_org.sales, record))["mobile"] == ("13800001111", False)
+    assert _shown(disclosure.view(sales_org.head, record))["mobile"] == ("138****1111", True)
+    assert _shown(disclosure.view(sales_org.head, record))["full_name"] == ("王小明", False)
 
 
-def test_p2_nobody_outside_handler_and_head_opens_a_file_and_superusers_get_nothing(org):
-    record = _approved(org)
-    for outsider in (org.colleague, org.other_sales, org.other_head, org.auditor, org.admin):
+def test_p2_nobody_outside_handler_and_head_opens_a_file_and_superusers_get_nothing(sales_org):
+    record = _approved(sales_org)
+    for outsider in (
+        sales_org.colleague,
+        sales_org.other_sales,
+        sales_org.other_head,
+        sales_org.auditor,
+        sales_org.admin,
+    ):
         with pytest.raises(Denied):
             disclosure.view(outsider, record)
         with pytest.raises(Denied):
@@ -68,49 +74,51 @@ def test_p2_nobody_outside_handler_and_head_opens_a_file_and_superusers_get_noth
         assert not policy.visible_records(outsider, CustomerRecord.objects.all()).exists()
 
 
-def test_r13_reveal_shows_the_chosen_values_once_and_is_audited_with_its_reason(org):
-    record = _approved(org)
-    dossier = disclosure.reveal(org.head, record, ["id_number", "mobile"], "verification", "核对")
+def test_r13_reveal_shows_the_chosen_values_once_and_is_audited_with_its_reason(sales_org):
+    record = _approved(sales_org)
+    dossier = disclosure.reveal(
+        sales_org.head, record, ["id_number", "mobile"], "verification", "核对"
+    )
     shown = _shown(dossier)
     assert shown["id_number"] == (PERSON["id_number"], False)
     assert shown["mobile"] == (PERSON["mobile"], False)
     assert shown["bank_card"][1]  # not asked for, still masked
     event = AuditEvent.objects.get(action="record.reveal")
-    assert event.actor == org.head
+    assert event.actor == sales_org.head
     assert event.target_id == str(record.pk)
     assert event.details["fields"] == ["id_number", "mobile"]
     assert event.details["reason"] == "verification"
     assert PERSON["id_number"] not in str(event.details)
     # The next view is masked again: nothing about the reveal was kept.
-    assert _shown(disclosure.view(org.head, record))["id_number"][1]
+    assert _shown(disclosure.view(sales_org.head, record))["id_number"][1]
 
 
-def test_r13_business_fields_and_unknown_names_are_not_revealable(org):
-    record = _approved(org)
+def test_r13_business_fields_and_unknown_names_are_not_revealable(sales_org):
+    record = _approved(sales_org)
     with pytest.raises(ValueError, match="masked field"):
-        disclosure.reveal(org.head, record, ["needs", "no_such_field"], "verification")
+        disclosure.reveal(sales_org.head, record, ["needs", "no_such_field"], "verification")
     with pytest.raises(ValueError, match="reveal reason"):
-        disclosure.reveal(org.head, record, ["id_number"], "because")
+        disclosure.reveal(sales_org.head, record, ["id_number"], "because")
 
 
 RELATIONS = ["handler", "colleague", "head", "other_head", "other_sales", "auditor", "admin"]
 STATUSES = [s for s in RecordStatus.values if s != RecordStatus.DESTROYED]
 
 
-def test_p2_visible_records_matches_the_view_decision_for_every_relation_and_status(org):
+def test_p2_visible_records_matches_the_view_decision_for_every_relation_and_status(sales_org):
     records = {}
     for status in STATUSES:
-        record = register(org.sales)
+        record = register(sales_org.sales)
         CustomerRecord.objects.filter(pk=record.pk).update(status=status)
         records[status] = CustomerRecord.objects.get(pk=record.pk)
     people = {
-        "handler": org.sales,
-        "colleague": org.colleague,
-        "head": org.head,
-        "other_head": org.other_head,
-        "other_sales": org.other_sales,
-        "auditor": org.auditor,
-        "admin": org.admin,
+        "handler": sales_org.sales,
+        "colleague": sales_org.colleague,
+        "head": sales_org.head,
+        "other_head": sales_org.other_head,
+        "other_sales": sales_org.other_sales,
+        "auditor": sales_org.auditor,
+        "admin": sales_org.admin,
     }
     for relation, status in itertools.product(RELATIONS, STATUSES):
         user = people[relation]
@@ -122,41 +130,45 @@ def test_p2_visible_records_matches_the_view_decision_for_every_relation_and_sta
         assert decided == expected, (relation, status)
 
 
-def test_r15_blind_index_search_finds_exact_matches_among_visible_files_only(org):
-    mine = _approved(org)
-    other = register(org.other_sales, {**PERSON, "full_name": "欧阳晓"}, terms=full_consent())
-    assert [r.record for r in listing.search(org.sales, "139 1234 5678")] == [mine]
-    assert [r.record for r in listing.search(org.sales, "11010519491231002x")] == [mine]
-    assert [r.record for r in listing.search(org.sales, "欧阳 晓梅")] == [mine]
-    assert [r.record for r in listing.search(org.sales, mine.archive_number.lower())] == [mine]
-    assert listing.search(org.sales, "欧阳晓") == []  # a prefix is not a match; not theirs either
-    assert listing.search(org.sales, "1391234567") == []
-    assert [r.record for r in listing.search(org.other_sales, "欧阳晓")] == [other]
-    assert listing.search(org.auditor, "13912345678") == []
+def test_r15_blind_index_search_finds_exact_matches_among_visible_files_only(sales_org):
+    mine = _approved(sales_org)
+    other = register(sales_org.other_sales, {**PERSON, "full_name": "欧阳晓"}, terms=full_consent())
+    assert [r.record for r in listing.search(sales_org.sales, "139 1234 5678")] == [mine]
+    assert [r.record for r in listing.search(sales_org.sales, "11010519491231002x")] == [mine]
+    assert [r.record for r in listing.search(sales_org.sales, "欧阳 晓梅")] == [mine]
+    assert [r.record for r in listing.search(sales_org.sales, mine.archive_number.lower())] == [
+        mine
+    ]
+    assert (
+        listing.search(sales_org.sales, "欧阳晓") == []
+    )  # a prefix is not a match; not theirs either
+    assert listing.search(sales_org.sales, "1391234567") == []
+    assert [r.record for r in listing.search(sales_org.other_sales, "欧阳晓")] == [other]
+    assert listing.search(sales_org.auditor, "13912345678") == []
     event = AuditEvent.objects.filter(action="record.search").order_by("-id").first()
     assert event.details == {"by": "mobile", "results": 0}
 
 
-def test_r15_a_blind_index_collision_never_reaches_the_user(org):
-    mine = _approved(org)
-    other = register(org.sales, {"full_name": "李四", "needs": "两居"})
+def test_r15_a_blind_index_collision_never_reaches_the_user(sales_org):
+    mine = _approved(sales_org)
+    other = register(sales_org.sales, {"full_name": "李四", "needs": "两居"})
     # Forge a collision: give the other file the same phone index as the searched number.
     CustomerRecord.objects.filter(pk=other.pk).update(phone_index=mine.phone_index)
-    assert [r.record for r in listing.search(org.sales, "13912345678")] == [mine]
+    assert [r.record for r in listing.search(sales_org.sales, "13912345678")] == [mine]
 
 
-def test_r15_lists_page_by_keyset_and_filter(org):
+def test_r15_lists_page_by_keyset_and_filter(sales_org):
     for _ in range(5):
-        register(org.sales, {"full_name": "张三", "needs": "两居"})
-    first = listing.page(org.sales, listing.Filters(), size=2)
+        register(sales_org.sales, {"full_name": "张三", "needs": "两居"})
+    first = listing.page(sales_org.sales, listing.Filters(), size=2)
     assert len(first.rows) == 2
     assert first.next_cursor
-    second = listing.page(org.sales, listing.Filters(), first.next_cursor, size=2)
-    third = listing.page(org.sales, listing.Filters(), second.next_cursor, size=2)
+    second = listing.page(sales_org.sales, listing.Filters(), first.next_cursor, size=2)
+    third = listing.page(sales_org.sales, listing.Filters(), second.next_cursor, size=2)
     seen = [r.record.pk for p in (first, second, third) for r in p.rows]
     assert len(seen) == len(set(seen)) == 5
     assert not third.next_cursor
-    assert listing.page(org.sales, listing.Filters(tier=1), size=10).rows == []
+    assert listing.page(sales_org.sales, listing.Filters(tier=1), size=10).rows == []
     assert [r.name for r in first.rows] == ["张三", "张三"]
-    department = listing.page(org.head, listing.Filters(scope="department"), size=10)
+    department = listing.page(sales_org.head, listing.Filters(scope="department"), size=10)
     assert department.rows == []  # drafts are the handler's own until submitted

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from access.models import User
 from tests.helpers import client_verified
 from tests.records.test_csrf_walk import _all_routes
-from tests.records.test_idor_walk import world  # noqa: F401 - fixture
+from tests.records.test_idor_walk import walk_objects  # noqa: F401 - fixture
 
 EXAMPLES = int(os.environ.get("BAOMI_FUZZ_EXAMPLES", "150"))
 SCRIPT = "<script>alert('baomi')</script>"
@@ -104,8 +104,8 @@ class _Forms(HTMLParser):
 
 
 @pytest.fixture
-def people(org, world):  # noqa: F811 - the IDOR walk's world: one object of every kind
-    everyone = [org.sales, org.head, org.auditor, org.admin]
+def people(sales_org, walk_objects):  # noqa: F811 - the IDOR walk's walk_objects: one object of every kind
+    everyone = [sales_org.sales, sales_org.head, sales_org.auditor, sales_org.admin]
     everyone += list(User.objects.filter(username__in=["keeper", "officer", "lawyer"]))
     return {user.username: client_verified(user) for user in everyone}
 
@@ -116,9 +116,9 @@ def _escaped(body: str, typed: str) -> bool:
 
 def test_no_query_string_makes_any_page_fail_and_typed_script_comes_back_escaped(
     people,
-    world,  # noqa: F811
+    walk_objects,  # noqa: F811
 ):
-    urls = sorted(u for u in _all_routes(world) if not u.startswith("/admin/"))
+    urls = sorted(u for u in _all_routes(walk_objects) if not u.startswith("/admin/"))
     urls += ["/admin/", "/admin/access/user/", "/admin/access/department/"]
 
     @FUZZ
@@ -156,9 +156,9 @@ def _forms(people: dict, urls: list[str]) -> list[tuple[str, Form]]:
 
 def test_no_form_answers_any_input_with_a_server_error_and_refusals_keep_what_was_typed(
     people,
-    world,  # noqa: F811
+    walk_objects,  # noqa: F811
 ):
-    urls = sorted(u for u in _all_routes(world) if not u.startswith("/admin/"))
+    urls = sorted(u for u in _all_routes(walk_objects) if not u.startswith("/admin/"))
     forms = _forms(people, urls)
     assert len(forms) >= 20, [form.action for _who, form in forms]
 

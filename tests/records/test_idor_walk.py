@@ -17,8 +17,8 @@ from audit import incidents
 from audit.models import Alert, AuditEvent
 from records import paper, review
 from records.circulation import break_glass, custody
+from tests.factories import PERSON, register
 from tests.helpers import client_verified
-from tests.records.conftest import PERSON, register
 
 
 def _walk(patterns, prefix="", namespace=""):
@@ -37,21 +37,21 @@ def _urls_with_ids():
 
 
 @pytest.fixture
-def world(org):
+def walk_objects(sales_org):
     from access.models import User
     from access.roles import Role
-    from tests.helpers import make_person
+    from tests.factories import make_person
 
-    record = register(org.sales)
+    record = register(sales_org.sales)
     from records import intake
 
-    intake.submit(org.sales, record)
-    review.approve(org.head, record)
+    intake.submit(sales_org.sales, record)
+    review.approve(sales_org.head, record)
     record.refresh_from_db()
     keeper = make_person("keeper", roles=[Role.ARCHIVIST])
     paper.register_location(keeper, record, room="A", cabinet="1", shelf="2", custodian=keeper)
     req = requests.create(
-        org.colleague,
+        sales_org.colleague,
         requests.Application(
             kind="borrow",
             purpose="回访",
@@ -59,11 +59,11 @@ def world(org):
             records=[record],
         ),
     )
-    incident = incidents.report(org.colleague, kind="leak", description="疑似泄露")
+    incident = incidents.report(sales_org.colleague, kind="leak", description="疑似泄露")
     now = timezone.now()
     alert = Alert.objects.create(
         rule="bulk_views",
-        actor=org.colleague,
+        actor=sales_org.colleague,
         window_start=now,
         window_end=now,
         count=1,
@@ -71,11 +71,11 @@ def world(org):
         last_event_id=1,
         summary="x",
     )
-    transfer = custody.offer(org.sales, record, org.colleague, "交接")
-    leaver = make_person("leaver", roles=[Role.SALES], department=org.sales_1)
-    handover = custody.hand_over(org.head, leaver, org.colleague, "role_change")
+    transfer = custody.offer(sales_org.sales, record, sales_org.colleague, "交接")
+    leaver = make_person("leaver", roles=[Role.SALES], department=sales_org.sales_1)
+    handover = custody.hand_over(sales_org.head, leaver, sales_org.colleague, "role_change")
     party = ExternalParty.objects.create(
-        name="设计工作室", kind="design_team", contact_name="刘", updated_by=org.head
+        name="设计工作室", kind="design_team", contact_name="刘", updated_by=sales_org.head
     )
     officer = make_person("officer", roles=[Role.SECURITY_OFFICER])
     emergency = break_glass.open_file(officer, record.archive_number, "other", "测试")
@@ -98,7 +98,7 @@ def world(org):
     sweep.propose_due()
     lawyer = make_person("lawyer", roles=[Role.LEGAL])
     hold = holds.place(lawyer, reference="案号", reason="诉讼", records=[record])
-    user: User = org.colleague
+    user: User = sales_org.colleague
     return {
         # A delivery link is a capability: without a real token, an outsider gets nothing.
         "": {"token": "no-such-token"},
@@ -134,18 +134,20 @@ def world(org):
     }
 
 
-def test_every_url_with_an_object_id_refuses_an_outsider(org, world):
+def test_every_url_with_an_object_id_refuses_an_outsider(sales_org, walk_objects):
     """P2/R43: a salesperson of another department, signed in with both factors and the
     agreement signed, holds no grant: every object URL answers 403/404 and is recorded."""
-    outsider = client_verified(org.other_sales)
+    outsider = client_verified(sales_org.other_sales)
     walked = list(_urls_with_ids())
     assert len(walked) >= 15
     for url_name, route, params in walked:
         namespace = url_name.split(":")[0] if ":" in url_name else ""
-        assert namespace in world, f"{url_name}: give the IDOR walk an object for {route}"
+        assert namespace in walk_objects, f"{url_name}: give the IDOR walk an object for {route}"
         url = "/" + route
         for param in params:
-            url = url.replace(f"<{_converter(route, param)}:{param}>", str(world[namespace][param]))
+            url = url.replace(
+                f"<{_converter(route, param)}:{param}>", str(walk_objects[namespace][param])
+            )
         for method in ("get", "post"):
             before = AuditEvent.objects.filter(action="access.denied").count()
             response = getattr(outsider, method)(url, {"decision": "approve", "reason": "review"})

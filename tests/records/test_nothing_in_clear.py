@@ -15,8 +15,8 @@ import pytest
 from django.db import connection
 
 from records import intake, review
+from tests.factories import PERSON, register
 from tests.helpers import client_verified
-from tests.records.conftest import PERSON, register
 
 SECRETS = [
     PERSON["id_number"],
@@ -74,13 +74,13 @@ def _database_bytes(tmp_path: Path) -> bytes:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_r30_no_known_value_is_stored_or_logged_in_any_encoding(org, tmp_path, caplog, capfd):
+def test_r30_no_known_value_is_stored_or_logged_in_any_encoding(sales_org, tmp_path, caplog, capfd):
     caplog.set_level(logging.DEBUG)
-    record = register(org.sales)
-    intake.submit(org.sales, record)
-    review.return_for_correction(org.head, record, "身份证号与扫描件不一致")
+    record = register(sales_org.sales)
+    intake.submit(sales_org.sales, record)
+    review.return_for_correction(sales_org.head, record, "身份证号与扫描件不一致")
     # The web pages too: the form post, the masked page and a reveal.
-    client = client_verified(org.sales)
+    client = client_verified(sales_org.sales)
     response = client.post(
         f"/records/{record.pk}/reveal/",
         {"fields_to_reveal": ["id_number", "mobile"], "reason": "verification"},

@@ -13,26 +13,26 @@ from access.roles import Role
 from audit.models import AuditEvent, Incident
 from records import intake, paper, review
 from records.models import PaperFile
-from tests.helpers import client_verified, make_person
-from tests.records.conftest import PERSON, register
+from tests.factories import PERSON, make_person, register
+from tests.helpers import client_verified
 
 
 @pytest.fixture
-def archivist(org):
+def archivist(sales_org):
     return make_person("liu.yang", roles=[Role.ARCHIVIST], full_name="刘洋")
 
 
-def _approved(org):
-    record = register(org.sales)
-    intake.submit(org.sales, record)
-    review.approve(org.head, record)
+def _approved(sales_org):
+    record = register(sales_org.sales)
+    intake.submit(sales_org.sales, record)
+    review.approve(sales_org.head, record)
     record.refresh_from_db()
     return record
 
 
-def test_r33_archivists_place_folders_with_a_custodian_and_others_cannot(org, archivist):
-    record = _approved(org)
-    for outsider in (org.sales, org.head, org.admin):
+def test_r33_archivists_place_folders_with_a_custodian_and_others_cannot(sales_org, archivist):
+    record = _approved(sales_org)
+    for outsider in (sales_org.sales, sales_org.head, sales_org.admin):
         with pytest.raises(Denied):
             paper.register_location(outsider, record, room="A", cabinet="1", shelf="2",
                                     custodian=archivist)  # fmt: skip
@@ -51,19 +51,19 @@ def test_r33_archivists_place_folders_with_a_custodian_and_others_cannot(org, ar
     assert AuditEvent.objects.filter(action="record.paper_registered").exists()
 
 
-def test_r15_the_catalogue_lists_approved_files_without_content(org, archivist):
-    record = _approved(org)
-    register(org.sales)  # a draft is not catalogued
+def test_r15_the_catalogue_lists_approved_files_without_content(sales_org, archivist):
+    record = _approved(sales_org)
+    register(sales_org.sales)  # a draft is not catalogued
     body = client_verified(archivist).get(reverse("records:catalogue")).content.decode()
     assert record.archive_number in body
     assert body.count("<tr>") == 2  # header and one file
     assert PERSON["full_name"] not in body
     assert "欧**" not in body
-    assert client_verified(org.sales).get(reverse("records:catalogue")).status_code == 403
+    assert client_verified(sales_org.sales).get(reverse("records:catalogue")).status_code == 403
 
 
-def test_r22_cover_sheet_carries_the_level_mark_and_no_customer_content(org, archivist):
-    record = _approved(org)
+def test_r22_cover_sheet_carries_the_level_mark_and_no_customer_content(sales_org, archivist):
+    record = _approved(sales_org)
     paper.register_location(archivist, record, room="档案室A", cabinet="03", shelf="2",
                             custodian=archivist)  # fmt: skip
     response = client_verified(archivist).get(reverse("records:cover_sheet", args=[record.pk]))
@@ -78,8 +78,8 @@ def test_r22_cover_sheet_carries_the_level_mark_and_no_customer_content(org, arc
     assert AuditEvent.objects.filter(action="record.cover_sheet").count() == 1
 
 
-def test_r33_a_missing_folder_is_reported_as_an_incident(org, archivist):
-    record = _approved(org)
+def test_r33_a_missing_folder_is_reported_as_an_incident(sales_org, archivist):
+    record = _approved(sales_org)
     folder = paper.register_location(archivist, record, room="档案室A", cabinet="03", shelf="2",
                                      custodian=archivist)  # fmt: skip
     client = client_verified(archivist)

@@ -11,8 +11,8 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from records import intake
 from records.models import CustomerRecord, RecordStatus
+from tests.factories import PDF, PERSON, register
 from tests.helpers import client_verified
-from tests.records.conftest import PDF, PERSON, register
 
 GOOD_FORM = {
     "kind": "person",
@@ -48,11 +48,11 @@ def _record_urls(record: CustomerRecord, attachment_pk) -> list[tuple[str, str]]
 
 
 @pytest.mark.parametrize("who", ["colleague", "other_sales", "other_head", "auditor", "admin"])
-def test_p2_every_record_url_refuses_outsiders_and_records_the_attempt(org, who):
-    record = register(org.sales)
-    intake.submit(org.sales, record)
+def test_p2_every_record_url_refuses_outsiders_and_records_the_attempt(sales_org, who):
+    record = register(sales_org.sales)
+    intake.submit(sales_org.sales, record)
     attachment = record.attachments.first()
-    client = client_verified(getattr(org, who))
+    client = client_verified(getattr(sales_org, who))
     for method, url in _record_urls(record, attachment.pk):
         before = AuditEvent.objects.filter(action="access.denied").count()
         response = getattr(client, method)(url, {"decision": "approve", "reason": "review"})
@@ -65,21 +65,23 @@ def test_p2_every_record_url_refuses_outsiders_and_records_the_attempt(org, who)
     assert record.status == RecordStatus.SUBMITTED  # nothing changed
 
 
-def test_p2_a_refusal_explains_itself(org):
-    record = register(org.sales)
-    response = client_verified(org.other_sales).get(reverse("records:detail", args=[record.pk]))
+def test_p2_a_refusal_explains_itself(sales_org):
+    record = register(sales_org.sales)
+    response = client_verified(sales_org.other_sales).get(
+        reverse("records:detail", args=[record.pk])
+    )
     assert "borrowing request" in response.content.decode()
 
 
-def test_r2_record_pages_require_a_completed_sign_in(org, client):
-    record = register(org.sales)
+def test_r2_record_pages_require_a_completed_sign_in(sales_org, client):
+    record = register(sales_org.sales)
     response = client.get(reverse("records:detail", args=[record.pk]))
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
 
 
-def test_r10_an_invalid_form_keeps_everything_typed_and_says_what_is_wrong(org):
-    client = client_verified(org.sales)
+def test_r10_an_invalid_form_keeps_everything_typed_and_says_what_is_wrong(sales_org):
+    client = client_verified(sales_org.sales)
     data = {**GOOD_FORM, "id_number": "110105194912310021", "bank_card": "1234"}
     response = client.post(reverse("records:new"), data)
     assert response.status_code == 400
@@ -91,16 +93,16 @@ def test_r10_an_invalid_form_keeps_everything_typed_and_says_what_is_wrong(org):
     assert not CustomerRecord.objects.exists()
 
 
-def test_r11_sensitive_data_without_separate_consent_is_refused_at_the_field(org):
-    client = client_verified(org.sales)
+def test_r11_sensitive_data_without_separate_consent_is_refused_at_the_field(sales_org):
+    client = client_verified(sales_org.sales)
     response = client.post(reverse("records:new"), {**GOOD_FORM, "consent_sensitive": []})
     assert response.status_code == 400
     assert "separate consent" in response.content.decode()
     assert "欧阳晓梅" in response.content.decode()
 
 
-def test_r10_registering_in_the_browser_saves_an_encrypted_draft(org):
-    client = client_verified(org.sales)
+def test_r10_registering_in_the_browser_saves_an_encrypted_draft(sales_org):
+    client = client_verified(sales_org.sales)
     upload = SimpleUploadedFile("身份证.pdf", PDF, content_type="application/pdf")
     response = client.post(reverse("records:new"), {**GOOD_FORM, "attachment": upload})
     record = CustomerRecord.objects.get()
@@ -117,9 +119,9 @@ def test_r10_registering_in_the_browser_saves_an_encrypted_draft(org):
     assert "no-store" in page["Cache-Control"]
 
 
-def test_r10_uploads_of_the_wrong_type_or_size_are_refused_with_a_reason(org, settings):
-    record = register(org.sales)
-    client = client_verified(org.sales)
+def test_r10_uploads_of_the_wrong_type_or_size_are_refused_with_a_reason(sales_org, settings):
+    record = register(sales_org.sales)
+    client = client_verified(sales_org.sales)
     url = reverse("records:attachment_add", args=[record.pk])
     fake = SimpleUploadedFile(
         "scan.pdf", b"MZ\x90\x00 not really a pdf", content_type="application/pdf"
@@ -135,31 +137,31 @@ def test_r10_uploads_of_the_wrong_type_or_size_are_refused_with_a_reason(org, se
     assert record.attachments.count() == 1  # only the consent evidence
 
 
-def test_r13_downloaded_attachments_are_decrypted_for_the_right_people_and_audited(org):
-    record = register(org.sales)
+def test_r13_downloaded_attachments_are_decrypted_for_the_right_people_and_audited(sales_org):
+    record = register(sales_org.sales)
     attachment = record.attachments.get()
     url = reverse("records:attachment", args=[record.pk, attachment.pk])
-    response = client_verified(org.sales).get(url)
+    response = client_verified(sales_org.sales).get(url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PDF
     assert "attachment" in response["Content-Disposition"]
     assert AuditEvent.objects.filter(action="record.attachment_download").count() == 1
 
 
-def test_r15_search_posts_the_value_and_never_puts_it_in_a_url(org):
-    register(org.sales)
-    client = client_verified(org.sales)
+def test_r15_search_posts_the_value_and_never_puts_it_in_a_url(sales_org):
+    register(sales_org.sales)
+    client = client_verified(sales_org.sales)
     list_page = client.get(reverse("records:list")).content.decode()
     assert re.search(r'<form method="post" class="filters"', list_page)
     response = client.post(reverse("records:list"), {"q": PERSON["mobile"]})
     assert "1 exact match" in response.content.decode()
 
 
-def test_r14_the_home_page_shows_heads_how_many_files_await_them(org):
-    record = register(org.sales)
-    intake.submit(org.sales, record)
-    body = client_verified(org.head).get("/").content.decode()
+def test_r14_the_home_page_shows_heads_how_many_files_await_them(sales_org):
+    record = register(sales_org.sales)
+    intake.submit(sales_org.sales, record)
+    body = client_verified(sales_org.head).get("/").content.decode()
     assert re.search(r'data-testid="count-review">1<', body)
-    sales_home = client_verified(org.sales).get("/").content.decode()
+    sales_home = client_verified(sales_org.sales).get("/").content.decode()
     assert 'data-card="records"' in sales_home
     assert 'data-card="review"' not in sales_home

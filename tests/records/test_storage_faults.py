@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from records.models import Attachment, Consent, CustomerRecord
+from tests.factories import PDF, register
 from tests.helpers import client_verified
-from tests.records.conftest import PDF, register
 from tests.records.test_record_pages import GOOD_FORM
 
 UNWRITABLE = "The file store cannot be written at the moment, so nothing was saved."
@@ -29,9 +29,9 @@ def _break_the_file_store(settings, tmp_path) -> None:
 
 
 def test_an_intake_while_the_file_store_is_broken_saves_nothing_and_keeps_the_form(
-    org, settings, tmp_path
+    sales_org, settings, tmp_path
 ):
-    client = client_verified(org.sales)
+    client = client_verified(sales_org.sales)
     _break_the_file_store(settings, tmp_path)
     evidence = SimpleUploadedFile("consent.pdf", PDF, content_type="application/pdf")
     response = client.post(reverse("records:new"), {**GOOD_FORM, "consent_evidence": evidence})
@@ -45,9 +45,11 @@ def test_an_intake_while_the_file_store_is_broken_saves_nothing_and_keeps_the_fo
     assert not Attachment.objects.exists()
 
 
-def test_an_upload_while_the_file_store_is_broken_is_refused_with_a_reason(org, settings, tmp_path):
-    record = register(org.sales)
-    client = client_verified(org.sales)
+def test_an_upload_while_the_file_store_is_broken_is_refused_with_a_reason(
+    sales_org, settings, tmp_path
+):
+    record = register(sales_org.sales)
+    client = client_verified(sales_org.sales)
     _break_the_file_store(settings, tmp_path)
     response = client.post(
         reverse("records:attachment_add", args=[record.pk]),

@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from records import attachments
 from records.models import Attachment
+from tests.factories import PDF, register
 from tests.helpers import client_verified
-from tests.records.conftest import PDF, register
 
 REFUSED = {
     "contract.pdf": b"PK\x03\x04\x14\x00\x00\x00 a zip archive",
@@ -26,9 +26,9 @@ REFUSED = {
 
 
 @pytest.mark.parametrize("name", sorted(REFUSED))
-def test_r13_a_file_that_lies_about_its_type_is_refused_with_a_reason(org, name):
-    record = register(org.sales)
-    client = client_verified(org.sales)
+def test_r13_a_file_that_lies_about_its_type_is_refused_with_a_reason(sales_org, name):
+    record = register(sales_org.sales)
+    client = client_verified(sales_org.sales)
     upload = SimpleUploadedFile(name, REFUSED[name], content_type="application/pdf")
     response = client.post(
         reverse("records:attachment_add", args=[record.pk]), {"file": upload, "kind": "contract"}
@@ -56,14 +56,14 @@ def test_r13_upload_names_are_cleaned_and_say_what_the_content_is(typed, kept):
     assert attachments.clean_name(typed, "application/pdf") == kept
 
 
-def test_r13_a_large_upload_never_touches_the_disk_in_clear(org, settings, tmp_path):
+def test_r13_a_large_upload_never_touches_the_disk_in_clear(sales_org, settings, tmp_path):
     """Django spills uploads over 2.5 MB to a temporary file; here there is no temporary folder
     at all, so a spill would fail. The upload is accepted and stored only as ciphertext."""
     settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path / "no-such-folder")
-    record = register(org.sales)
+    record = register(sales_org.sales)
     marker = b"BAOMI-CLEAR-TEXT-MARKER"
     big = PDF + marker + b"0" * (6 * 1024 * 1024)
-    response = client_verified(org.sales).post(
+    response = client_verified(sales_org.sales).post(
         reverse("records:attachment_add", args=[record.pk]),
         {"file": SimpleUploadedFile("合同.pdf", big), "kind": "contract"},
     )
@@ -76,11 +76,13 @@ def test_r13_a_large_upload_never_touches_the_disk_in_clear(org, settings, tmp_p
     assert not (tmp_path / "no-such-folder").exists()
 
 
-def test_r13_an_upload_over_the_limit_is_refused_by_its_size_without_being_kept(org, settings):
+def test_r13_an_upload_over_the_limit_is_refused_by_its_size_without_being_kept(
+    sales_org, settings
+):
     settings.BAOMI_ATTACHMENT_MAX_MB = 1
-    record = register(org.sales)
+    record = register(sales_org.sales)
     big = SimpleUploadedFile("plan.pdf", PDF + b"0" * (3 * 1024 * 1024))
-    response = client_verified(org.sales).post(
+    response = client_verified(sales_org.sales).post(
         reverse("records:attachment_add", args=[record.pk]), {"file": big, "kind": "contract"}
     )
     assert response.status_code == 400

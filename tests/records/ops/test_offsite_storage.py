@@ -23,9 +23,9 @@ from django.utils import timezone
 from audit import anchors
 from records.ops import backups, drill
 from records.ops.models import Backup
-from tests.disposal.conftest import approved, build_world
+from tests.factories import approved, build_world
 from tests.integration.stack import free_port, wait_for
-from tests.records.test_restore import _target
+from tests.records.ops.test_restore import _target
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -94,7 +94,7 @@ def bucket(s3_endpoint, settings, monkeypatch):
 
 def test_r31_backups_go_to_the_bucket_and_restore_and_drill_fetch_them_from_there(bucket, tmp_path):
     world = build_world()
-    approved(world, {"full_name": "异地客户", "mobile": "13900000009"})
+    approved(world.sales, world.head, {"full_name": "异地客户", "mobile": "13900000009"})
     assert anchors.write_anchor() is not None
     made = backups.create()
     assert bucket("backups/") == [f"backups/{made.name}"]

@@ -18,41 +18,41 @@ from records.circulation import copies
 from records.fields import BY_NAME, Category
 from records.masking import mask_name
 from records.rights import breach
-from tests.access.test_borrowing import approve_all
-from tests.access.test_copies import ask_copy
-from tests.helpers import client_verified, make_person
-from tests.records.conftest import register
+from tests.factories import make_person, register
+from tests.helpers import client_verified
+from tests.records.circulation.test_borrowing import approve_all
+from tests.records.circulation.test_copies import ask_copy
 
 NAMES = ["欧阳晓梅", "李四海", "王五", "赵六", "钱七"]
 
 
-def _file(org, i: int):
-    record = register(org.owner, {"full_name": NAMES[i], "mobile": f"1391234567{i}"})
-    intake.submit(org.owner, record)
-    review.approve(org.head_a, record)
+def _file(lending_org, i: int):
+    record = register(lending_org.owner, {"full_name": NAMES[i], "mobile": f"1391234567{i}"})
+    intake.submit(lending_org.owner, record)
+    review.approve(lending_org.head_a, record)
     record.refresh_from_db()
     return record
 
 
 @pytest.fixture
-def scene(org):
-    a, b, c, d, e = (_file(org, i) for i in range(5))
+def scene(lending_org):
+    a, b, c, d, e = (_file(lending_org, i) for i in range(5))
     officer = make_person("officer", roles=[Role.SECURITY_OFFICER], full_name="陈静")
-    incident = incidents.report(org.owner, kind="leak", description="怀疑有人导出客户资料")
+    incident = incidents.report(lending_org.owner, kind="leak", description="怀疑有人导出客户资料")
     since = timezone.now()
-    disclosure.view(org.head_a, a)  # the suspect, in the window
-    disclosure.reveal(org.head_a, b, ["mobile"], "verification")
-    copy = approve_all(ask_copy(org.head_a, e), org.manager)
-    copies.download(org.head_a, copy)
-    disclosure.view(org.owner, d)  # someone else, in the window: not in the kit
+    disclosure.view(lending_org.head_a, a)  # the suspect, in the window
+    disclosure.reveal(lending_org.head_a, b, ["mobile"], "verification")
+    copy = approve_all(ask_copy(lending_org.head_a, e), lending_org.manager)
+    copies.download(lending_org.head_a, copy)
+    disclosure.view(lending_org.owner, d)  # someone else, in the window: not in the kit
     until = timezone.now()
-    disclosure.view(org.head_a, c)  # the suspect, after the window: not in the kit
-    return org, officer, incident, since, until, (a, b, c, d, e)
+    disclosure.view(lending_org.head_a, c)  # the suspect, after the window: not in the kit
+    return lending_org, officer, incident, since, until, (a, b, c, d, e)
 
 
 def test_pipl57_the_kit_finds_exactly_the_files_the_suspect_touched_in_the_window(scene):
-    org, officer, incident, since, until, (a, b, _c, _d, e) = scene
-    kit = breach.compute(officer, incident, [org.head_a], since, until)
+    lending_org, officer, incident, since, until, (a, b, _c, _d, e) = scene
+    kit = breach.compute(officer, incident, [lending_org.head_a], since, until)
     assert [x.record.archive_number for x in kit.files] == sorted(
         [a.archive_number, b.archive_number, e.archive_number]
     )
@@ -68,16 +68,18 @@ def test_pipl57_the_kit_finds_exactly_the_files_the_suspect_touched_in_the_windo
 
 
 def test_pipl57_the_scope_narrows_what_counts(scene):
-    org, officer, incident, since, until, (_a, b, *_rest) = scene
-    kit = breach.compute(officer, incident, [org.head_a], since, until, scope={"record.reveal"})
+    lending_org, officer, incident, since, until, (_a, b, *_rest) = scene
+    kit = breach.compute(
+        officer, incident, [lending_org.head_a], since, until, scope={"record.reveal"}
+    )
     assert [x.record.archive_number for x in kit.files] == [b.archive_number]
     event = AuditEvent.objects.get(action="incident.breach_kit")
     assert event.details["scope"] == ["record.reveal"]
 
 
 def test_pipl57_the_notices_are_prefilled_without_customer_values(scene):
-    org, officer, incident, since, until, _files = scene
-    kit = breach.compute(officer, incident, [org.head_a], since, until)
+    lending_org, officer, incident, since, until, _files = scene
+    kit = breach.compute(officer, incident, [lending_org.head_a], since, until)
     authority, individual = kit.authority_notice(officer), kit.individual_notice()
     assert incident.reference in authority
     assert "涉及客户档案：3 份" in authority
@@ -91,18 +93,18 @@ def test_pipl57_the_notices_are_prefilled_without_customer_values(scene):
 
 
 def test_pipl57_only_the_security_officer_and_legal_use_the_kit(scene):
-    org, _officer, incident, since, until, _files = scene
+    lending_org, _officer, incident, since, until, _files = scene
     with pytest.raises(policy.Denied):
-        breach.compute(org.head_a, incident, [org.owner], since, until)
+        breach.compute(lending_org.head_a, incident, [lending_org.owner], since, until)
 
 
 def test_pipl57_the_kit_page_lists_the_files_masked(scene):
-    org, officer, incident, since, until, (a, *_rest) = scene
+    lending_org, officer, incident, since, until, (a, *_rest) = scene
     client = client_verified(officer)
     page = client.post(
         reverse("records:breach", args=[incident.pk]),
         {
-            "actors": [org.head_a.pk],
+            "actors": [lending_org.head_a.pk],
             "since": timezone.localtime(since).strftime("%Y-%m-%dT%H:%M:%S.%f"),
             "until": timezone.localtime(until).strftime("%Y-%m-%dT%H:%M:%S.%f"),
         },

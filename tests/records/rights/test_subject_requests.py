@@ -25,20 +25,20 @@ from records.models import Outcome, RecordStatus
 from records.rights import subject_requests
 from records.rights.models import CalendarDay, SubjectRequest
 from records.rights.subject_requests import Intake, add_working_days, working_days_left
-from tests.helpers import client_verified, make_person
-from tests.records.conftest import register
+from tests.factories import make_person, register
+from tests.helpers import client_verified
 
 CUSTOMER = {"full_name": "欧阳晓梅", "mobile": "13912345678", "needs": "三居室"}
 
 
 @pytest.fixture
-def desk(org):
-    record = register(org.owner, dict(CUSTOMER))
-    intake.submit(org.owner, record)
-    review.approve(org.head_a, record)
+def desk(lending_org):
+    record = register(lending_org.owner, dict(CUSTOMER))
+    intake.submit(lending_org.owner, record)
+    review.approve(lending_org.head_a, record)
     record.refresh_from_db()
     officer = make_person("officer", roles=[Role.SECURITY_OFFICER], email="sec@example.cn")
-    return org, record, officer
+    return lending_org, record, officer
 
 
 def _ask(officer, kind, record, received=None):
@@ -82,7 +82,7 @@ def test_pipl_a_registered_request_is_due_in_15_working_days_and_audited(desk):
 
 
 def test_pipl47_deletion_blocked_by_a_hold_restricts_the_file_and_says_why(desk):
-    org, record, officer = desk
+    lending_org, record, officer = desk
     lawyer = make_person("lawyer", roles=[Role.LEGAL])
     holds.place(lawyer, reference="(2026)京0105民初123号", reason="诉讼", records=[record])
     made = subject_requests.answer(officer, _ask(officer, "delete", record))
@@ -92,7 +92,7 @@ def test_pipl47_deletion_blocked_by_a_hold_restricts_the_file_and_says_why(desk)
     assert record.status == RecordStatus.APPROVED  # kept
     assert "法律程序" in made.answer
     assert not DisposalItem.objects.filter(record=record).exists()
-    assert not policy.decide(org.owner, "view", record).allowed  # storage only now
+    assert not policy.decide(lending_org.owner, "view", record).allowed  # storage only now
     letter = _text(subject_requests.letter_pdf(officer, made))
     assert "依法暂不能删除" in letter
     assert "法律程序" in letter
@@ -119,15 +119,15 @@ def test_pipl47_deletion_otherwise_puts_the_file_into_a_destruction_batch_now(de
 
 
 def test_pipl46_correction_goes_back_to_the_handler_and_through_the_heads_review(desk):
-    org, record, officer = desk
+    lending_org, record, officer = desk
     number = record.archive_number
     made = _ask(officer, "correct", record)
     record.refresh_from_db()
     assert record.status == RecordStatus.RETURNED
     with pytest.raises(Refused, match="corrected and approved again"):
         subject_requests.answer(officer, made)
-    intake.submit(org.owner, record)
-    review.approve(org.head_a, record)
+    intake.submit(lending_org.owner, record)
+    review.approve(lending_org.head_a, record)
     record.refresh_from_db()
     assert record.archive_number == number  # a corrected file keeps its number
     made = subject_requests.answer(officer, made)
@@ -167,10 +167,10 @@ def test_pipl45_the_access_answer_letter_holds_the_report_and_no_customer_value(
 
 
 def test_pipl_only_the_security_officer_and_legal_handle_requests(desk):
-    org, record, _officer = desk
+    lending_org, record, _officer = desk
     with pytest.raises(policy.Denied):
-        _ask(org.head_a, "access", record)
-    page = client_verified(org.owner).get(reverse("records:rights"))
+        _ask(lending_org.head_a, "access", record)
+    page = client_verified(lending_org.owner).get(reverse("records:rights"))
     assert page.status_code == 403
 
 

@@ -22,7 +22,7 @@ from disposal.models import DisposalBatch
 from records.models import CustomerRecord
 from records.ops import backups
 from records.ops.restore import restore
-from tests.disposal.conftest import approved, build_world, make_due
+from tests.factories import approved, build_world, make_due
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -75,8 +75,10 @@ def _live(record_id):
 
 def test_r31_r60_backup_destroy_restore_the_destroyed_file_stays_destroyed(tmp_path):
     world = build_world()
-    kept = approved(world, {"full_name": "保留客户", "mobile": "13900000001"})
-    doomed = make_due(approved(world, {"full_name": "销毁客户", "mobile": "13900000002"}))
+    kept = approved(world.sales, world.head, {"full_name": "保留客户", "mobile": "13900000001"})
+    doomed = make_due(
+        approved(world.sales, world.head, {"full_name": "销毁客户", "mobile": "13900000002"})
+    )
     doomed_files = list(doomed.attachments.values_list("storage_name", flat=True))
     kept_files = list(kept.attachments.values_list("storage_name", flat=True))
     assert anchors.write_anchor() is not None  # the nightly anchor before the backup
@@ -115,7 +117,7 @@ def test_r31_r60_backup_destroy_restore_the_destroyed_file_stays_destroyed(tmp_p
 
 def test_r31_wrong_key_damaged_archive_and_non_empty_target_are_refused_untouched(tmp_path):
     world = build_world()
-    approved(world, {"full_name": "客户", "mobile": "13900000003"})
+    approved(world.sales, world.head, {"full_name": "客户", "mobile": "13900000003"})
     archive = Path(storages["backups"].path(backups.create().name))
     url, _rows, drop = _target(tmp_path)
     try:
@@ -147,7 +149,7 @@ def test_r31_the_restore_drill_passes_on_a_good_backup_and_catches_a_corrupted_o
     from records.ops import drill
 
     world = build_world()
-    approved(world, {"full_name": "演练客户", "mobile": "13900000004"})
+    approved(world.sales, world.head, {"full_name": "演练客户", "mobile": "13900000004"})
     made = backups.create()
     good = drill.run()
     assert good["ok"], good
@@ -168,7 +170,7 @@ def test_r31_the_restore_drill_passes_on_a_good_backup_and_catches_a_corrupted_o
 
 def test_r31_a_restored_audit_chain_that_disagrees_with_the_anchors_stops_the_restore(tmp_path):
     world = build_world()
-    approved(world, {"full_name": "客户", "mobile": "13900000004"})
+    approved(world.sales, world.head, {"full_name": "客户", "mobile": "13900000004"})
     chain.seal_pending()
     seq, _head = chain.chain_head()
     assert seq > 0

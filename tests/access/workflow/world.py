@@ -14,11 +14,10 @@ from access.roles import Role
 from access.workflow.table import MACHINES
 from records import paper
 from records.circulation import break_glass, copies, custody, lending, parties
-from tests.disposal.conftest import World, approved, build_world
-from tests.helpers import make_person
+from tests.factories import World, approved, build_world, make_person
 
 
-def _world() -> World:
+def workflow_world() -> World:
     w = build_world()
     w.other = people.ensure_department("sales-2", "销售二部")
     w.head_b = make_person("zhao.lei", roles=[Role.DEPT_HEAD], department=w.other)
@@ -28,7 +27,8 @@ def _world() -> World:
     w.manager = make_person("zhou.jun", roles=[Role.MANAGEMENT])
     w.auditor = make_person("yang.min", roles=[Role.AUDITOR])
     w.files = [
-        approved(w, {"full_name": f"客户{i}", "mobile": f"1390000{i:04d}"}) for i in range(3)
+        approved(w.sales, w.head, {"full_name": f"客户{i}", "mobile": f"1390000{i:04d}"})
+        for i in range(3)
     ]
     for n, record in enumerate(w.files):
         paper.register_location(
@@ -51,7 +51,7 @@ def _world() -> World:
 INITIAL = {machine.key: machine.initial for machine in MACHINES}
 
 
-def _states() -> dict[str, str]:
+def states() -> dict[str, str]:
     """Every workflow object's state, by the key its audit events name it with."""
     found = {}
     for machine in MACHINES:

@@ -14,7 +14,7 @@ from audit.models import AuditEvent
 from records import crypto
 from records.ops import backups
 from records.ops.models import Backup
-from tests.records.conftest import PERSON, register
+from tests.factories import PERSON, register
 
 
 def _archive(backup: Backup) -> Path:
@@ -22,8 +22,8 @@ def _archive(backup: Backup) -> Path:
 
 
 @pytest.mark.django_db(transaction=True)  # the online database copy needs committed data
-def test_r31_a_backup_holds_database_and_files_sealed_and_verifies(org):
-    record = register(org.sales)
+def test_r31_a_backup_holds_database_and_files_sealed_and_verifies(sales_org):
+    record = register(sales_org.sales)
     made = backups.create()
     path = _archive(made)
     raw = path.read_bytes()
@@ -39,8 +39,8 @@ def test_r31_a_backup_holds_database_and_files_sealed_and_verifies(org):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_r31_wrong_key_truncated_and_bit_flipped_archives_are_refused_clearly(org, tmp_path):
-    register(org.sales)
+def test_r31_wrong_key_truncated_and_bit_flipped_archives_are_refused_clearly(sales_org, tmp_path):
+    register(sales_org.sales)
     path = _archive(backups.create())
     raw = path.read_bytes()
     with pytest.raises(crypto.WrongBackupKey):
@@ -59,8 +59,8 @@ def test_r31_wrong_key_truncated_and_bit_flipped_archives_are_refused_clearly(or
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_backup_that_fails_halfway_leaves_nothing_marked_good(org, monkeypatch):
-    register(org.sales)
+def test_a_backup_that_fails_halfway_leaves_nothing_marked_good(sales_org, monkeypatch):
+    register(sales_org.sales)
 
     def broken():
         yield from ()

@@ -15,10 +15,10 @@ from pypdf import PdfReader
 from audit import incidents
 from records import intake
 from records.circulation import copies
-from tests.access.test_borrowing import approve_all
-from tests.access.test_copies import ask_copy
+from tests.factories import register
 from tests.helpers import client_verified
-from tests.records.conftest import register
+from tests.records.circulation.test_borrowing import approve_all
+from tests.records.circulation.test_copies import ask_copy
 
 SCRIPT = "<script>alert('baomi')</script>"
 IMG = '"><img src=x onerror=alert(1)>'
@@ -34,22 +34,22 @@ CONTENT = {
 }
 
 
-def _approved(org):
+def _approved(lending_org):
     from records import review
 
-    record = register(org.owner, dict(CONTENT))
-    intake.submit(org.owner, record)
-    review.approve(org.head_a, record)
+    record = register(lending_org.owner, dict(CONTENT))
+    intake.submit(lending_org.owner, record)
+    review.approve(lending_org.head_a, record)
     record.refresh_from_db()
     return record
 
 
-def test_hostile_text_in_a_file_is_shown_escaped_on_its_page_and_in_its_history(org):
-    record = _approved(org)
+def test_hostile_text_in_a_file_is_shown_escaped_on_its_page_and_in_its_history(lending_org):
+    record = _approved(lending_org)
     intake.add_communication(
-        org.owner, record, occurred_at=date(2026, 11, 20), channel="phone", summary=SCRIPT
+        lending_org.owner, record, occurred_at=date(2026, 11, 20), channel="phone", summary=SCRIPT
     )
-    page = client_verified(org.owner).get(reverse("records:detail", args=[record.pk]))
+    page = client_verified(lending_org.owner).get(reverse("records:detail", args=[record.pk]))
     assert page.status_code == 200
     body = page.content.decode()
     assert SCRIPT not in body
@@ -58,12 +58,12 @@ def test_hostile_text_in_a_file_is_shown_escaped_on_its_page_and_in_its_history(
     assert "DROP TABLE records_customerrecord" in body  # just text, shown as typed
 
 
-def test_hostile_text_in_an_incident_is_escaped_on_the_officers_pages(org):
+def test_hostile_text_in_an_incident_is_escaped_on_the_officers_pages(lending_org):
     from access.roles import Role
-    from tests.helpers import make_person
+    from tests.factories import make_person
 
     officer = make_person("officer", roles=[Role.SECURITY_OFFICER])
-    incident = incidents.report(org.owner, kind="leak", description=SCRIPT + IMG)
+    incident = incidents.report(lending_org.owner, kind="leak", description=SCRIPT + IMG)
     client = client_verified(officer)
     for url in (reverse("audit:incident", args=[incident.pk]), reverse("audit:incidents")):
         body = client.get(url).content.decode()
@@ -71,18 +71,24 @@ def test_hostile_text_in_an_incident_is_escaped_on_the_officers_pages(org):
         assert IMG not in body, url
 
 
-def test_the_pdf_copy_draws_hostile_text_literally(org):
-    record = _approved(org)
-    req = approve_all(ask_copy(org.owner, record, sections=["transaction"]), org.head_a)
-    made = copies.download(org.owner, req)
+def test_the_pdf_copy_draws_hostile_text_literally(lending_org):
+    record = _approved(lending_org)
+    req = approve_all(
+        ask_copy(lending_org.owner, record, sections=["transaction"]), lending_org.head_a
+    )
+    made = copies.download(lending_org.owner, req)
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(made.data)).pages)
     assert "<script>alert('baomi')</script>" in text  # drawn as characters, nothing interpreted
 
 
-def test_the_csv_copy_neutralises_formula_cells(org):
-    record = _approved(org)
-    req = approve_all(ask_copy(org.owner, record, fmt="csv", sections=["transaction"]), org.head_a)
-    rows = list(csv.reader(io.StringIO(copies.download(org.owner, req).data.decode("utf-8-sig"))))
+def test_the_csv_copy_neutralises_formula_cells(lending_org):
+    record = _approved(lending_org)
+    req = approve_all(
+        ask_copy(lending_org.owner, record, fmt="csv", sections=["transaction"]), lending_org.head_a
+    )
+    rows = list(
+        csv.reader(io.StringIO(copies.download(lending_org.owner, req).data.decode("utf-8-sig")))
+    )
     values = [row[-1] for row in rows[2:]]
     assert "'" + FORMULA in values  # Excel and WPS show it as text, never evaluate it
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)

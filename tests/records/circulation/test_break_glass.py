@@ -13,58 +13,65 @@ from access.roles import Role
 from audit.models import AuditEvent, Incident
 from core.refusals import Refused
 from records.circulation import break_glass
-from tests.access.conftest import let_time_pass
-from tests.helpers import make_person
+from tests.factories import let_time_pass, make_person
 
 
 @pytest.fixture
-def watchers(org):
+def watchers(lending_org):
     officer = make_person("officer", roles=[Role.SECURITY_OFFICER], email="so@example.cn")
     auditor = make_person("auditor", roles=[Role.AUDITOR], email="audit@example.cn")
     return officer, auditor
 
 
 def test_a_head_opens_another_departments_file_for_30_minutes_and_watchers_hear_at_once(
-    org, watchers, mailoutbox, django_capture_on_commit_callbacks
+    lending_org, watchers, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         opened = break_glass.open_file(
-            org.head_b,
-            org.file.archive_number,
+            lending_org.head_b,
+            lending_org.file.archive_number,
             "customer_emergency",
             "客户报警称房屋漏水，需联系方式",
         )
-    assert policy.decide(org.head_b, "view", org.file)
+    assert policy.decide(lending_org.head_b, "view", lending_org.file)
     grant = opened.grant
     assert grant.source == Grant.Source.BREAK_GLASS
     assert timedelta(minutes=29) < grant.expires_at - timezone.now() <= timedelta(minutes=30)
     assert sorted(mailoutbox[0].to) == ["audit@example.cn", "so@example.cn"]
     assert AuditEvent.objects.filter(action="access.break_glass").count() == 1
     let_time_pass(grant)
-    assert not policy.decide(org.head_b, "view", org.file)
+    assert not policy.decide(lending_org.head_b, "view", lending_org.file)
     assert list(break_glass.open_reviews()) == [opened]
 
 
-def test_only_heads_and_the_security_officer_may_break_glass_and_not_for_files_they_hold(org):
+def test_only_heads_and_the_security_officer_may_break_glass_and_not_for_files_they_hold(
+    lending_org,
+):
     with pytest.raises(policy.Denied):
-        break_glass.open_file(org.borrower, org.file.archive_number, "other", "想看看")
+        break_glass.open_file(
+            lending_org.borrower, lending_org.file.archive_number, "other", "想看看"
+        )
     with pytest.raises(Refused) as refused:
-        break_glass.open_file(org.head_a, org.file.archive_number, "other", "x")
+        break_glass.open_file(lending_org.head_a, lending_org.file.archive_number, "other", "x")
     assert "already" in str(refused.value)
     with pytest.raises(Refused):
-        break_glass.open_file(org.head_b, org.file.archive_number, "other", "  ")
+        break_glass.open_file(lending_org.head_b, lending_org.file.archive_number, "other", "  ")
 
 
-def test_the_review_must_be_someone_else_and_an_unjustified_use_becomes_an_incident(org, watchers):
+def test_the_review_must_be_someone_else_and_an_unjustified_use_becomes_an_incident(
+    lending_org, watchers
+):
     officer, auditor = watchers
-    opened = break_glass.open_file(officer, org.file.archive_number, "security_incident", "调查")
+    opened = break_glass.open_file(
+        officer, lending_org.file.archive_number, "security_incident", "调查"
+    )
     with pytest.raises(policy.Denied):
         break_glass.close_review(officer, opened, "justified", "ok")
     with pytest.raises(policy.Denied):
-        break_glass.close_review(org.head_a, opened, "justified", "ok")
+        break_glass.close_review(lending_org.head_a, opened, "justified", "ok")
     break_glass.close_review(auditor, opened, BreakGlass.Outcome.NOT_JUSTIFIED, "无对应事件记录")
     opened.refresh_from_db()
     assert opened.reviewed_by == auditor
-    assert not policy.decide(officer, "view", org.file)  # the access ends with the review
+    assert not policy.decide(officer, "view", lending_org.file)  # the access ends with the review
     assert Incident.objects.get().kind == "misuse"
     assert not break_glass.open_reviews().exists()

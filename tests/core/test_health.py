@@ -11,7 +11,8 @@ from access.roles import Role
 from core import health
 from core.models import Heartbeat, JobRun
 from core.tasks import heartbeat
-from tests.helpers import client_verified, make_person
+from tests.factories import make_person
+from tests.helpers import client_verified
 
 
 def test_the_heartbeat_task_records_the_worker_and_the_page_shows_it(db):

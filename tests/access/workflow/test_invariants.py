@@ -48,8 +48,8 @@ from disposal import batches, holds, sweep
 from disposal.models import BatchState, DisposalBatch
 from records.circulation import break_glass, copies, custody, lending, sharing
 from records.models import CustomerRecord
-from tests.access.workflow_world import INITIAL, SETUPS, _states, _world
-from tests.disposal.conftest import make_due
+from tests.access.workflow.world import INITIAL, SETUPS, states, workflow_world
+from tests.factories import make_due
 
 EXAMPLES = max(10, int(os.environ.get("BAOMI_FUZZ_EXAMPLES", "150")) // 5)
 REFUSED = (Refused, policy.Denied)
@@ -59,7 +59,7 @@ APPROVED_OR_LATER = {"approved", "fulfilled", "returned", "destroyed", "closed"}
 
 @pytest.mark.django_db
 def test_workflow_invariants_hold_under_random_use_by_every_role():
-    w = _world()
+    w = workflow_world()
     anyone = st.sampled_from(w.people)
     files = st.sampled_from(w.files)
     picks = st.integers(0, 50)
@@ -74,7 +74,7 @@ def test_workflow_invariants_hold_under_random_use_by_every_role():
             for shared in (*w.files, *w.people):  # rows rolled back; objects must follow
                 shared.refresh_from_db()
             self.destroyed: set = set()
-            self.before = _states()
+            self.before = states()
             self.last_event = AuditEvent.objects.order_by("-id").values_list("id", flat=True)
             self.last_event = self.last_event.first() or 0
 
@@ -87,7 +87,7 @@ def test_workflow_invariants_hold_under_random_use_by_every_role():
             """Start each example with workflows in different states, through the services."""
             for name in sorted(setups):
                 SETUPS[name](w)
-            self.before = _states()
+            self.before = states()
             self.last_event = AuditEvent.objects.order_by("-id").values_list("id", flat=True)[0]
 
         # -- helpers --------------------------------------------------------------------------
@@ -330,7 +330,7 @@ def test_workflow_invariants_hold_under_random_use_by_every_role():
 
         @invariant()
         def every_state_change_has_exactly_one_event(self) -> None:
-            after = _states()
+            after = states()
             events = AuditEvent.objects.filter(id__gt=self.last_event).order_by("id")
             moves: dict[str, list[str]] = {}
             for event in events:

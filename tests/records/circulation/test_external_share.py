@@ -17,13 +17,12 @@ from audit.models import AuditEvent
 from core.refusals import Refused
 from records import intake, review
 from records.circulation import lending, parties, sharing
-from tests.access.test_borrowing import approve_all
-from tests.helpers import make_person
-from tests.records.conftest import PDF, register
+from tests.factories import PDF, make_person, register
+from tests.records.circulation.test_borrowing import approve_all
 
 
 @pytest.fixture
-def share_world(org):
+def share_world(lending_org):
     lawyer = make_person("lawyer", roles=[Role.LEGAL])
     officer = make_person("officer", roles=[Role.SECURITY_OFFICER])
     party = parties.save(
@@ -38,17 +37,17 @@ def share_world(org):
         nda_document=SimpleUploadedFile("nda.pdf", PDF, content_type="application/pdf"),
     )
     record = register(
-        org.owner, {"full_name": "欧阳晓梅", "mobile": "13912345678", "needs": "三居室"}
+        lending_org.owner, {"full_name": "欧阳晓梅", "mobile": "13912345678", "needs": "三居室"}
     )
-    intake.submit(org.owner, record)
-    review.approve(org.head_a, record)
+    intake.submit(lending_org.owner, record)
+    review.approve(lending_org.head_a, record)
     record.refresh_from_db()
-    return org, lawyer, officer, party, record
+    return lending_org, lawyer, officer, party, record
 
 
-def ask_share(org, record, party):
+def ask_share(lending_org, record, party):
     return lending.apply(
-        org.owner,
+        lending_org.owner,
         lending.Ask(
             kind="external_share",
             numbers=record.archive_number,
@@ -61,14 +60,14 @@ def ask_share(org, record, party):
 
 
 def test_r52_share_needs_head_and_officer_then_delivers_once_with_a_passcode(share_world):
-    org, _lawyer, officer, party, record = share_world
-    req = ask_share(org, record, party)
+    lending_org, _lawyer, officer, party, record = share_world
+    req = ask_share(lending_org, record, party)
     assert req.number.startswith("DW-")
     assert [a.role for a in req.approvals.all()] == ["dept_head", "security_officer"]
-    req = approve_all(req, org.head_a, officer)
+    req = approve_all(req, lending_org.head_a, officer)
     assert req.state == RequestState.APPROVED
 
-    delivery = sharing.create_link(org.owner, req)
+    delivery = sharing.create_link(lending_org.owner, req)
     link = ShareLink.objects.get()
     assert delivery.token not in link.token_hash  # only a hash is kept
     assert delivery.passcode not in link.passcode_hash
@@ -92,34 +91,34 @@ def test_r52_share_needs_head_and_officer_then_delivers_once_with_a_passcode(sha
 
 
 def test_r52_no_valid_nda_no_request(share_world):
-    org, lawyer, _officer, party, record = share_world
+    lending_org, lawyer, _officer, party, record = share_world
     party.nda_expires_on = timezone.localdate() - timedelta(days=1)
     party.save()
     with pytest.raises(Refused) as refused:
-        ask_share(org, record, party)
+        ask_share(lending_org, record, party)
     assert "no valid confidentiality agreement" in str(refused.value)
     bare = parties.save(
         lawyer, None, name="无协议公司", kind="supplier", contact_name="王", contact_email="",
         nda_signed_on=None, nda_expires_on=None,
     )  # fmt: skip
     with pytest.raises(Refused):
-        ask_share(org, record, bare)
+        ask_share(lending_org, record, bare)
 
 
 def test_r52_an_nda_that_runs_out_after_approval_stops_the_delivery(share_world):
-    org, _lawyer, officer, party, record = share_world
-    req = approve_all(ask_share(org, record, party), org.head_a, officer)
+    lending_org, _lawyer, officer, party, record = share_world
+    req = approve_all(ask_share(lending_org, record, party), lending_org.head_a, officer)
     ExternalParty.objects.filter(pk=party.pk).update(
         nda_expires_on=timezone.localdate() - timedelta(days=1)
     )
     with pytest.raises(Refused):
-        sharing.create_link(org.owner, req)
+        sharing.create_link(lending_org.owner, req)
 
 
 def test_wrong_passcodes_lock_the_link(share_world):
-    org, _lawyer, officer, party, record = share_world
-    req = approve_all(ask_share(org, record, party), org.head_a, officer)
-    delivery = sharing.create_link(org.owner, req)
+    lending_org, _lawyer, officer, party, record = share_world
+    req = approve_all(ask_share(lending_org, record, party), lending_org.head_a, officer)
+    delivery = sharing.create_link(lending_org.owner, req)
     wrong = "1" if delivery.passcode != "1" else "2"
     for _ in range(sharing.MAX_ATTEMPTS):
         with pytest.raises(Refused):
@@ -130,9 +129,9 @@ def test_wrong_passcodes_lock_the_link(share_world):
 
 
 def test_an_expired_link_refuses(share_world):
-    org, _lawyer, officer, party, record = share_world
-    req = approve_all(ask_share(org, record, party), org.head_a, officer)
-    delivery = sharing.create_link(org.owner, req)
+    lending_org, _lawyer, officer, party, record = share_world
+    req = approve_all(ask_share(lending_org, record, party), lending_org.head_a, officer)
+    delivery = sharing.create_link(lending_org.owner, req)
     ShareLink.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
     with pytest.raises(Refused) as expired:
         sharing.download(delivery.token, delivery.passcode)
@@ -142,10 +141,10 @@ def test_an_expired_link_refuses(share_world):
 def test_only_legal_keeps_parties(share_world):
     from access.policy import Denied
 
-    org, *_ = share_world
+    lending_org, *_ = share_world
     with pytest.raises(Denied):
         parties.save(
-            org.owner, None, name="x", kind="other", contact_name="y", contact_email="",
+            lending_org.owner, None, name="x", kind="other", contact_name="y", contact_email="",
             nda_signed_on=None, nda_expires_on=None,
         )  # fmt: skip
 
@@ -155,9 +154,9 @@ def test_r52_the_recipient_uses_the_link_page_without_an_account(share_world):
 
     from tests.helpers import client_verified
 
-    org, _lawyer, officer, party, record = share_world
-    req = approve_all(ask_share(org, record, party), org.head_a, officer)
-    owner = client_verified(org.owner)
+    lending_org, _lawyer, officer, party, record = share_world
+    req = approve_all(ask_share(lending_org, record, party), lending_org.head_a, officer)
+    owner = client_verified(lending_org.owner)
     shown = owner.post(f"/requests/{req.pk}/share/link/").content.decode()
     url = shown.split('data-testid="share-url">')[1].split("<")[0]
     passcode = shown.split('data-testid="share-passcode">')[1].split("<")[0]

@@ -20,45 +20,45 @@ from records import disclosure, intake, review
 from records.circulation import copies, lending
 from records.masking import mask_name
 from records.rights import access_report
-from tests.access.test_borrowing import approve_all
-from tests.access.test_copies import ask_copy
-from tests.helpers import client_verified, make_person
-from tests.records.conftest import register
+from tests.factories import make_person, register
+from tests.helpers import client_verified
+from tests.records.circulation.test_borrowing import approve_all
+from tests.records.circulation.test_copies import ask_copy
 
 CUSTOMER = {"full_name": "欧阳晓梅", "mobile": "13912345678", "needs": "三居室，近地铁"}
 
 
 @pytest.fixture
-def history(org):
+def history(lending_org):
     """Registration, approval, the handler's view, the head's reveal, a borrow by another
     department (grant, then a view under it), a copy; and noise about another file."""
-    record = register(org.owner, dict(CUSTOMER))
-    intake.submit(org.owner, record)
-    review.approve(org.head_a, record)
+    record = register(lending_org.owner, dict(CUSTOMER))
+    intake.submit(lending_org.owner, record)
+    review.approve(lending_org.head_a, record)
     record.refresh_from_db()
-    other = register(org.owner, {"full_name": "李四", "mobile": "13800000000"})
-    intake.submit(org.owner, other)
-    review.approve(org.head_a, other)
+    other = register(lending_org.owner, {"full_name": "李四", "mobile": "13800000000"})
+    intake.submit(lending_org.owner, other)
+    review.approve(lending_org.head_a, other)
     other.refresh_from_db()
 
-    disclosure.view(org.owner, record)
-    disclosure.reveal(org.head_a, record, ["mobile"], "verification")
+    disclosure.view(lending_org.owner, record)
+    disclosure.reveal(lending_org.head_a, record, ["mobile"], "verification")
     loan = lending.apply(
-        org.borrower,
+        lending_org.borrower,
         lending.Ask(
             numbers=record.archive_number,
             purpose="客户回访",
             due_on=timezone.localdate() + timedelta(days=3),
         ),
     )
-    loan = approve_all(loan, org.head_a)
-    lending.hand_out(org.archivist, loan)
-    disclosure.view(org.borrower, record)
-    disclosure.view(org.head_a, other)  # another customer's file: not in this report
-    copy = approve_all(ask_copy(org.owner, record), org.head_a)
-    copies.download(org.owner, copy)
+    loan = approve_all(loan, lending_org.head_a)
+    lending.hand_out(lending_org.archivist, loan)
+    disclosure.view(lending_org.borrower, record)
+    disclosure.view(lending_org.head_a, other)  # another customer's file: not in this report
+    copy = approve_all(ask_copy(lending_org.owner, record), lending_org.head_a)
+    copies.download(lending_org.owner, copy)
     officer = make_person("officer", roles=[Role.SECURITY_OFFICER])
-    return org, record, loan, copy, officer
+    return lending_org, record, loan, copy, officer
 
 
 def test_pipl45_the_report_lists_exactly_this_files_history_with_its_basis(history, settings):
@@ -85,11 +85,11 @@ def test_pipl45_the_report_lists_exactly_this_files_history_with_its_basis(histo
 
 
 def test_pipl45_staff_by_name_when_the_company_says_so(history, settings):
-    org, record, _loan, _copy, officer = history
+    lending_org, record, _loan, _copy, officer = history
     settings.BAOMI_ACCESS_REPORT_NAMES = "names"
     rows = access_report.build(officer, record).rows
     viewers = [row.who for row in rows if row.kind == "viewed"]
-    assert viewers == [org.owner.get_full_name(), org.borrower.get_full_name()]
+    assert viewers == [lending_org.owner.get_full_name(), lending_org.borrower.get_full_name()]
 
 
 def test_pipl45_the_pdf_is_in_chinese_and_holds_no_customer_value_in_clear(history):
@@ -105,10 +105,15 @@ def test_pipl45_the_pdf_is_in_chinese_and_holds_no_customer_value_in_clear(histo
 
 
 def test_pipl45_only_the_security_officer_and_legal_make_the_report(history):
-    org, record, _loan, _copy, _officer = history
+    lending_org, record, _loan, _copy, _officer = history
     lawyer = make_person("lawyer", roles=[Role.LEGAL])
     assert access_report.build(lawyer, record).rows
-    for person in (org.owner, org.head_a, org.archivist, org.manager):
+    for person in (
+        lending_org.owner,
+        lending_org.head_a,
+        lending_org.archivist,
+        lending_org.manager,
+    ):
         with pytest.raises(policy.Denied):
             access_report.build(person, record)
 
