@@ -32,7 +32,7 @@ def _pages() -> list[tuple[str, str, str, dict[str, str]]]:
     batch = DisposalBatch.objects.filter(state="proposed").first()
     asked = SubjectRequest.objects.filter(state="open").first()
     head = ReviewItem.objects.filter(decision="pending", reviewer_role="dept_head").first()
-    assert waiting and out and loan and batch and asked and head, "seed_demo changed"
+    assert all((waiting, out, loan, batch, asked, head)), "seed_demo changed"
     desk = {"zh": "办理借出", "en": "Hand out"}
     return [
         ("liu.yang", reverse("requests:detail", args=[waiting.pk]), "[data-testid=hand-out]", desk),
@@ -70,7 +70,8 @@ def test_reworked_pages_offer_each_person_their_actions_in_both_languages_on_any
             for width_name, width in WIDTHS.items():
                 page.set_viewport_size({"width": width, "height": 900})
                 response = page.goto(live_server.url + path)
-                assert response is not None and response.status == 200, (who, path)
+                assert response is not None, (who, path)
+                assert response.status == 200, (who, path)
                 shown = page.locator(answer)
                 assert shown.count() == 1, (who, path, language)
                 assert text[language] in shown.first.inner_text(), (who, path, language)
