@@ -139,7 +139,7 @@ def main() -> None:
     from access.models import User
     from access.roles import Role
     from benchmarks.records_bench import people
-    from tests.helpers import make_person
+    from tests.factories import make_person
 
     _departments, sales, heads = people()
     keeper = make_person("bench-keeper", roles=[Role.ARCHIVIST])

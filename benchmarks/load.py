@@ -78,8 +78,8 @@ def seed(files: int) -> dict:
     from records import intake, review
     from records.consents import ConsentTerms
     from records.samples import Samples
-    from tests.helpers import make_person, sign_current_agreement
-    from tests.records.conftest import pdf_upload
+    from tests.factories import make_person, pdf_upload
+    from tests.helpers import sign_current_agreement
 
     samples = Samples(7)
     world: dict = {"sales": [], "heads": [], "files": defaultdict(list)}
