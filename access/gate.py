@@ -31,7 +31,7 @@ ALLOW_LIST: dict[str, Stage] = {
     "access:otp_setup": Stage.PASSWORD,
     "access:agreement": Stage.VERIFIED,
     # An external recipient has no account: the single-use token and the passcode given out of
-    # band are the key (records/sharing.py); the page shows no customer content.
+    # band are the key (records/circulation/sharing.py); the page shows no customer content.
     "share_link": Stage.ANONYMOUS,
 }
 

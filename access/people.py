@@ -18,6 +18,8 @@ from access.models import (
     AccessRequest,
     BackupCodeDevice,
     Department,
+    Medium,
+    RequestKind,
     RequestState,
     Transfer,
     User,
@@ -111,6 +113,7 @@ class Offboarded:
 
     grants_revoked: int
     requests_cancelled: int
+    requests_closed: int
     transfers_cancelled: int
     sessions_ended: int
     devices_removed: int
@@ -119,29 +122,35 @@ class Offboarded:
 
 def offboard(actor: User, person: User, *, leaving: bool, reason: str) -> Offboarded:
     """Close every door ``person`` had, in the caller's transaction: their open requests and
-    transfers are called off (each a workflow move with its event), grants revoked, sessions
-    ended; when leaving, second factors removed and the account disabled. The caller (the
-    hand-over of their files) has checked that ``actor`` may."""
-    from access import grants, requests
-    from access.workflow import transition
+    transfers are called off, their electronic loans and unused deliveries closed (each a
+    workflow move with its event), grants revoked, sessions ended; when leaving, second factors
+    removed and the account disabled. The caller (the hand-over of their files) has checked
+    that ``actor`` may and that nothing of theirs is still out on paper or as a copy."""
+    from access import grants
+    from access.workflow import files as workflows
 
     why = f"hand-over ({reason})"
-    transfers = Transfer.objects.select_for_update().filter(
-        Q(sender=person) | Q(receiver=person), state=Transfer.State.PENDING
+    transfers = list(
+        Transfer.objects.select_for_update().filter(
+            Q(sender=person) | Q(receiver=person), state=Transfer.State.PENDING
+        )
     )
     for transfer in transfers:
-        transfer.answered_at, transfer.answer_note = timezone.now(), why[:200]
-        transition(
-            transfer, "cancel", by=actor, target=transfer.record,
-            fields=["answered_at", "answer_note"], reason=why,
-        )  # fmt: skip
-    open_requests = AccessRequest.objects.select_for_update().filter(
-        requester=person, state__in=[RequestState.PENDING, RequestState.APPROVED]
-    )
-    cancelled = 0
+        workflows.cancel(transfer, by=actor, reason=why)
+    mine = AccessRequest.objects.select_for_update().filter(requester=person)
+    open_requests = list(mine.filter(state__in=[RequestState.PENDING, RequestState.APPROVED]))
     for req in open_requests:
-        requests.withdraw(req, by=actor, reason=why)
-        cancelled += 1
+        workflows.cancel(req, by=actor, reason=why)
+    # Out with them and nothing comes back: electronic loans end, unused delivery links die.
+    # (Paper folders and copies must be returned or destroyed first: the hand-over checks.)
+    finished = [
+        req
+        for req in mine.filter(state=RequestState.FULFILLED)
+        if (req.kind == RequestKind.BORROW and req.medium == Medium.ELECTRONIC)
+        or (req.kind == RequestKind.EXTERNAL_SHARE and not workflows.delivered(req))
+    ]
+    for req in finished:
+        workflows.close(req, by=actor, reason=why)
     revoked = grants.revoke_all(person.grants.all(), by=actor, reason=why)
     sessions = _end_sessions(person)
     devices = 0
@@ -158,7 +167,8 @@ def offboard(actor: User, person: User, *, leaving: bool, reason: str) -> Offboa
         person.save(update_fields=["is_active", "employment_status", "password"])
     return Offboarded(
         grants_revoked=revoked,
-        requests_cancelled=cancelled,
+        requests_cancelled=len(open_requests),
+        requests_closed=len(finished),
         transfers_cancelled=len(transfers),
         sessions_ended=sessions,
         devices_removed=devices,

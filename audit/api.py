@@ -1,4 +1,8 @@
-"""The one way to write an audit event: ``audit.record(actor, action, target, request, **details)``.
+"""The one way to write an audit event: ``audit.record(actor, action, target, **details)``.
+
+The request it came from is read from core.request_context (set for every request by its
+middleware), and what the target says about itself (``audit_context()``: a client file's
+department and level) is added: no call site passes either.
 
 It refuses unknown actions and detail keys that look like secrets or customer data, so that
 the log can be shown to auditors (who never see customer content) and kept for years. Targets

@@ -118,7 +118,7 @@ class AuditEvent(AppendOnlyModel):
                 fields=["actor_department", "occurred_at", "id"], name="audit_department_idx"
             ),
         ]
-        # Decided by access/policy.py (through User.has_perm), never granted by hand.
+        # Decided by access/policy/ (through User.has_perm), never granted by hand.
         permissions = [
             ("view_console", "Use the audit console"),
             ("export_events", "Export audit events"),

@@ -1,6 +1,6 @@
 """The auditor console, KPI dashboard and incident pages (R70, R71, R73).
 
-Who may use which page is decided by access/policy.py, asked through ``user.has_perm``; these
+Who may use which page is decided by access/policy/, asked through ``user.has_perm``; these
 views never look at roles. Events hold no customer content, so nothing here can show any.
 """
 

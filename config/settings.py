@@ -191,7 +191,7 @@ AUTHENTICATION_BACKENDS = [
 # django-guardian keeps per-object grants (access.models.RecordUserObjectPermission, a direct
 # foreign key to the record). Its ObjectPermissionBackend is deliberately NOT installed: it knows
 # neither grant expiry nor our rules and gives superusers every object permission. Object rights
-# are decided by access/policy.py alone, which reads the same rows with their expiry.
+# are decided by access/policy/ alone, which reads the same rows with their expiry.
 SILENCED_SYSTEM_CHECKS = ["guardian.W001"]
 GUARDIAN_MONKEY_PATCH_USER = False
 GUARDIAN_MONKEY_PATCH_GROUP = False

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import audit
-from access import policy
+from access import policy, workflow
 from access.models import CopyRegisterEntry, User
 from access.policy import Capability, RecordAction
 from access.workflow import check_state, require_action, transition
@@ -24,12 +24,19 @@ from audit.models import AuditEvent
 from core.refusals import Refused
 from disposal import certificates, shredding
 from disposal.holds import held
-from disposal.models import DisposalBatch, DisposalItem
+from disposal.models import BatchState, DisposalBatch, DisposalItem
+from disposal.sweep import open_batch
 from records.models import CustomerRecord, PaperFile
 
 
 def visible_batches(user: User) -> QuerySet[DisposalBatch]:
     return policy.disposal_batches(user, DisposalBatch.objects.select_related("department"))
+
+
+def awaiting_signature(user: User) -> list[DisposalBatch]:
+    """The batches waiting for a signature this person may give (their home page counts them)."""
+    proposed = visible_batches(user).filter(state=BatchState.PROPOSED)
+    return [batch for batch in proposed if "sign" in workflow.available_actions(user, batch)]
 
 
 def signable_by(user: User, batch: DisposalBatch) -> list[str]:
@@ -99,6 +106,20 @@ def remove_item(user: User, item: DisposalItem, reason: str) -> None:
             file=item.record.audit_label(),
             reason=reason.strip()[:200],
         )
+        approve_when_signed(batch, by=user)
+
+
+def approve_when_signed(batch: DisposalBatch, *, by: User | None) -> None:
+    """A proposed batch that someone signed and that needs no other signature any more (its
+    only Level 1 file was taken out) is approved: nobody else could ever sign it. The caller
+    holds its row lock."""
+    if (
+        batch.state == BatchState.PROPOSED
+        and batch.signers()
+        and not batch.needed_signatures()
+        and batch.items.filter(active=True).exists()
+    ):
+        transition(batch, "approve", by=by, role="", state="approved")
 
 
 EXECUTION_CHUNK = 100
@@ -121,19 +142,16 @@ def _destroy_chunk(user: User, items: list[DisposalItem]) -> int:
         for item in items:
             record = records[item.record_id]
             if record.pk in holding or record.on_hold:
-                DisposalItem.objects.filter(pk=item.pk).update(
-                    active=False, removed_reason="legal hold at execution"
-                )
+                _take_out(user, item, record, "legal hold at execution")
                 continue
             policy.require(user, RecordAction.DISPOSE, record)
             doomed.append((item, record))
         why = f"batch {items[0].batch.number}" if items else "batch"
         done = shredding.shred([r for _i, r in doomed], now=now, why=why, by=user)
-        for item, record in doomed:  # what its workflows keep (a folder on loan) leaves the batch
+        for item, record in doomed:  # what its workflows keep (a folder on loan) waits
             if record.pk in done.kept:
-                DisposalItem.objects.filter(pk=item.pk).update(
-                    active=False, removed_reason="; ".join(done.kept[record.pk])[:200]
-                )
+                _take_out(user, item, record, "; ".join(done.kept[record.pk]))
+                _propose_again(user, item, record)
         doomed = [(item, record) for item, record in doomed if record.pk not in done.kept]
         DisposalItem.objects.filter(pk__in=[item.pk for item, _record in doomed]).update(
             executed_at=now
@@ -151,6 +169,30 @@ def _destroy_chunk(user: User, items: list[DisposalItem]) -> int:
             )
         destroyed = len(doomed)
     return destroyed
+
+
+def _take_out(user: User, item: DisposalItem, record: CustomerRecord, why: str) -> None:
+    """A file execution must not destroy leaves the batch, with the reason (and its event)."""
+    DisposalItem.objects.filter(pk=item.pk).update(active=False, removed_reason=why[:200])
+    audit.record(
+        user, "disposal.item_removed", item.batch, file=record.audit_label(), reason=why[:200]
+    )
+
+
+def _propose_again(user: User, item: DisposalItem, record: CustomerRecord) -> None:
+    """A file still due (its retention ended, or its customer asked for deletion) that waits
+    for its paper folder goes straight into the department's next batch: a deletion the
+    customer was promised is not lost, and the next signatures cover it."""
+    later = open_batch(record.department_id)
+    DisposalItem.objects.create(
+        batch=later,
+        record=record,
+        policy=item.policy,
+        due_on=item.due_on,
+        review_first=item.review_first,
+        had_paper=item.had_paper,
+    )
+    audit.record(user, "disposal.proposed", later, files=1, kept_from=item.batch.number)
 
 
 def execute(user: User, batch: DisposalBatch) -> int:

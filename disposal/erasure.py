@@ -1,5 +1,5 @@
 """A customer asks for their data to be deleted (PIPL Art. 47; issue 9 §2). Registered with
-records/subject_requests.py when the disposal app starts (records does not import disposal).
+records/rights/subject_requests.py when the disposal app starts (records does not import disposal).
 
 - a legal hold on the file: it cannot be deleted; it is restricted (storage only, legal alone
   may open it) and the customer is told why;

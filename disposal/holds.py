@@ -18,7 +18,7 @@ from access.models import User
 from access.policy import Capability
 from access.workflow import Cause
 from core.refusals import Refused
-from disposal.models import DisposalItem, LegalHold
+from disposal.models import DisposalBatch, DisposalItem, LegalHold
 from records import content as record_content
 from records import crypto
 from records.circulation.lending import parse_numbers
@@ -108,9 +108,15 @@ def place(
         hold.records.set(records)
         _refresh_flags([r.pk for r in records])
         # A held file leaves any disposal batch it was proposed in.
-        DisposalItem.objects.filter(
+        leaving = DisposalItem.objects.filter(
             record__in=records, active=True, batch__state__in=["proposed", "approved"]
-        ).update(active=False, removed_reason=f"legal hold {hold.reference}", removed_by=user)
+        )
+        touched = set(leaving.values_list("batch_id", flat=True))
+        leaving.update(active=False, removed_reason=f"legal hold {hold.reference}", removed_by=user)
+        from disposal.batches import approve_when_signed
+
+        for batch in DisposalBatch.objects.select_for_update().filter(pk__in=touched):
+            approve_when_signed(batch, by=user)
         audit.record(
             user,
             "hold.placed",

@@ -13,11 +13,7 @@ from access.shell import NavItem, register_nav
 def to_sign(user: User) -> int:
     from disposal import batches
 
-    return sum(
-        1
-        for batch in batches.visible_batches(user).filter(state="proposed")
-        if batches.signable_by(user, batch)
-    )
+    return len(batches.awaiting_signature(user))
 
 
 def register() -> None:

@@ -95,7 +95,7 @@ def batch_view(request: AuthenticatedHttpRequest, batch_id: int) -> HttpResponse
             "can": can,
             "signable": batches.signable_by(user, batch) if "sign" in can else [],
             "needed": batch.needed_signatures(),
-            "can_shred": policy.can(user, Capability.PAPER_ARCHIVE),
+            "can_shred": policy.decide_disposal_execution(user, batch).allowed,
             "witness_form": witness_form,
             "remove_form": remove_form,
             "certificate": getattr(batch, "certificate", None),

@@ -199,11 +199,11 @@ class Document:
     ) -> None:
         """Rows under their column headers (repeated on every new page); a long cell takes as
         many lines as it needs, nothing is cut off."""
-        self._table, self._table_size = columns, size
         edges = [c.x * mm for c in columns[1:]] + [WIDTH - MARGIN]
         widths = [edge - c.x * mm - 2 * mm for c, edge in zip(columns, edges, strict=True)]
         line = size * 0.5 * mm
-        self._room_for(size * 1.3 * mm)
+        self._room_for(size * 1.3 * mm)  # before the table is set: a new page has no header yet
+        self._table, self._table_size = columns, size
         self._table_header()
         for row in rows:
             cells = [

@@ -70,7 +70,7 @@ class User(AbstractUser):
         return str(self)
 
     def has_perm(self, perm: str, obj: models.Model | None = None) -> bool:
-        """Permissions that access/policy.py decides are answered there alone."""
+        """Permissions that access/policy/ decides are answered there alone."""
         from access import policy
 
         if policy.decides_permission(perm):

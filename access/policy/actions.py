@@ -17,9 +17,10 @@ from access.policy.roles import Person
 
 
 @dataclass(frozen=True)
-class Allowed(Mapping[str, bool]):
-    """``allowed["edit"]`` (templates: ``can.edit``) is whether the person may; ``reason`` says
-    why not. ``loan_until`` is when a borrowed file's access ends (None when by role)."""
+class Allowed:
+    """``can["edit"]``, ``can.edit`` and ``"edit" in can`` (templates: ``can.edit``) all say
+    whether the person may; iterating gives what they may do; ``reason`` says why not.
+    ``loan_until`` is when a borrowed file's access ends (None when by role)."""
 
     decisions: Mapping[RecordAction, Decision]
     loan_until: Any = None
@@ -28,10 +29,14 @@ class Allowed(Mapping[str, bool]):
         return self.decisions[RecordAction(action)].allowed
 
     def __iter__(self) -> Iterator[str]:
-        return (str(action) for action in self.decisions)
+        return (str(action) for action, decision in self.decisions.items() if decision.allowed)
 
-    def __len__(self) -> int:
-        return len(self.decisions)
+    def __contains__(self, action: object) -> bool:
+        """As on the request and batch pages, where ``can`` is the set of actions available."""
+        try:
+            return self[str(action)]
+        except ValueError:
+            return False
 
     def __getattr__(self, action: str) -> bool:  # allowed.edit, as templates write it
         try:

@@ -58,25 +58,47 @@ def open_workflows(records: Iterable[Any], kinds: Iterable[str] = ()) -> list[Op
 def close_for_files(records: Iterable[Any], cause: Cause, *, by: User | None, reason: str) -> dict:
     """Close or cancel what the table says for every workflow open on these files, in the
     caller's transaction. Returns {file id: [why it cannot go now]} for the files something
-    still holds (a paper folder on loan stops a destruction); nothing else is refused."""
+    still holds (a paper folder on loan stops a destruction): nothing on those files is
+    touched, since they stay. Nothing else is refused."""
     records = list(records)
     labels = {r.pk: r.audit_label() for r in records}
-    refusals: dict[Any, list[str]] = {}
-    for open_one in open_workflows(records):
+    found = open_workflows(records)
+    held: dict[Any, list[str]] = {}
+    for open_one in found:
+        problem = _holds_back(open_one, cause, labels[open_one.record_id])
+        if problem:
+            held.setdefault(open_one.record_id, []).append(problem)
+    for open_one in found:
+        if open_one.record_id in held:
+            continue
         what = open_one.machine.on_file.get(cause, {}).get(open_one.obj.state, OnFile.KEEP)
         label = labels[open_one.record_id]
         if what == OnFile.CANCEL:
-            _cancel(open_one.obj, by=by, reason=reason, file=label)
-        elif what == OnFile.CLOSE:
-            _close(open_one.obj, by=by, reason=reason, file=label)
-        elif what == OnFile.END_LOAN:
-            problem = _end_loan(open_one.obj, open_one.record_id, cause, by, reason, label)
-            if problem:
-                refusals.setdefault(open_one.record_id, []).append(problem)
-    return refusals
+            cancel(open_one.obj, by=by, reason=reason, file=label)
+        elif what == OnFile.END_DELIVERY:
+            if not delivered(open_one.obj):
+                close(open_one.obj, by=by, reason=reason, file=label)
+        elif what == OnFile.END_LOAN and open_one.obj.medium != "paper":
+            _end_loan_item(open_one.obj, open_one.record_id, by, reason, label)
+    return held
 
 
-def _cancel(obj: Any, *, by: User | None, reason: str, file: str) -> None:
+def _holds_back(open_one: OpenWorkflow, cause: Cause, label: str) -> str | None:
+    """Why this workflow keeps its file from ``cause`` (a paper folder out on loan cannot be
+    shredded: it must come back first), or None."""
+    what = open_one.machine.on_file.get(cause, {}).get(open_one.obj.state, OnFile.KEEP)
+    loan = open_one.obj
+    if what == OnFile.END_LOAN and loan.medium == "paper" and cause == Cause.DESTROYED:
+        return _("The paper folder of %(file)s is on loan (%(request)s): take it back first.") % {
+            "file": label,
+            "request": loan.number,
+        }
+    return None
+
+
+def cancel(obj: Any, *, by: User | None, reason: str, **why: str) -> None:
+    """Call off a request or transfer not under way yet (the caller holds its row lock or
+    knows it open): the one way, whether its file went or its person left."""
     if obj._meta.label == "access.Transfer":
         obj.answered_at = timezone.now()
         obj.answer_note = reason[:200]
@@ -87,35 +109,35 @@ def _cancel(obj: Any, *, by: User | None, reason: str, file: str) -> None:
         return
     from access import requests
 
-    requests.withdraw(obj, by=by, reason=reason, file=file)
+    requests.withdraw(obj, by=by, reason=reason, **why)
 
 
-def _close(obj: Any, *, by: User | None, reason: str, file: str) -> None:
+def close(obj: Any, *, by: User | None, reason: str, **why: str) -> None:
+    """Close a request handed out that nothing will come back from (its files went, or its
+    person left)."""
     obj.closed_at, obj.closed_by = timezone.now(), by
-    transition(obj, "close", by=by, fields=["closed_at", "closed_by"], reason=reason, file=file)
+    transition(obj, "close", by=by, fields=["closed_at", "closed_by"], reason=reason, **why)
 
 
-def _end_loan(
-    loan: Any, record_id: Any, cause: Cause, by: User | None, reason: str, label: str
-) -> str | None:
-    """A file's part of a loan ends with the file; a paper folder must come back first."""
+def delivered(share: Any) -> bool:
+    """An external share whose link was used: what was delivered waits for its receipt."""
+    link = getattr(share, "share_link", None)
+    return bool(link and link.downloaded_at)
+
+
+def _end_loan_item(loan: Any, record_id: Any, by: User | None, reason: str, label: str) -> None:
+    """A file's part of an electronic loan ends with the file (its grant revoked); the loan
+    closes when no file is left on it."""
     from access import grants
 
-    if loan.medium == "paper":
-        if cause == Cause.DESTROYED:
-            return _(
-                "The paper folder of %(file)s is on loan (%(request)s): take it back first."
-            ) % {
-                "file": label,
-                "request": loan.number,
-            }
-        return None  # restricted: the folder still comes back to the archive
-    item = loan.items.get(record_id=record_id)
+    loan = type(loan)._default_manager.select_for_update().get(pk=loan.pk)
+    item = loan.items.filter(record_id=record_id, returned_at__isnull=True).first()
+    if loan.state != "fulfilled" or item is None:
+        return  # ended meanwhile, or this part ended already (restricted, then destroyed)
     item.returned_at = timezone.now()
     item.return_note = reason[:200]
     item.save(update_fields=["returned_at", "return_note"])
     ended = grants.revoke_all(loan.grants.filter(record_id=record_id), by=by, reason=reason)
     audit.record(by, "request.item_ended", loan, file=label, reason=reason, grants_ended=ended)
     if not loan.items.filter(returned_at__isnull=True).exists():
-        _close(loan, by=by, reason=reason, file=label)
-    return None
+        close(loan, by=by, reason=reason, file=label)

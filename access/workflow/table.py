@@ -18,7 +18,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from access import policy
-from access.policy import Capability, Decision, Person, RequestAction
+from access.policy import Capability, Decision, Person, RecordAction, RequestAction
 from core.refusals import Message
 
 
@@ -35,7 +35,9 @@ class OnFile(StrEnum):
 
     KEEP = "keep"  # stays open: a copy still to be confirmed destroyed, a review still due
     CANCEL = "cancel"  # nothing handed out yet: withdrawn, with the reason
-    CLOSE = "close"  # delivered, nothing comes back: closed (an unused delivery link dies)
+    # A delivery to an external party: an unused link dies (the request closes); one already
+    # downloaded stays open for the recipient's receipt.
+    END_DELIVERY = "end_delivery"
     # A loan: electronic, this file's part ends (its grant is revoked) and the loan closes when
     # no file is left; paper, the folder must come back first (a destruction is refused, a
     # restriction keeps the loan open until the desk takes the folder back).
@@ -98,6 +100,18 @@ CANCEL = Verb(
 )
 REQUESTER = _request(RequestAction.REQUESTER)
 
+
+def _copy_download(user: Person, req: Any) -> Decision:
+    """The requester, while every file may still be copied (a borrow behind it may end, the
+    file may have been destroyed or restricted since)."""
+    decision = REQUESTER(user, req)
+    for item in req.items.select_related("record") if decision.allowed else ():
+        decision = policy.decide(user, RecordAction.COPY, item.record)
+        if not decision.allowed:
+            break
+    return decision
+
+
 # --- Requests: borrow (R41), copy (R42), external share (R52) ----------------------------------
 
 _DECISION_MOVES = {
@@ -111,6 +125,7 @@ _NOT_HANDED_OUT = {"pending": OnFile.CANCEL, "approved": OnFile.CANCEL}
 BORROW = Machine(
     key="borrow",
     file_lookup="items__record",
+    file_filter={"items__returned_at__isnull": True},  # a file whose part ended is off the loan
     model="access.AccessRequest",
     kind="borrow",
     initial="pending",
@@ -149,7 +164,7 @@ COPY = Machine(
     verbs={
         "sign": SIGN,
         "cancel": CANCEL,
-        "download": Verb(("approved", "fulfilled"), REQUESTER, NOT_NOW),
+        "download": Verb(("approved", "fulfilled"), _copy_download, NOT_NOW),
         "confirm_destroyed": Verb(("fulfilled",), REQUESTER, NOT_NOW),
     },
     # A copy made stays open: its holder must still destroy it (and is asked to).
@@ -178,8 +193,8 @@ EXTERNAL_SHARE = Machine(
         "create_link": Verb(("approved",), REQUESTER, NOT_NOW),
     },
     on_file={
-        Cause.DESTROYED: {**_NOT_HANDED_OUT, "fulfilled": OnFile.CLOSE},
-        Cause.RESTRICTED: {**_NOT_HANDED_OUT, "fulfilled": OnFile.CLOSE},
+        Cause.DESTROYED: {**_NOT_HANDED_OUT, "fulfilled": OnFile.END_DELIVERY},
+        Cause.RESTRICTED: {**_NOT_HANDED_OUT, "fulfilled": OnFile.END_DELIVERY},
     },
 )
 

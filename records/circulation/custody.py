@@ -72,8 +72,10 @@ def offer(
 
 
 def _answer(user: User, transfer: Transfer, action: str) -> Transfer:
-    """Lock a transfer its receiver answers: someone else is refused before anything is said
+    """Lock a transfer its receiver answers, its file first (the order a destruction locks
+    them in, so the two cannot deadlock): someone else is refused before anything is said
     about its state."""
+    list(CustomerRecord.objects.select_for_update().filter(pk=transfer.record_id).values("pk"))
     locked = Transfer.objects.select_for_update().select_related("record").get(pk=transfer.pk)
     require_action(user, locked, action)
     return locked
@@ -83,7 +85,7 @@ def accept(user: User, transfer: Transfer) -> Transfer:
     """The receiver confirms receipt; from now on the file is theirs."""
     with transaction.atomic():
         transfer = _answer(user, transfer, "accept")
-        record = CustomerRecord.objects.select_for_update().get(pk=transfer.record_id)
+        record = transfer.record
         fit = policy.may_receive(user, record)
         if not fit.allowed:
             raise policy.Denied(fit)
@@ -206,11 +208,13 @@ def hand_over(
                 person=person.audit_label(),
                 receiver=receiver.audit_label(),
             )
+        leaving = reason == Handover.Reason.LEAVING
+        closed = people.offboard(actor, person, leaving=leaving, reason=reason)
+        # Their own transfers are called off above; whatever else is open on the files now held
+        # by the receiver follows the workflow table.
         workflow.close_for_files(
             records, Cause.HANDED_OVER, by=actor, reason=f"hand-over ({reason})"
         )
-        leaving = reason == Handover.Reason.LEAVING
-        closed = people.offboard(actor, person, leaving=leaving, reason=reason)
         handover = Handover.objects.create(
             person=person,
             receiver=receiver,
@@ -233,6 +237,7 @@ def hand_over(
             files=len(records),
             grants_revoked=closed.grants_revoked,
             requests_cancelled=closed.requests_cancelled,
+            requests_closed=closed.requests_closed,
             transfers_cancelled=closed.transfers_cancelled,
             sessions_ended=closed.sessions_ended,
             devices_removed=closed.devices_removed,

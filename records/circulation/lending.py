@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from access import grants, requests
+from access import grants, policy, requests
 from access.models import (
     AccessRequest,
     AccessRequestItem,
@@ -26,6 +26,7 @@ from access.models import (
     Medium,
     User,
 )
+from access.policy import RecordAction
 from access.requests import Application
 from access.workflow import transition
 from audit import incidents
@@ -107,6 +108,8 @@ def hand_out(user: User, req: AccessRequest) -> AccessRequest:
     with transaction.atomic():
         req = requests.lock_for(user, req, "hand_out")
         items = list(req.items.select_related("record"))
+        for item in items:  # the files may have been destroyed or restricted since approval
+            policy.require(req.requester, RecordAction.BORROW, item.record)
         now = timezone.now()
         if req.medium == Medium.PAPER:
             folders = PaperFile.objects.select_for_update().filter(
@@ -143,6 +146,11 @@ def hand_out(user: User, req: AccessRequest) -> AccessRequest:
     return req
 
 
+def items_out(req: AccessRequest) -> list[AccessRequestItem]:
+    """The files of a loan still out: a file whose part ended (destroyed, restricted) is off it."""
+    return list(req.items.filter(returned_at__isnull=True).select_related("record"))
+
+
 def take_back(
     user: User,
     req: AccessRequest,
@@ -152,7 +160,7 @@ def take_back(
     note)). Every file must be checked; anything but "intact" opens an incident."""
     with transaction.atomic():
         req = requests.lock_for(user, req, "take_back")
-        items = list(req.items.select_related("record"))
+        items = items_out(req)
         unchecked = [i.record.filed_number for i in items if i.pk not in conditions]
         if unchecked:
             raise Refused(

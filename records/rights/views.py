@@ -1,6 +1,6 @@
 """Customer rights pages (PIPL Art. 44-47, issue 9): find a file by its archive number, and the
-access report for the customer (page and PDF). Rules are in access/policy.py; the report is
-built by records/access_report.py."""
+access report for the customer (page and PDF). Rules are in access/policy/; the report is
+built by records/rights/access_report.py."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""access/policy.py against every cell of access/data/decision_table.toml (R32, R40-R43, R51,
+"""access/policy/ against every cell of access/data/decision_table.toml (R32, R40-R43, R51,
 R52, P2), and visible_records() against decide(VIEW) on the same table_world."""
 
 from __future__ import annotations

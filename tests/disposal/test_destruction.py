@@ -100,6 +100,28 @@ def test_a_hold_placed_on_a_proposed_file_takes_it_out_and_execution_rereads_hol
     assert certificate.content["kept_out"][0]["archive_number"] == kept.archive_number
 
 
+def test_r61_a_batch_whose_last_missing_signature_is_no_longer_needed_is_approved(archive_staff):
+    """Head and archivist signed; the officer's signature was needed only for a Level 1 file,
+    which is then taken out: nothing is missing any more, so the batch is approved (it stayed
+    proposed for ever, and the department's sweep kept adding files to it)."""
+    staff = archive_staff
+    top = make_due(approved(staff.sales, staff.head))  # PERSON has an ID number: Level 1
+    lower = make_due(
+        approved(staff.sales, staff.head, {"full_name": "甲", "mobile": "13900001111"})
+    )
+    sweep.propose_due()
+    batch = _batch()
+    batches.sign(staff.head, batch, "head")
+    batch = batches.sign(staff.keeper, batch, "archivist")
+    assert batch.needed_signatures() == ["officer"]
+    batches.remove_item(staff.head, batch.items.get(record=top), "客户仍有合同纠纷")
+    batch.refresh_from_db()
+    assert batch.state == BatchState.APPROVED
+    assert batches.execute(staff.keeper2, batch) == 1
+    lower.refresh_from_db()
+    assert lower.status == "destroyed"
+
+
 def test_a_stale_flag_cannot_let_a_held_file_be_destroyed(archive_staff):
     """Direct calls: even with on_hold wrongly cleared and the file still in the batch, signing
     refuses and execution skips it, both reading the holds themselves."""

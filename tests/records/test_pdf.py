@@ -43,3 +43,12 @@ def test_a_watermark_and_stamp_are_on_every_page():
     assert len(pages) >= 2
     assert all("FZ-2026-000001-C1 张伟" in text for text in pages)
     assert all("保密复制件 FZ-2026-000001-C1" in text for text in pages)
+
+
+def test_a_table_that_starts_on_a_new_page_has_its_header_once():
+    doc = Document("测试", footer="页脚")
+    for n in range(41):  # fill the first page to just above its bottom margin
+        doc.text(f"第 {n} 行")
+    doc.table([Column("档案编号", 15), Column("密级", 60)], [("KH-2026-000001", "机密")])
+    second = _pages(doc.finish())[-1]
+    assert second.count("档案编号") == 1

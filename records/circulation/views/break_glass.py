@@ -1,5 +1,5 @@
-"""Emergency access pages: open one file, and the review queue. Thin: records/break_glass.py
-and the policy decide."""
+"""Emergency access pages: open one file, and the review queue. Thin:
+records/circulation/break_glass.py and the policy decide."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from access import policy
+from access import policy, workflow
 from access.http import AuthenticatedHttpRequest
 from access.models import BreakGlass
 from access.policy import Capability
@@ -51,7 +51,13 @@ def reviews_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "records/circulation/break_glass_reviews.html",
-        {"items": break_glass.open_reviews(), "form": BreakGlassReviewForm()},
+        {
+            "rows": [
+                (opened, workflow.available_actions(request.user, opened))
+                for opened in break_glass.open_reviews()
+            ],
+            "form": BreakGlassReviewForm(),
+        },
     )
 
 

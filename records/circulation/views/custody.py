@@ -1,5 +1,5 @@
-"""Pages for transfers (R51) and hand-overs (R62). Thin: records/custody.py and the policy
-decide; these parse forms and render."""
+"""Pages for transfers (R51) and hand-overs (R62). Thin: records/circulation/custody.py and the
+policy decide; these parse forms and render."""
 
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ def incoming_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _transfer(request: AuthenticatedHttpRequest, transfer_id: int) -> Transfer:
-    # Only the receiver may answer: records/custody.py refuses anyone else (403, recorded).
+    # Only the receiver may answer: the transfer workflow refuses anyone else (403, recorded).
     return get_object_or_404(Transfer.objects.select_related("record"), pk=transfer_id)
 
 

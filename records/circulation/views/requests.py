@@ -1,5 +1,6 @@
 """Request pages: my requests, the borrow form, one request, awaiting my approval, the lending
-desk. Thin: the policy and the services in access/requests.py and records/lending.py decide."""
+desk. Thin: the workflow, the policy and the services in access/requests.py and
+records/circulation/lending.py decide."""
 
 from __future__ import annotations
 
@@ -119,9 +120,9 @@ def detail_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     signing = request.POST.get("form") == "sign"
     sign_form = SignForm(request.POST if signing else None)
     if request.method == "POST" and signing:
-        workflow.require_action(user, req, "sign")
-        if sign_form.is_valid():
-            try:
+        try:
+            workflow.require_action(user, req, "sign")  # a stranger: 403, whatever was posted
+            if sign_form.is_valid():
                 for step in requests.awaiting(user).filter(request=req):
                     requests.sign(
                         user,
@@ -129,16 +130,15 @@ def detail_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                         approve=sign_form.cleaned_data["decision"] == "approve",
                         comment=sign_form.cleaned_data["comment"],
                     )
-            except Refused as refused:
-                add_errors(sign_form, refused)
-            else:
                 messages.success(request, _("Your decision was recorded."))
                 return redirect("requests:approvals")
+        except Refused as refused:
+            add_errors(sign_form, refused)
     items = list(req.items.select_related("record", "record__department"))
     take_back_form = None
     if "take_back" in can:
         posted = request.POST if request.POST.get("form") == "take_back" else None
-        take_back_form = TakeBackForm(posted, items=items)
+        take_back_form = TakeBackForm(posted, items=lending.items_out(req))
         if posted is not None and take_back_form.is_valid():
             try:
                 lending.take_back(user, req, take_back_form.conditions())

@@ -1,6 +1,6 @@
 """Re-wrap every record's data key under the newest key-encryption key (R30).
 
-Work goes in chunks (records/rotation.py), so stopping and starting again continues where it
+Work goes in chunks (records/ops/rotation.py), so stopping and starting again continues where it
 stopped. Afterwards the old KEK can be removed from BAOMI_RECORD_KEKS once no record uses it
 (the command says which versions are still in use).
 """

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from access import policy, requests, workflow
@@ -17,9 +18,9 @@ from core.refusals import Refused
 from disposal import batches, holds, sweep
 from disposal.models import BatchState, DisposalBatch
 from records import paper
-from records.circulation import custody, lending
+from records.circulation import custody, lending, parties, sharing
 from records.models import CustomerRecord
-from tests.factories import approved, make_due, make_person
+from tests.factories import PDF, approved, make_due, make_person
 
 
 def _borrower(archive_staff):
@@ -106,8 +107,13 @@ def test_r60_a_paper_folder_on_loan_keeps_its_file_out_of_the_destruction(archiv
         shelf="2",
         custodian=archive_staff.keeper,
     )
-    loan = _ask(archive_staff, _borrower(archive_staff), record, medium=Medium.PAPER)
+    borrower = _borrower(archive_staff)
+    loan = _ask(archive_staff, borrower, record, medium=Medium.PAPER)
     lending.hand_out(archive_staff.keeper, loan)
+    reading = _ask(archive_staff, borrower, record)  # and an electronic loan of the same file
+    lending.hand_out(archive_staff.keeper, reading)
+    colleague = make_person("sun.li", roles=[Role.SALES], department=archive_staff.dept)
+    transfer = custody.offer(archive_staff.sales, record, colleague, "交接")
 
     batch = _destroy(archive_staff, record)
     record.refresh_from_db()
@@ -116,8 +122,16 @@ def test_r60_a_paper_folder_on_loan_keeps_its_file_out_of_the_destruction(archiv
     assert not item.active
     assert "on loan" in item.removed_reason
     assert loan.number in item.removed_reason
-    loan.refresh_from_db()
-    assert loan.state == RequestState.FULFILLED  # the desk still takes the folder back
+    assert AuditEvent.objects.filter(action="disposal.item_removed", target_id=str(batch.pk))
+    # The file stays, so nothing on it was touched: the loans and the transfer go on.
+    for still in (loan, reading, transfer):
+        still.refresh_from_db()
+    assert (loan.state, reading.state) == (RequestState.FULFILLED, RequestState.FULFILLED)
+    assert transfer.state == Transfer.State.PENDING
+    assert policy.decide(borrower, "view", record)
+    # Still due: it waits in the department's next batch, for when the folder is back.
+    later = DisposalBatch.objects.get(state=BatchState.PROPOSED)
+    assert later.items.get(record=record, active=True).policy == item.policy
 
 
 def test_r60_requests_not_handed_out_are_withdrawn_and_copies_made_stay_to_be_destroyed(
@@ -161,3 +175,83 @@ def test_pipl47_restricting_a_file_withdraws_requests_and_transfers_on_it(archiv
     record.refresh_from_db()
     assert record.restricted_at is not None
     assert CustomerRecord.objects.get(pk=record.pk).status == "approved"
+
+
+def test_r52_a_delivery_already_downloaded_can_still_be_confirmed_after_its_file_goes(
+    archive_staff,
+):
+    """An unused delivery link dies with its file; one the recipient already downloaded waits
+    for the receipt (R51), which must stay recordable (it was refused as "changed meanwhile")."""
+    staff = archive_staff
+    party = parties.save(
+        staff.lawyer, None, name="北京匠心设计工作室", kind="design_team", contact_name="刘设计",
+        contact_email="", nda_signed_on=timezone.localdate() - timedelta(days=30),
+        nda_expires_on=timezone.localdate() + timedelta(days=300),
+        nda_document=SimpleUploadedFile("nda.pdf", PDF, content_type="application/pdf"),
+    )  # fmt: skip
+    used, unused = (
+        approved(staff.sales, staff.head, {"full_name": n, "mobile": m})
+        for n, m in (("甲", "13900006666"), ("乙", "13900007777"))
+    )
+
+    def deliver(record):
+        req = lending.apply(
+            staff.sales,
+            lending.Ask(
+                kind="external_share", numbers=record.archive_number, purpose="户型方案",
+                due_on=timezone.localdate() + timedelta(days=5), sections=["identity"],
+                external_party=party,
+            ),
+        )  # fmt: skip
+        for person in (staff.head, staff.officer):
+            for step in requests.awaiting(person).filter(request=req):
+                req = requests.sign(person, step, approve=True)
+        return req, sharing.create_link(staff.sales, req)
+
+    downloaded, delivered = deliver(used)
+    sharing.download(delivered.token, delivered.passcode)
+    waiting, link = deliver(unused)
+
+    _destroy(staff, used, unused)
+    sharing.confirm_receipt(delivered.token, "刘设计")
+    downloaded.refresh_from_db()
+    assert downloaded.state == RequestState.CLOSED
+    assert AuditEvent.objects.filter(action="share.receipt_confirmed").count() == 1
+    waiting.refresh_from_db()
+    assert waiting.state == RequestState.CLOSED  # the unused link died with its file
+    with pytest.raises(Refused) as refused:
+        sharing.download(link.token, link.passcode)
+    assert "withdrawn" in str(refused.value)
+
+
+def test_r41_a_file_whose_part_of_a_loan_ended_is_not_checked_again_at_the_return(archive_staff):
+    staff = archive_staff
+    kept, gone = (
+        approved(staff.sales, staff.head, {"full_name": n, "mobile": m})
+        for n, m in (("甲", "13900008888"), ("乙", "13900009999"))
+    )
+    borrower = _borrower(staff)
+    loan = lending.apply(
+        borrower,
+        lending.Ask(
+            numbers=f"{kept.archive_number} {gone.archive_number}",
+            purpose="回访",
+            due_on=timezone.localdate() + timedelta(days=5),
+        ),
+    )
+    for step in requests.awaiting(staff.head).filter(request=loan):
+        loan = requests.sign(staff.head, step, approve=True)
+    lending.hand_out(staff.keeper, loan)
+
+    holds.restrict([gone.pk], reason="法定保存", actor=staff.lawyer)
+    # Later destroyed: its part ended already, so nothing ends twice.
+    workflow.close_for_files([gone], workflow.Cause.DESTROYED, by=staff.keeper, reason="销毁")
+    assert AuditEvent.objects.filter(action="request.item_ended").count() == 1
+    assert [i.record for i in lending.items_out(loan)] == [kept]
+    kept_item = loan.items.get(record=kept)
+    lending.take_back(staff.keeper, loan, {kept_item.pk: ("intact", "")})  # only what is out
+    loan.refresh_from_db()
+    assert loan.state == RequestState.RETURNED
+    ended = loan.items.get(record=gone)
+    assert ended.return_condition == ""  # its end is not overwritten by the return check
+    assert "法定保存" in ended.return_note

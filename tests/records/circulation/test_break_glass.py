@@ -75,3 +75,21 @@ def test_the_review_must_be_someone_else_and_an_unjustified_use_becomes_an_incid
     assert not policy.decide(officer, "view", lending_org.file)  # the access ends with the review
     assert Incident.objects.get().kind == "misuse"
     assert not break_glass.open_reviews().exists()
+
+
+def test_the_review_page_offers_to_close_only_what_the_reader_may_review(lending_org, watchers):
+    """The officer's own emergency access is listed without a form (it ended in a 403)."""
+    from django.urls import reverse
+
+    from tests.helpers import client_verified
+
+    officer, auditor = watchers
+    break_glass.open_file(
+        officer, lending_org.file.archive_number, "security_incident", "调查可疑导出"
+    )
+    own = client_verified(officer).get(reverse("requests:break_glass_reviews")).content.decode()
+    assert "break_glass_close" not in own
+    assert "/close/" not in own
+    assert "nobody reviews their own emergency access" in own
+    theirs = client_verified(auditor).get(reverse("requests:break_glass_reviews")).content.decode()
+    assert "/close/" in theirs
