@@ -46,6 +46,11 @@ _ACTION = {
 _PREFIX = {RequestKind.BORROW: "JY", RequestKind.COPY: "FZ", RequestKind.EXTERNAL_SHARE: "DW"}
 
 
+def action_for(kind: str) -> RecordAction:
+    """What a request of ``kind`` asks to do with each of its files."""
+    return _ACTION[RequestKind(kind)]
+
+
 def chain(kind: str, records: Sequence[Any], requester: User) -> list[policy.Step]:
     """Who signs, in order (decided by the policy: ``policy.approval_chain``)."""
     return policy.approval_chain(kind, records, requester)
@@ -121,7 +126,7 @@ def problems(requester: User, application: Application) -> dict[str, list[Messag
             errors.setdefault("copy_format", []).append(_("Choose PDF or CSV."))
         if not application.sections:
             errors.setdefault("sections", []).append(_("Choose what the copy contains."))
-    action = _ACTION[RequestKind(application.kind)]
+    action = action_for(application.kind)
     for record in application.records:
         decision = policy.decide(requester, action, record)
         if not decision.allowed:

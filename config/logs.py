@@ -10,7 +10,14 @@ def logging_config(level: str) -> dict[str, Any]:
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+        "filters": {"redact_share_tokens": {"()": "core.logs.RedactShareTokens"}},
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": "plain",
+                "filters": ["redact_share_tokens"],
+            }
+        },
         "root": {"handlers": ["console"], "level": level},
         "loggers": {
             # Axes logs usernames and IPs at INFO; our audit log is the record of sign-in attempts.

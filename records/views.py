@@ -9,7 +9,7 @@ from typing import Any, TypedDict
 from django.conf import settings
 from django.contrib import messages
 from django.core.files.uploadedfile import UploadedFile
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -19,6 +19,7 @@ from access import policy, workflow
 from access.http import AuthenticatedHttpRequest
 from access.models import User
 from access.policy import Capability, RecordAction
+from audit.api import record_denied
 from core.forms import posted
 from core.refusals import Refused
 from records import attachments, consents, disclosure, intake, listing, outcome, review
@@ -36,8 +37,13 @@ from records.forms import (
 from records.models import Attachment, CustomerRecord
 
 
-def _record(pk: Any) -> CustomerRecord:
-    return get_object_or_404(CustomerRecord.objects.select_related("department", "handler"), pk=pk)
+def _record(request: AuthenticatedHttpRequest, pk: Any) -> CustomerRecord:
+    """The file of a page, or 404 (recorded) when the person may not know of it."""
+    record = CustomerRecord.objects.select_related("department", "handler").filter(pk=pk).first()
+    if record is None or policy.hidden_from(request.user, record):
+        record_denied(request, "not_visible")
+        raise Http404
+    return record
 
 
 def _handlers(user: User) -> list[tuple[int, str]]:
@@ -171,7 +177,7 @@ def new_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def edit_view(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
-    record = _record(pk)
+    record = _record(request, pk)
     if request.method == "POST":
         policy.require(request.user, RecordAction.EDIT, record)  # before validating anything
         form = IntakeForm(request.POST, request.FILES)
@@ -194,7 +200,7 @@ def _submit(request: AuthenticatedHttpRequest, record: CustomerRecord) -> HttpRe
 
 @require_POST
 def submit_view(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
-    return _submit(request, _record(pk))
+    return _submit(request, _record(request, pk))
 
 
 def _detail(
@@ -228,14 +234,14 @@ def _detail(
 @never_cache
 @require_http_methods(["GET"])
 def detail_view(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
-    return _detail(request, disclosure.view(request.user, _record(pk)))
+    return _detail(request, disclosure.view(request.user, _record(request, pk)))
 
 
 @never_cache
 @require_POST
 def reveal_view(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     """The revealed values are in this response only; reloading shows the masked page."""
-    record = _record(pk)
+    record = _record(request, pk)
     form = RevealForm(request.POST, revealable=disclosure.revealable(request.user, record))
     if not form.is_valid():
         masked = disclosure.view(request.user, record)
@@ -252,7 +258,7 @@ def reveal_view(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
 
 @require_POST
 def review_view(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
-    record = _record(pk)
+    record = _record(request, pk)
     policy.require(request.user, RecordAction.REVIEW, record)
     if request.POST.get("decision") == "approve":
         try:
@@ -274,7 +280,7 @@ def review_view(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
 
 @require_POST
 def communication_view(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
-    record = _record(pk)
+    record = _record(request, pk)
     policy.require(request.user, RecordAction.LOG_COMMUNICATION, record)
     form = CommunicationForm(request.POST)
     if not form.is_valid():
@@ -287,7 +293,7 @@ def communication_view(request: AuthenticatedHttpRequest, pk: Any) -> HttpRespon
 
 @require_POST
 def attachment_add_view(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
-    record = _record(pk)
+    record = _record(request, pk)
     policy.require(request.user, RecordAction.EDIT, record)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -306,8 +312,9 @@ def attachment_add_view(request: AuthenticatedHttpRequest, pk: Any) -> HttpRespo
 @never_cache
 @require_http_methods(["GET"])
 def attachment_view(request: AuthenticatedHttpRequest, pk: Any, attachment_pk: Any) -> FileResponse:
+    record = _record(request, pk)
     attachment = get_object_or_404(
-        Attachment.objects.select_related("record__department"), pk=attachment_pk, record_id=pk
+        Attachment.objects.select_related("record__department"), pk=attachment_pk, record=record
     )
     opened = attachments.open_for(request.user, attachment)
     return FileResponse(
@@ -320,7 +327,7 @@ def attachment_view(request: AuthenticatedHttpRequest, pk: Any, attachment_pk: A
 
 @require_POST
 def consent_withdraw_view(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
-    record = _record(pk)
+    record = _record(request, pk)
     consents.withdraw(request.user, record)
     messages.warning(
         request,
@@ -332,7 +339,7 @@ def consent_withdraw_view(request: AuthenticatedHttpRequest, pk: Any) -> HttpRes
 @require_POST
 def outcome_view(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     """The handler (or head) records how the business ended: it starts the retention clock."""
-    record = _record(pk)
+    record = _record(request, pk)
     policy.require(request.user, RecordAction.SET_OUTCOME, record)
     form = OutcomeForm(request.POST)
     if form.is_valid():

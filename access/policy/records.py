@@ -139,6 +139,7 @@ def _may_view(user: Person, record: RecordLike) -> Decision:
 
 
 def _refuse_unless_catalogued(record: RecordLike) -> Decision | None:
+    """The refusal for a file not in the archive, or None (a refusal is falsy: test for None)."""
     if record.status not in CATALOGUED:
         return Decision(False, _("Only approved files in the archive can be lent or copied."))
     return None
@@ -150,7 +151,7 @@ def _decide_borrow(user: Person, record: RecordLike) -> Decision:
             False, _("Borrowing is for sales staff, department heads, legal and management.")
         )
     refused = _refuse_unless_catalogued(record)
-    if refused:
+    if refused is not None:
         return refused
     if (
         record.tier == TOP_SECRET
@@ -169,7 +170,7 @@ def _decide_borrow(user: Person, record: RecordLike) -> Decision:
 
 def _decide_copy(user: Person, record: RecordLike) -> Decision:
     refused = _refuse_unless_catalogued(record)
-    if refused:
+    if refused is not None:
         return refused
     if by_role(user, record):
         return ALLOW
@@ -183,7 +184,7 @@ def _decide_copy(user: Person, record: RecordLike) -> Decision:
 
 def _decide_share(user: Person, record: RecordLike) -> Decision:
     refused = _refuse_unless_catalogued(record)
-    if refused:
+    if refused is not None:
         return refused
     if not by_role(user, record):
         return Decision(
@@ -300,6 +301,19 @@ def visible_records(user: Person, records: QuerySet) -> QuerySet:
     if Role.LEGAL in roles_of(user):
         return records.filter(scope | Q(restricted_at__isnull=False)).exclude(status__in=GONE)
     return records.filter(scope, restricted_at__isnull=True).exclude(status__in=GONE)
+
+
+def hidden_from(user: Person, record: RecordLike) -> bool:
+    """Whether ``record`` is one this person may not know of: they cannot open it and never
+    held a grant on it. Such a file answers like one that does not exist (404), so its
+    existence, level and status stay unknown; a person whose loan ended is told so instead."""
+    files = type(record)._default_manager  # type: ignore[attr-defined]  # a model, seen as RecordLike
+    if visible_records(user, files.filter(pk=record.id)).exists():
+        return False
+    from access.models import Grant
+
+    held = Grant.objects.filter(grantee_id=getattr(user, "pk", None), record_id=record.id)
+    return not held.exists()
 
 
 def catalogue(user: Person, records: QuerySet) -> QuerySet:

@@ -60,8 +60,10 @@ class Ask:
 def apply(user: User, form: Ask) -> AccessRequest:
     """File a borrow or copy request for the archive numbers typed in the form.
 
-    A number that does not exist and one the person may not borrow get the same kind of answer,
-    so the form cannot be used to find out which files exist.
+    A number that does not exist, and a file the person may neither see nor ask for (another
+    department's Level 1 file, a destroyed or restricted one), get the same answer: the form
+    cannot be used to find out which files exist, or their level or status. Files the person
+    sees are refused with the reason.
     """
     valid, invalid = parse_numbers(form.numbers)
     errors: dict[str, list[Message]] = {}
@@ -69,7 +71,12 @@ def apply(user: User, form: Ask) -> AccessRequest:
         errors["records"] = [
             _("Not an archive number (KH-YYYY-NNNNNN): %(items)s") % {"items": ", ".join(invalid)}
         ]
-    found = {r.archive_number: r for r in CustomerRecord.objects.filter(archive_number__in=valid)}
+    named = CustomerRecord.objects.filter(archive_number__in=valid)
+    seen = set(policy.visible_records(user, named).values_list("pk", flat=True))
+    action = requests.action_for(form.kind)
+    found = {
+        r.archive_number: r for r in named if r.pk in seen or policy.decide(user, action, r).allowed
+    }
     unknown = [n for n in valid if n not in found]
     if unknown:
         errors.setdefault("records", []).append(

@@ -180,10 +180,16 @@ def download(token: str, passcode: str) -> tuple[ShareLink, bytes]:
     return link, data
 
 
-def confirm_receipt(token: str, name: str) -> ShareLink:
-    """The recipient confirms on the link page that the files arrived (R51)."""
+def confirm_receipt(token: str, name: str, *, passcode_given: bool) -> ShareLink:
+    """The recipient confirms on the link page that the files arrived (R51), from the browser
+    session that gave the passcode (``passcode_given``): the link alone is not enough."""
     if not name.strip():
         raise Refused({"name": [_("Give the name of the person who received it.")]})
+    if not passcode_given:
+        raise Refused(
+            _("Enter the passcode and download the files in this browser first; the receipt is "
+              "confirmed from there.")
+        )  # fmt: skip
     with transaction.atomic():
         found = find(token)
         if found is None:

@@ -48,7 +48,9 @@ def _record_urls(record: CustomerRecord, attachment_pk) -> list[tuple[str, str]]
 
 
 @pytest.mark.parametrize("who", ["colleague", "other_sales", "other_head", "auditor", "admin"])
-def test_p2_every_record_url_refuses_outsiders_and_records_the_attempt(sales_org, who):
+def test_p2_every_record_url_answers_outsiders_not_found_and_records_the_attempt(sales_org, who):
+    """DESIGN.md, issue 17 §5: a file a person may not see answers 404 like one that does not
+    exist (403 "ask through a borrowing request" confirmed it exists); the attempt is recorded."""
     record = register(sales_org.sales)
     intake.submit(sales_org.sales, record)
     attachment = record.attachments.first()
@@ -56,7 +58,7 @@ def test_p2_every_record_url_refuses_outsiders_and_records_the_attempt(sales_org
     for method, url in _record_urls(record, attachment.pk):
         before = AuditEvent.objects.filter(action="access.denied").count()
         response = getattr(client, method)(url, {"decision": "approve", "reason": "review"})
-        assert response.status_code == 403, (who, url)
+        assert response.status_code == 404, (who, url)
         body = response.content.decode()
         assert PERSON["full_name"] not in body
         assert "139****5678" not in body
@@ -66,11 +68,27 @@ def test_p2_every_record_url_refuses_outsiders_and_records_the_attempt(sales_org
 
 
 def test_p2_a_refusal_explains_itself(sales_org):
+    """Someone who sees the file and may not do what they asked is told why."""
     record = register(sales_org.sales)
-    response = client_verified(sales_org.other_sales).get(
-        reverse("records:detail", args=[record.pk])
-    )
-    assert "borrowing request" in response.content.decode()
+    intake.submit(sales_org.sales, record)
+    response = client_verified(sales_org.head).get(reverse("records:edit", args=[record.pk]))
+    assert response.status_code == 403
+    assert "Only the handler of this client file can change it." in response.content.decode()
+
+
+def test_p2_an_unknown_an_invisible_and_a_destroyed_file_look_the_same(sales_org):
+    record = register(sales_org.sales)
+    intake.submit(sales_org.sales, record)
+    gone = register(sales_org.sales, {"full_name": "甲", "mobile": "13900001111"})
+    CustomerRecord.objects.filter(pk=gone.pk).update(status="destroyed")
+    client = client_verified(sales_org.other_sales)
+    pages = [
+        client.get(reverse("records:detail", args=[pk]))
+        for pk in (record.pk, gone.pk, "00000000-0000-4000-8000-000000000000")
+    ]
+    assert [p.status_code for p in pages] == [404, 404, 404]
+    same = [re.sub(r'(nonce|value)="[^"]*"', "", p.content.decode()) for p in pages]
+    assert same[0] == same[1] == same[2]  # nothing but the per-response nonce and token differ
 
 
 def test_r2_record_pages_require_a_completed_sign_in(sales_org, client):

@@ -50,6 +50,7 @@ def _ask(
                     medium=data.get("medium", ""),
                     copy_format=data.get("copy_format", ""),
                     sections=list(data.get("sections", [])),
+                    external_party=data.get("external_party"),
                 ),
             )
         except Refused as refused:

@@ -51,6 +51,10 @@ def create_link_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     )
 
 
+# The session of the browser that gave the passcode and downloaded: only it confirms receipt.
+_PASSCODE_GIVEN = "baomi-share-{}"
+
+
 def _refuse_unknown(request: HttpRequest) -> NoReturn:
     record_denied(request, "unknown_link")
     raise Http404
@@ -71,13 +75,15 @@ def link_view(request: HttpRequest, token: str) -> HttpResponse:
         except Refused as refused:
             add_errors(passcode_form, refused)
         else:
+            request.session[_PASSCODE_GIVEN.format(link.pk)] = True  # this browser may confirm
             response = HttpResponse(data, content_type="application/pdf")
             name = f"{link.request.number}.pdf"
             response["Content-Disposition"] = f'attachment; filename="{name}"'
             return response
     if receipt_form.is_bound and receipt_form.is_valid():
         try:
-            sharing.confirm_receipt(token, receipt_form.cleaned_data["name"])
+            given = bool(request.session.get(_PASSCODE_GIVEN.format(link.pk)))
+            sharing.confirm_receipt(token, receipt_form.cleaned_data["name"], passcode_given=given)
         except Refused as refused:
             add_errors(receipt_form, refused)
         else:

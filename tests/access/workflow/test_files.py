@@ -213,7 +213,7 @@ def test_r52_a_delivery_already_downloaded_can_still_be_confirmed_after_its_file
     waiting, link = deliver(unused)
 
     _destroy(staff, used, unused)
-    sharing.confirm_receipt(delivered.token, "刘设计")
+    sharing.confirm_receipt(delivered.token, "刘设计", passcode_given=True)
     downloaded.refresh_from_db()
     assert downloaded.state == RequestState.CLOSED
     assert AuditEvent.objects.filter(action="share.receipt_confirmed").count() == 1

@@ -174,7 +174,9 @@ def test_workflow_invariants_hold_under_random_use_by_every_role():
                 if made:
                     token, passcode = made[0].token, made[0].passcode
                     self._attempt(files_, lambda: sharing.download(token, passcode))
-                    self._attempt([], lambda: sharing.confirm_receipt(token, "刘晓"))
+                    self._attempt(
+                        [], lambda: sharing.confirm_receipt(token, "刘晓", passcode_given=True)
+                    )
 
         @rule(who=anyone, i=picks, approve=st.integers(0, 3).map(bool), proper=fit)
         def sign(self, who, i, approve, proper) -> None:
@@ -243,7 +245,9 @@ def test_workflow_invariants_hold_under_random_use_by_every_role():
                     self._files_of(req),
                     lambda: sharing.download(delivery.token, delivery.passcode),
                 )
-                self._attempt([], lambda: sharing.confirm_receipt(delivery.token, "刘晓"))
+                self._attempt(
+                    [], lambda: sharing.confirm_receipt(delivery.token, "刘晓", passcode_given=True)
+                )
 
         @rule(who=anyone, record=files, to=anyone, proper=fit)
         def offer_transfer(self, who, record, to, proper) -> None:

@@ -150,9 +150,33 @@ def test_a_rejection_needs_a_reason_and_ends_the_request(lending_org):
 
 def test_level_1_files_are_not_lent_to_other_departments(lending_org):
     top = numbered(bare_record(lending_org.owner, lending_org.a, tier=1), 2)
-    with pytest.raises(Refused) as refused:
+    with pytest.raises(Refused):
         borrow(lending_org, numbers=top.archive_number)
-    assert "Level 1" in str(refused.value)
+    assert not AccessRequest.objects.exists()
+
+
+def test_the_borrow_form_says_the_same_for_unknown_invisible_and_destroyed_numbers(lending_org):
+    """Issue 17 §5: a Level 1 file of another department, a destroyed file and a number that
+    does not exist got three different answers, which told which files exist and at what level.
+    A file the person cannot see answers like one that does not exist."""
+    top = numbered(bare_record(lending_org.owner, lending_org.a, tier=1), 2)
+    gone = numbered(bare_record(lending_org.owner, lending_org.a, tier=3, status="destroyed"), 3)
+    answers = []
+    for number in (top.archive_number, gone.archive_number, "KH-2019-999999"):
+        with pytest.raises(Refused) as refused:
+            borrow(lending_org, numbers=number)
+        answers.append(str(refused.value).replace(number, "N"))
+    assert answers[0] == answers[1] == answers[2], answers
+    assert "Level" not in answers[0]
+    assert "destroyed" not in answers[0]
+    # Someone who sees the file is told why it cannot be lent (their own draft, for instance).
+    draft = numbered(bare_record(lending_org.owner, lending_org.a, status="draft"), 4)
+    with pytest.raises(Refused) as own:
+        lending.apply(
+            lending_org.owner,
+            lending.Ask(numbers=draft.archive_number, purpose="复核", due_on=timezone.localdate()),
+        )
+    assert "Only approved files" in str(own.value)
 
 
 def test_requests_spanning_departments_need_every_head(lending_org):
@@ -240,3 +264,15 @@ def test_r71_using_an_expired_grant_is_refused_and_counted_as_expired_grant_use(
     assert (
         AuditEvent.objects.filter(action="access.denied", actor=lending_org.borrower).count() == 1
     )
+
+
+@pytest.mark.parametrize("status", ["draft", "submitted", "returned"])
+@pytest.mark.parametrize("action", ["borrow", "copy", "share_external"])
+def test_r41_r42_r52_only_approved_files_are_lent_copied_or_shared(lending_org, status, action):
+    """Found while closing the borrow-form oracle: the "approved files only" refusal was a falsy
+    Decision tested for truth, so it never refused (handlers and heads could copy drafts)."""
+    record = bare_record(lending_org.owner, lending_org.a, tier=3, status=status)
+    for person in (lending_org.owner, lending_org.head_a):
+        decision = policy.decide(person, action, record)
+        assert not decision.allowed, (person, action, status)
+        assert "Only approved files" in str(decision.reason)

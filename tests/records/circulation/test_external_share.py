@@ -82,7 +82,7 @@ def test_r52_share_needs_head_and_officer_then_delivers_once_with_a_passcode(sha
         sharing.download(delivery.token, delivery.passcode)
     assert "works once" in str(again.value)
 
-    sharing.confirm_receipt(delivery.token, "刘设计")
+    sharing.confirm_receipt(delivery.token, "刘设计", passcode_given=True)
     req.refresh_from_db()
     assert req.state == RequestState.CLOSED
     actions = set(AuditEvent.objects.filter(target_id=str(req.pk)).values_list("action", flat=True))
@@ -204,3 +204,81 @@ def _other(lawyer) -> int:
         lawyer, None, name="另一家银行", kind="partner", contact_name="赵", contact_email="",
         nda_signed_on=None, nda_expires_on=None,
     ).pk  # fmt: skip
+
+
+def test_r52_the_share_form_in_the_browser_files_the_request_with_its_recipient(share_world):
+    """Issue 17 §13: the chosen party never reached the service, so every share asked through
+    the page was refused ("Choose the external party")."""
+    from django.urls import reverse
+
+    from access.models import AccessRequest
+    from tests.helpers import client_verified
+
+    lending_org, _lawyer, _officer, party, record = share_world
+    page = client_verified(lending_org.owner).post(
+        reverse("requests:share"),
+        {
+            "numbers": record.archive_number,
+            "external_party": party.pk,
+            "sections": ["identity", "transaction"],
+            "purpose": "提供给设计团队做户型方案",
+            "due_on": (timezone.localdate() + timedelta(days=5)).isoformat(),
+        },
+    )
+    asked = AccessRequest.objects.get(kind="external_share")
+    assert page.status_code == 302, page.content.decode()[:3000]
+    assert asked.external_party == party
+    assert page["Location"] == reverse("requests:detail", args=[asked.pk])
+
+
+def test_r52_receipt_is_confirmed_only_from_the_browser_that_gave_the_passcode(share_world):
+    """Issue 17 §6: an anonymous POST with form=receipt closed the share; the receipt now needs
+    the passcode given in the same browser session."""
+    from django.test import Client
+
+    from access.models import ShareLink
+
+    lending_org, _lawyer, officer, party, record = share_world
+    req = approve_all(ask_share(lending_org, record, party), lending_org.head_a, officer)
+    delivery = sharing.create_link(lending_org.owner, req)
+    path = f"/share/{delivery.token}/"
+    recipient = Client()
+    recipient.post(path, {"form": "download", "passcode": delivery.passcode})
+    stranger = Client()
+    refused = stranger.post(path, {"form": "receipt", "name": "冒名者"})
+    assert "Enter the passcode" in refused.content.decode()
+    assert ShareLink.objects.get(pk=delivery.link.pk).receipt_confirmed_at is None
+    recipient.post(path, {"form": "receipt", "name": "刘设计"})
+    assert ShareLink.objects.get(pk=delivery.link.pk).receipt_name == "刘设计"
+
+
+def test_r52_share_tokens_never_reach_a_log_line(settings):
+    """Issue 17 §6: the token is the key to the delivery; the web server's access log and
+    Django's own log lines keep the path without it."""
+    import logging
+    from datetime import timedelta as elapsed
+
+    from config.gunicorn_logs import RedactingLogger
+    from core.logs import RedactShareTokens
+
+    token = "k3Yk3Yk3Yk3Yk3Yk3Yk3Yk3Yk3Yk3Yk3Yk3Yk3Yk3Y"
+    line = logging.LogRecord(
+        "django.request", logging.WARNING, "", 0, "Not Found: %s", (f"/share/{token}/",), None
+    )
+    assert RedactShareTokens().filter(line)
+    assert token not in line.getMessage()
+    assert "Not Found: /share/" in line.getMessage()
+    console = settings.LOGGING["handlers"]["console"]
+    assert "redact_share_tokens" in console["filters"]  # every log line goes through it
+
+    class Response:
+        status, sent, headers = "200 OK", 10, []
+
+    environ = {
+        "REQUEST_METHOD": "POST", "RAW_URI": f"/share/{token}/", "SERVER_PROTOCOL": "HTTP/1.1",
+        "PATH_INFO": f"/share/{token}/", "HTTP_REFERER": f"https://baomi.example/share/{token}/",
+    }  # fmt: skip
+    access = RedactingLogger.__new__(RedactingLogger)  # the atoms need no configuration
+    atoms = access.atoms(Response(), [], environ, elapsed(seconds=1))
+    assert token not in str(atoms)
+    assert atoms["r"] == "POST /share/…/ HTTP/1.1"
