@@ -9,7 +9,7 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from access.models import User
-from core.forms import BaomiForm
+from core.forms import BaomiForm, DayField
 from core.refusals import Message
 
 if TYPE_CHECKING:
@@ -120,7 +120,7 @@ class AgreementForm(BaomiForm):
 
 class CampaignForm(BaomiForm):
     name = forms.CharField(label=_("Name"), max_length=100, initial=_("Annual access review"))
-    deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = DayField(label=_("Deadline"))
 
 
 class ReviewDecisionForm(BaomiForm):

@@ -87,11 +87,15 @@ def encode_cursor(event: AuditEvent) -> str:
 def decode_cursor(text: str | None) -> tuple[datetime, int] | None:
     if not text:
         return None
+    """The position a cursor names, or None (first page) for anything this module did not write:
+    a cursor is typed into the address bar as easily as a filter."""
     try:
         micros, event_id = (int(part) for part in text.split(".", 1))
-    except ValueError:
+        moment = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=micros)
+    except (ValueError, OverflowError):
         return None
-    moment = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=micros)
+    if not 0 < event_id < 2**63:  # a 64-bit key, as both databases store it
+        return None
     return moment, event_id
 
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from audit import actions
 from audit.incidents import parse_archive_numbers
 from audit.models import Incident
-from core.forms import BaomiForm, field_of
+from core.forms import BaomiForm, DayField, MomentField, field_of
 
 
 class EventFilterForm(BaomiForm):
@@ -24,12 +24,8 @@ class EventFilterForm(BaomiForm):
         label=_("Target type"), required=False, max_length=64, help_text=_("e.g. access.user")
     )
     target_id = forms.CharField(label=_("Target id"), required=False, max_length=64)
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = DayField(label=_("From"), required=False)
+    date_to = DayField(label=_("To"), required=False)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -50,11 +46,11 @@ class EventFilterForm(BaomiForm):
 
 class IncidentReportForm(BaomiForm):
     kind = forms.ChoiceField(label=_("What happened"), choices=Incident.Kind.choices)
-    occurred_at = forms.DateTimeField(
+    occurred_at = MomentField(
         label=_("When did it happen?"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         help_text=_("Leave empty if you do not know."),
+        past_only=True,
     )
     archive_numbers = forms.CharField(
         label=_("Client files concerned"),

@@ -177,10 +177,11 @@ class _Echo:
 
 @require_http_methods(["GET"])
 @require_perm("audit.export_events")
-def export_view(request: HttpRequest) -> StreamingHttpResponse:
+def export_view(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     form, filters = _filters(request)
     if form.is_bound and not form.is_valid():
-        raise Http404
+        # The console says what is wrong with the filters; a download cannot.
+        return redirect(f"{reverse('audit:events')}?{request.GET.urlencode()}")
     now = timezone.localtime()
     record(
         request.user,

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, TypeVar
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core.refusals import ALL, Refused
 
@@ -48,3 +52,60 @@ def add_errors(form: forms.BaseForm, refused: Refused) -> None:
             form.add_error(
                 None if field == ALL or field not in form.fields else field, str(problem)
             )
+
+
+EARLIEST_DAY = date(1990, 1, 1)
+"""No customer file, consent or loan of this business predates it; an earlier date is a typo."""
+
+YEARS_AHEAD = 100
+"""The furthest future a date may name (a lease may run decades; the year 9990 is a typo that
+once pushed a due date past the calendar's end)."""
+
+
+def check_day(day: date, *, past_only: bool) -> None:
+    """Refuse a day the business cannot mean, with the bounds in the message."""
+    today = timezone.localdate()
+    if day < EARLIEST_DAY:
+        raise ValidationError(
+            _("Give a date from %(day)s on."), code="too_early", params={"day": EARLIEST_DAY}
+        )
+    if past_only and day > today:
+        raise ValidationError(_("This date lies in the future."), code="future")
+    latest = today.replace(year=today.year + YEARS_AHEAD, day=min(today.day, 28))
+    if day > latest:
+        raise ValidationError(
+            _("Give a date before %(day)s."), code="too_late", params={"day": latest}
+        )
+
+
+class DayField(forms.DateField):
+    """A calendar day between 1990 and a hundred years from today (``past_only``: up to today),
+    shown with the browser's date picker. Every date a person types goes through it, so no
+    typo reaches a due date, a report range or a deadline."""
+
+    def __init__(self, *, past_only: bool = False, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}))
+        super().__init__(**kwargs)
+        self.past_only = past_only
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        return {**super().widget_attrs(widget), "min": EARLIEST_DAY.isoformat()}
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value is not None:
+            check_day(value, past_only=self.past_only)
+
+
+class MomentField(forms.DateTimeField):
+    """A date and time with the same bounds as ``DayField``, on the browser's picker."""
+
+    def __init__(self, *, past_only: bool = False, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.DateTimeInput(attrs={"type": "datetime-local"}))
+        super().__init__(**kwargs)
+        self.past_only = past_only
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value is not None:
+            check_day(timezone.localdate(value), past_only=self.past_only)

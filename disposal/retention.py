@@ -77,8 +77,13 @@ def ensure_defaults(**_kwargs: Any) -> None:
 
 
 def add_months(day: date, months: int) -> date:
+    """``day`` plus ``months``, the day clipped to the month's end. A date past the calendar's
+    end (a contract end typed as 9990 before the forms refused it) means kept for ever: raising
+    here would stop the nightly sweep for every file of the company."""
     month = day.month - 1 + months
     year = day.year + month // 12
+    if year > date.max.year:
+        return date.max
     month = month % 12 + 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 

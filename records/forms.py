@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import BaomiForm, field_of
+from core.forms import BaomiForm, DayField, field_of
 from records import attachments, validators
 from records.classification import Tier
 from records.consents import ConsentTerms
@@ -88,9 +88,7 @@ class IntakeForm(BaomiForm):
         label=_("Customer"), choices=CustomerKind.choices, widget=forms.RadioSelect
     )
     source = forms.ChoiceField(label=_("Source"), choices=Source.choices)
-    acquired_at = forms.DateField(
-        label=_("Information obtained on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    acquired_at = DayField(label=_("Information obtained on"), past_only=True)
     tier = forms.TypedChoiceField(
         label=_("Classification"),
         coerce=int,
@@ -126,9 +124,7 @@ class IntakeForm(BaomiForm):
     consent_method = forms.ChoiceField(
         label=_("How consent was given"), choices=ConsentMethod.choices
     )
-    consent_obtained_at = forms.DateField(
-        label=_("Consent given on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    consent_obtained_at = DayField(label=_("Consent given on"), past_only=True)
     consent_evidence = UploadField(
         label=_("Consent evidence"),
         required=False,
@@ -279,7 +275,7 @@ class CommunicationForm(BaomiForm):
         ("email", _("E-mail")),
         ("other", _("Other")),
     ]
-    occurred_at = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    occurred_at = DayField(label=_("Date"), past_only=True)
     channel = forms.ChoiceField(label=_("Channel"), choices=CHANNELS)
     summary = forms.CharField(
         label=_("Summary"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
@@ -316,12 +312,8 @@ class ListFilterForm(BaomiForm):
     handler = forms.TypedChoiceField(
         label=_("Handler"), coerce=int, required=False, empty_value=None, choices=[]
     )
-    date_from = forms.DateField(
-        label=_("Obtained from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = DayField(label=_("Obtained from"), required=False)
+    date_to = DayField(label=_("to"), required=False)
 
     def __init__(self, *args: Any, handlers: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -374,11 +366,7 @@ class InventoryForm(BaomiForm):
 
 class OutcomeForm(BaomiForm):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
-    contract_ended_on = forms.DateField(
-        label=_("Contract ends / ended on"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    contract_ended_on = DayField(label=_("Contract ends / ended on"), required=False)
 
 
 class TransferForm(BaomiForm):

@@ -10,6 +10,7 @@ bodies only: never in a URL, a log line or an audit event.
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -89,12 +90,14 @@ def _rows(user: User, records: list[CustomerRecord]) -> list[Row]:
     return rows
 
 
-def _parse_cursor(cursor: str) -> tuple[datetime, str] | None:
+def _parse_cursor(cursor: str) -> tuple[datetime, uuid.UUID] | None:
+    """The position a cursor names, or None (first page) for one this module did not write."""
     stamp, _sep, ident = cursor.partition("_")
     try:
-        return datetime.fromisoformat(stamp), ident
+        moment, key = datetime.fromisoformat(stamp), uuid.UUID(ident)
     except ValueError:
         return None
+    return (moment, key) if moment.tzinfo is not None else None
 
 
 def page(user: User, filters: Filters, cursor: str = "", size: int = 25) -> Page:

@@ -354,6 +354,8 @@ def outcome_view(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
             messages.error(request, str(refused))
         else:
             messages.success(request, _("Outcome recorded; the retention period follows from it."))
+    elif "contract_ended_on" in form.errors:
+        messages.error(request, " ".join(str(e) for e in form.errors["contract_ended_on"]))
     else:
         messages.error(request, _("Choose an outcome (and the contract end for a closed deal)."))
     return redirect("records:detail", pk=record.pk)

@@ -76,7 +76,10 @@ _RULES: dict[Capability, Callable[[User, frozenset[Role]], bool]] = {
     # R15, R22, R33: the archive department catalogues paper files, keeps them and checks them.
     Capability.PAPER_ARCHIVE: lambda user, roles: Role.ARCHIVIST in roles,
     # R14: heads review the files of the departments they head.
-    Capability.RECORD_REVIEW: lambda user, roles: bool(headed_department_ids(user)),
+    # Management reviews the files heads register in the departments they head.
+    Capability.RECORD_REVIEW: lambda user, roles: (
+        bool(headed_department_ids(user)) or Role.MANAGEMENT in roles
+    ),
     # R41, R42, R52: who may fill in a borrow, copy or external-share form at all.
     Capability.REQUEST_ACCESS: lambda user, roles: bool(roles & BORROWERS),
     # R41/R42: heads approve for their departments; R52: the security officer for what leaves.
@@ -148,7 +151,7 @@ def has_permission(user: Person, perm: str) -> bool:
 # What a refused capability says to the person (the 403 page shows it).
 _CAPABILITY_REFUSALS: dict[Capability, str | Promise] = {
     Capability.RECORD_INTAKE: _("Only sales staff and department heads register files."),
-    Capability.RECORD_REVIEW: _("Only department heads review client files."),
+    Capability.RECORD_REVIEW: _("Only department heads (and management) review client files."),
     Capability.PAPER_ARCHIVE: _("Only the archive department keeps the catalogue."),
     Capability.CUSTOMER_RIGHTS: _(
         "Customers' requests about their data are handled by the security officer and legal."

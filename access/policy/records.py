@@ -7,7 +7,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any, Protocol
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from access.policy.decisions import ALLOW, Decision, Denied
@@ -103,9 +103,24 @@ def _same_department(user: Person, record: RecordLike) -> bool:
     return getattr(user, "department_id", None) == record.department_id
 
 
+def _reviews_for_a_head(user: Person, record: RecordLike) -> bool:
+    """Management reviews the files heads register in the departments they head (nobody else
+    heads it): it reads such a file while it awaits review."""
+    if Role.MANAGEMENT not in roles_of(user) or record.status != "submitted":
+        return False
+    from access.models import Department
+
+    return Department.objects.filter(pk=record.department_id, head_id=record.handler_id).exists()
+
+
 def by_role(user: Person, record: RecordLike) -> bool:
-    """Access that comes with the job, not with a grant: the handler and the head."""
-    return _is_handler(user, record) or (_heads(user, record) and record.status != "draft")
+    """Access that comes with the job, not with a grant: the handler, the head, and management
+    for a head's own file awaiting its review."""
+    return (
+        _is_handler(user, record)
+        or (_heads(user, record) and record.status != "draft")
+        or _reviews_for_a_head(user, record)
+    )
 
 
 def _granted(user: Person, record: RecordLike) -> Decision:
@@ -272,12 +287,22 @@ def _decide_record(user: Person, action: RecordAction, record: RecordLike) -> De
     if action == RecordAction.REVIEW:
         if _is_handler(user, record):
             return Decision(False, _("Nobody may review a client file they registered."))
-        if not _heads(user, record):
-            return Decision(False, _("Only the head of this file's department can review it."))
+        if not (_heads(user, record) or _reviews_for_a_head(user, record)):
+            return Decision(
+                False,
+                _(
+                    "Only the head of this file's department can review it (management, for "
+                    "the head's own files)."
+                ),
+            )
         if record.status != "submitted":
             return Decision(False, _("This client file is not awaiting review."))
         return ALLOW
     raise ValueError(f"unknown record action {action!r}")
+
+
+# A head's own file awaiting review, which management reviews (``_reviews_for_a_head``).
+_HEADS_FILES_AWAITING_REVIEW = Q(status="submitted", department__head_id=F("handler_id"))
 
 
 def visible_records(user: Person, records: QuerySet) -> QuerySet:
@@ -295,6 +320,8 @@ def visible_records(user: Person, records: QuerySet) -> QuerySet:
     headed = headed_department_ids(user)
     if headed:
         scope |= Q(department_id__in=headed) & ~Q(status="draft")
+    if Role.MANAGEMENT in roles_of(user):
+        scope |= _HEADS_FILES_AWAITING_REVIEW
     live = grant_rows(user).filter(expires_at__gt=timezone.now())
     if live.exists():
         scope |= Q(pk__in=live.values("content_object_id"))
@@ -324,11 +351,14 @@ def catalogue(user: Person, records: QuerySet) -> QuerySet:
 
 
 def review_queue(user: Person, records: QuerySet) -> QuerySet:
-    """Files awaiting this person's review (R14), never their own."""
-    headed = headed_department_ids(user)
-    if not headed:
+    """Files awaiting this person's review (R14), never their own: their departments' files,
+    and for management the files heads registered in the departments they head."""
+    if not signed_in(user):
         return records.none()
-    return records.filter(department_id__in=headed, status="submitted").exclude(handler_id=user.pk)
+    scope = Q(department_id__in=headed_department_ids(user))
+    if Role.MANAGEMENT in roles_of(user):
+        scope |= _HEADS_FILES_AWAITING_REVIEW
+    return records.filter(scope, status="submitted").exclude(handler_id=user.pk)
 
 
 def clear_fields(user: Person, record: RecordLike) -> frozenset[str]:

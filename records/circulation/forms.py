@@ -17,7 +17,7 @@ from access.models import (
     Medium,
     User,
 )
-from core.forms import BaomiForm, field_of
+from core.forms import BaomiForm, DayField, field_of
 from records.fields import SECTION_LABELS
 
 
@@ -37,7 +37,7 @@ class BorrowForm(BaomiForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("The business reason, without customer data."),
     )
-    due_on = forms.DateField(label=_("Return by"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = DayField(label=_("Return by"))
 
 
 class CopyForm(BaomiForm):
@@ -53,9 +53,8 @@ class CopyForm(BaomiForm):
         help_text=_("Only what the work needs. Values masked on your screen stay masked."),
     )
     purpose = BorrowForm.base_fields["purpose"]
-    due_on = forms.DateField(
+    due_on = DayField(
         label=_("Destroy by"),
-        widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("You confirm the destruction of the copy, printouts included, by this date."),
     )
 
@@ -138,10 +137,8 @@ class ShareForm(BaomiForm):
     )
     sections = CopyForm.base_fields["sections"]
     purpose = BorrowForm.base_fields["purpose"]
-    due_on = forms.DateField(
-        label=_("Needed by"),
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("The recipient must have the files by this date."),
+    due_on = DayField(
+        label=_("Needed by"), help_text=_("The recipient must have the files by this date.")
     )
 
 
@@ -163,12 +160,8 @@ class PartyForm(BaomiForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=ExternalParty.Kind.choices)
     contact_name = forms.CharField(label=_("Contact person"), max_length=100)
     contact_email = forms.EmailField(label=_("Contact e-mail"), required=False)
-    nda_signed_on = forms.DateField(
-        label=_("NDA signed on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    nda_expires_on = forms.DateField(
-        label=_("NDA valid until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    nda_signed_on = DayField(label=_("NDA signed on"), required=False, past_only=True)
+    nda_expires_on = DayField(label=_("NDA valid until"), required=False)
     nda_document = forms.FileField(label=_("Signed NDA (PDF or scan)"), required=False)
 
     def clean(self) -> dict[str, Any]:

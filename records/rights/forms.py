@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from access.models import User
-from core.forms import BaomiForm
+from core.forms import BaomiForm, DayField, MomentField
 from records.models import CustomerRecord
 from records.rights.models import SubjectRequest
 
@@ -34,9 +34,7 @@ class RegisterForm(BaomiForm):
                              choices=SubjectRequest.Kind.choices)  # fmt: skip
     channel = forms.ChoiceField(label=gettext_lazy("Received by"),
                                 choices=SubjectRequest.Channel.choices)  # fmt: skip
-    received_on = forms.DateField(
-        label=gettext_lazy("Received on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    received_on = DayField(label=gettext_lazy("Received on"), past_only=True)
     archive_number = forms.CharField(
         label=gettext_lazy("Archive number"),
         max_length=20,
@@ -73,12 +71,8 @@ class BreachForm(BaomiForm):
         queryset=User.objects.order_by("username"),
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
-    since = forms.DateTimeField(
-        label=gettext_lazy("From"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
-    until = forms.DateTimeField(
-        label=gettext_lazy("Until"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
+    since = MomentField(label=gettext_lazy("From"))
+    until = MomentField(label=gettext_lazy("Until"))
     scope = forms.MultipleChoiceField(
         label=gettext_lazy("What counts"),
         choices=[

@@ -95,3 +95,41 @@ def test_recomputing_due_dates_does_not_count_as_activity(archive_staff):
     assert record.retention_until is not None
     assert record.retention_policy == "no-deal v1"
     assert record.updated_at == stamp
+
+
+def test_a_contract_end_in_the_year_9990_is_refused_at_the_field(archive_staff):
+    """Issue 17 §11: 9990-01-01 was accepted as a contract end; once legal raised a period the
+    due date left the calendar (year 10000) and every nightly sweep failed company-wide."""
+    from django.urls import reverse
+
+    from tests.factories import approved
+    from tests.helpers import client_verified
+
+    record = approved(archive_staff.sales, archive_staff.head)
+    client = client_verified(archive_staff.sales)
+    page = client.post(
+        reverse("records:outcome", args=[record.pk]),
+        {"outcome": "deal_closed", "contract_ended_on": "9990-01-01"},
+        follow=True,
+    )
+    assert "Give a date before" in page.content.decode()
+    record.refresh_from_db()
+    assert record.contract_ended_on is None
+
+
+def test_a_due_date_past_the_calendar_is_kept_for_ever_and_one_bad_row_stops_no_sweep(
+    archive_staff,
+):
+    from disposal import sweep
+    from tests.factories import approved, make_due
+
+    assert retention.add_months(date(9990, 1, 1), 120) == date.max  # kept for ever
+    bad = approved(archive_staff.sales, archive_staff.head, {"full_name": "甲"})
+    CustomerRecord.objects.filter(pk=bad.pk).update(
+        outcome="deal_closed",
+        contract_ended_on=date(9999, 6, 1),  # entered before the check
+    )
+    due = make_due(approved(archive_staff.sales, archive_staff.head, {"full_name": "乙"}))
+    run = sweep.propose_due()
+    assert run.proposed == 1
+    assert due.disposal_items.filter(active=True).exists()

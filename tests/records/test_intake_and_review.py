@@ -122,6 +122,28 @@ def test_r14_nobody_approves_a_file_they_registered(sales_org):
         review.approve(sales_org.head, own)
 
 
+def test_r14_a_heads_own_file_is_reviewed_by_management(sales_org):
+    """Issue 17 §15: nobody else heads the department, so a head's own file could never be
+    approved; management reviews it, as it signs heads' own requests."""
+    from access import policy
+    from access.roles import Role
+    from tests.factories import make_person
+
+    manager = make_person("zhou.jun", roles=[Role.MANAGEMENT], full_name="周军")
+    own = register(sales_org.head)
+    intake.submit(sales_org.head, own)
+    own = _refresh(own)
+    queue = policy.review_queue(manager, CustomerRecord.objects.all())
+    assert list(queue) == [own]
+    assert policy.decide(manager, "view", own)  # to review it, management reads it
+    assert not policy.decide(manager, "view", register(sales_org.sales))  # nothing else
+    with pytest.raises(Denied):
+        review.approve(sales_org.other_head, own)
+    review.approve(manager, own)
+    assert _refresh(own).reviewed_by == manager
+    assert not policy.review_queue(manager, CustomerRecord.objects.all()).exists()
+
+
 def test_r14_returned_files_go_back_with_a_sealed_comment_and_can_be_resubmitted(sales_org):
     record = register(sales_org.sales)
     intake.submit(sales_org.sales, record)
