@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -11,7 +13,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from access import signin
+from access import people, signin
+from access.http import signed_in_user
 from access.models import Agreement, AgreementSignature, Department, User
 
 # The TOTP admin can display any user's QR code, which would let an administrator copy another
@@ -76,6 +79,16 @@ class UserAdmin(DjangoUserAdmin):
     readonly_fields = ("last_login", "date_joined")
     filter_horizontal = ("groups",)
     actions = ["reset_second_factor"]
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        """A change of employment status goes through the service, which suspends or restores
+        the person's access and records who changed it."""
+        status = obj.employment_status
+        if change and "employment_status" in form.changed_data:
+            obj.employment_status = form.initial["employment_status"]
+        super().save_model(request, obj, form, change)
+        if change:
+            people.set_employment_status(signed_in_user(request), obj, status)
 
     @admin.action(description=_("Reset second factor (the person enrols again at next sign-in)"))
     def reset_second_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:

@@ -9,14 +9,17 @@ from django.db.models import QuerySet
 from access.roles import Role
 
 
+def at_work() -> QuerySet:
+    """Active accounts of people at work: the only ones a message or an approval should wait on
+    (someone on leave is not asked, and is not told what they cannot act on)."""
+    model = get_user_model()
+    return model.objects.filter(is_active=True, employment_status=model.EmploymentStatus.ACTIVE)
+
+
 def alert_recipients() -> list[str]:
     """E-mail addresses of everyone who must hear about an anomaly alert at once."""
 
-    people = (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=Role.SECURITY_OFFICER.value)
-        .exclude(email="")
-    )
+    people = at_work().filter(groups__name=Role.SECURITY_OFFICER.value).exclude(email="")
     return sorted(set(people.values_list("email", flat=True)))
 
 
@@ -24,10 +27,8 @@ def break_glass_watchers() -> list[str]:
     """Who hears about an emergency access at once: security officers and auditors."""
 
     people = (
-        get_user_model()
-        .objects.filter(
-            is_active=True, groups__name__in=[Role.SECURITY_OFFICER.value, Role.AUDITOR.value]
-        )
+        at_work()
+        .filter(groups__name__in=[Role.SECURITY_OFFICER.value, Role.AUDITOR.value])
         .exclude(email="")
     )
     return sorted(set(people.values_list("email", flat=True)))
@@ -36,7 +37,7 @@ def break_glass_watchers() -> list[str]:
 def approvers(role: str, department_id: int | None) -> QuerySet:
     """The active people who can sign an approval step (for reminders)."""
 
-    people = get_user_model().objects.filter(is_active=True)
+    people = at_work()
     if role == Role.DEPT_HEAD:
         if department_id is None:  # a head's step names its department; none: nobody to ask
             return people.none()

@@ -70,6 +70,31 @@ def ensure_person(
     return user, created
 
 
+@transaction.atomic
+def set_employment_status(actor: User | None, person: User, status: str) -> bool:
+    """Put a person on leave, bring them back, or mark them gone (issue 17 §16).
+
+    Away from work, their sign-in and grants are suspended (``access.backends.at_work``) and
+    their sessions end now; back at work, everything they held works again. Returns whether
+    anything changed; each change is an ``account.status_changed`` event naming ``actor``."""
+    status = User.EmploymentStatus(status)
+    before = User.objects.select_for_update().values_list("employment_status", flat=True)
+    previous = before.get(pk=person.pk)
+    if previous == status:
+        return False
+    person.employment_status = status
+    person.save(update_fields=["employment_status"])
+    ended = 0 if status == User.EmploymentStatus.ACTIVE else _end_sessions(person)
+    audit.record(
+        actor,
+        "account.status_changed",
+        target=person,
+        **{"from": previous, "to": status.value},
+        sessions_ended=ended,
+    )
+    return True
+
+
 # What an account administrator (IT, staff) may do in the admin site: people, departments, role
 # membership, agreement versions, the working-day calendar, and unlocking locked-out sign-ins.
 # No customer content.

@@ -87,6 +87,18 @@ def sign_in_with_password(request: HttpRequest, username: str, password: str) ->
     return user
 
 
+def away_from_work(username: str, password: str) -> str:
+    """The employment status behind a refused sign-in ("on_leave", "left") when it was the right
+    password of a person away from work, else "": they are told why instead of "not correct"
+    (only with the right password, so an account's status is never told to someone guessing)."""
+    from access.backends import at_work
+
+    account = User.objects.filter(username=username, is_active=True).first()
+    if account is None or at_work(account) or not account.check_password(password):
+        return ""
+    return str(account.employment_status)
+
+
 def _record_failure(request: HttpRequest, username: str, stage: str) -> None:
     """A failed attempt names the account it was aimed at only if that account exists.
 

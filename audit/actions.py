@@ -33,6 +33,7 @@ _ACTIONS = [
     Action("auth.password_changed", _("Password changed"), "auth"),
     Action("auth.second_factor_reset", _("Second factor reset by an administrator"), "auth"),
     Action("account.created", _("Account created"), "auth"),
+    Action("account.status_changed", _("Employment status changed (leave, return)"), "auth"),
     # Agreements (R3)
     Action("agreement.signed", _("Confidentiality agreement signed"), "access"),
     # Authorization

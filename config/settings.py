@@ -185,7 +185,7 @@ LOGOUT_REDIRECT_URL = "access:login"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "access.backends.AtWorkModelBackend",
 ]
 
 # django-guardian keeps per-object grants (access.models.RecordUserObjectPermission, a direct

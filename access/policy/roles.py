@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, TypeAlias, TypeGuard
 
 from django.contrib.auth.models import AnonymousUser
 
+from access.backends import at_work
 from access.roles import Role
 
 if TYPE_CHECKING:
@@ -21,9 +22,14 @@ _HEADED_CACHE_ATTR = "_baomi_headed"
 
 
 def signed_in(user: Person) -> TypeGuard[User]:
-    """Signed in with an active account: nobody else may do anything (the anonymous visitor is
-    never signed in, so a person who is is a ``User``)."""
-    return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_active", False))
+    """Signed in with an active account of a person at work: nobody else may do anything (the
+    anonymous visitor is never signed in, so a person who is is a ``User``). A person on leave
+    keeps roles and grants, but none of them works until they are back (issue 17 §16)."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and getattr(user, "is_active", False)
+        and at_work(user)
+    )
 
 
 def roles_of(user: Person) -> frozenset[Role]:

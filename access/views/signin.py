@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from access import gate, signin
 from access.forms import EnrolmentForm, OneTimeCodeForm, PasswordSignInForm, reject
 from access.http import signed_in_user
-from access.models import BackupCodeDevice
+from access.models import BackupCodeDevice, User
 from access.qr import authenticator_qr_svg, manual_entry_key
 from access.views._next import pop_next, remember_next
 from core.forms import posted
@@ -80,7 +80,17 @@ def login_view(request: HttpRequest) -> HttpResponse:
             return redirect(
                 "access:otp_verify" if signin.has_authenticator(user) else "access:otp_setup"
             )
-        reject(form, None, _("The username or password is not correct."), "password")
+        away = signin.away_from_work(form.cleaned_data["username"], form.cleaned_data["password"])
+        if away == User.EmploymentStatus.ON_LEAVE:
+            why = _(
+                "Your account is suspended while you are on leave. Sign-in and the files lent "
+                "to you open again once the account administrator records your return."
+            )
+        elif away:
+            why = _("This account was closed when its holder left the company.")
+        else:
+            why = _("The username or password is not correct.")
+        reject(form, None, why, "password")
     return render(request, "access/login.html", {"form": form})
 
 
