@@ -29,6 +29,8 @@ def reject(form: forms.Form, field: str | None, message: Message, *secrets: str)
 
 
 class PasswordSignInForm(BaomiForm):
+    identifiers_allowed = frozenset({"username"})
+
     username = forms.CharField(
         label=_("Username"),
         max_length=150,

@@ -23,6 +23,7 @@ from django.http import HttpRequest
 
 from audit import actions
 from audit.models import AuditEvent
+from core import identifiers
 from core.request_context import client_ip, current_request, user_agent
 
 MAX_DETAIL_TEXT = 500
@@ -153,7 +154,9 @@ def _check_details(value: Any, path: str = "", depth: int = 0) -> Any:
     if isinstance(value, str):
         if "\x00" in value:
             raise AuditError("audit detail text may not contain NUL characters")
-        return value[:MAX_DETAIL_TEXT]
+        # Forms refuse identifiers in free text; whatever still arrives is masked, because the
+        # log outlives the file (crypto-shredding cannot reach it).
+        return identifiers.mask(value)[:MAX_DETAIL_TEXT]
     raise AuditError(
         f"audit detail {path.rstrip('.') or 'value'} must be text, an integer, true/false, "
         f"a list or a mapping, not {type(value).__name__}"

@@ -12,6 +12,8 @@ from core.forms import BaomiForm, DayField, MomentField, field_of
 
 
 class EventFilterForm(BaomiForm):
+    identifiers_allowed = frozenset({"actor", "target_id"})
+
     actor = forms.CharField(
         label=_("Person"),
         required=False,

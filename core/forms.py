@@ -11,17 +11,91 @@ from django.http import HttpRequest, QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import identifiers
 from core.refusals import ALL, Refused
+from core.text import clean_text
 
 _FieldT = TypeVar("_FieldT", bound=forms.Field)
 
 
+def refuse_identifiers(value: str) -> None:
+    """Free text that others read, and that may reach the audit log, names no customer by their
+    numbers or address: the log cannot be erased when the file is."""
+    kinds = identifiers.found_in(value)
+    if kinds:
+        raise ValidationError(
+            _(
+                "This text contains %(found)s. Do not write customers' phone numbers, ID or bank "
+                "card numbers or e-mail addresses here: this text is kept in the audit log, which "
+                "is never erased. Refer to a client file by its archive number."
+            ),
+            code="identifier_in_text",
+            params={"found": ", ".join(str(identifiers.LABELS[kind]) for kind in kinds)},
+        )
+
+
+def _free_text(field: forms.Field) -> bool:
+    return (
+        isinstance(field, forms.CharField)
+        and not isinstance(field, forms.EmailField | forms.SlugField)
+        and not isinstance(field.widget, forms.PasswordInput | forms.HiddenInput)
+    )
+
+
 class BaomiForm(forms.Form):
-    """Labels without Django's ASCII colon, which reads wrong in Chinese; CSS sets them apart."""
+    """Labels without Django's ASCII colon, which reads wrong in Chinese; CSS sets them apart.
+
+    Everything submitted is cleaned by the one text rule (``core.text``) before any field sees
+    it, passwords excepted: the stored value, every check and the re-shown form all see the
+    text as a reader would."""
+
+    # Text fields that may hold a customer's identifiers (the file's own content, a search
+    # value, a party's contact): every other text field refuses them (core.identifiers).
+    identifiers_allowed: frozenset[str] = frozenset()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        if self.is_bound:
+            self.data = self._cleaned_input(self.data)
+
+    def full_clean(self) -> None:
+        # Here rather than in __init__: forms add fields of their own after it.
+        for name, field in self.fields.items():
+            if (
+                _free_text(field)
+                and name not in self.identifiers_allowed
+                and refuse_identifiers not in field.validators
+            ):
+                field.validators.append(refuse_identifiers)
+        super().full_clean()
+
+    def _cleaned_input(self, data: Any) -> Any:
+        by_input = {self.add_prefix(name): field for name, field in self.fields.items()}
+
+        def clean(key: str, value: Any) -> Any:
+            field = by_input.get(key)
+            if not isinstance(value, str) or (
+                field is not None and isinstance(field.widget, forms.PasswordInput)
+            ):
+                return value
+            multiline = field is not None and isinstance(field.widget, forms.Textarea)
+            return clean_text(value, multiline=multiline)
+
+        if isinstance(data, QueryDict):
+            cleaned = data.copy()
+            for key, values in data.lists():
+                cleaned.setlist(key, [clean(key, v) for v in values])
+            cleaned._mutable = False
+            return cleaned
+        if isinstance(data, dict):
+            return {
+                key: [clean(key, v) for v in value]
+                if isinstance(value, list)
+                else clean(key, value)
+                for key, value in data.items()
+            }
+        return data
 
     def clean(self) -> dict[str, Any]:
         """Django's ``Form.clean`` returns ``cleaned_data`` (its type allows None, for clean()

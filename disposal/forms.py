@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 
 
 class HoldForm(BaomiForm):
+    identifiers_allowed = frozenset({"customer_id_number"})
+
     numbers = forms.CharField(
         label=_("Archive numbers"),
         required=False,

@@ -8,7 +8,6 @@ data key, named by random ids only; the original file name is sealed too.
 from __future__ import annotations
 
 import logging
-import unicodedata
 import uuid
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -25,6 +24,7 @@ import audit
 from access import policy
 from access.models import User
 from access.policy import RecordAction
+from core.text import clean_text
 from records import content as record_content
 from records.crypto import RecordCipher
 from records.models import Attachment, CustomerRecord
@@ -104,7 +104,7 @@ def clean_name(name: str | None, content_type: str) -> str:
     (a right-to-left override makes "invoice\u202efdp.exe" look like "invoiceexe.pdf"), at most
     100 characters, and an extension that says what the content really is."""
     base = PurePosixPath((name or "").replace("\\", "/")).name
-    base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C").strip(" .")[:100]
+    base = clean_text(base).strip(" .")[:100]
     extensions = _EXTENSIONS[content_type]
     if not base.lower().endswith(extensions):
         base = (base or "file") + extensions[0]

@@ -18,7 +18,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 import audit
-from access import policy
+from access import policy, workflow
 from access.models import User
 from access.policy import Capability, RecordAction
 from records.fields import (
@@ -138,6 +138,9 @@ def record_consent(
         evidence=evidence,
         recorded_by=user,
     )
+    if record.consent_withdrawn_at is not None:  # the customer consents again
+        record.consent_withdrawn_at = None
+        record.save(update_fields=["consent_withdrawn_at", "updated_at"])
     audit.record(
         user,
         "record.consent_recorded",
@@ -171,11 +174,19 @@ def _withdraw(user: User, record: CustomerRecord) -> Consent | None:
         consent.withdrawn_at, consent.withdrawn_by = now, user
         consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
         record.disposal_review_requested_at = now
-        record.save(update_fields=["disposal_review_requested_at", "updated_at"])
+        record.consent_withdrawn_at = now
+        record.save(
+            update_fields=["disposal_review_requested_at", "consent_withdrawn_at", "updated_at"]
+        )
         audit.record(
             user,
             "record.consent_withdrawn",
             target=record,
+        )
+        # Processing stops now: requests not handed out are called off, electronic loans end,
+        # unused delivery links die (the policy refuses anything new).
+        workflow.close_for_files(
+            [record], workflow.Cause.CONSENT_WITHDRAWN, by=user, reason="consent withdrawn"
         )
         retention_inputs_changed.send(sender=CustomerRecord, record=record)
     return consent

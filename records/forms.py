@@ -16,6 +16,7 @@ from records.classification import Tier
 from records.consents import ConsentTerms
 from records.disclosure import RevealReason
 from records.fields import (
+    BY_NAME,
     CATEGORY_LABELS,
     FIELDS,
     GENDERS,
@@ -83,6 +84,8 @@ _SENSITIVE_CHOICES = [(v, label) for v, label in _CATEGORY_CHOICES if v in SENSI
 
 class IntakeForm(BaomiForm):
     """The customer information registration form (客户信息登记表, R10) with its consent (R11)."""
+
+    identifiers_allowed = frozenset(BY_NAME)
 
     kind = forms.ChoiceField(
         label=_("Customer"), choices=CustomerKind.choices, widget=forms.RadioSelect
@@ -237,6 +240,9 @@ class IntakeForm(BaomiForm):
 
 
 class ReturnForm(BaomiForm):
+    # Sealed under the file's key with the file (records.content.write_review_comment).
+    identifiers_allowed = frozenset({"comment"})
+
     comment = forms.CharField(
         label=_("What must be corrected"),
         max_length=1000,
@@ -268,6 +274,8 @@ class RevealForm(BaomiForm):
 
 
 class CommunicationForm(BaomiForm):
+    identifiers_allowed = frozenset({"summary"})
+
     CHANNELS = [
         ("visit", _("Visit")),
         ("phone", _("Phone")),
@@ -321,6 +329,8 @@ class ListFilterForm(BaomiForm):
 
 
 class SearchForm(BaomiForm):
+    identifiers_allowed = frozenset({"q"})
+
     q = forms.CharField(
         label=_("Exact search"),
         max_length=100,

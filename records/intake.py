@@ -21,6 +21,7 @@ from access import policy
 from access.models import User
 from access.policy import Capability, RecordAction
 from core.refusals import Message, Refused
+from core.text import clean_text
 from records import attachments, classification, consents
 from records import content as record_content
 from records.fields import BY_NAME, Category, categories_present
@@ -42,15 +43,14 @@ class Upload:
 
 
 def _clean_content(kind: str, content: dict[str, str]) -> dict[str, str]:
-    """Only fields of the template that apply to this kind of customer, stripped."""
+    """Only fields of the template that apply to this kind of customer, cleaned by the one text
+    rule (core.text: the API and imports come here without a form)."""
     person = kind == "person"
+    cleaned = {name: clean_text(value or "", multiline=True) for name, value in content.items()}
     return {
-        name: value.strip()
-        for name, value in content.items()
-        if name in BY_NAME
-        and value
-        and value.strip()
-        and (BY_NAME[name].person if person else BY_NAME[name].company)
+        name: value
+        for name, value in cleaned.items()
+        if name in BY_NAME and value and (BY_NAME[name].person if person else BY_NAME[name].company)
     }
 
 

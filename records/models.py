@@ -124,6 +124,9 @@ class CustomerRecord(models.Model):
     )
     # Set when the customer withdraws consent; the disposal capability acts on it.
     disposal_review_requested_at = models.DateTimeField(null=True, blank=True)
+    # The file's current consent was withdrawn (cleared when a new consent is recorded): the
+    # policy stops processing (issue 17 §3, PIPL Art. 15).
+    consent_withdrawn_at = models.DateTimeField(_("consent withdrawn on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("client file")

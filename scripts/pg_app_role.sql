@@ -18,6 +18,11 @@ REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER
     ON audit_auditevent, audit_sealblock FROM baomi_app;
 GRANT SELECT, INSERT ON audit_auditevent, audit_sealblock TO baomi_app;
 
+-- Incidents, alerts and verification runs are evidence with a status: the application moves
+-- their status (the triggers keep everything else frozen) but never deletes them.
+REVOKE DELETE, TRUNCATE, REFERENCES, TRIGGER
+    ON audit_incident, audit_alert, audit_verificationrun FROM baomi_app;
+
 -- Tables created by later migrations get the same business-table rights (the audit tables
 -- above are never re-created, so their restriction stays).
 ALTER DEFAULT PRIVILEGES IN SCHEMA public

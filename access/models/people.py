@@ -6,6 +6,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.text import clean_text
+
 
 class Department(models.Model):
     """An organisational unit. Its head is first responsible for its records (R1, 000 §2)."""
@@ -61,6 +63,11 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["username"]
+
+    def clean(self) -> None:
+        """The admin's form runs this: the name others read follows the one text rule."""
+        super().clean()
+        self.full_name = clean_text(self.full_name)
 
     def get_full_name(self) -> str:
         return self.full_name or super().get_full_name() or self.username

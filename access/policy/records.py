@@ -150,7 +150,40 @@ def _granted(user: Person, record: RecordLike) -> Decision:
 def _may_view(user: Person, record: RecordLike) -> Decision:
     if by_role(user, record):
         return ALLOW
+    withdrawn = getattr(record, "consent_withdrawn_at", None)
+    if withdrawn:
+        return _withdrawn(withdrawn)
     return _granted(user, record)
+
+
+# What stops when the customer withdraws consent (PIPL Art. 15): the file is kept for its
+# retention period and legal duties, but nobody communicates, reveals, copies, lends or shares.
+_STOPPED_BY_WITHDRAWAL = frozenset(
+    {
+        RecordAction.REVEAL,
+        RecordAction.LOG_COMMUNICATION,
+        RecordAction.COPY,
+        RecordAction.BORROW,
+        RecordAction.SHARE_EXTERNAL,
+    }
+)  # (submission is refused by the consent check itself, on the form: records.consents)
+
+
+def _withdrawn(when: Any) -> Decision:
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    day = date_format(timezone.localtime(when), "DATE_FORMAT")
+    return Decision(
+        False,
+        _(
+            "The customer withdrew consent on %(day)s. The file is kept only for its retention "
+            "period and legal duties: no new communication, reveal, copy, loan or external "
+            "provision. Record a new consent if the customer gives it again; otherwise the file "
+            "awaits its deletion review."
+        )
+        % {"day": day},
+    )
 
 
 def _refuse_unless_catalogued(record: RecordLike) -> Decision | None:
@@ -232,6 +265,9 @@ def _decide_record(user: Person, action: RecordAction, record: RecordLike) -> De
                 "legal department can open it."
             ),
         )
+    withdrawn = getattr(record, "consent_withdrawn_at", None)
+    if withdrawn and action in _STOPPED_BY_WITHDRAWAL:
+        return _withdrawn(withdrawn)
     if action == RecordAction.MANAGE_PAPER:
         # Archivists handle the folder, not the content: they never need to open the file.
         if Role.ARCHIVIST not in roles:
@@ -324,7 +360,8 @@ def visible_records(user: Person, records: QuerySet) -> QuerySet:
         scope |= _HEADS_FILES_AWAITING_REVIEW
     live = grant_rows(user).filter(expires_at__gt=timezone.now())
     if live.exists():
-        scope |= Q(pk__in=live.values("content_object_id"))
+        # A grant opens no file whose consent was withdrawn (``_may_view``).
+        scope |= Q(pk__in=live.values("content_object_id"), consent_withdrawn_at__isnull=True)
     if Role.LEGAL in roles_of(user):
         return records.filter(scope | Q(restricted_at__isnull=False)).exclude(status__in=GONE)
     return records.filter(scope, restricted_at__isnull=True).exclude(status__in=GONE)

@@ -28,6 +28,7 @@ class Cause(StrEnum):
     DESTROYED = "destroyed"
     RESTRICTED = "restricted"  # kept for the law only: legal alone may open it
     HANDED_OVER = "handed_over"  # its handler left or changed role; a receiver holds it now
+    CONSENT_WITHDRAWN = "consent_withdrawn"  # kept for the law; no loan, copy or share goes on
 
 
 class OnFile(StrEnum):
@@ -145,6 +146,7 @@ BORROW = Machine(
     on_file={
         Cause.DESTROYED: {**_NOT_HANDED_OUT, "fulfilled": OnFile.END_LOAN},
         Cause.RESTRICTED: {**_NOT_HANDED_OUT, "fulfilled": OnFile.END_LOAN},
+        Cause.CONSENT_WITHDRAWN: {**_NOT_HANDED_OUT, "fulfilled": OnFile.END_LOAN},
     },
 )
 
@@ -171,6 +173,7 @@ COPY = Machine(
     on_file={
         Cause.DESTROYED: {**_NOT_HANDED_OUT, "fulfilled": OnFile.KEEP},
         Cause.RESTRICTED: {**_NOT_HANDED_OUT, "fulfilled": OnFile.KEEP},
+        Cause.CONSENT_WITHDRAWN: {**_NOT_HANDED_OUT, "fulfilled": OnFile.KEEP},
     },
 )
 
@@ -195,6 +198,7 @@ EXTERNAL_SHARE = Machine(
     on_file={
         Cause.DESTROYED: {**_NOT_HANDED_OUT, "fulfilled": OnFile.END_DELIVERY},
         Cause.RESTRICTED: {**_NOT_HANDED_OUT, "fulfilled": OnFile.END_DELIVERY},
+        Cause.CONSENT_WITHDRAWN: {**_NOT_HANDED_OUT, "fulfilled": OnFile.END_DELIVERY},
     },
 )
 
@@ -218,7 +222,10 @@ TRANSFER = Machine(
         "accept": Verb(("pending",), policy.decide_transfer_answer, _ANSWERED),
         "decline": Verb(("pending",), policy.decide_transfer_answer, _ANSWERED),
     },
-    on_file={cause: {"pending": OnFile.CANCEL} for cause in Cause},
+    # A hand-over is custody, not processing: withdrawn consent leaves it to go on.
+    on_file={
+        cause: {"pending": OnFile.CANCEL} for cause in Cause if cause != Cause.CONSENT_WITHDRAWN
+    },
 )
 
 # --- Emergency access: the review stays due whatever happens to the file ----------------------

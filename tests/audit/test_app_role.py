@@ -64,3 +64,11 @@ def test_the_application_role_appends_and_seals_but_cannot_change_the_log(app_ro
         refusal = _as_role(app_role, sql)
         assert "permission denied" in refusal, sql
     assert event.pk
+
+
+def test_the_application_role_cannot_delete_incidents_alerts_or_verification_runs(app_role):
+    """Issue 17 §10: the evidence tables lose DELETE and TRUNCATE for the application role."""
+    for table in ("audit_incident", "audit_alert", "audit_verificationrun"):
+        for sql in (f"DELETE FROM {table}", f"TRUNCATE {table} CASCADE"):
+            refusal = _as_role(app_role, sql)
+            assert "permission denied" in refusal, sql

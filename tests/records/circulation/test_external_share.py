@@ -7,42 +7,14 @@ import io
 from datetime import timedelta
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from pypdf import PdfReader
 
 from access.models import ExternalParty, RequestState, ShareLink
-from access.roles import Role
 from audit.models import AuditEvent
 from core.refusals import Refused
-from records import intake, review
 from records.circulation import lending, parties, sharing
-from tests.factories import PDF, make_person, register
 from tests.records.circulation.test_borrowing import approve_all
-
-
-@pytest.fixture
-def share_world(lending_org):
-    lawyer = make_person("lawyer", roles=[Role.LEGAL])
-    officer = make_person("officer", roles=[Role.SECURITY_OFFICER])
-    party = parties.save(
-        lawyer,
-        None,
-        name="北京匠心设计工作室",
-        kind="design_team",
-        contact_name="刘设计",
-        contact_email="liu@jiangxin.example.cn",
-        nda_signed_on=timezone.localdate() - timedelta(days=30),
-        nda_expires_on=timezone.localdate() + timedelta(days=335),
-        nda_document=SimpleUploadedFile("nda.pdf", PDF, content_type="application/pdf"),
-    )
-    record = register(
-        lending_org.owner, {"full_name": "欧阳晓梅", "mobile": "13912345678", "needs": "三居室"}
-    )
-    intake.submit(lending_org.owner, record)
-    review.approve(lending_org.head_a, record)
-    record.refresh_from_db()
-    return lending_org, lawyer, officer, party, record
 
 
 def ask_share(lending_org, record, party):
