@@ -13,6 +13,7 @@ target's ``audit_context()`` adds it, see audit/api.py), and ``record.export`` c
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -22,7 +23,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
+from django.db.models.functions import TruncHour
 from django.dispatch import Signal
 from django.utils import timezone
 
@@ -105,11 +107,37 @@ def _hit(rule: str, actor_id: int, events: list[Row], start: datetime, summary: 
     )
 
 
+def usual_reveals(actor_id: int, before: datetime) -> float:
+    """How many values this person reveals in an hour in which they reveal any, over the last
+    ``reveals_history_days`` days before ``before``: their own normal, not everyone's."""
+    days = _thresholds()["reveals_history_days"]
+    found = (
+        AuditEvent.objects.filter(
+            actor_id=actor_id,
+            action="record.reveal",
+            occurred_at__gte=before - timedelta(days=days),
+            occurred_at__lt=before,
+        )
+        .annotate(hour=TruncHour("occurred_at"))
+        .aggregate(events=Count("id"), hours=Count("hour", distinct=True))
+    )
+    return found["events"] / found["hours"] if found["hours"] else 0.0
+
+
+def reveal_limit(actor_id: int, before: datetime) -> int:
+    """The most reveals in one hour that stay quiet for this person: ``reveals_factor`` times
+    their usual hourly volume, never below ``reveals_floor`` (a newcomer, or someone who rarely
+    reveals, is held to the floor)."""
+    limits = _thresholds()
+    usual = usual_reveals(actor_id, before)
+    return max(limits["reveals_floor"], math.ceil(limits["reveals_factor"] * usual))
+
+
 def many_reveals(new: list[Row]) -> list[Hit]:
-    limit = _thresholds()["reveals_per_hour"]
     hits = []
     for actor_id, start in _by_person_hour(new, lambda r: r.action == "record.reveal"):
         events = _hour_events(actor_id, start, ["record.reveal"])
+        limit = reveal_limit(actor_id, start)
         if len(events) > limit:
             hits.append(
                 _hit(
@@ -117,7 +145,8 @@ def many_reveals(new: list[Row]) -> list[Hit]:
                     actor_id,
                     events,
                     start,
-                    f"{len(events)} sensitive values revealed within one hour (limit {limit})",
+                    f"{len(events)} sensitive values revealed within one hour "
+                    f"(this person's limit {limit}, from their usual volume)",
                 )
             )
     return hits
@@ -262,6 +291,27 @@ def scan() -> list[Alert]:
             alert_raised.send(sender=Alert, alert=alert)
         raised.extend(new_alerts)
     return raised
+
+
+def raise_at_once(actor: Any, event: AuditEvent, count: int, rule: str, summary: str) -> Alert:
+    """An alert that cannot wait for the next scan (a person's repeated emergency access): one
+    per rule, person and hour like the scanned ones, grown when it fires again in the hour. Runs
+    in the caller's transaction; the mail goes after it commits."""
+    hit = Hit(
+        rule=rule,
+        actor_id=actor.pk,
+        actor_name=actor.get_full_name(),
+        window_start=_hour(event.occurred_at),
+        count=count,
+        first_event_id=event.pk,
+        last_event_id=event.pk,
+        summary=summary,
+    )
+    alert, created = _store(hit)
+    if created:
+        record(None, "audit.alert_raised", target=alert, rule=rule, events=count, person=actor.pk)
+        transaction.on_commit(lambda: alert_raised.send(sender=Alert, alert=alert))
+    return alert
 
 
 def counts_by_rule(alerts: Iterable[Alert]) -> dict[str, int]:

@@ -375,11 +375,18 @@ def _range(text: str) -> tuple[int, int]:
 
 # Anomaly rules (audit/anomalies.py). Office hours are whole local hours, [start, end).
 BAOMI_ANOMALY = {
-    "reveals_per_hour": env.int("BAOMI_ANOMALY_REVEALS_PER_HOUR", default=20),
+    # Reveals: an hour with more than FACTOR x the person's own usual hourly volume (over the
+    # last HISTORY_DAYS) raises an alert; an hour with more than FLOOR may always raise one.
+    "reveals_floor": env.int("BAOMI_ANOMALY_REVEALS_FLOOR", default=5),
+    "reveals_factor": env.float("BAOMI_ANOMALY_REVEALS_FACTOR", default=3.0),
+    "reveals_history_days": env.int("BAOMI_ANOMALY_REVEALS_HISTORY_DAYS", default=30),
     "exports_per_hour": env.int("BAOMI_ANOMALY_EXPORTS_PER_HOUR", default=5),
     "export_rows": env.int("BAOMI_ANOMALY_EXPORT_ROWS", default=500),
 }
 BAOMI_OFFICE_HOURS = _range(env.str("BAOMI_OFFICE_HOURS", default="8-21"))
+# Emergency accesses one person may open in one day (issue 17 §18); the second of a day already
+# raises an alert at once.
+BAOMI_BREAK_GLASS_PER_DAY = env.int("BAOMI_BREAK_GLASS_PER_DAY", default=3)
 # Real-estate offices open at weekends: every day is a working day unless configured otherwise.
 _days = _range(env.str("BAOMI_OFFICE_DAYS", default="1-7"))
 BAOMI_OFFICE_DAYS = set(range(_days[0], _days[1] + 1))

@@ -27,7 +27,13 @@ from access.policy import Capability
 from core.canonical import content_sha256
 from disposal.models import ProcessingRecord, RetentionPolicy
 from records.classification import Tier
-from records.fields import CATEGORY_LABELS, FIELDS, SENSITIVE_CATEGORIES, Category
+from records.fields import (
+    ATTACHMENT_STANDS_FOR,
+    CATEGORY_LABELS,
+    FIELDS,
+    SENSITIVE_CATEGORIES,
+    Category,
+)
 from records.models import Consent, CustomerRecord
 from records.pdf import chinese
 from records.rights.models import SubjectRequest
@@ -55,6 +61,12 @@ def describe() -> dict[str, Any]:
                 "name": chinese(CATEGORY_LABELS[category]),
                 "sensitive": category in SENSITIVE_CATEGORIES,
                 "fields": [f.name for f in fields],
+                # Attachments that show a field of this category count as this category too.
+                "attachments": sorted(
+                    kind
+                    for kind, (name, _why) in ATTACHMENT_STANDS_FOR.items()
+                    if any(f.name == name for f in fields)
+                ),
             }
         )
     purposes = sorted(

@@ -149,17 +149,6 @@ def store(
     return attachment
 
 
-def add(
-    user: User,
-    record: CustomerRecord,
-    upload: UploadedFile,
-    kind: str,
-) -> Attachment:
-    """Attach a file to a draft or returned file (the handler's right to change it)."""
-    policy.require(user, RecordAction.EDIT, record)
-    return store(user, record, record_content.cipher_of(record), upload, kind)
-
-
 @dataclass(frozen=True)
 class Opened:
     name: str

@@ -9,13 +9,14 @@ The handler may raise the level (a smaller number), never lower it below the min
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from records.fields import BY_NAME
+from records.fields import BY_NAME, fields_of_attachments
 
 
 class Tier(models.IntegerChoices):
@@ -52,22 +53,43 @@ class Derivation:
     reasons: list[str | Promise]  # one sentence per field that set the level
 
 
-def derive(content: dict[str, str], public_authorised: bool = False) -> Derivation:
-    """The strictest tier any present field requires, with the fields that require it."""
+def derive(
+    content: dict[str, str], public_authorised: bool = False, attachment_kinds: Iterable[str] = ()
+) -> Derivation:
+    """The strictest tier any present field (or an attachment standing for one) requires, with
+    the reasons that require it."""
     present = {
         name: _REQUIRES[name] for name, value in content.items() if value and name in _REQUIRES
     }
+    attached = {
+        name: why
+        for name, why in fields_of_attachments(attachment_kinds).items()
+        if name in _REQUIRES and name not in present
+    }
+    present.update({name: _REQUIRES[name] for name in attached})
     if not present:
         if public_authorised:
             return Derivation(Tier.PUBLIC, [_("The customer authorised disclosure.")])
         return Derivation(Tier.SENSITIVE, [_("Every client file is at least Level 3.")])
     minimum = Tier(min(present.values()))
-    reasons: list[str | Promise] = [
-        _("%(field)s is filled in, which requires %(tier)s.")
-        % {"field": BY_NAME[name].label, "tier": Tier(minimum).label}
-        for name, tier in present.items()
-        if tier == minimum
-    ]
+    reasons: list[str | Promise] = []
+    for name, tier in present.items():
+        if tier != minimum:
+            continue
+        if name in attached:
+            reasons.append(
+                _("%(attachment)s (it shows the %(field)s), which requires %(tier)s.")
+                % {
+                    "attachment": attached[name],
+                    "field": BY_NAME[name].label,
+                    "tier": Tier(minimum).label,
+                }
+            )
+        else:
+            reasons.append(
+                _("%(field)s is filled in, which requires %(tier)s.")
+                % {"field": BY_NAME[name].label, "tier": Tier(minimum).label}
+            )
     return Derivation(minimum, reasons)
 
 

@@ -26,6 +26,7 @@ from records.fields import (
     CATEGORY_LABELS,
     SENSITIVE_CATEGORIES,
     Category,
+    fields_of_attachments,
 )
 from records.models import Attachment, Consent, CustomerRecord
 from records.signals import retention_inputs_changed
@@ -69,8 +70,15 @@ def current(record: CustomerRecord) -> Consent | None:
     return record.consents.order_by("-recorded_at", "-id").first()
 
 
-def missing_separate_consent(content: dict[str, str], terms: ConsentTerms | None) -> dict[str, str]:
-    """Field name -> message for each sensitive value without the separate consent it needs."""
+# Where the registration form takes an upload: a refusal about an attachment is shown there.
+ATTACHMENT_FIELD = "attachment"
+
+
+def missing_separate_consent(
+    content: dict[str, str], terms: ConsentTerms | None, attachment_kinds: Iterable[str] = ()
+) -> dict[str, str]:
+    """Field name -> message for each sensitive value (typed, or shown by an attachment) without
+    the separate consent it needs."""
     allowed = set(terms.sensitive_scope) if terms else set()
     problems = {}
     for name, value in content.items():
@@ -83,6 +91,17 @@ def missing_separate_consent(content: dict[str, str], terms: ConsentTerms | None
                     "field empty."
                 )
                 % {"category": CATEGORY_LABELS[Category(category)]}
+            )
+    for name, why in fields_of_attachments(attachment_kinds).items():
+        category = BY_NAME[name].category
+        if category in SENSITIVE_CATEGORIES and category not in allowed:
+            problems[ATTACHMENT_FIELD] = str(
+                _(
+                    "%(attachment)s: it shows sensitive personal data and can be kept only with "
+                    "the customer's separate consent for “%(category)s”. Tick it under Consent, "
+                    "or choose another kind of attachment if this is not one."
+                )
+                % {"attachment": why, "category": CATEGORY_LABELS[Category(category)]}
             )
     return problems
 

@@ -7,6 +7,7 @@ Field names are identifiers, never shown; labels are translated.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -161,9 +162,30 @@ def fields_in(section: Section) -> list[Field]:
     return [f for f in FIELDS if f.section == section]
 
 
-def categories_present(content: dict[str, str], has_communications: bool = False) -> set[Category]:
+# An attachment of these kinds holds what the field holds (an ID card scan shows the ID number):
+# it counts like that field for the minimum level, the separate consent and the data categories
+# of the access report and the processing record (issue 17 §2). Kind -> (field, what it is).
+ATTACHMENT_STANDS_FOR: dict[str, tuple[str, Promise]] = {
+    "id_scan": ("id_number", _("An ID scan is attached")),
+}
+
+
+def fields_of_attachments(kinds: Iterable[str]) -> dict[str, Promise]:
+    """Field name -> why it counts as present, for the attachments of these kinds."""
+    found: dict[str, Promise] = {}
+    for kind in kinds:
+        if kind in ATTACHMENT_STANDS_FOR:
+            name, why = ATTACHMENT_STANDS_FOR[kind]
+            found.setdefault(name, why)
+    return found
+
+
+def categories_present(
+    content: dict[str, str], has_communications: bool = False, attachment_kinds: Iterable[str] = ()
+) -> set[Category]:
     """Data categories the file actually holds: what consent must cover."""
     present = {BY_NAME[name].category for name, value in content.items() if value}
+    present |= {BY_NAME[name].category for name in fields_of_attachments(attachment_kinds)}
     if has_communications:
         present.add(Category.COMMUNICATIONS)
     return present

@@ -25,7 +25,7 @@ from core.text import clean_text
 from records import attachments, classification, consents
 from records import content as record_content
 from records.fields import BY_NAME, Category, categories_present
-from records.models import CustomerRecord, RecordStatus
+from records.models import Attachment, CustomerRecord, RecordStatus
 
 
 @dataclass
@@ -55,15 +55,21 @@ def _clean_content(kind: str, content: dict[str, str]) -> dict[str, str]:
 
 
 def _check(
-    meta: Metadata, content: dict[str, str], terms: consents.ConsentTerms | None
+    meta: Metadata,
+    content: dict[str, str],
+    terms: consents.ConsentTerms | None,
+    attachment_kinds: Sequence[str] = (),
 ) -> tuple[classification.Derivation, int]:
     errors: dict[str, list[Message]] = {}
-    for name, message in consents.missing_separate_consent(content, terms).items():
+    missing = consents.missing_separate_consent(content, terms, attachment_kinds)
+    for name, message in missing.items():
         errors.setdefault(name, []).append(message)
     if not content.get("full_name"):
         errors.setdefault("full_name", []).append(_("Enter the customer's name."))
     derivation = classification.derive(
-        content, public_authorised=bool(terms and terms.public_disclosure)
+        content,
+        public_authorised=bool(terms and terms.public_disclosure),
+        attachment_kinds=attachment_kinds,
     )
     tier = meta.tier if meta.tier is not None else derivation.minimum
     if not classification.is_allowed(tier, derivation.minimum):
@@ -88,7 +94,8 @@ def create(
     """Save a new draft in the registering person's department, with its consent."""
     policy.require_can(user, Capability.RECORD_INTAKE)
     content = _clean_content(meta.kind, content)
-    derivation, tier = _check(meta, content, terms)
+    kinds = [upload.kind for upload in uploads]
+    derivation, tier = _check(meta, content, terms, kinds)
     with transaction.atomic():
         record, cipher = record_content.new_record(
             kind=meta.kind,
@@ -102,7 +109,7 @@ def create(
             public_authorised=terms.public_disclosure,
         )
         record_content.write(record, cipher, content)
-        record.categories = sorted(categories_present(content))
+        record.categories = sorted(categories_present(content, attachment_kinds=kinds))
         record.save()
         evidence_row = (
             attachments.store(user, record, cipher, evidence, "consent") if evidence else None
@@ -162,7 +169,8 @@ def update(
         record = CustomerRecord.objects.select_for_update().get(pk=record.pk)
         policy.require(user, RecordAction.EDIT, record)
         content = _clean_content(meta.kind, content)
-        derivation, tier = _check(meta, content, terms)
+        kinds = _attachment_kinds(record) + [upload.kind for upload in uploads]
+        derivation, tier = _check(meta, content, terms, kinds)
         cipher = record_content.cipher_of(record)
         before = record_content.read(record, cipher)
         changed = sorted(
@@ -172,7 +180,9 @@ def update(
         record.tier, record.minimum_tier = tier, derivation.minimum
         record.public_authorised = terms.public_disclosure
         record_content.write(record, cipher, content)
-        record.categories = sorted(categories_present(content, bool(record.sealed_communications)))
+        record.categories = sorted(
+            categories_present(content, bool(record.sealed_communications), kinds)
+        )
         record.save()
         current = consents.current(record)
         if (
@@ -197,6 +207,43 @@ def update(
             tier=record.tier,
         )
     return record
+
+
+def _attachment_kinds(record: CustomerRecord) -> list[str]:
+    return list(record.attachments.values_list("kind", flat=True))
+
+
+def attach(user: User, record: CustomerRecord, upload: UploadedFile, kind: str) -> Attachment:
+    """Attach a file to a draft or returned file. The kind counts like the field it stands for
+    (an ID scan like the ID number): it needs the same separate consent and may raise the
+    file's minimum level, and with it the level itself."""
+    with transaction.atomic():
+        record = CustomerRecord.objects.select_for_update().get(pk=record.pk)
+        policy.require(user, RecordAction.EDIT, record)
+        cipher = record_content.cipher_of(record)
+        content = record_content.read(record, cipher)
+        current = consents.current(record)
+        terms = consents.ConsentTerms.of(current) if current and current.is_active else None
+        kinds = [*_attachment_kinds(record), kind]
+        missing = consents.missing_separate_consent({}, terms, [kind])
+        if missing:
+            raise Refused({consents.ATTACHMENT_FIELD: list(missing.values())})
+        derivation = classification.derive(
+            content, public_authorised=record.public_authorised, attachment_kinds=kinds
+        )
+        attachment = attachments.store(user, record, cipher, upload, kind)
+        raised = derivation.minimum < record.tier
+        record.minimum_tier = derivation.minimum
+        record.tier = min(record.tier, derivation.minimum)
+        record.categories = sorted(
+            categories_present(content, bool(record.sealed_communications), kinds)
+        )
+        record.save(update_fields=["minimum_tier", "tier", "categories", "updated_at"])
+        if raised:
+            audit.record(
+                user, "record.update", target=record, fields=["attachment"], tier=record.tier
+            )
+    return attachment
 
 
 def submit(user: User, record: CustomerRecord) -> None:

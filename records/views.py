@@ -23,6 +23,7 @@ from audit.api import record_denied
 from core.forms import posted
 from core.refusals import Refused
 from records import attachments, consents, disclosure, intake, listing, outcome, review
+from records.classification import Tier
 from records.forms import (
     AttachmentForm,
     CommunicationForm,
@@ -299,13 +300,26 @@ def attachment_add_view(request: AuthenticatedHttpRequest, pk: Any) -> HttpRespo
     if not form.is_valid():
         dossier = disclosure.view(request.user, record)
         return _detail(request, dossier, status=400, attachment_form=form)
+    level_before = record.tier
     try:
-        attachments.add(request.user, record, form.cleaned_data["file"], form.cleaned_data["kind"])
+        intake.attach(request.user, record, form.cleaned_data["file"], form.cleaned_data["kind"])
     except attachments.StorageUnavailable as failed:
         form.add_error("file", failed.message)
         dossier = disclosure.view(request.user, record)
         return _detail(request, dossier, status=503, attachment_form=form)
+    except Refused as refused:
+        for problem in refused.errors.get(consents.ATTACHMENT_FIELD, []):
+            form.add_error("kind", str(problem))
+        dossier = disclosure.view(request.user, record)
+        return _detail(request, dossier, status=400, attachment_form=form)
     messages.success(request, _("Attachment encrypted and stored."))
+    record.refresh_from_db(fields=["tier"])
+    if record.tier != level_before:
+        messages.info(
+            request,
+            _("This attachment shows sensitive data, so the file is now %(tier)s.")
+            % {"tier": Tier(record.tier).label},
+        )
     return redirect("records:detail", pk=record.pk)
 
 

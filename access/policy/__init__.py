@@ -30,6 +30,7 @@ from access.policy.capabilities import (
 )
 from access.policy.custody import (
     TransferLike,
+    break_glass_today,
     decide_break_glass,
     decide_break_glass_review,
     decide_offboarding,
@@ -100,6 +101,7 @@ __all__ = [
     "approval_chain",
     "approvals_for",
     "batch_signatures",
+    "break_glass_today",
     "can",
     "catalogue",
     "clear_fields",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -81,7 +82,29 @@ def decide_break_glass(user: Person, record: RecordLike) -> Decision:
         return Decision(False, _("This client file was destroyed; its content no longer exists."))
     if by_role(user, record):
         return Decision(False, _("You can open this file already; no emergency access is needed."))
+    cap = settings.BAOMI_BREAK_GLASS_PER_DAY
+    if break_glass_today(user) >= cap:
+        return Decision(
+            False,
+            _(
+                "You have opened %(n)d files by emergency access today, the most one person may "
+                "in a day. Ask the security officer, or borrow the file through a request."
+            )
+            % {"n": cap},
+        )
     return ALLOW
+
+
+def break_glass_today(user: Person) -> int:
+    """Emergency accesses this person opened since local midnight."""
+    from django.utils import timezone
+
+    from access.models import BreakGlass
+
+    midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    return BreakGlass.objects.filter(
+        grant__grantee_id=getattr(user, "pk", None), opened_at__gte=midnight
+    ).count()
 
 
 def decide_break_glass_review(user: Person, grantee_id: int) -> Decision:

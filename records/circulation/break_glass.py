@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
@@ -19,7 +20,7 @@ import audit
 from access import directory, grants, policy
 from access.models import BreakGlass, Grant, User
 from access.workflow import require_action, transition
-from audit import incidents
+from audit import anomalies, incidents
 from core.refusals import Refused
 from records.circulation.lending import parse_numbers
 from records.models import CustomerRecord
@@ -55,13 +56,23 @@ def open_file(
         opened = BreakGlass.objects.create(
             grant=grant, reason_code=reason_code, reason_text=reason_text.strip()[:500]
         )
-        audit.record(
+        event = audit.record(
             user,
             "access.break_glass",
             record,
             reason_code=reason_code,
             minutes=int(DURATION.total_seconds() // 60),
         )
+        today = policy.break_glass_today(user)
+        if today > 1:  # more than one emergency in a day is itself something to look at
+            anomalies.raise_at_once(
+                user,
+                event,
+                today,
+                "repeated_break_glass",
+                f"{today} emergency accesses today (at most "
+                f"{settings.BAOMI_BREAK_GLASS_PER_DAY} allowed)",
+            )
         watchers = directory.break_glass_watchers()
         if watchers:
             when = timezone.localtime().strftime("%Y-%m-%d %H:%M")

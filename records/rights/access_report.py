@@ -26,8 +26,8 @@ from access.policy import Capability
 from access.roles import Role
 from audit.models import AuditEvent
 from records.disclosure import COMMUNICATIONS_FIELD, masked_customer_name
-from records.fields import BY_NAME
-from records.models import CustomerRecord
+from records.fields import ATTACHMENT_STANDS_FOR, BY_NAME
+from records.models import AttachmentKind, CustomerRecord
 from records.pdf import Column, Document, chinese
 
 # What the customer is told, per kind of event (Chinese: the report is for the customer).
@@ -141,6 +141,8 @@ def _row(event: AuditEvent, people: dict[int, User], grants: dict, staff_as: str
             for name in details.get("fields", [])
         ]
         detail = "项目：" + "、".join(names)
+    elif kind == "downloaded":
+        detail = _attachment_detail(details.get("kind", ""))
     elif kind == "exported":
         if event.actor_id is None:
             what = "对外提供"
@@ -156,6 +158,17 @@ def _row(event: AuditEvent, people: dict[int, User], grants: dict, staff_as: str
         return Row(event.occurred_at, kind, what, _grantee(details, staff_as), detail,
                    f"{basis}，由{who_granted}批准")  # fmt: skip
     return Row(event.occurred_at, kind, what, _who(event, people, staff_as), detail, basis)
+
+
+def _attachment_detail(kind: str) -> str:
+    """Which attachment, and the data it shows when it stands for a field (an ID scan shows the
+    ID number): the customer learns what left the system, not just that something did."""
+    if kind not in AttachmentKind.values:
+        return ""
+    text = "附件：" + chinese(AttachmentKind(kind).label)
+    if kind in ATTACHMENT_STANDS_FOR:
+        text += f"（含{chinese(BY_NAME[ATTACHMENT_STANDS_FOR[kind][0]].label)}）"
+    return text
 
 
 def _grantee(details: dict, staff_as: str) -> str:

@@ -59,12 +59,39 @@ def test_r71_many_reveals_in_one_hour_raise_one_alert(seller):
     assert "21 sensitive values revealed" in alerts[0].summary
 
 
-def test_r71_reveals_at_the_threshold_stay_quiet(seller):
-    for minute in range(20):
+def _usual_hours(person, per_hour: int, days: int = 10) -> None:
+    """A history of ``per_hour`` reveals in one hour on each of the last ``days`` days."""
+    for day in range(2, 2 + days):
+        for minute in range(per_hour):
+            crafted(person, "record.reveal", at(15, minute, days_ago=day))
+
+
+def test_r71_the_reveal_threshold_follows_the_persons_own_usual_volume(seller, settings):
+    """Issue 17 §18: with a floor of 2, someone who reveals 4 an hour as routine is quiet at 12
+    (3x their usual) and alerted at 13; a person without that routine is alerted at 3."""
+    settings.BAOMI_ANOMALY = {**settings.BAOMI_ANOMALY, "reveals_floor": 2}
+    _usual_hours(seller, per_hour=4)
+    scan()  # their first routine days, before there was a routine, alerted; not the point here
+    for minute in range(12):
         crafted(seller, "record.reveal", at(10, minute))
-    for minute in range(20):
-        crafted(seller, "record.reveal", at(11, minute))  # 40 in two hours: 20 per hour
     assert scan() == []
+    crafted(seller, "record.reveal", at(10, 40))
+    alerts = scan()
+    assert [(a.rule, a.count) for a in alerts] == [("many_reveals", 13)]
+    assert "limit 12" in alerts[0].summary
+    other = make_person("li.na", roles=[Role.SALES], department=seller.department)
+    for minute in range(3):
+        crafted(other, "record.reveal", at(10, minute))
+    assert [(a.actor_id, a.count) for a in scan()] == [(other.pk, 3)]
+
+
+def test_r71_a_person_who_rarely_reveals_is_alerted_above_the_floor(seller):
+    newcomer = make_person("sun.li", roles=[Role.SALES], department=seller.department)
+    for minute in range(5):
+        crafted(newcomer, "record.reveal", at(10, minute))
+    assert scan() == []
+    crafted(newcomer, "record.reveal", at(10, 30))
+    assert [(a.rule, a.count) for a in scan()] == [("many_reveals", 6)]
 
 
 def test_r71_access_outside_office_hours_raises_an_alert(seller):
@@ -140,7 +167,7 @@ def test_r71_a_new_alert_is_audited_and_mailed_to_security_officers(seller):
 
 
 def test_r71_thresholds_are_configurable(seller, settings):
-    settings.BAOMI_ANOMALY = {**settings.BAOMI_ANOMALY, "reveals_per_hour": 3}
+    settings.BAOMI_ANOMALY = {**settings.BAOMI_ANOMALY, "reveals_floor": 3}
     for minute in range(4):
         crafted(seller, "record.reveal", at(10, minute))
     assert [a.rule for a in scan()] == ["many_reveals"]

@@ -93,3 +93,29 @@ def test_the_review_page_offers_to_close_only_what_the_reader_may_review(lending
     assert "nobody reviews their own emergency access" in own
     theirs = client_verified(auditor).get(reverse("requests:break_glass_reviews")).content.decode()
     assert "/close/" in theirs
+
+
+def test_emergency_access_is_capped_per_day_and_the_second_alerts_at_once(
+    lending_org, watchers, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Issue 17 §18: a head opened 5 of 5 files of another department in one day."""
+    from audit.models import Alert
+    from tests.factories import bare_record, numbered
+
+    settings.BAOMI_BREAK_GLASS_PER_DAY = 3
+    files = [lending_org.file] + [
+        numbered(bare_record(lending_org.owner, lending_org.a), n) for n in (2, 3, 4)
+    ]
+    for n, record in enumerate(files[:3], start=1):
+        with django_capture_on_commit_callbacks(execute=True):
+            break_glass.open_file(lending_org.head_b, record.archive_number, "other", "急事")
+        alerts = list(Alert.objects.filter(rule="repeated_break_glass"))
+        if n == 1:
+            assert alerts == []
+        else:
+            assert [(a.actor_id, a.count) for a in alerts] == [(lending_org.head_b.pk, n)]
+    assert any("repeated_break_glass" in m.subject for m in mailoutbox)
+    with pytest.raises(Refused) as refused:
+        break_glass.open_file(lending_org.head_b, files[3].archive_number, "other", "急事")
+    assert "the most one person may in a day" in str(refused.value)
+    assert not policy.decide(lending_org.head_b, "view", files[3])
