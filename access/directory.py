@@ -23,6 +23,16 @@ def alert_recipients() -> list[str]:
     return sorted(set(people.values_list("email", flat=True)))
 
 
+def management_recipients() -> list[str]:
+    """Who hears about an incident nobody answered in time: management, and the officers."""
+    people = (
+        at_work()
+        .filter(groups__name__in=[Role.MANAGEMENT.value, Role.SECURITY_OFFICER.value])
+        .exclude(email="")
+    )
+    return sorted(set(people.values_list("email", flat=True)))
+
+
 def break_glass_watchers() -> list[str]:
     """Who hears about an emergency access at once: security officers and auditors."""
 

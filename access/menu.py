@@ -16,6 +16,15 @@ def review_items(user: User) -> int:
     return reviews.my_items(user).count()
 
 
+def open_incidents(user: User) -> int:
+    """The security officer's count: incidents not closed yet (everyone else: none)."""
+    if not user.has_perm("audit.triage_incidents"):
+        return 0
+    from audit import incidents
+
+    return incidents.open_incidents().count()
+
+
 def register() -> None:
     for item in (
         NavItem(
@@ -49,6 +58,7 @@ def register() -> None:
             url_name="audit:incidents",
             capability=Capability.INCIDENT_REPORT,
             description=_("Report a suspected leak; follow what happens to your report."),
+            count=open_incidents,
         ),
         NavItem(
             key="admin",

@@ -12,7 +12,8 @@ import audit
 from access import directory
 from access.models import User
 from audit.anomalies import alert_raised
-from audit.models import Alert
+from audit.incidents import incident_overdue, incident_reported
+from audit.models import Alert, Incident
 
 
 @receiver(user_locked_out, dispatch_uid="baomi.access.locked_out")
@@ -43,3 +44,46 @@ def mail_security_officers(sender: User, alert: Alert, **kwargs: object) -> None
         recipient_list=recipients,
         fail_silently=False,
     )
+
+
+def _incident_lines(incident: Incident) -> str:
+    lines = (
+        f"编号 Reference: {incident.reference}\n"
+        f"类型 Kind: {incident.get_kind_display()}\n"
+        f"报告时间 Reported: {timezone.localtime(incident.reported_at):%Y-%m-%d %H:%M}\n"
+        f"严重程度 Severity: {incident.get_severity_display()}\n"
+    )
+    if incident.due_at:
+        lines += f"处理期限 Respond by: {timezone.localtime(incident.due_at):%Y-%m-%d %H:%M}\n"
+    return lines
+
+
+@receiver(incident_reported, dispatch_uid="baomi.access.incident_mail")
+def mail_new_incident(sender: type, incident: Incident, **kwargs: object) -> None:
+    """A new incident report reaches every security officer at once (R73). The description
+    stays in Baomi: a mail is not the place for what may be customer data."""
+    recipients = directory.alert_recipients()
+    if recipients:
+        send_mail(
+            subject=f"[Baomi] 新的事件报告 / new incident: {incident.reference}",
+            message=_incident_lines(incident)
+            + "\n请登录保密系统处理。Sign in to Baomi and open Incidents.",
+            from_email=None,
+            recipient_list=recipients,
+            fail_silently=False,
+        )
+
+
+@receiver(incident_overdue, dispatch_uid="baomi.access.incident_overdue_mail")
+def mail_overdue_incident(sender: type, incident: Incident, **kwargs: object) -> None:
+    """An incident past its deadline goes to management (and the officers) once (R73, R83)."""
+    recipients = directory.management_recipients()
+    if recipients:
+        send_mail(
+            subject=f"[Baomi] 事件逾期未处理 / incident overdue: {incident.reference}",
+            message=_incident_lines(incident) + "\n该事件已超过处理期限，请督促信息安全负责人处理。"
+            "\nThis incident passed its response deadline; please follow it up.",
+            from_email=None,
+            recipient_list=recipients,
+            fail_silently=False,
+        )

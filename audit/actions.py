@@ -134,6 +134,9 @@ _ACTIONS = [
     Action("incident.reported", _("Incident reported"), "incident"),
     Action("incident.triaged", _("Incident triaged"), "incident"),
     Action("incident.closed", _("Incident closed"), "incident"),
+    Action(
+        "incident.escalated", _("Incident past its deadline, escalated to management"), "incident"
+    ),
 ]
 
 ACTIONS: dict[str, Action] = {action.code: action for action in _ACTIONS}

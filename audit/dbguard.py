@@ -45,7 +45,16 @@ FACTS = (
         "audit_incident",
         "status",
         ("closed",),
-        ("severity", "status", "actions_taken", "closing_summary", "handler_id", "closed_at"),
+        (
+            "severity",
+            "status",
+            "actions_taken",
+            "closing_summary",
+            "handler_id",
+            "closed_at",
+            "due_at",
+            "escalated_at",
+        ),
         provisional=("reference", "tmp-%"),
     ),
     Facts(

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
+from django.dispatch import Signal
 from django.utils import timezone
 
 from audit.api import record
@@ -24,6 +27,47 @@ def parse_archive_numbers(text: str) -> tuple[list[str], list[str]]:
     valid = [t for t in dict.fromkeys(tokens) if ARCHIVE_NUMBER.match(t)]
     invalid = [t for t in tokens if not ARCHIVE_NUMBER.match(t)]
     return valid, invalid
+
+
+# Sent after a report commits, and when an incident passes its deadline; access/ listens and
+# tells the security officers (and, when overdue, management) by e-mail.
+incident_reported = Signal()
+incident_overdue = Signal()
+
+
+def deadline(reported_at: datetime, severity: str) -> datetime:
+    """By when the security officer must respond to an incident of this severity."""
+    hours = settings.BAOMI_INCIDENT_RESPONSE_HOURS
+    return reported_at + timedelta(hours=hours.get(severity, hours["unrated"]))
+
+
+def overdue(now: datetime | None = None) -> QuerySet[Incident]:
+    """Open incidents past their deadline."""
+    return open_incidents().filter(due_at__lt=now or timezone.now())
+
+
+def escalate_overdue(now: datetime | None = None) -> list[Incident]:
+    """Tell management, once, about each open incident past its deadline (R73, R83)."""
+    now = now or timezone.now()
+    escalated = []
+    for incident in overdue(now).filter(escalated_at__isnull=True).order_by("due_at"):
+        with transaction.atomic():
+            locked = Incident.objects.select_for_update().get(pk=incident.pk)
+            if locked.escalated_at is not None or locked.status == Incident.Status.CLOSED:
+                continue
+            locked.escalated_at = now
+            locked.save(update_fields=["escalated_at"])
+            record(
+                None,
+                "incident.escalated",
+                target=locked,
+                severity=locked.severity,
+                status=locked.status,
+                hours_late=int((now - (locked.due_at or now)).total_seconds() // 3600),
+            )
+            transaction.on_commit(partial(incident_overdue.send, sender=Incident, incident=locked))
+        escalated.append(locked)
+    return escalated
 
 
 def visible_incidents(user: Any):
@@ -44,6 +88,7 @@ def report(
 ) -> Incident:
     if not user.has_perm("audit.report_incidents"):
         raise PermissionDenied
+    now = timezone.now()
     incident = Incident.objects.create(
         reference=f"tmp-{uuid.uuid4().hex[:12]}",
         kind=kind,
@@ -51,6 +96,8 @@ def report(
         occurred_at=occurred_at,
         archive_numbers=archive_numbers or [],
         reporter=user,
+        reported_at=now,
+        due_at=deadline(now, Incident.Severity.UNRATED),
     )
     incident.reference = f"INC-{timezone.localdate().year}-{incident.pk:05d}"
     incident.save(update_fields=["reference"])
@@ -61,10 +108,10 @@ def report(
         kind=kind,
         files=len(incident.archive_numbers),
     )
+    transaction.on_commit(lambda: incident_reported.send(sender=Incident, incident=incident))
     return incident
 
 
-@transaction.atomic
 def open_incidents() -> QuerySet[Incident]:
     return Incident.objects.exclude(status=Incident.Status.CLOSED)
 
@@ -76,6 +123,7 @@ def may_triage(user: Any, incident: Incident) -> bool:
     )
 
 
+@transaction.atomic
 def triage(
     officer: Any,
     incident: Incident,
@@ -99,6 +147,8 @@ def triage(
     incident.handler = officer
     if status == Incident.Status.CLOSED:
         incident.closed_at = timezone.now()
+    else:
+        incident.due_at = deadline(incident.reported_at, severity)
     incident.save()
     action = "incident.closed" if status == Incident.Status.CLOSED else "incident.triaged"
     record(officer, action, target=incident, severity=severity, status=status)

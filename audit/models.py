@@ -307,6 +307,10 @@ class Incident(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # By when the security officer must have responded (R73, issue 17 §14): set from the
+    # severity (audit.incidents.deadline); past it, management is told once.
+    due_at = models.DateTimeField(_("respond by"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("escalated to management at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-reported_at"]

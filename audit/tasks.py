@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import timezone
 
-from audit import anchors, anomalies, chain, verification
+from audit import anchors, anomalies, chain, incidents, verification
 from audit.api import record
 from audit.models import VerificationRun
 from core.jobs import job_run
@@ -101,3 +101,11 @@ def scan_anomalies() -> int:
     with job_run("audit.scan_anomalies") as counts:
         counts["alerts"] = len(anomalies.scan())
     return counts["alerts"]
+
+
+@shared_task(name="audit.escalate_incidents", acks_late=True)
+def escalate_incidents() -> int:
+    """Incidents past their response deadline go to management, each once (R73, R83)."""
+    with job_run("audit.escalate_incidents") as counts:
+        counts["escalated"] = len(incidents.escalate_overdue())
+    return counts["escalated"]

@@ -309,7 +309,15 @@ def alert_close_view(request: HttpRequest, alert_id: int) -> HttpResponse:
 @require_perm("audit.report_incidents")
 def incidents_view(request: HttpRequest) -> HttpResponse:
     listed = incidents.visible_incidents(request.user).select_related("reporter")[:200]
-    context = {"incidents": listed, "can_triage": request.user.has_perm("audit.triage_incidents")}
+    can_triage = request.user.has_perm("audit.triage_incidents")
+    overdue = set(incidents.overdue().values_list("pk", flat=True)) if can_triage else set()
+    open_ids = set(incidents.open_incidents().values_list("pk", flat=True)) if can_triage else set()
+    context = {
+        "incidents": listed,
+        "can_triage": can_triage,
+        "overdue": overdue,
+        "open_ids": open_ids,
+    }
     return render(request, "audit/incidents.html", context)
 
 

@@ -15,6 +15,8 @@ def beat_schedule(env: environ.Env) -> dict[str, dict]:
             "schedule": float(env.int("BAOMI_AUDIT_SEAL_SECONDS", default=5)),
         },
         "audit-anomalies": {"task": "audit.scan_anomalies", "schedule": crontab(minute="*/10")},
+        # Incidents past their response deadline are escalated to management (once each).
+        "audit-incidents": {"task": "audit.escalate_incidents", "schedule": crontab(minute="*/15")},
         # The worker's heartbeat, shown on the KPIs page (red after 3 silent minutes).
         "baomi-heartbeat": {
             "task": "baomi.heartbeat",

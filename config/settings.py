@@ -22,6 +22,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from config import detection
 from config.database import database
 from config.logs import logging_config
 from config.schedule import beat_schedule
@@ -368,28 +369,11 @@ LOGGING = logging_config(env.str("BAOMI_LOG_LEVEL", default="INFO"))
 # --- Audit (issue 3) ----------------------------------------------------------------------------
 
 
-def _range(text: str) -> tuple[int, int]:
-    low, _, high = text.partition("-")
-    return int(low), int(high or low)
-
-
-# Anomaly rules (audit/anomalies.py). Office hours are whole local hours, [start, end).
-BAOMI_ANOMALY = {
-    # Reveals: an hour with more than FACTOR x the person's own usual hourly volume (over the
-    # last HISTORY_DAYS) raises an alert; an hour with more than FLOOR may always raise one.
-    "reveals_floor": env.int("BAOMI_ANOMALY_REVEALS_FLOOR", default=5),
-    "reveals_factor": env.float("BAOMI_ANOMALY_REVEALS_FACTOR", default=3.0),
-    "reveals_history_days": env.int("BAOMI_ANOMALY_REVEALS_HISTORY_DAYS", default=30),
-    "exports_per_hour": env.int("BAOMI_ANOMALY_EXPORTS_PER_HOUR", default=5),
-    "export_rows": env.int("BAOMI_ANOMALY_EXPORT_ROWS", default=500),
-}
-BAOMI_OFFICE_HOURS = _range(env.str("BAOMI_OFFICE_HOURS", default="8-21"))
-# Emergency accesses one person may open in one day (issue 17 §18); the second of a day already
-# raises an alert at once.
+# Anomaly rules, office hours, incident deadlines, emergency-access cap (config/detection.py).
+BAOMI_ANOMALY = detection.anomaly_thresholds(env)
+BAOMI_OFFICE_HOURS, BAOMI_OFFICE_DAYS = detection.office_hours(env)
+BAOMI_INCIDENT_RESPONSE_HOURS = detection.incident_response_hours(env)
 BAOMI_BREAK_GLASS_PER_DAY = env.int("BAOMI_BREAK_GLASS_PER_DAY", default=3)
-# Real-estate offices open at weekends: every day is a working day unless configured otherwise.
-_days = _range(env.str("BAOMI_OFFICE_DAYS", default="1-7"))
-BAOMI_OFFICE_DAYS = set(range(_days[0], _days[1] + 1))
 # How long the sealer waits, beyond the snapshot horizon, before it stops looking below an id
 # for late-committing events (audit/chain.py). Only scanning cost depends on it.
 BAOMI_AUDIT_SEAL_GRACE_SECONDS = env.int("BAOMI_AUDIT_SEAL_GRACE_SECONDS", default=5)

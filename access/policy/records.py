@@ -22,6 +22,7 @@ from access.policy.terms import (
     SENSITIVE,
     TOP_SECRET,
 )
+from access.policy.withdrawal import STOPPED_BY_WITHDRAWAL, withdrawn_refusal
 from access.roles import Role
 
 
@@ -152,38 +153,8 @@ def _may_view(user: Person, record: RecordLike) -> Decision:
         return ALLOW
     withdrawn = getattr(record, "consent_withdrawn_at", None)
     if withdrawn:
-        return _withdrawn(withdrawn)
+        return withdrawn_refusal(withdrawn)
     return _granted(user, record)
-
-
-# What stops when the customer withdraws consent (PIPL Art. 15): the file is kept for its
-# retention period and legal duties, but nobody communicates, reveals, copies, lends or shares.
-_STOPPED_BY_WITHDRAWAL = frozenset(
-    {
-        RecordAction.REVEAL,
-        RecordAction.LOG_COMMUNICATION,
-        RecordAction.COPY,
-        RecordAction.BORROW,
-        RecordAction.SHARE_EXTERNAL,
-    }
-)  # (submission is refused by the consent check itself, on the form: records.consents)
-
-
-def _withdrawn(when: Any) -> Decision:
-    from django.utils import timezone
-    from django.utils.formats import date_format
-
-    day = date_format(timezone.localtime(when), "DATE_FORMAT")
-    return Decision(
-        False,
-        _(
-            "The customer withdrew consent on %(day)s. The file is kept only for its retention "
-            "period and legal duties: no new communication, reveal, copy, loan or external "
-            "provision. Record a new consent if the customer gives it again; otherwise the file "
-            "awaits its deletion review."
-        )
-        % {"day": day},
-    )
 
 
 def _refuse_unless_catalogued(record: RecordLike) -> Decision | None:
@@ -266,8 +237,8 @@ def _decide_record(user: Person, action: RecordAction, record: RecordLike) -> De
             ),
         )
     withdrawn = getattr(record, "consent_withdrawn_at", None)
-    if withdrawn and action in _STOPPED_BY_WITHDRAWAL:
-        return _withdrawn(withdrawn)
+    if withdrawn and action in STOPPED_BY_WITHDRAWAL:
+        return withdrawn_refusal(withdrawn)
     if action == RecordAction.MANAGE_PAPER:
         # Archivists handle the folder, not the content: they never need to open the file.
         if Role.ARCHIVIST not in roles:
