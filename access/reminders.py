@@ -14,9 +14,18 @@ from django.utils import timezone
 
 import audit
 from access import directory, policy
-from access.models import AccessRequest, CopyRegisterEntry, Grant, RequestKind, RequestState
+from access.models import (
+    AccessRequest,
+    CopyRegisterEntry,
+    ExternalParty,
+    Grant,
+    RequestKind,
+    RequestState,
+)
+from access.roles import Role
 
 EXPIRY_NOTICE = timedelta(days=3)
+NDA_NOTICE = timedelta(days=30)
 STALE_AFTER = timedelta(days=2)
 
 
@@ -127,5 +136,36 @@ def stale_approvals() -> int:
             to,
         )
         audit.record(None, "request.reminder", req, reminder="approval_waiting")
+        sent += 1
+    return sent
+
+
+def expiring_ndas() -> int:
+    """NDAs ending within 30 days: legal hears once per NDA term, in time to renew it before
+    shares to that party stop (issue 17 §17)."""
+    sent = 0
+    today = timezone.localdate()
+    ending = ExternalParty.objects.filter(
+        nda_expires_on__gte=today, nda_expires_on__lte=today + NDA_NOTICE
+    )
+    legal = list(directory.approvers(Role.LEGAL, None).values_list("email", flat=True))
+    for party in ending:
+        claimed = (
+            ExternalParty.objects.filter(pk=party.pk)
+            .exclude(nda_reminded_for=party.nda_expires_on)
+            .update(nda_reminded_for=party.nda_expires_on)
+        )
+        if not claimed:
+            continue
+        until = f"{party.nda_expires_on:%Y-%m-%d}"
+        _mail(
+            f"[Baomi] 保密协议即将到期 / NDA expiring: {party.name}",
+            f"{party.name} 的保密协议将于 {until} 到期。到期后不能再向其提供客户信息，"
+            "请及时续签并在保密系统中上传新的协议。\n"
+            f"The NDA with {party.name} ends on {until}. No client data can be provided to "
+            "them after that: renew it and upload the new agreement in Baomi.",
+            legal,
+        )
+        audit.record(None, "party.nda_reminder", party, expires_on=until)
         sent += 1
     return sent

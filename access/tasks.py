@@ -22,5 +22,6 @@ def send_reminders() -> dict[str, int]:
         counts["grants_ending"] = reminders.expiring_grants()
         counts["approvals_waiting"] = reminders.stale_approvals()
         counts["copies_not_destroyed"] = reminders.copies_not_destroyed()
+        counts["ndas_expiring"] = reminders.expiring_ndas()
         counts["reviews_escalated"] = reviews.escalate_due()
     return dict(counts)

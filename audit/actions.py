@@ -112,6 +112,8 @@ _ACTIONS = [
     Action("share.receipt_confirmed", _("Recipient confirmed receipt"), "request"),
     Action("party.created", _("External party registered"), "access"),
     Action("party.updated", _("External party or NDA changed"), "access"),
+    Action("party.nda_viewed", _("Signed NDA opened"), "access"),
+    Action("party.nda_reminder", _("Legal reminded that an NDA expires"), "access"),
     Action("review.opened", _("Access review opened"), "access"),
     Action("review.decided", _("Access review item decided"), "access"),
     Action("review.escalated", _("Access review escalated at its deadline"), "access"),

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection
 
@@ -188,6 +190,23 @@ def _linkage_problem(block: tuple, number: int, seq: int, prev_hex: str) -> Prob
     return None
 
 
+def _in_order(pool: Any, jobs: list[tuple], window: int) -> Iterator[Any]:
+    """The workers' results in job order, with at most ``window`` jobs handed out ahead of the
+    one being read: when a problem stops the loop, little work is left in flight."""
+    pending: deque[Any] = deque()
+    queued = iter(jobs)
+    for job in queued:
+        pending.append(pool.apply_async(_verify_block_in_worker, (job,)))
+        if len(pending) >= window:
+            break
+    while pending:
+        result = pending.popleft().get()
+        following = next(queued, None)
+        if following is not None:
+            pending.append(pool.apply_async(_verify_block_in_worker, (following,)))
+        yield result
+
+
 def verify_chain(
     chunk: int = VERIFY_BLOCKS,
     progress: Callable[[int], None] | None = None,
@@ -237,7 +256,9 @@ def verify_chain(
     jobs = [(block[0], anchor_seqs) for block in linked]
     try:
         results = (
-            pool.imap(_verify_block_in_worker, jobs) if pool else map(_verify_block_in_worker, jobs)
+            _in_order(pool, jobs, window=workers * 4)
+            if pool
+            else map(_verify_block_in_worker, jobs)
         )
         for block, result in zip(linked, results, strict=False):
             report.checked += result.checked
@@ -252,7 +273,9 @@ def verify_chain(
             report.problem = linkage_problem
     finally:
         if pool is not None:
-            pool.terminate()
+            # close + join, never terminate: terminate can kill a worker that holds the task
+            # queue's lock and then wait for it forever. Only the few jobs in flight finish.
+            pool.close()
             pool.join()
     if report.problem is None and restored_up_to is not None:
         if report.head_seq < restored_up_to:

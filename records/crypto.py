@@ -21,6 +21,7 @@ import functools
 import hashlib
 import hmac
 import os
+import struct
 import uuid
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -259,6 +260,34 @@ def rewrap(record_id: uuid.UUID, version: int, wrapped: bytes | memoryview) -> W
 
 def current_kek_version() -> int:
     return key_provider().current_version()
+
+
+# --- Sealed blobs: secrets that belong to no client file ------------------------------------
+
+_BLOB_HEADER = struct.Struct(">HH")  # KEK version, length of the wrapped data key
+
+
+def seal_blob(context: str, plaintext: bytes) -> bytes:
+    """Seal something that is not part of a client file (an NDA scan, an authenticator seed)
+    under its own data key, wrapped by the current KEK like a record's. ``context`` names the
+    object it belongs to and is bound into both layers, so a sealed value copied onto another
+    row does not open there."""
+    dek = os.urandom(KEY_BYTES)
+    wrapped = key_provider().wrap(dek, b"blob:" + context.encode())
+    body = _seal(AESGCM(dek), plaintext, b"baomi:blob:" + context.encode())
+    return _BLOB_HEADER.pack(wrapped.version, len(wrapped.blob)) + wrapped.blob + body
+
+
+def open_blob(context: str, blob: bytes | memoryview) -> bytes:
+    """The plaintext of ``seal_blob``; ``DecryptionFailed`` for a wrong context or tampering."""
+    data = bytes(blob)
+    if len(data) < _BLOB_HEADER.size:
+        raise DecryptionFailed("sealed value too short")
+    version, length = _BLOB_HEADER.unpack_from(data)
+    start = _BLOB_HEADER.size
+    wrapped = WrappedKey(version, data[start : start + length])
+    dek = key_provider().unwrap(wrapped, b"blob:" + context.encode())
+    return _open(AESGCM(dek), data[start + length :], b"baomi:blob:" + context.encode())
 
 
 # --- Blind indexes -------------------------------------------------------------------------

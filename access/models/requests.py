@@ -50,7 +50,13 @@ class ExternalParty(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     contact_name = models.CharField(_("contact person"), max_length=100)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    # The scan is sealed (records.crypto.seal_blob, bound to this party) before it is stored;
+    # legal opens it on the party's page (issue 17 §17).
     nda_document = models.FileField(_("signed NDA (PDF or scan)"), upload_to="nda/", blank=True)
+    nda_content_type = models.CharField(max_length=60, blank=True)
+    nda_sealed = models.BooleanField(default=False)
+    # The expiry date legal was last reminded of (once per NDA term).
+    nda_reminded_for = models.DateField(null=True, blank=True)
     nda_signed_on = models.DateField(_("NDA signed on"), null=True, blank=True)
     nda_expires_on = models.DateField(_("NDA valid until"), null=True, blank=True)
     updated_by = models.ForeignKey(

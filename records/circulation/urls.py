@@ -15,6 +15,7 @@ urlpatterns = [
     path("parties/", share_views.parties_view, name="parties"),
     path("parties/new/", share_views.party_edit_view, name="party_new"),
     path("parties/<int:party_id>/", share_views.party_edit_view, name="party_edit"),
+    path("parties/<int:party_id>/nda/", share_views.party_nda_view, name="party_nda"),
     path("approvals/", views.approvals_view, name="approvals"),
     path("desk/", views.desk_view, name="desk"),
     path("<int:pk>/", views.detail_view, name="detail"),

@@ -107,6 +107,21 @@ def link_view(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @never_cache
+@require_http_methods(["GET"])
+def party_nda_view(request: AuthenticatedHttpRequest, party_id: int) -> HttpResponse:
+    """Legal reads the signed NDA in the browser: decrypted here, never cached."""
+    party = get_object_or_404(ExternalParty, pk=party_id)
+    try:
+        scan = parties.open_nda(request.user, party)
+    except FileNotFoundError:
+        raise Http404 from None
+    response = HttpResponse(scan.data, content_type=scan.content_type)
+    response["Content-Disposition"] = f'inline; filename="NDA-{party.pk}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@never_cache
 def parties_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require_can(request.user, Capability.EXTERNAL_PARTIES)
     return render(
