@@ -1,7 +1,8 @@
 """Encrypted backups (R31, issue 7, first part: making, verifying and pruning archives).
 
 An archive is a tar stream sealed by ``records.crypto.BackupSealer`` under the backup key: the
-database (PostgreSQL ``pg_dump`` custom format, or SQLite's online backup), every stored file
+database (PostgreSQL ``pg_dump`` custom format streamed in parts, or SQLite's online backup
+taken in memory; never a clear dump on disk), every stored file
 (already encrypted per record) and, last, ``manifest.json`` (time, counts per model, audit chain
 head, every member's size and SHA-256). It is written to a temporary file and moved into the
 ``backups`` storage only when complete; only then is a ``Backup`` row written, so a worker killed
@@ -57,15 +58,24 @@ class _Hashing:
         return data
 
 
-def _dump_database(target: Path) -> str:
-    vendor = connection.vendor
-    if vendor == "sqlite":
+# The database goes into the archive in parts of this size, straight from pg_dump's output:
+# no clear copy of the dump ever lies on disk (issue 17 §21), and memory holds one part at most.
+DUMP_PART_BYTES = 32 << 20
+DUMP_PREFIX = "database."
+
+
+def _add_database(tar: tarfile.TarFile, members: dict) -> None:
+    """Stream the database into the archive: SQLite's online backup into memory, then one
+    member; PostgreSQL's ``pg_dump`` output read in parts, each its own member, in order."""
+    if connection.vendor == "sqlite":
         import sqlite3
 
         connection.ensure_connection()
-        with sqlite3.connect(target) as copy:
+        with sqlite3.connect(":memory:") as copy:
             connection.connection.backup(copy)
-        return "database.sqlite3"
+            data = copy.serialize()
+        _add(tar, f"{DUMP_PREFIX}sqlite3", io.BytesIO(data), len(data), members)
+        return
     db = connection.settings_dict
     env = {**os.environ, "PGPASSWORD": db.get("PASSWORD") or ""}
     pg_dump = shutil.which("pg_dump")
@@ -75,15 +85,40 @@ def _dump_database(target: Path) -> str:
         pg_dump,
         "--format=custom",
         "--no-owner",
-        f"--file={target}",
         f"--host={db.get('HOST') or '127.0.0.1'}",
         f"--port={db.get('PORT') or 5432}",
         f"--username={db.get('USER') or 'postgres'}",
         db["NAME"],
     ]
     # A fixed program; the arguments come from our own settings, never from a request.
-    subprocess.run(arguments, check=True, env=env, capture_output=True)  # noqa: S603
-    return "database.pgdump"
+    # Messages go to a file, not a pipe: a pipe nobody reads while the dump streams could fill
+    # up and stop pg_dump.
+    with (
+        tempfile.TemporaryFile() as messages,
+        subprocess.Popen(  # noqa: S603
+            arguments, env=env, stdout=subprocess.PIPE, stderr=messages
+        ) as dump,
+    ):
+        part = 0
+        while data := _read_part(dump.stdout):
+            name = f"{DUMP_PREFIX}pgdump.part-{part:05d}"
+            _add(tar, name, io.BytesIO(data), len(data), members)
+            part += 1
+        if dump.wait() != 0:
+            messages.seek(0)
+            raise RuntimeError(f"pg_dump failed: {messages.read().decode(errors='replace')[-500:]}")
+
+
+def _read_part(stream: Any) -> bytes:
+    """Up to ``DUMP_PART_BYTES`` from a pipe (a pipe returns less than asked at a time)."""
+    chunks, size = [], 0
+    while size < DUMP_PART_BYTES:
+        block = stream.read(min(1 << 20, DUMP_PART_BYTES - size))
+        if not block:
+            break
+        chunks.append(block)
+        size += len(block)
+    return b"".join(chunks)
 
 
 def _stored_files() -> Iterator[str]:
@@ -132,10 +167,7 @@ def create(actor: User | None = None) -> Backup:
             sealer = crypto.BackupSealer(out, key)
             # typeshed asks every fileobj for read/seek/tell; stream mode ("w|") only writes.
             with tarfile.open(fileobj=sealer, mode="w|") as tar:  # type: ignore[call-overload]
-                dump = work / "db"
-                member = _dump_database(dump)
-                _add(tar, member, dump.open("rb"), dump.stat().st_size, members)
-                dump.unlink()
+                _add_database(tar, members)
                 storage = storages["default"]
                 for stored in _stored_files():
                     with storage.open(stored, "rb") as handle:

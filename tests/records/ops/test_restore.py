@@ -200,3 +200,37 @@ def test_r31_a_restored_chain_shorter_than_the_backup_recorded_is_a_truncation(d
     report = verification.verify_chain(restored_up_to=seq + 5)
     assert report.problem.kind == "truncated"
     assert f"recorded the chain up to sequence {seq + 5}" in report.problem.message
+
+
+def test_r31_the_dump_never_lies_in_clear_on_disk_and_restores_from_its_parts(
+    tmp_path, monkeypatch
+):
+    """Issue 17 §21: the database goes from pg_dump (or SQLite's backup) straight into the
+    sealed archive, in parts, and from the archive straight into pg_restore (or the new file)."""
+    import tempfile
+
+    world = build_world()
+    kept = approved(world.sales, world.head, {"full_name": "保留客户", "mobile": "13900000001"})
+    monkeypatch.setattr(backups, "DUMP_PART_BYTES", 4096)  # several parts on PostgreSQL
+    seen_on_disk: list[str] = []
+    real_add = backups._add
+
+    def watching(tar, name, handle, size, members):
+        if name.startswith(backups.DUMP_PREFIX):
+            for folder in Path(tempfile.gettempdir()).glob(f"{backups.WORK_PREFIX}*"):
+                seen_on_disk.extend(p.name for p in folder.iterdir())
+        real_add(tar, name, handle, size, members)
+
+    monkeypatch.setattr(backups, "_add", watching)
+    made = backups.create()
+    assert seen_on_disk
+    assert all(name.endswith(backups.SUFFIX) for name in seen_on_disk)  # only the sealed archive
+    parts = sorted(n for n in made.manifest["members"] if n.startswith(backups.DUMP_PREFIX))
+    if connection.vendor == "postgresql":
+        assert len(parts) > 1
+    url, rows, drop = _target(tmp_path)
+    try:
+        restore(Path(storages["backups"].path(made.name)), url, tmp_path / "files")
+        assert _normal(rows(kept.pk)) == _normal(_live(kept.pk))
+    finally:
+        drop()
