@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin, messages
+from django import forms
+from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
-from django.db.models import QuerySet
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from access import people, signin
+from access import people
 from access.http import signed_in_user
 from access.models import Agreement, AgreementSignature, Department, User
 
@@ -30,6 +34,22 @@ class DepartmentAdmin(admin.ModelAdmin):
     autocomplete_fields = ("head",)
 
 
+class NewAccountForm(forms.ModelForm):
+    """A new account has no password anyone knows: the person sets it through their one-time
+    enrolment link (issue 17 §4, §20), issued on the next page."""
+
+    class Meta:
+        model = User
+        fields = ("username", "full_name", "employee_number", "department", "email")
+
+    def save(self, commit: bool = True) -> User:
+        user = super().save(commit=False)
+        user.set_unusable_password()
+        if commit:
+            user.save()
+        return user
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     list_display = (
@@ -44,7 +64,7 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ("employment_status", "department", "groups", "is_active", "is_staff")
     search_fields = ("username", "full_name", "employee_number", "email")
     fieldsets = (
-        (None, {"fields": ("username", "password")}),
+        (None, {"fields": ("username", "sign_in")}),
         (
             _("Person"),
             {
@@ -60,25 +80,39 @@ class UserAdmin(DjangoUserAdmin):
         (_("Roles"), {"fields": ("groups",)}),
         (_("Account"), {"fields": ("is_active", "is_staff", "last_login", "date_joined")}),
     )
+    add_form = NewAccountForm
     add_fieldsets = (
         (
             None,
             {
                 "classes": ("wide",),
-                "fields": (
-                    "username",
-                    "full_name",
-                    "employee_number",
-                    "department",
-                    "password1",
-                    "password2",
-                ),
+                "fields": ("username", "full_name", "employee_number", "department", "email"),
             },
         ),
     )
-    readonly_fields = ("last_login", "date_joined")
+    readonly_fields = ("last_login", "date_joined", "sign_in")
     filter_horizontal = ("groups",)
-    actions = ["reset_second_factor"]
+
+    @admin.display(description=_("Password and second factor"))
+    def sign_in(self, obj: User) -> str:
+        """No password field: the administrator resets through an enrolment link only."""
+        if obj.pk is None:
+            return ""
+        return format_html(
+            '<a class="button" href="{}">{}</a> {}',
+            reverse("access:enrolment_issue", args=[obj.pk]),
+            _("Reset sign-in (one-time link)"),
+            _("Set by the person themselves; you never see or set it."),
+        )
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> Any:
+        """Django's "set this user's password" page is closed: an administrator who knew the
+        password could sign in as the person (issue 17 §4)."""
+        raise PermissionDenied(_("Passwords are set by their owners, through an enrolment link."))
+
+    def response_add(self, request: HttpRequest, obj: User, post_url_continue: Any = None) -> Any:
+        """A new account goes straight to its first enrolment link."""
+        return redirect("access:enrolment_issue", user_id=obj.pk)
 
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
         """A change of employment status goes through the service, which suspends or restores
@@ -89,14 +123,6 @@ class UserAdmin(DjangoUserAdmin):
         super().save_model(request, obj, form, change)
         if change:
             people.set_employment_status(signed_in_user(request), obj, status)
-
-    @admin.action(description=_("Reset second factor (the person enrols again at next sign-in)"))
-    def reset_second_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
-        count = 0
-        for user in queryset:
-            signin.reset_second_factor(request, user)
-            count += 1
-        messages.success(request, _("Second factor reset for %(n)d people.") % {"n": count})
 
 
 class SignatureInline(admin.TabularInline):

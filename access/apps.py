@@ -35,6 +35,10 @@ class AccessConfig(AppConfig):
         auditlog.register(Agreement)
         menu.register()
 
+        from access import sealed_seeds
+
+        sealed_seeds.install()
+
 
 def _restore_reference_data(sender: AppConfig, **kwargs: object) -> None:
     """After migrate or flush: roles and agreement v1 exist again (see access/seeds.py)."""

@@ -130,3 +130,14 @@ class ReviewDecisionForm(BaomiForm):
         choices=[("keep", _("Keep")), ("revoke", _("Revoke"))], widget=forms.HiddenInput
     )
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class EnrolmentReasonForm(BaomiForm):
+    reason = forms.CharField(
+        label=_("Why"),
+        max_length=300,
+        help_text=_(
+            "E.g. lost phone, forgotten password, new starter. The person and the audit log are "
+            "told."
+        ),
+    )

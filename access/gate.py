@@ -30,6 +30,9 @@ ALLOW_LIST: dict[str, Stage] = {
     "access:otp_verify": Stage.PASSWORD,
     "access:otp_setup": Stage.PASSWORD,
     "access:agreement": Stage.VERIFIED,
+    # A one-time enrolment link is the key: its page sets the person's own password, and then
+    # (only in that session) their first authenticator (access/enrolment.py).
+    "access:enrol": Stage.ANONYMOUS,
     # An external recipient has no account: the single-use token and the passcode given out of
     # band are the key (records/circulation/sharing.py); the page shows no customer content.
     "share_link": Stage.ANONYMOUS,

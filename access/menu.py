@@ -25,6 +25,12 @@ def open_incidents(user: User) -> int:
     return incidents.open_incidents().count()
 
 
+def resets_to_approve(user: User) -> int:
+    from access import enrolment
+
+    return len(enrolment.awaiting_approval())
+
+
 def register() -> None:
     for item in (
         NavItem(
@@ -67,6 +73,15 @@ def register() -> None:
             url_name="admin:index",
             capability=Capability.ADMIN_SITE,
             description=_("Accounts, departments, roles and the agreement text."),
+        ),
+        NavItem(
+            key="enrolment_approvals",
+            order=45,
+            label=_("Sign-in resets"),
+            url_name="access:enrolment_approvals",
+            capability=Capability.ENROLMENT_APPROVAL,
+            description=_("Approve resets of sign-in for people above sales."),
+            count=resets_to_approve,
         ),
         NavItem(
             key="access_reviews",

@@ -84,7 +84,7 @@ def set_employment_status(actor: User | None, person: User, status: str) -> bool
         return False
     person.employment_status = status
     person.save(update_fields=["employment_status"])
-    ended = 0 if status == User.EmploymentStatus.ACTIVE else _end_sessions(person)
+    ended = 0 if status == User.EmploymentStatus.ACTIVE else end_sessions(person)
     audit.record(
         actor,
         "account.status_changed",
@@ -177,7 +177,7 @@ def offboard(actor: User, person: User, *, leaving: bool, reason: str) -> Offboa
     for req in finished:
         workflows.close(req, by=actor, reason=why)
     revoked = grants.revoke_all(person.grants.all(), by=actor, reason=why)
-    sessions = _end_sessions(person)
+    sessions = end_sessions(person)
     devices = 0
     if leaving:
         devices += TOTPDevice.objects.filter(user=person).delete()[1].get("otp_totp.TOTPDevice", 0)
@@ -201,7 +201,7 @@ def offboard(actor: User, person: User, *, leaving: bool, reason: str) -> Offboa
     )
 
 
-def _end_sessions(person: User) -> int:
+def end_sessions(person: User) -> int:
     """Delete every session of ``person``; the account change also invalidates any the session
     store holds elsewhere (Django re-checks the password hash on each request)."""
     ended = 0

@@ -274,14 +274,3 @@ def change_password(request: HttpRequest, user: User, new_password: str) -> None
     user.save(update_fields=["password"])
     update_session_auth_hash(request, user)  # also rotates the session key
     audit.record(user, "auth.password_changed", target=user)
-
-
-def reset_second_factor(request: HttpRequest, user: User) -> None:
-    """An administrator removes someone's authenticator and backup codes (lost phone).
-
-    The person enrols a new authenticator at their next sign-in. Their password is unchanged.
-    """
-    with transaction.atomic():
-        TOTPDevice.objects.filter(user=user).delete()
-        BackupCodeDevice.objects.filter(user=user).delete()
-        audit.record(request.user, "auth.second_factor_reset", target=user)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from access.views import account, agreement, reviews, signin
+from access.views import account, agreement, enrolment, reviews, signin
 
 app_name = "access"
 
@@ -10,6 +10,15 @@ urlpatterns = [
     path("otp/verify/", signin.otp_verify_view, name="otp_verify"),
     path("otp/setup/", signin.otp_setup_view, name="otp_setup"),
     path("agreement/", agreement.agreement_view, name="agreement"),
+    # One-time links: the person sets their own password, then enrols (issue 17 §4, §20).
+    path("enrol/<str:token>/", enrolment.enrol_view, name="enrol"),
+    path("people/<int:user_id>/enrolment/", enrolment.issue_view, name="enrolment_issue"),
+    path("enrolment/approvals/", enrolment.approvals_view, name="enrolment_approvals"),
+    path(
+        "enrolment/approvals/<int:link_id>/approve/",
+        enrolment.approve_view,
+        name="enrolment_approve",
+    ),
     path("security/", account.security_view, name="security"),
     path("security/confirm/", account.reauth_view, name="reauth"),
     path("security/password/", account.password_change_view, name="password_change"),

@@ -33,6 +33,9 @@ _ACTIONS = [
     Action("auth.password_changed", _("Password changed"), "auth"),
     Action("auth.second_factor_reset", _("Second factor reset by an administrator"), "auth"),
     Action("account.created", _("Account created"), "auth"),
+    Action("account.enrolment_link_issued", _("Enrolment link issued (sign-in reset)"), "auth"),
+    Action("account.enrolment_link_approved", _("Sign-in reset approved"), "auth"),
+    Action("account.enrolment_completed", _("Own password and authenticator set by link"), "auth"),
     Action("account.status_changed", _("Employment status changed (leave, return)"), "auth"),
     # Agreements (R3)
     Action("agreement.signed", _("Confidentiality agreement signed"), "access"),

@@ -68,7 +68,7 @@ def _hour(moment: datetime) -> datetime:
     return local.replace(minute=0, second=0, microsecond=0)
 
 
-def _thresholds() -> dict[str, int]:
+def _thresholds() -> dict[str, Any]:
     return settings.BAOMI_ANOMALY
 
 

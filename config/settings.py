@@ -59,7 +59,7 @@ for _name in ("DJANGO_SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "CELERY_BROK
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="") or read_or_create_secret(
     VAR_DIR / "secret_key"
 )
-# Key material for records/crypto.py. Embedded mode generates it on first start (0600); in
+# Key material for records/crypto/. Embedded mode generates it on first start (0600); in
 # production the key-encryption keys come from the environment or a key service, never from a
 # file beside the database they protect.
 BAOMI_KEY_FILE = Path(env.str("BAOMI_KEY_FILE", default=str(VAR_DIR / "master.key")))
@@ -230,6 +230,8 @@ AXES_VERBOSE = False
 BAOMI_IDLE_TIMEOUT = timedelta(minutes=env.int("BAOMI_IDLE_TIMEOUT_MINUTES", default=15))
 BAOMI_ABSOLUTE_TIMEOUT = timedelta(hours=env.float("BAOMI_ABSOLUTE_TIMEOUT_HOURS", default=10))
 BAOMI_REAUTH_WINDOW = timedelta(minutes=env.int("BAOMI_REAUTH_MINUTES", default=5))
+# How long a one-time enrolment link works (first sign-in, administrator reset; access/enrolment).
+BAOMI_ENROLMENT_LINK_HOURS = env.int("BAOMI_ENROLMENT_LINK_HOURS", default=24)
 SESSION_COOKIE_NAME = "baomi_session"
 SESSION_COOKIE_AGE = int(BAOMI_ABSOLUTE_TIMEOUT.total_seconds())
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

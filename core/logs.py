@@ -1,17 +1,17 @@
 """What log lines may not carry: the token of an external delivery link (the link and its
-passcode are the recipient's only key). One rule for Django's log lines and the web server's
-access log (config/gunicorn_logs.py)."""
+passcode are the recipient's only key) or of a one-time enrolment link (it sets a password).
+One rule for Django's log lines and the web server's access log (config/gunicorn_logs.py)."""
 
 from __future__ import annotations
 
 import logging
 import re
 
-_SHARE_TOKEN = re.compile(r"(/share/)[^/\s?#\"']+")
+_SHARE_TOKEN = re.compile(r"(/share/|/enrol/)[^/\s?#\"']+")
 
 
 def redact(text: str) -> str:
-    """``text`` with every delivery-link token replaced by an ellipsis."""
+    """``text`` with every delivery- or enrolment-link token replaced by an ellipsis."""
     return _SHARE_TOKEN.sub(r"\1…", text)
 
 

@@ -12,6 +12,14 @@ class RecordsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from core import sealing
+        from records import crypto
+
+        # access/ seals authenticator seeds through core.sealing (it may not import records/).
+        sealing.register(
+            sealing.SeedSealer(crypto.seal_seed, crypto.open_seed, crypto.is_sealed_seed)
+        )
+
         from records import demo  # noqa: F401 - registers the seed_demo step
         from records.models import Consent, CustomerRecord, InventoryCheck, PaperFile
 

@@ -46,7 +46,7 @@ def write(record: CustomerRecord, cipher: crypto.RecordCipher, content: Content)
         setattr(record, column, crypto.blind_index(kind, keys[kind]) if keys[kind] else "")
 
 
-# Blind-index kind -> column. The kind is part of the HMAC message (records/crypto.py).
+# Blind-index kind -> column. The kind is part of the HMAC message (records/crypto/).
 INDEX_COLUMNS = {"name": "name_index", "mobile": "phone_index", "id": "id_index"}
 
 

@@ -1,6 +1,6 @@
 """Client files (客户档案) and what belongs to them (R10-R15, R22, R30, R33).
 
-Customer content lives only in ``sealed_*`` columns (AES-256-GCM, records/crypto.py) and in
+Customer content lives only in ``sealed_*`` columns (AES-256-GCM, records/crypto/) and in
 encrypted attachment blobs; the clear columns hold metadata a list needs (archive number, tier,
 status, handler, department, dates, the data categories present) and blind indexes for exact
 search. The primary key is a UUID so the id exists before the first seal binds it.
@@ -96,7 +96,7 @@ class CustomerRecord(models.Model):
     categories = models.JSONField(default=list, blank=True)
     public_authorised = models.BooleanField(default=False)
 
-    # Envelope encryption (records/crypto.py)
+    # Envelope encryption (records/crypto/)
     key_version = models.PositiveSmallIntegerField(db_index=True)
     wrapped_key = models.BinaryField()
     sealed_identity = models.BinaryField(default=b"")

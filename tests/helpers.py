@@ -70,3 +70,42 @@ def client_verified(user: User, *, agreed: bool = True) -> Client:
     ):
         sign_current_agreement(user)
     return client
+
+
+NEW_PASSWORD = "Mein-Eigenes-Passwort-77"
+
+
+def enrolment_token(user: User) -> str:
+    """A fresh one-time enrolment link's token for ``user``, as the mail would carry it."""
+    import secrets
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from access import enrolment
+    from access.models import EnrolmentLink
+
+    token = secrets.token_urlsafe(32)
+    EnrolmentLink.objects.create(
+        user=user,
+        purpose=enrolment.purpose_for(user),
+        reason="test",
+        token_hash=enrolment._digest(token),
+        sent_at=timezone.now(),
+        expires_at=timezone.now() + timedelta(hours=1),
+    )
+    return token
+
+
+def open_enrolment_link(user: User, client: Client | None = None) -> Client:
+    """A client that opened a one-time enrolment link for ``user`` and set its own password
+    (NEW_PASSWORD): the only way to a first authenticator (issue 17 §20)."""
+    from django.urls import reverse
+
+    client = client or Client()
+    response = client.post(
+        reverse("access:enrol", args=[enrolment_token(user)]),
+        {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    assert response.status_code == 302, response.content.decode()[:500]
+    return client

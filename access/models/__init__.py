@@ -5,6 +5,7 @@ One module per subject; every model is importable from ``access.models`` as Djan
 from access.models.agreements import Agreement, AgreementQuerySet, AgreementSignature
 from access.models.custody import Handover, Transfer
 from access.models.devices import BackupCode, BackupCodeDevice
+from access.models.enrolment import EnrolmentLink
 from access.models.grants import (
     BreakGlass,
     Grant,
@@ -43,6 +44,7 @@ __all__ = [
     "CopyFormat",
     "CopyRegisterEntry",
     "Department",
+    "EnrolmentLink",
     "ExternalParty",
     "Grant",
     "GrantPermission",

@@ -18,6 +18,11 @@ Every decision has the form ``decide_*(user, [action,] object) -> Decision(allow
 ``is_superuser`` appears in no rule.
 """
 
+from access.policy.accounts import (
+    decide_enrolment_approval,
+    decide_enrolment_issue,
+    needs_second_approver,
+)
 from access.policy.actions import Allowed, allowed_actions
 from access.policy.capabilities import (
     PERMISSION_CAPABILITIES,
@@ -114,6 +119,8 @@ __all__ = [
     "decide_disposal_edit",
     "decide_disposal_execution",
     "decide_disposal_signature",
+    "decide_enrolment_approval",
+    "decide_enrolment_issue",
     "decide_many",
     "decide_offboarding",
     "decide_request",
@@ -131,6 +138,7 @@ __all__ = [
     "loan_until",
     "loans",
     "may_receive",
+    "needs_second_approver",
     "offboarding_candidates",
     "receivers",
     "refusal",

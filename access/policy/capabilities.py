@@ -46,6 +46,7 @@ class Capability(StrEnum):
     DISPOSAL_DESK = "disposal_desk"
     BREAK_GLASS_REVIEW = "break_glass_review"
     CUSTOMER_RIGHTS = "customer_rights"
+    ENROLMENT_APPROVAL = "enrolment_approval"
 
 
 _RULES: dict[Capability, Callable[[User, frozenset[Role]], bool]] = {
@@ -95,6 +96,8 @@ _RULES: dict[Capability, Callable[[User, frozenset[Role]], bool]] = {
     Capability.BREAK_GLASS_REVIEW: lambda user, roles: bool(
         roles & {Role.SECURITY_OFFICER, Role.AUDITOR}
     ),
+    # Issue 17 §4: a reset of anyone above sales waits for the security officer.
+    Capability.ENROLMENT_APPROVAL: lambda user, roles: Role.SECURITY_OFFICER in roles,
     # R72: the security officer runs the annual review; heads (management for heads) decide.
     Capability.ACCESS_REVIEW_ADMIN: lambda user, roles: Role.SECURITY_OFFICER in roles,
     Capability.ACCESS_REVIEW: lambda user, roles: (
@@ -178,6 +181,7 @@ _CAPABILITY_REFUSALS: dict[Capability, str | Promise] = {
     Capability.BREAK_GLASS_REVIEW: _(
         "Only security officers and auditors review emergency access."
     ),
+    Capability.ENROLMENT_APPROVAL: _("Only the information-security officer approves this."),
 }
 
 

@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from access import agreements, shell
+from access import agreements, enrolment, shell
 from access.http import AuthenticatedHttpRequest
 
 
@@ -14,6 +14,10 @@ from access.http import AuthenticatedHttpRequest
 def home_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     agreement = agreements.current_agreement()
     signature = agreements.signature_of(request.user, agreement) if agreement else None
-    return render(
-        request, "home.html", {"signature": signature, "panels": shell.home_panels(request.user)}
-    )
+    context = {
+        "signature": signature,
+        "panels": shell.home_panels(request.user),
+        # The person is told their sign-in was reset, by whom and why (issue 17 §4).
+        "recent_reset": enrolment.recent_reset(request.user),
+    }
+    return render(request, "home.html", context)

@@ -17,6 +17,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from access import enrolment as enrolment_links
 from access import gate, signin
 from access.forms import EnrolmentForm, OneTimeCodeForm, PasswordSignInForm, reject
 from access.http import signed_in_user
@@ -134,6 +135,11 @@ def otp_setup_view(request: HttpRequest) -> HttpResponse:
     replacing = signin.has_authenticator(signed_in_user(request))
     if replacing and stage < gate.Stage.VERIFIED:
         return redirect("access:otp_verify")
+    if not replacing and not enrolment_links.may_enrol(request, signed_in_user(request)):
+        # A password alone never enrols a first authenticator (issue 17 §20): whoever holds
+        # it could otherwise make the account theirs. The enrolment link is the proof.
+        status = 200 if request.method == "GET" else 403  # a page to read; a POST is refused
+        return render(request, "access/enrolment_needed.html", status=status)
     if replacing and not signin.recently_reauthenticated(request):
         return redirect_to_reauth(request)
     form = EnrolmentForm(posted(request))

@@ -131,6 +131,8 @@ def test_allow_list_is_small_and_explicit():
         "access:agreement",
         # R52: an external recipient's single-use delivery link (token + out-of-band passcode).
         "share_link",
+        # Issue 17 §20: a one-time enrolment link (a token sent out of band) sets a password.
+        "access:enrol",
     }
     assert all(stage < Stage.AGREED for stage in ALLOW_LIST.values())
 

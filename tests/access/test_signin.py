@@ -15,6 +15,7 @@ from tests.factories import PASSWORD
 from tests.helpers import (
     client_verified,
     give_authenticator,
+    open_enrolment_link,
     otp_code,
     sign_current_agreement,
     wrong_code,
@@ -105,9 +106,7 @@ def test_r2_otp_code_cannot_be_replayed(sales_person):
 
 
 def test_r2_first_sign_in_enrols_an_authenticator_with_a_local_qr_code(sales_person):
-    client = Client()
-    response = sign_in_password(client, "zhang.wei")
-    assert response["Location"] == SETUP
+    client = open_enrolment_link(sales_person)
     page = client.get(SETUP)
     html = page.content.decode()
     assert page.status_code == 200
@@ -122,8 +121,7 @@ def test_r2_first_sign_in_enrols_an_authenticator_with_a_local_qr_code(sales_per
 
 
 def test_r2_enrolment_rejects_a_wrong_code_and_accepts_the_right_one(sales_person):
-    client = Client()
-    sign_in_password(client, "zhang.wei")
+    client = open_enrolment_link(sales_person)
     client.get(SETUP)
     device = TOTPDevice.objects.get(user=sales_person, confirmed=False)
     refused = client.post(SETUP, {"token": wrong_code(device)})

@@ -61,13 +61,22 @@ def test_r2_r3_demo_user_signs_in_with_totp_signs_agreement_switches_language(
 
 def test_r2_first_sign_in_enrols_authenticator_in_the_browser(live_server, page, console_errors):
     from tests.factories import make_person
+    from tests.helpers import NEW_PASSWORD, enrolment_token
 
-    make_person("new.person", full_name="新员工", employee_number="BM8001")
+    person = make_person("new.person", full_name="新员工", employee_number="BM8001")
+    # Issue 17 §20: the password alone does not enrol; the one-time link from the mailbox does.
     page.goto(live_server.url + "/accounts/login/")
     page.fill("input[name=username]", "new.person")
     page.fill("input[name=password]", "Correct-Horse-42!")
     page.click("button.primary")
+    page.wait_for_url("**/accounts/otp/setup/")
+    assert "one-time link" in page.inner_text("main")
+    assert not TOTPDevice.objects.filter(user=person).exists()
 
+    page.goto(live_server.url + f"/accounts/enrol/{enrolment_token(person)}/")
+    page.fill("input[name=new_password1]", NEW_PASSWORD)
+    page.fill("input[name=new_password2]", NEW_PASSWORD)
+    page.click("button.primary")
     page.wait_for_url("**/accounts/otp/setup/")
     qr = page.locator("[data-testid=qr] svg")
     assert qr.is_visible()

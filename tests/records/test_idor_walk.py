@@ -38,7 +38,7 @@ def _urls_with_ids():
 
 @pytest.fixture
 def walk_objects(sales_org):
-    from access.models import User
+    from access.models import EnrolmentLink, User
     from access.roles import Role
     from tests.factories import make_person
 
@@ -123,6 +123,12 @@ def walk_objects(sales_org):
         "access": {
             "item_id": campaign.items.first().pk,
             "campaign_id": campaign.pk,
+            # An enrolment link is a capability too; a reset awaiting the officer's approval.
+            "token": "no-such-token",
+            "user_id": sales_org.head.pk,
+            "link_id": EnrolmentLink.objects.create(
+                user=sales_org.head, purpose="reset", reason="walk", needs_approval=True
+            ).pk,
         },
         "audit": {
             "user_id": user.pk,
