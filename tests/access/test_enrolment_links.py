@@ -200,3 +200,24 @@ def make_admin():
         *Permission.objects.filter(codename__in=["view_user", "change_user"])
     )
     return admin_user
+
+
+def test_p20_the_operator_prints_the_first_administrators_link(db):
+    import io
+
+    from django.core.management import call_command
+
+    first = make_person("first.admin", is_staff=True, is_superuser=True)
+    out = io.StringIO()
+    call_command("enrolment_link", "first.admin", "--reason", "first administrator", stdout=out)
+    token = re.search(r"/accounts/enrol/([^/\s]+)/", out.getvalue()).group(1)
+    client = Client()
+    response = client.post(
+        reverse("access:enrol", args=[token]),
+        {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    assert response["Location"] == SETUP
+    assert client.get(SETUP).status_code == 200
+    event = AuditEvent.objects.get(action="account.enrolment_link_issued")
+    assert (event.actor_id, event.details["via"]) == (None, "command")
+    assert event.target_id == str(first.pk)
