@@ -133,6 +133,7 @@ _ACTIONS = [
     Action("audit.export", _("Audit events exported"), "audit"),
     Action("audit.verify", _("Audit chain verified"), "audit"),
     Action("audit.anchor", _("Audit chain head anchored"), "audit"),
+    Action("audit.chain_exported", _("Audit log exported for an outside auditor"), "audit"),
     Action("audit.alert_raised", _("Anomaly alert raised"), "audit"),
     Action("audit.alert_closed", _("Anomaly alert closed"), "audit"),
     # Incidents (R73)

@@ -176,6 +176,9 @@ class ChainState(models.Model):
     mark_last_id = models.BigIntegerField(null=True, blank=True)
     mark_xmax = models.BigIntegerField(null=True, blank=True)
     mark_at = models.DateTimeField(null=True, blank=True)
+    # The newest anchor written (audit/anchors.py): a store holding fewer has lost anchors.
+    anchor_number = models.BigIntegerField(null=True, blank=True)
+    anchor_seq = models.BigIntegerField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"chain state (floor {self.floor_id})"

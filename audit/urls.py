@@ -10,6 +10,7 @@ urlpatterns = [
     path("targets/<str:target_type>/<str:target_id>/", views.target_view, name="target"),
     path("export.csv", views.export_view, name="export"),
     path("chain/", views.chain_view, name="chain"),
+    path("chain/export.zip", views.chain_export_view, name="chain_export"),
     path("kpis/", views.kpis_view, name="kpis"),
     path("alerts/<int:alert_id>/close/", views.alert_close_view, name="alert_close"),
     path("incidents/", views.incidents_view, name="incidents"),

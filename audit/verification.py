@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import connection
 
+from audit.anchor_series import series_problem
 from audit.anchors import Anchor, read_anchors
 from audit.canonical import GENESIS, chain_digest
 from audit.chain import (
@@ -288,11 +289,34 @@ def verify_chain(
         report.anchors_after_backup = [a for a in anchors if a.seq > report.head_seq]
         anchors = [a for a in anchors if a.seq <= report.head_seq]
     if report.problem is None:
+        report.problem = _series(report.anchors)
+    if report.problem is None:
         report.problem = _check_anchors(anchors, seen_at_anchor, report.head_seq)
         report.anchors_checked = len(anchors)
     report.unsealed, report.seconds_since_last_seal = unsealed_backlog()
     report.seconds = time.monotonic() - started
     return report
+
+
+def _series(anchors: list[Anchor]) -> Problem | None:
+    """The anchors as a series: signed, numbered, linked, none lost (audit/anchor_series.py)."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from audit.models import ChainState
+
+    state = ChainState.objects.filter(pk=1).values_list("anchor_number", flat=True).first()
+    first = SealBlock.objects.order_by("number").values_list("sealed_at", flat=True).first()
+    found = series_problem(
+        anchors,
+        recorded_number=state,
+        first_sealed_at=first,
+        now=timezone.now(),
+        interval=timedelta(minutes=settings.BAOMI_ANCHOR_MINUTES),
+    )
+    return Problem(*found) if found else None
 
 
 def _check_anchors(anchors: list[Anchor], seen: dict[int, str], head_seq: int) -> Problem | None:

@@ -7,6 +7,7 @@ views never look at roles. Events hold no customer content, so nothing here can 
 from __future__ import annotations
 
 import csv
+import tempfile
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from functools import wraps
@@ -17,14 +18,24 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from audit import actions, anchors, anomalies, chain, console, incidents, kpis
+from audit import (
+    actions,
+    anchors,
+    anomalies,
+    chain,
+    chain_export,
+    console,
+    incidents,
+    kpis,
+    signing,
+)
 from audit.api import record, record_denied
 from audit.forms import AlertCloseForm, EventFilterForm, IncidentReportForm, IncidentTriageForm
 from audit.models import Alert, AuditEvent, Incident, VerificationRun
@@ -269,12 +280,27 @@ def chain_view(request: HttpRequest) -> HttpResponse:
         "running": any(r.outcome == VerificationRun.Outcome.RUNNING for r in runs),
         "anchors": list(reversed(anchors.read_anchors()))[:20],
         "head": chain.chain_head(),
+        "public_key": signing.public_key_text(),
+        "may_export": request.user.has_perm("audit.export_events"),
         "backlog": backlog,
         "since_seal": since_seal,
         "seal_lagging": since_seal is not None
         and since_seal > settings.BAOMI_AUDIT_SEAL_LAG_WARNING,
     }
     return render(request, "audit/chain.html", context)
+
+
+@require_http_methods(["GET"])
+@require_perm("audit.export_events")
+def chain_export_view(request: HttpRequest) -> FileResponse:
+    """Everything an outside auditor needs to verify the log without Baomi (issue 17 §9): the
+    events as hashed, the seal blocks, the signed anchors and the public key, in one zip."""
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
+    counts = chain_export.write_export(spool)
+    spool.seek(0)
+    record(request.user, "audit.chain_exported", **counts)
+    name = f"baomi-audit-{timezone.localtime():%Y%m%d-%H%M}.zip"
+    return FileResponse(spool, as_attachment=True, filename=name, content_type="application/zip")
 
 
 @require_http_methods(["GET"])

@@ -22,7 +22,11 @@ def beat_schedule(env: environ.Env) -> dict[str, dict]:
             "task": "baomi.heartbeat",
             "schedule": float(env.int("BAOMI_HEARTBEAT_SECONDS", default=60)),
         },
-        "audit-anchor": {"task": "audit.anchor", "schedule": crontab(hour=0, minute=5)},
+        # Sign the chain head and copy it outside the database (only when it moved).
+        "audit-anchor": {
+            "task": "audit.anchor",
+            "schedule": crontab(minute=f"*/{env.int('BAOMI_ANCHOR_MINUTES', default=5)}"),
+        },
         "audit-verify": {"task": "audit.verify", "schedule": crontab(hour=1, minute=15)},
         # Remove guardian rows of grants that ran out (the policy refuses them already).
         "access-sweep-grants": {"task": "access.sweep_grants", "schedule": crontab(minute=7)},

@@ -65,6 +65,14 @@ SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="") or read_or_create_secret(
 BAOMI_KEY_FILE = Path(env.str("BAOMI_KEY_FILE", default=str(VAR_DIR / "master.key")))
 if not PRODUCTION:
     read_or_create_secret(BAOMI_KEY_FILE, nbytes=32)
+# How often the chain head is anchored (signed, outside the database): the longest tail a
+# database owner could cut unnoticed (docs/AUDIT.md).
+BAOMI_ANCHOR_MINUTES = env.int("BAOMI_ANCHOR_MINUTES", default=5)
+# The key that signs audit anchors (Ed25519, issue 17 §9): kept apart from the database host
+# in production (required there); embedded mode makes one on first start (0600).
+BAOMI_ANCHOR_SIGNING_KEY = env.str("BAOMI_ANCHOR_SIGNING_KEY", default="") or (
+    "" if PRODUCTION else read_or_create_secret(VAR_DIR / "anchor-signing.key", nbytes=32)
+)
 # Versioned key-encryption keys "2:<base64>,1:<base64>" (newest wraps, all unwrap) and the
 # blind-index key; both required in production, derived from the key file in embedded mode.
 BAOMI_RECORD_KEKS = env.str("BAOMI_RECORD_KEKS", default="")
