@@ -45,7 +45,11 @@ def seal_key(device: TOTPDevice) -> bool:
     key = device.key or ""
     if not key or sealing.sealer().is_sealed(key):
         return False
-    device.key = sealing.sealer().seal(_context(device), unhexlify(key.encode()))
+    try:
+        seed = unhexlify(key.encode())
+    except ValueError:  # not a key django-otp could use either; nothing to protect
+        return False
+    device.key = sealing.sealer().seal(_context(device), seed)
     return True
 
 

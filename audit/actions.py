@@ -56,6 +56,7 @@ _ACTIONS = [
     Action("record.search", _("Client files searched"), "record"),
     Action("record.attachment_add", _("Attachment added"), "record"),
     Action("record.attachment_download", _("Attachment downloaded"), "record"),
+    Action("record.attachment_view", _("Attachment viewed (watermarked)"), "record"),
     Action("record.communication_add", _("Communication record added"), "record"),
     Action("record.consent_recorded", _("Consent recorded"), "record"),
     Action("record.consent_withdrawn", _("Consent withdrawn"), "record"),

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -26,6 +27,7 @@ from access.models import User
 from access.policy import RecordAction
 from core.text import clean_text
 from records import content as record_content
+from records import watermark
 from records.crypto import RecordCipher
 from records.models import Attachment, CustomerRecord
 
@@ -156,21 +158,53 @@ class Opened:
     data: bytes
 
 
-def open_for(user: User, attachment: Attachment) -> Opened:
-    """Decrypt an attachment for download: a reveal-level right, and an audit event."""
-    record = attachment.record
-    policy.require(user, RecordAction.REVEAL, record)
-    cipher = record_content.cipher_of(record)
+def original(attachment: Attachment) -> Opened:
+    """The decrypted original. Callers have decided it may leave: an approved copy of the
+    original attachments (records.circulation.copies), never a page view."""
+    cipher = record_content.cipher_of(attachment.record)
     with storages["default"].open(attachment.storage_name, "rb") as handle:
         data = cipher.open(_purpose(attachment.id), handle.read())
     name = cipher.open(f"{_purpose(attachment.id)}:name", attachment.sealed_name).decode()
+    return Opened(name=name, content_type=attachment.content_type, data=data)
+
+
+class NotViewable(Exception):
+    """The attachment cannot be drawn for the browser (audio, damaged, too large)."""
+
+
+def view(user: User, attachment: Attachment, reason: str, note: str = "") -> watermark.Rendered:
+    """Show an attachment as a watermarked rendering (issue 17 §1): a reveal-level right and a
+    reason, like any hidden value; the viewer's name, the time and the archive number across
+    every page. Audited with the reason."""
+    from records.disclosure import RevealReason
+
+    record = attachment.record
+    policy.require(user, RecordAction.REVEAL, record)
+    if reason not in RevealReason.values:
+        raise ValueError("unknown reveal reason")
+    number = getattr(user, "employee_number", "") or ""
+    lines = [
+        f"{user.get_full_name()} {number}".strip(),
+        timezone.localtime().strftime("%Y-%m-%d %H:%M"),
+        record.archive_number or _("unnumbered draft"),
+        _("confidential: do not photograph or pass on"),
+    ]
+    try:
+        rendered = watermark.render(attachment.content_type, original(attachment).data, lines)
+    except watermark.CannotRender as problem:
+        log.info("attachment %s not viewable: %s", attachment.pk, problem)
+        raise NotViewable from None
     audit.record(
         user,
-        "record.attachment_download",
+        "record.attachment_view",
         target=record,
         kind=attachment.kind,
+        reason=reason,
+        note=note.strip()[:200],
+        pages=rendered.pages,
+        tier=record.tier,
     )
-    return Opened(name=name, content_type=attachment.content_type, data=data)
+    return rendered
 
 
 def shred_many(record_ids: list) -> dict:

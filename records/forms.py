@@ -273,6 +273,24 @@ class RevealForm(BaomiForm):
         return cleaned
 
 
+class AttachmentViewForm(BaomiForm):
+    """Why an attachment is opened, like any hidden value (issue 17 §1)."""
+
+    reason = forms.ChoiceField(label=_("Reason"), choices=RevealReason.choices)
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=200,
+        help_text=_("Why you need it, without customer data. Required for “Other”."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("reason") == RevealReason.OTHER and not cleaned.get("note", "").strip():
+            self.add_error("note", _("Explain the reason in a few words."))
+        return cleaned
+
+
 class CommunicationForm(BaomiForm):
     identifiers_allowed = frozenset({"summary"})
 

@@ -3,13 +3,12 @@ and in access.policy; customer content is never cached by the browser (``never_c
 
 from __future__ import annotations
 
-from io import BytesIO
 from typing import Any, TypedDict
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.files.uploadedfile import UploadedFile
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -26,6 +25,7 @@ from records import attachments, consents, disclosure, intake, listing, outcome,
 from records.classification import Tier
 from records.forms import (
     AttachmentForm,
+    AttachmentViewForm,
     CommunicationForm,
     IntakeForm,
     ListFilterForm,
@@ -324,19 +324,41 @@ def attachment_add_view(request: AuthenticatedHttpRequest, pk: Any) -> HttpRespo
 
 
 @never_cache
-@require_http_methods(["GET"])
-def attachment_view(request: AuthenticatedHttpRequest, pk: Any, attachment_pk: Any) -> FileResponse:
+@require_http_methods(["GET", "POST"])
+def attachment_view(request: AuthenticatedHttpRequest, pk: Any, attachment_pk: Any) -> HttpResponse:
+    """An attachment is viewed, never downloaded (issue 17 §1): the reason first, then a
+    watermarked rendering in this response only, never cached. The original leaves only as an
+    approved copy of the original attachments."""
     record = _record(request, pk)
     attachment = get_object_or_404(
         Attachment.objects.select_related("record__department"), pk=attachment_pk, record=record
     )
-    opened = attachments.open_for(request.user, attachment)
-    return FileResponse(
-        BytesIO(opened.data),
-        as_attachment=True,
-        filename=opened.name,
-        content_type=opened.content_type,
-    )
+    policy.require(request.user, RecordAction.REVEAL, record)
+    form = AttachmentViewForm(posted(request))
+    problem = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            shown = attachments.view(
+                request.user, attachment, form.cleaned_data["reason"], form.cleaned_data["note"]
+            )
+        except attachments.NotViewable:
+            problem = _(
+                "This attachment cannot be shown in the browser (a recording, or a file that "
+                "cannot be drawn). Ask for a copy of the original attachments instead."
+            )
+        else:
+            response = HttpResponse(shown.data, content_type=shown.content_type)
+            extension = "pdf" if shown.content_type == "application/pdf" else "png"
+            response["Content-Disposition"] = f'inline; filename="view.{extension}"'
+            response["X-Content-Type-Options"] = "nosniff"
+            # The browser's own image and PDF viewers style the page inline; nothing else runs.
+            response["Content-Security-Policy"] = (
+                "default-src 'none'; img-src 'self' data: blob:; style-src 'unsafe-inline'; "
+                "frame-ancestors 'none'"
+            )
+            return response
+    context = {"record": record, "attachment": attachment, "form": form, "problem": problem}
+    return render(request, "records/attachment_view.html", context, status=400 if problem else 200)
 
 
 @require_POST

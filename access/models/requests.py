@@ -250,6 +250,9 @@ class Approval(models.Model):
 class CopyFormat(models.TextChoices):
     PDF = "pdf", _("PDF, watermarked")
     CSV = "csv", _("CSV table")
+    # The uploaded originals (ID scans, contracts) as they were received: the only way they
+    # leave Baomi besides an external share (issue 17 §1). Counted in the copy register.
+    ORIGINALS = "original", _("Original attachments (ZIP)")
 
 
 class CopyRegisterEntry(models.Model):

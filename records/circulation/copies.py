@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import zipfile
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -27,8 +28,8 @@ from access.policy import RecordAction
 from access.workflow import transition
 from core.csvsafe import row as csv_row
 from core.refusals import Refused
+from records import attachments, masking
 from records import content as record_content
-from records import masking
 from records.classification import Tier
 from records.models import CustomerRecord
 from records.paper import MARKS
@@ -101,6 +102,26 @@ def _csv(entry: CopyRegisterEntry, user: User, records: list[CustomerRecord], at
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel opens it as UTF-8
 
 
+def _originals(
+    entry: CopyRegisterEntry, user: User, records: list[CustomerRecord], at: str
+) -> bytes:
+    """The files' uploaded originals in a ZIP, with the copy's serial, holder and destruction
+    date in a note beside them (a scan itself cannot carry a stamp without being altered)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "复制件说明.txt",
+            f"{_stamp(entry, user, at)}\n用后销毁，不得留存或转交；"
+            f"销毁期限 {entry.destroy_by:%Y-%m-%d}。\n",
+        )
+        for record in records:
+            for number, attachment in enumerate(record.attachments.order_by("uploaded_at"), 1):
+                opened = attachments.original(attachment)
+                folder = record.archive_number or str(record.pk)
+                archive.writestr(f"{folder}/{number:02d}-{opened.name}", opened.data)
+    return out.getvalue()
+
+
 def files_of(
     user: User, req: AccessRequest, action: str = RecordAction.COPY
 ) -> list[CustomerRecord]:
@@ -140,6 +161,8 @@ def download(user: User, req: AccessRequest) -> Copy:
         at = timezone.localtime().strftime("%Y-%m-%d %H:%M:%S")
         if req.copy_format == CopyFormat.CSV:
             data, content_type, ext = _csv(entry, user, records, at), "text/csv", "csv"
+        elif req.copy_format == CopyFormat.ORIGINALS:
+            data, content_type, ext = _originals(entry, user, records, at), "application/zip", "zip"
         else:
             data = render_pdf(
                 title=f"{entry.serial} 客户档案复制件",

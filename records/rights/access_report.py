@@ -37,6 +37,7 @@ KINDS = {
     "record.view": ("viewed", "查阅档案（脱敏显示）"),
     "record.reveal": ("revealed", "查看敏感信息明文"),
     "record.attachment_download": ("downloaded", "下载附件"),
+    "record.attachment_view": ("attachment_viewed", "查看附件（加水印显示）"),
     "record.export": ("exported", "制作复制件"),
     "grant.issued": ("granted", "获准访问"),
     "record.transfer_received": ("transferred", "档案移交（接收确认）"),
@@ -133,7 +134,7 @@ def _row(event: AuditEvent, people: dict[int, User], grants: dict, staff_as: str
     kind, what = KINDS[event.action]
     details = event.details
     detail, basis = "", ""
-    if kind in {"viewed", "revealed", "downloaded"}:
+    if kind in {"viewed", "revealed", "downloaded", "attachment_viewed"}:
         basis = _basis(event, grants)
     if kind == "revealed":
         names = [
@@ -141,7 +142,7 @@ def _row(event: AuditEvent, people: dict[int, User], grants: dict, staff_as: str
             for name in details.get("fields", [])
         ]
         detail = "项目：" + "、".join(names)
-    elif kind == "downloaded":
+    elif kind in {"downloaded", "attachment_viewed"}:
         detail = _attachment_detail(details.get("kind", ""))
     elif kind == "exported":
         if event.actor_id is None:

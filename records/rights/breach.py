@@ -32,6 +32,7 @@ TOUCHES = {
     "record.view": "查阅",
     "record.reveal": "查看明文",
     "record.attachment_download": "下载附件",
+    "record.attachment_view": "查看附件（加水印）",
     "record.export": "导出/复制",
 }
 # What each kind of data exposes a person to (for the notices; the officer may edit them).

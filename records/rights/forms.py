@@ -79,6 +79,7 @@ class BreachForm(BaomiForm):
             ("record.view", gettext_lazy("Opened a file")),
             ("record.reveal", gettext_lazy("Showed values in clear")),
             ("record.attachment_download", gettext_lazy("Downloaded an attachment")),
+            ("record.attachment_view", gettext_lazy("Viewed an attachment")),
             ("record.export", gettext_lazy("Exported or copied")),
         ],
         widget=forms.CheckboxSelectMultiple,

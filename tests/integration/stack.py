@@ -292,6 +292,7 @@ def production_env(database_url: str, broker_url: str, var_dir: Path) -> dict[st
         BAOMI_RECORD_KEKS=f"1:{generate_key_text()}",
         BAOMI_INDEX_KEY=generate_key_text(),
         BAOMI_BACKUP_KEY=generate_key_text(),
+        BAOMI_ANCHOR_SIGNING_KEY=generate_key_text(),
         BAOMI_VAR_DIR=str(var_dir),
         BAOMI_STATIC_ROOT=str(var_dir / "static"),
         BAOMI_HEARTBEAT_SECONDS="2",

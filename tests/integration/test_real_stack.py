@@ -72,6 +72,9 @@ def test_r31_the_production_stack_serves_a_journey_and_runs_tasks_on_the_worker(
     stack_env, tmp_path, settings
 ):
     settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS  # the stack checks real hashes
+    # Authenticator seeds are sealed under the index key: the stack must be able to open the
+    # ones made here (issue 17 §19).
+    settings.BAOMI_INDEX_KEY = stack_env["BAOMI_INDEX_KEY"]
     dept = Department.objects.create(code="sales-1", name="销售一部")
     sales = make_person("zhang.wei", roles=[Role.SALES], department=dept, full_name="张伟",
                         employee_number="BM1001")  # fmt: skip

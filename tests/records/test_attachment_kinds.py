@@ -89,18 +89,25 @@ def test_r20_the_attachment_form_refuses_an_id_scan_without_consent_with_a_messa
     assert not Attachment.objects.filter(record=record, kind="id_scan").exists()
 
 
-def test_r63_the_access_report_says_a_downloaded_scan_shows_the_id_number(sales_org, officer):
+def test_r63_the_access_report_says_a_viewed_scan_shows_the_id_number(sales_org, officer):
+    import io
+
+    from PIL import Image
+
+    picture = io.BytesIO()
+    Image.new("RGB", (300, 200), "white").save(picture, "PNG")
+    scan = SimpleUploadedFile("身份证.png", picture.getvalue(), content_type="image/png")
     record = intake.create(
         sales_org.sales,
         intake.Metadata(kind="person", source="walk_in", acquired_at=date(2026, 11, 2), tier=None),
         dict(NAME_ONLY),
         full_consent(),
-        uploads=[intake.Upload("id_scan", _scan())],
+        uploads=[intake.Upload("id_scan", scan)],
     )
-    attachments.open_for(sales_org.sales, record.attachments.get(kind="id_scan"))
-    assert AuditEvent.objects.filter(action="record.attachment_download").exists()
+    attachments.view(sales_org.sales, record.attachments.get(kind="id_scan"), "verification")
+    assert AuditEvent.objects.filter(action="record.attachment_view").exists()
     report = access_report.build(officer, record)
-    downloads = [row for row in report.rows if row.kind == "downloaded"]
-    assert downloads
-    assert "身份证" in downloads[0].detail
-    assert "含" in downloads[0].detail
+    viewed = [row for row in report.rows if row.kind == "attachment_viewed"]
+    assert viewed
+    assert "身份证" in viewed[0].detail
+    assert "含" in viewed[0].detail

@@ -155,15 +155,17 @@ def test_r10_uploads_of_the_wrong_type_or_size_are_refused_with_a_reason(sales_o
     assert record.attachments.count() == 1  # only the consent evidence
 
 
-def test_r13_downloaded_attachments_are_decrypted_for_the_right_people_and_audited(sales_org):
+def test_r13_an_attachment_url_asks_for_a_reason_and_never_serves_the_original(sales_org):
+    """Issue 17 §1: the download that handed out originals is gone (tests/records/
+    test_attachment_viewing.py walks every role)."""
     record = register(sales_org.sales)
     attachment = record.attachments.get()
     url = reverse("records:attachment", args=[record.pk, attachment.pk])
     response = client_verified(sales_org.sales).get(url)
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == PDF
-    assert "attachment" in response["Content-Disposition"]
-    assert AuditEvent.objects.filter(action="record.attachment_download").count() == 1
+    assert PDF not in response.content
+    assert 'name="reason"' in response.content.decode()
+    assert not AuditEvent.objects.filter(action="record.attachment_download").exists()
 
 
 def test_r15_search_posts_the_value_and_never_puts_it_in_a_url(sales_org):
