@@ -36,31 +36,53 @@ def canonical(document: dict) -> bytes:
     return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def chain_of(events: bytes) -> list[bytes]:
-    """hashes[seq] for seq 1..n (hashes[0] is the genesis value)."""
-    hashes = [GENESIS]
-    for number, line in enumerate(events.splitlines(), start=1):
-        seq = json.loads(line)["seq"]
+def chain_of(lines, wanted: set[int]) -> tuple[int, dict[int, bytes]]:
+    """Hash the event lines in order; keep only the hashes at the sequences in ``wanted``
+    (block ends and starts, anchored sequences), so memory stays flat at any size. Returns the
+    last sequence and the kept hashes (sequence 0 is the genesis value)."""
+    kept = {0: GENESIS}
+    digest, number = GENESIS, 0
+    for number, raw in enumerate(lines, start=1):
+        line = raw.rstrip(b"\n")
+        try:
+            seq = json.loads(line)["seq"]
+        except (ValueError, KeyError, TypeError):
+            raise Broken(
+                f"event line {number} is not an event (damaged or edited by hand)"
+            ) from None
         if seq != number:
             raise Broken(
                 f"sequence {number} is missing: the next event line carries {seq} (deleted or "
                 "re-ordered events)"
             )
-        hashes.append(hashlib.sha256(hashes[-1] + line).digest())
-    return hashes
+        digest = hashlib.sha256(digest + line).digest()
+        if number in wanted:
+            kept[number] = digest
+    kept[number] = digest
+    return number, kept
 
 
-def check_blocks(blocks: bytes, hashes: list[bytes]) -> None:
+def read_blocks(blocks: bytes) -> list[dict]:
+    return [json.loads(line) for line in blocks.splitlines() if line.strip()]
+
+
+def read_anchors(archive: zipfile.ZipFile) -> list[tuple[str, dict]]:
+    names = sorted(
+        n for n in archive.namelist() if n.startswith("anchors/") and n.endswith(".json")
+    )
+    return [(name, json.loads(archive.read(name))) for name in names]
+
+
+def check_blocks(blocks: list[dict], head: int, hashes: dict[int, bytes]) -> None:
     expected_number, expected_seq = 1, 1
-    for line in blocks.splitlines():
-        block = json.loads(line)
+    for block in blocks:
         if block["number"] != expected_number or block["first_seq"] != expected_seq:
             raise Broken(f"seal block {expected_number} is missing or out of order")
         last = block["first_seq"] + block["count"] - 1
-        if last >= len(hashes):
+        if last > head:
             raise Broken(
                 f"seal block {block['number']} ends at sequence {last}, but the events end at "
-                f"{len(hashes) - 1}: events were removed"
+                f"{head}: events were removed"
             )
         if hashes[block["first_seq"] - 1].hex() != block["prev_hash"]:
             raise Broken(f"seal block {block['number']} does not start where the chain is")
@@ -70,21 +92,18 @@ def check_blocks(blocks: bytes, hashes: list[bytes]) -> None:
                 f"{last}) do not hash to its head: an event was changed"
             )
         expected_number, expected_seq = expected_number + 1, last + 1
-    if expected_seq != len(hashes):
+    if expected_seq != head + 1:
         raise Broken(f"events after sequence {expected_seq - 1} belong to no seal block")
 
 
-def check_anchors(archive: zipfile.ZipFile, hashes: list[bytes], key: Ed25519PublicKey) -> int:
-    names = sorted(
-        n for n in archive.namelist() if n.startswith("anchors/") and n.endswith(".json")
+def check_anchors(
+    anchors: list[tuple[str, dict]], head: int, hashes: dict[int, bytes], key: Ed25519PublicKey
+) -> None:
+    for name, anchor in anchors:
+        check_hash(name, anchor, head, hashes)
+    signed = sorted(
+        ((name, a) for name, a in anchors if a.get("format") == 2), key=lambda i: i[1]["number"]
     )
-    signed = []
-    for name in names:
-        anchor = json.loads(archive.read(name))
-        if anchor.get("format") == 2:
-            signed.append((name, anchor))
-        check_hash(name, anchor, hashes)
-    signed.sort(key=lambda item: item[1]["number"])
     prev = "0" * 64
     for expected, (name, anchor) in enumerate(signed, start=1):
         part = {k: anchor[k] for k in ("format", "number", "seq", "hash", "at", "prev", "key")}
@@ -98,14 +117,13 @@ def check_anchors(archive: zipfile.ZipFile, hashes: list[bytes], key: Ed25519Pub
         if anchor["prev"] != prev:
             raise Broken(f"anchor {name} does not follow the anchor before it")
         prev = hashlib.sha256(message).hexdigest()
-    return len(names)
 
 
-def check_hash(name: str, anchor: dict, hashes: list[bytes]) -> None:
+def check_hash(name: str, anchor: dict, head: int, hashes: dict[int, bytes]) -> None:
     seq = anchor["seq"]
-    if seq >= len(hashes):
+    if seq > head:
         raise Broken(
-            f"anchor {name} records sequence {seq}, but the chain ends at {len(hashes) - 1}: "
+            f"anchor {name} records sequence {seq}, but the chain ends at {head}: "
             "events at the end of the log were removed"
         )
     if hashes[seq].hex() != anchor["hash"]:
@@ -119,23 +137,27 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     try:
         archive = zipfile.ZipFile(args.export)
-        events, blocks = archive.read("events.jsonl"), archive.read("blocks.jsonl")
+        blocks = read_blocks(archive.read("blocks.jsonl"))
+        anchors = read_anchors(archive)
         shipped = archive.read("public_key.txt").decode().strip()
-    except (OSError, KeyError, zipfile.BadZipFile) as error:
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile) as error:
         print(f"cannot read the export: {error}")
         return 2
     if args.public_key is None:
         print("note: using the public key inside the export; pin the one you were given")
     key = Ed25519PublicKey.from_public_bytes(base64.b64decode(args.public_key or shipped))
+    wanted = {a["seq"] for _name, a in anchors}
+    for block in blocks:
+        wanted |= {block["first_seq"] - 1, block["first_seq"] + block["count"] - 1}
     try:
-        hashes = chain_of(events)
-        check_blocks(blocks, hashes)
-        anchors = check_anchors(archive, hashes, key)
+        with archive.open("events.jsonl") as lines:
+            head, hashes = chain_of(lines, wanted)
+        check_blocks(blocks, head, hashes)
+        check_anchors(anchors, head, hashes, key)
     except Broken as problem:
         print(f"BROKEN: {problem}")
         return 1
-    head = len(hashes) - 1
-    print(f"intact: {head} events, chain head {hashes[head].hex()}, {anchors} anchors checked")
+    print(f"intact: {head} events, chain head {hashes[head].hex()}, {len(anchors)} anchors checked")
     return 0
 
 
