@@ -14,7 +14,6 @@ from core.forms import BaomiForm, DayField, field_of
 from records import attachments, validators
 from records.classification import Tier
 from records.consents import ConsentTerms
-from records.disclosure import RevealReason
 from records.fields import (
     BY_NAME,
     CATEGORY_LABELS,
@@ -248,47 +247,6 @@ class ReturnForm(BaomiForm):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-
-
-class RevealForm(BaomiForm):
-    fields_to_reveal = forms.MultipleChoiceField(
-        label=_("Show in clear"), widget=forms.CheckboxSelectMultiple
-    )
-    reason = forms.ChoiceField(label=_("Reason"), choices=RevealReason.choices)
-    note = forms.CharField(
-        label=_("Note"),
-        required=False,
-        max_length=200,
-        help_text=_("Why you need it, without customer data. Required for “Other”."),
-    )
-
-    def __init__(self, *args: Any, revealable: list[tuple[str, Any]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field_of(self, "fields_to_reveal", forms.ChoiceField).choices = revealable
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        if cleaned.get("reason") == RevealReason.OTHER and not cleaned.get("note", "").strip():
-            self.add_error("note", _("Explain the reason in a few words."))
-        return cleaned
-
-
-class AttachmentViewForm(BaomiForm):
-    """Why an attachment is opened, like any hidden value (issue 17 §1)."""
-
-    reason = forms.ChoiceField(label=_("Reason"), choices=RevealReason.choices)
-    note = forms.CharField(
-        label=_("Note"),
-        required=False,
-        max_length=200,
-        help_text=_("Why you need it, without customer data. Required for “Other”."),
-    )
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        if cleaned.get("reason") == RevealReason.OTHER and not cleaned.get("note", "").strip():
-            self.add_error("note", _("Explain the reason in a few words."))
-        return cleaned
 
 
 class CommunicationForm(BaomiForm):

@@ -25,17 +25,16 @@ from records import attachments, consents, disclosure, intake, listing, outcome,
 from records.classification import Tier
 from records.forms import (
     AttachmentForm,
-    AttachmentViewForm,
     CommunicationForm,
     IntakeForm,
     ListFilterForm,
     OutcomeForm,
     ReturnForm,
-    RevealForm,
     SearchForm,
     TransferForm,
 )
 from records.models import Attachment, CustomerRecord
+from records.reveal_forms import AttachmentViewForm, RevealForm
 
 
 def _record(request: AuthenticatedHttpRequest, pk: Any) -> CustomerRecord:
