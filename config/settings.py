@@ -14,6 +14,7 @@ Every variable is documented in ``.env.example`` and the README's configuration 
 from __future__ import annotations
 
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config import detection
+from config import detection, keychecks
 from config.database import database
 from config.logs import logging_config
 from config.schedule import beat_schedule
@@ -85,9 +86,22 @@ BAOMI_BACKUP_KEY = env.str("BAOMI_BACKUP_KEY", default="")
 BAOMI_BACKUP_KEEP_DAILY = env.int("BAOMI_BACKUP_KEEP_DAILY", default=7)
 BAOMI_BACKUP_KEEP_WEEKLY = env.int("BAOMI_BACKUP_KEEP_WEEKLY", default=4)
 BAOMI_BACKUP_KEEP_MONTHLY = env.int("BAOMI_BACKUP_KEEP_MONTHLY", default=12)
-if PRODUCTION:
-    _required_in_production("BAOMI_RECORD_KEKS")
-    _required_in_production("BAOMI_INDEX_KEY")
+if PRODUCTION and sys.argv[1:2] != ["genkeys"]:
+    # Keys, the anchor key and mail: refuse to start with the variable's name (issue 18 §3).
+    _problems = keychecks.key_problems(
+        {
+            name: env.str(name, default="")
+            for name in (
+                "BAOMI_RECORD_KEKS",
+                "BAOMI_INDEX_KEY",
+                "BAOMI_BACKUP_KEY",
+                "BAOMI_ANCHOR_SIGNING_KEY",
+                "EMAIL_URL",
+            )
+        }
+    )
+    if _problems:
+        raise ImproperlyConfigured("\n".join(_problems))
 # Uploads to client files (ID scans, contracts, plans, consent evidence).
 BAOMI_ATTACHMENT_MAX_MB = env.int("BAOMI_ATTACHMENT_MAX_MB", default=10)
 BAOMI_RECORDS_PAGE_SIZE = env.int("BAOMI_RECORDS_PAGE_SIZE", default=25)

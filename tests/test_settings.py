@@ -38,6 +38,9 @@ def production_env(tmp_path: Path) -> dict[str, str]:
         "CELERY_BROKER_URL": "redis://redis.internal:6379/0",
         "BAOMI_RECORD_KEKS": "1:" + base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         "BAOMI_INDEX_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        "BAOMI_BACKUP_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+        "BAOMI_ANCHOR_SIGNING_KEY": secrets.token_urlsafe(48),
+        "EMAIL_URL": "smtp+tls://baomi:secret@smtp.example.com:587",
         "BAOMI_VAR_DIR": str(tmp_path / "var"),
         "BAOMI_STATIC_ROOT": str(tmp_path / "static"),
     }
@@ -63,6 +66,7 @@ def test_check_deploy_with_production_environment_prints_no_warnings(tmp_path):
         "CELERY_BROKER_URL",
         "BAOMI_RECORD_KEKS",
         "BAOMI_INDEX_KEY",
+        "BAOMI_BACKUP_KEY",
     ],
 )
 def test_production_refuses_to_start_without_required_settings(tmp_path, missing):
@@ -71,6 +75,53 @@ def test_production_refuses_to_start_without_required_settings(tmp_path, missing
     result = run_manage(["check"], env)
     assert result.returncode != 0
     assert f"{missing} must be set when BAOMI_MODE=production" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "named"),
+    [
+        ("BAOMI_RECORD_KEKS", "1:", "BAOMI_RECORD_KEKS entry"),  # the .env.example placeholder
+        ("BAOMI_RECORD_KEKS", "1:c2hvcnQ=", "BAOMI_RECORD_KEKS entry"),
+        ("BAOMI_INDEX_KEY", "not-a-key", "BAOMI_INDEX_KEY must be base64 of 32 bytes"),
+        ("BAOMI_BACKUP_KEY", "", "BAOMI_BACKUP_KEY must be set"),
+        ("BAOMI_ANCHOR_SIGNING_KEY", "", "BAOMI_ANCHOR_SIGNING_KEY must be set"),
+        ("EMAIL_URL", "", "EMAIL_URL must name a real mail server"),
+        ("EMAIL_URL", "consolemail://", "EMAIL_URL must name a real mail server"),
+    ],
+)
+def test_i18_3_production_refuses_placeholder_keys_and_nowhere_mail_naming_the_variable(
+    tmp_path, variable, value, named
+):
+    env = production_env(tmp_path)
+    env[variable] = value
+    for command in (["check"], ["migrate", "--check"]):
+        result = run_manage(command, env)
+        assert result.returncode != 0
+        assert named in result.stderr, result.stderr[-800:]
+    if variable != "EMAIL_URL":
+        assert "python manage.py genkeys" in result.stderr
+
+
+def test_i18_3_the_backup_key_may_not_be_a_record_key(tmp_path):
+    env = production_env(tmp_path)
+    env["BAOMI_BACKUP_KEY"] = env["BAOMI_RECORD_KEKS"].split(":", 1)[1]
+    result = run_manage(["check"], env)
+    assert result.returncode != 0
+    assert "BAOMI_BACKUP_KEY must not be one of the record keys" in result.stderr
+
+
+def test_i18_3_genkeys_prints_usable_values_without_any_key_set(tmp_path):
+    env = production_env(tmp_path)
+    for name in ("BAOMI_RECORD_KEKS", "BAOMI_INDEX_KEY", "BAOMI_BACKUP_KEY"):
+        env[name] = ""
+    made = run_manage(["genkeys"], env)
+    assert made.returncode == 0, made.stderr
+    values = dict(
+        line.split("=", 1) for line in made.stdout.splitlines() if line and line[0] != "#"
+    )
+    env.update(values)
+    result = run_manage(["check", "--deploy", "--fail-level", "WARNING"], env)
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_embedded_mode_generates_private_secrets_under_var(tmp_path):

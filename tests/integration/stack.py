@@ -293,6 +293,8 @@ def production_env(database_url: str, broker_url: str, var_dir: Path) -> dict[st
         BAOMI_INDEX_KEY=generate_key_text(),
         BAOMI_BACKUP_KEY=generate_key_text(),
         BAOMI_ANCHOR_SIGNING_KEY=generate_key_text(),
+        # Mail to files: production refuses console mail; nothing leaves this machine.
+        EMAIL_URL=f"filemail:///{var_dir / 'mail'}",  # four slashes: an absolute folder
         BAOMI_VAR_DIR=str(var_dir),
         BAOMI_STATIC_ROOT=str(var_dir / "static"),
         BAOMI_HEARTBEAT_SECONDS="2",
