@@ -41,6 +41,11 @@ def beat_schedule(env: environ.Env) -> dict[str, dict]:
             "task": "records.subject_requests_overdue",
             "schedule": crontab(hour=8, minute=30),
         },
+        # Official holidays and swapped working days the calendar lacks (next year's, once known).
+        "records-holidays": {
+            "task": "records.refresh_holidays",
+            "schedule": crontab(day_of_month=1, hour=4, minute=40),
+        },
         # Weekly restore drill of the newest backup into a scratch database (R31).
         "records-restore-drill": {
             "task": "records.restore_drill",
