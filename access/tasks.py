@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from access import grants, reminders, reviews
+from access import grants, purge, reminders, reviews
 from core.jobs import job_run
 
 
@@ -24,4 +24,19 @@ def send_reminders() -> dict[str, int]:
         counts["copies_not_destroyed"] = reminders.copies_not_destroyed()
         counts["ndas_expiring"] = reminders.expiring_ndas()
         counts["reviews_escalated"] = reviews.escalate_due()
+    return dict(counts)
+
+
+@shared_task(name="access.purge_personal_data", acks_late=True)
+def purge_personal_data() -> dict[str, int]:
+    """Daily: sign-in logs, lockout counters, expired sessions and field history past their
+    periods (BAOMI_KEEP_*) are deleted."""
+    with job_run("access.purge_personal_data", keep_idle=False) as counts:
+        done = purge.purge()
+        counts.update(
+            sign_in_logs=done.sign_in_logs,
+            lockout_attempts=done.lockout_attempts,
+            sessions=done.sessions,
+            field_history=done.field_history,
+        )
     return dict(counts)

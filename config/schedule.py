@@ -30,6 +30,11 @@ def beat_schedule(env: environ.Env) -> dict[str, dict]:
         "audit-verify": {"task": "audit.verify", "schedule": crontab(hour=1, minute=15)},
         # Remove guardian rows of grants that ran out (the policy refuses them already).
         "access-sweep-grants": {"task": "access.sweep_grants", "schedule": crontab(minute=7)},
+        # Personal data outside the files past its period: sign-in logs, sessions, history.
+        "access-purge": {
+            "task": "access.purge_personal_data",
+            "schedule": crontab(hour=3, minute=45),
+        },
         # Overdue returns, grants ending within 3 days, approvals waiting for 2 days (each once).
         "access-reminders": {"task": "access.reminders", "schedule": crontab(minute=20)},
         # Due dates, then proposals of what is due for destruction (one batch per department).

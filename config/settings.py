@@ -236,6 +236,9 @@ OTP_TOTP_THROTTLE_FACTOR = env.int("BAOMI_OTP_THROTTLE_FACTOR", default=1)
 
 # django-axes: lock on the *combination* of username and client IP, so that nobody can lock a
 # colleague out from another machine by typing their name wrongly (issue 2, R2).
+# How long personal data outside the files is kept (access/purge.py; issue 18 §9).
+BAOMI_KEEP_SIGN_IN_LOGS_DAYS = env.int("BAOMI_KEEP_SIGN_IN_LOGS_DAYS", default=180)
+BAOMI_KEEP_FIELD_HISTORY_DAYS = env.int("BAOMI_KEEP_FIELD_HISTORY_DAYS", default=1095)
 AXES_FAILURE_LIMIT = env.int("BAOMI_LOCKOUT_FAILURES", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("BAOMI_LOCKOUT_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

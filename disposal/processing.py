@@ -21,7 +21,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 import audit
-from access import policy
+from access import policy, purge
 from access.models import AccessRequest, ExternalParty, RequestKind, User
 from access.policy import Capability
 from core.canonical import content_sha256
@@ -97,6 +97,8 @@ def describe() -> dict[str, Any]:
         "levels": [int(t) for t in Tier],
         "recipients": recipients,
         "retention": retention,
+        # Personal data outside the files (sign-in logs, sessions, field history; issue 18 §9).
+        "other_retention": purge.periods(),
         "cross_border": "无（数据存放于境内，不向境外提供）",
         "safeguards": SAFEGUARDS,
     }
