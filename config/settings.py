@@ -162,7 +162,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "core.middleware.FieldHistoryMiddleware",  # django-auditlog's, with Baomi's client address
     "access.middleware.SessionTimeoutMiddleware",
     "access.middleware.AccessGateMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -6,10 +6,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
+from auditlog.middleware import AuditlogMiddleware
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from core.request_context import serving
+from core.request_context import client_ip, serving
 
 # The attribute holding the id on the request (audit.api reads it from there).
 REQUEST_ID_ATTR = "request_id"
@@ -46,3 +47,17 @@ class SecurityHeadersMiddleware:
         if not request.path.startswith(settings.STATIC_URL):
             response["Cache-Control"] = "no-store, private"
         return response
+
+
+class FieldHistoryMiddleware(AuditlogMiddleware):
+    """django-auditlog's middleware with Baomi's one client address (issue 18 §10): it took the
+    leftmost X-Forwarded-For, which the client writes, while Baomi's audit trusts only what the
+    configured proxies saw (core.request_context.client_ip)."""
+
+    @staticmethod
+    def _get_remote_addr(request: HttpRequest) -> str | None:
+        return client_ip(request)
+
+    @staticmethod
+    def _get_remote_port(request: HttpRequest) -> int | None:
+        return None  # a port the client could write says nothing
