@@ -26,6 +26,7 @@ ALLOW_LIST: dict[str, Stage] = {
     "access:login": Stage.ANONYMOUS,
     "access:logout": Stage.ANONYMOUS,
     "health": Stage.ANONYMOUS,
+    "ready": Stage.ANONYMOUS,  # readiness: status and ages only (issue 18 §1)
     "set_language": Stage.ANONYMOUS,
     "access:otp_verify": Stage.PASSWORD,
     "access:otp_setup": Stage.PASSWORD,

@@ -18,6 +18,7 @@ urlpatterns = [
     path("share/<str:token>/", share_link_view, name="share_link"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.health_view, name="health"),
+    path("readyz", views.ready_view, name="ready"),
     path("admin/", admin.site.urls),
 ]
 

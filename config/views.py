@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -20,12 +22,41 @@ from audit.api import record_denied
 @never_cache
 @require_http_methods(["GET", "HEAD"])
 def health_view(request: HttpRequest) -> JsonResponse:
-    """Liveness for load balancers and compose: database and broker reachable, nothing else."""
-    checks = {"database": _check_database(), "broker": _check_broker()}
-    healthy = all(value in ("ok", "eager") for value in checks.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
-    )
+    """Liveness (issue 18 §1): the process answers. Nothing it depends on is asked, so a load
+    balancer never drops a web server that still serves because Redis is down. Answered by
+    core.middleware.HealthProbeMiddleware before any host check or HTTPS redirect."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def ready_view(request: HttpRequest) -> JsonResponse:
+    """Readiness: 503 "down" when the database cannot be reached (nothing works without it);
+    otherwise 200, "ok" or "degraded" with what is behind: the broker, the worker's heartbeat,
+    the last good backup and the sealer, each with its age in seconds."""
+    database = _check_database()
+    broker = _check_broker()
+    report: dict[str, object] = {"database": database, "broker": broker}
+    degraded = broker == "error"
+    if database == "ok":
+        from core import health
+
+        now = timezone.now()
+        for row in health.status():
+            at = row.at if isinstance(row.at, datetime) else None
+            report[f"{row.label}_age_seconds"] = int((now - at).total_seconds()) if at else None
+            degraded = degraded or (row.label in ("worker", "backup") and not row.ok)
+        from audit import chain
+
+        backlog, since_seal = chain.unsealed_backlog()
+        report["unsealed_events"] = backlog
+        report["seconds_since_last_seal"] = None if since_seal is None else int(since_seal)
+        lagging = since_seal is not None and since_seal > settings.BAOMI_AUDIT_SEAL_LAG_WARNING
+        degraded = degraded or lagging
+    if settings.CELERY_TASK_ALWAYS_EAGER:  # embedded: no worker, no beat by design
+        degraded = broker == "error"
+    status = "down" if database != "ok" else "degraded" if degraded else "ok"
+    return JsonResponse({"status": status, **report}, status=503 if status == "down" else 200)
 
 
 def _check_database() -> str:

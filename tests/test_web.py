@@ -44,11 +44,27 @@ def test_session_and_csrf_cookies_are_http_only(sales_person):
 def test_health_check_is_open_and_reveals_nothing_but_status():
     response = Client().get(reverse("health"))
     assert response.status_code == 200
-    body = json.loads(response.content)
-    assert set(body) == {"status", "database", "broker"}
-    assert body["status"] == "ok"
+    assert json.loads(response.content) == {"status": "ok"}
+
+
+def test_i18_1_probes_answer_on_the_containers_own_address_without_redirect_or_host_check(
+    settings,
+):
+    """Production settings (allowed host baomi.example.com, HTTPS redirect) and a plain request
+    to 127.0.0.1: what a container's healthcheck sends."""
+    settings.ALLOWED_HOSTS = ["baomi.example.com"]
+    settings.SECURE_SSL_REDIRECT = True
+    for name in ("health", "ready"):
+        response = Client().get(reverse(name), HTTP_HOST="127.0.0.1:8000")
+        assert response.status_code == 200, name
+    assert Client().get("/", HTTP_HOST="127.0.0.1:8000").status_code == 400  # others still not
+
+
+def test_i18_1_readiness_reports_what_is_behind_with_ages(db):
+    body = json.loads(Client().get(reverse("ready")).content)
     assert body["database"] == "ok"
-    assert body["broker"] in ("ok", "eager")
+    assert body["status"] in ("ok", "degraded")
+    assert {"worker_age_seconds", "backup_age_seconds", "unsealed_events"} <= set(body)
 
 
 def test_csrf_failure_explains_what_to_do():

@@ -125,6 +125,7 @@ def test_allow_list_is_small_and_explicit():
         "access:login",
         "access:logout",
         "health",
+        "ready",
         "set_language",
         "access:otp_verify",
         "access:otp_setup",

@@ -137,10 +137,12 @@ class Stack:
             return False
         return status == 200
 
-    def health(self) -> tuple[int, dict]:
+    def health(self, path: str = "/readyz") -> tuple[int, dict]:
+        """A probe as the container's healthcheck sends it: plain HTTP to 127.0.0.1, no proxy
+        header (issue 18 §1)."""
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
         try:
-            conn.request("GET", "/healthz", headers={"X-Forwarded-Proto": "https"})
+            conn.request("GET", path)
             response = conn.getresponse()
             return response.status, json.loads(response.read() or b"{}")
         finally:
