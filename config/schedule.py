@@ -7,12 +7,35 @@ import environ
 from celery.schedules import crontab
 
 
+def _expiring(schedule: dict[str, dict], periods: dict[str, float]) -> dict[str, dict]:
+    """Frequent entries expire after one period (issue 18 §8): while the worker is down they
+    would otherwise pile up in the broker and run all at once when it returns."""
+    for name, seconds in periods.items():
+        schedule[name]["options"] = {"expires": seconds}
+    return schedule
+
+
 def beat_schedule(env: environ.Env) -> dict[str, dict]:
+    seal = float(env.int("BAOMI_AUDIT_SEAL_SECONDS", default=5))
+    heartbeat = float(env.int("BAOMI_HEARTBEAT_SECONDS", default=60))
+    anchor_minutes = env.int("BAOMI_ANCHOR_MINUTES", default=5)
+    return _expiring(_entries(seal, heartbeat, anchor_minutes), {
+        "audit-seal": seal,
+        "baomi-heartbeat": heartbeat,
+        "audit-anchor": anchor_minutes * 60.0,
+        "audit-anomalies": 600.0,
+        "audit-incidents": 900.0,
+        "access-sweep-grants": 3600.0,
+        "access-reminders": 3600.0,
+    })  # fmt: skip
+
+
+def _entries(seal: float, heartbeat: float, anchor_minutes: int) -> dict[str, dict]:
     return {
         # Chain new audit events (seconds, so the chain is complete moments after the writes).
         "audit-seal": {
             "task": "audit.seal",
-            "schedule": float(env.int("BAOMI_AUDIT_SEAL_SECONDS", default=5)),
+            "schedule": seal,
         },
         "audit-anomalies": {"task": "audit.scan_anomalies", "schedule": crontab(minute="*/10")},
         # Incidents past their response deadline are escalated to management (once each).
@@ -20,12 +43,12 @@ def beat_schedule(env: environ.Env) -> dict[str, dict]:
         # The worker's heartbeat, shown on the KPIs page (red after 3 silent minutes).
         "baomi-heartbeat": {
             "task": "baomi.heartbeat",
-            "schedule": float(env.int("BAOMI_HEARTBEAT_SECONDS", default=60)),
+            "schedule": heartbeat,
         },
         # Sign the chain head and copy it outside the database (only when it moved).
         "audit-anchor": {
             "task": "audit.anchor",
-            "schedule": crontab(minute=f"*/{env.int('BAOMI_ANCHOR_MINUTES', default=5)}"),
+            "schedule": crontab(minute=f"*/{anchor_minutes}"),
         },
         "audit-verify": {"task": "audit.verify", "schedule": crontab(hour=1, minute=15)},
         # Remove guardian rows of grants that ran out (the policy refuses them already).

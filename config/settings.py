@@ -23,7 +23,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config import detection, keychecks
+from config import detection, keychecks, queue
 from config.database import database
 from config.logs import logging_config
 from config.schedule import beat_schedule
@@ -367,25 +367,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
-CELERY_TASK_EAGER_PROPAGATES = True
 if not CELERY_BROKER_URL:
     CELERY_BROKER_URL = "memory://"
-CELERY_RESULT_BACKEND = (
-    env.str(
-        "CELERY_RESULT_BACKEND",
-        default=CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else "",
-    )
-    or None
-)
-CELERY_TASK_SERIALIZER = "json"
-CELERY_RESULT_SERIALIZER = "json"
-CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_TIMEZONE = TIME_ZONE
-CELERY_TASK_ACKS_LATE = True
-CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_RESULT_EXPIRES = timedelta(days=1)
+# Serialisation, acknowledgement, time limits, visibility timeout: config/queue.py.
+vars().update(queue.celery_settings(env, CELERY_BROKER_URL, TIME_ZONE))
 # Periodic jobs (config/schedule.py); each can be disabled from the environment with
 # BAOMI_BEAT_DISABLE=name1,name2 (see config/celery.py).
 CELERY_BEAT_SCHEDULE = beat_schedule(env)
