@@ -152,7 +152,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # First: health probes answer before the host check and the HTTPS redirect (issue 18 §1).
-    "core.middleware.HealthProbeMiddleware",
+    "config.probes.HealthProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.RequestIdMiddleware",
     "core.middleware.SecurityHeadersMiddleware",
