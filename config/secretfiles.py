@@ -34,3 +34,44 @@ def _tighten(path: Path) -> None:
     mode = path.stat().st_mode & 0o777
     if mode & 0o077:
         os.chmod(path, 0o600)
+
+
+# Secrets that may come from a file instead (Docker/compose secrets mount them under
+# /run/secrets): NAME_FILE holds the path, the file holds the value (issue 18 §4).
+SECRET_VARIABLES = (
+    "DJANGO_SECRET_KEY",
+    "DATABASE_URL",
+    "CELERY_BROKER_URL",
+    "CELERY_RESULT_BACKEND",
+    "EMAIL_URL",
+    "BAOMI_RECORD_KEKS",
+    "BAOMI_INDEX_KEY",
+    "BAOMI_BACKUP_KEY",
+    "BAOMI_ANCHOR_SIGNING_KEY",
+    "BAOMI_S3_SECRET_ACCESS_KEY",
+)
+
+
+def load_secret_files(environ: dict[str, str] | os._Environ[str]) -> list[str]:
+    """Copy each ``NAME_FILE``'s content into ``NAME``; the names it set. A missing or empty
+    file, or both forms at once, is an error naming the variable (the start-up refuses)."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    loaded = []
+    for name in SECRET_VARIABLES:
+        path = environ.get(f"{name}_FILE", "")
+        if not path:
+            continue
+        if environ.get(name):
+            raise ImproperlyConfigured(f"set {name} or {name}_FILE, not both")
+        try:
+            value = Path(path).read_text(encoding="utf-8").strip()
+        except OSError as error:
+            raise ImproperlyConfigured(
+                f"{name}_FILE names {path}, which cannot be read ({error.strerror})"
+            ) from None
+        if not value:
+            raise ImproperlyConfigured(f"{name}_FILE names {path}, which is empty")
+        environ[name] = value
+        loaded.append(name)
+    return loaded

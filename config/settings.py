@@ -27,7 +27,7 @@ from config import detection, keychecks, queue
 from config.database import database
 from config.logs import logging_config
 from config.schedule import beat_schedule
-from config.secretfiles import read_or_create_secret
+from config.secretfiles import load_secret_files, read_or_create_secret
 from config.storage import folder_or_bucket
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -35,6 +35,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 if (BASE_DIR / ".env").is_file():
     env.read_env(str(BASE_DIR / ".env"))
+load_secret_files(os.environ)  # NAME_FILE for every secret (compose secrets; issue 18 §4)
 
 BAOMI_MODE = env.str("BAOMI_MODE", default="embedded")
 if BAOMI_MODE not in {"embedded", "production"}:

@@ -170,3 +170,24 @@ def test_only_the_documented_check_is_silenced():
 
     assert settings.SILENCED_SYSTEM_CHECKS == ["guardian.W001"]
     assert "guardian.backends.ObjectPermissionBackend" not in settings.AUTHENTICATION_BACKENDS
+
+
+def test_i18_4_every_key_may_come_from_a_secret_file(tmp_path):
+    env = production_env(tmp_path)
+    secrets_dir = tmp_path / "run-secrets"
+    secrets_dir.mkdir()
+    for name in ("BAOMI_RECORD_KEKS", "BAOMI_INDEX_KEY", "BAOMI_BACKUP_KEY", "DJANGO_SECRET_KEY"):
+        path = secrets_dir / name.lower()
+        path.write_text(env.pop(name) + "\n")
+        env[f"{name}_FILE"] = str(path)
+    result = run_manage(["check", "--deploy", "--fail-level", "WARNING"], env)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_i18_4_a_missing_secret_file_is_named(tmp_path):
+    env = production_env(tmp_path)
+    del env["BAOMI_BACKUP_KEY"]
+    env["BAOMI_BACKUP_KEY_FILE"] = str(tmp_path / "nowhere")
+    result = run_manage(["check"], env)
+    assert result.returncode != 0
+    assert "BAOMI_BACKUP_KEY_FILE names" in result.stderr
