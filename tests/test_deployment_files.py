@@ -87,3 +87,20 @@ def test_the_dockerfile_runs_the_web_command_compose_runs_and_ci_starts():
     dockerfile = (ROOT / "Dockerfile").read_text()
     cmd = yaml.safe_load(re.search(r"^CMD (\[.*\])$", dockerfile, re.M).group(1))
     assert cmd == _command(COMPOSE["services"]["web"])
+
+
+def test_i18_12_every_service_has_rotated_logs_and_limits_and_the_worker_time_to_finish():
+    """Issue 18 §12: log rotation, resource limits, a stop grace period long enough for a
+    backup, and gunicorn's workers and timeout from the environment."""
+    for name, service in COMPOSE["services"].items():
+        options = service["logging"]["options"]
+        assert options["max-size"], name
+        assert int(options["max-file"]) >= 2, name
+        if name != "migrate":
+            assert service["deploy"]["resources"]["limits"]["memory"], name
+    assert COMPOSE["services"]["worker"]["stop_grace_period"] == "10m"
+    web = COMPOSE["services"]["web"]
+    assert not any(part.startswith("--workers") for part in _command(web))
+    assert "WEB_CONCURRENCY" in web["environment"]
+    assert "--timeout" in web["environment"]["GUNICORN_CMD_ARGS"]
+    assert web["environment"]["TZ"].endswith("Asia/Shanghai}")

@@ -30,6 +30,16 @@ ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 
 
+def _compose_defaults(names: tuple[str, ...]) -> dict[str, str]:
+    """The defaults docker-compose.yml writes as ${NAME:-default} in the web environment."""
+    environment = COMPOSE["services"]["web"]["environment"]
+    found = {}
+    for name in names:
+        match = re.fullmatch(r"\$\{\w+:-(.*)\}", str(environment[name]))
+        found[name] = match.group(1) if match else str(environment[name])
+    return found
+
+
 def compose_command(service: str) -> list[str]:
     command = COMPOSE["services"][service]["command"]
     return shlex.split(command) if isinstance(command, str) else list(command)
@@ -295,6 +305,8 @@ def production_env(database_url: str, broker_url: str, var_dir: Path) -> dict[st
         BAOMI_INDEX_KEY=generate_key_text(),
         BAOMI_BACKUP_KEY=generate_key_text(),
         BAOMI_ANCHOR_SIGNING_KEY=generate_key_text(),
+        # What compose's environment gives every app service (its ${NAME:-default}s).
+        **_compose_defaults(("WEB_CONCURRENCY", "GUNICORN_CMD_ARGS", "TZ")),
         # Mail to files: production refuses console mail; nothing leaves this machine.
         EMAIL_URL=f"filemail:///{var_dir / 'mail'}",  # four slashes: an absolute folder
         BAOMI_VAR_DIR=str(var_dir),
