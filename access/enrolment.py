@@ -69,28 +69,7 @@ def issue(admin: User, person: User, reason: str, base_url: str) -> Issued:
     decision = policy.decide_enrolment_issue(admin, person)
     if not decision:
         raise Denied(decision)
-    reason = reason.strip()
-    if not reason:
-        raise Refused({"reason": [_("Say why: the person and the audit log are told.")]})
-    now = timezone.now()
-    person.enrolment_links.filter(used_at__isnull=True, cancelled_at__isnull=True).update(
-        cancelled_at=now
-    )
-    link = EnrolmentLink.objects.create(
-        user=person,
-        purpose=purpose_for(person),
-        reason=reason[:300],
-        created_by=admin,
-        needs_approval=policy.needs_second_approver(person),
-    )
-    audit.record(
-        admin,
-        "account.enrolment_link_issued",
-        target=person,
-        purpose=link.purpose,
-        needs_approval=link.needs_approval,
-        reason=link.reason,
-    )
+    link = _new_link(person, reason, by=admin, needs_approval=policy.needs_second_approver(person))
     if link.purpose == EnrolmentLink.Purpose.RESET:
         _tell(person, link)
     return Issued(link, None if link.needs_approval else _send(link, base_url))
@@ -100,26 +79,42 @@ def issue(admin: User, person: User, reason: str, base_url: str) -> Issued:
 def issue_by_operator(person: User, reason: str, base_url: str) -> str:
     """The link for the server's operator to hand over (manage.py enrolment_link): the way in
     for the first administrator. No approval step: shell access is above every role."""
+    return arm(_new_link(person, reason, by=None, needs_approval=False, via="command"), base_url)
+
+
+def _new_link(
+    person: User, reason: str, *, by: User | None, needs_approval: bool, **why: str
+) -> EnrolmentLink:
+    """A new link for ``person`` (earlier unused ones are cancelled), with its event."""
     reason = reason.strip()
     if not reason:
         raise Refused({"reason": [_("Say why: the person and the audit log are told.")]})
-    now = timezone.now()
     person.enrolment_links.filter(used_at__isnull=True, cancelled_at__isnull=True).update(
-        cancelled_at=now
+        cancelled_at=timezone.now()
     )
     link = EnrolmentLink.objects.create(
-        user=person, purpose=purpose_for(person), reason=reason[:300], created_by=None
+        user=person,
+        purpose=purpose_for(person),
+        reason=reason[:300],
+        created_by=by,
+        needs_approval=needs_approval,
     )
     audit.record(
-        None,
+        by,
         "account.enrolment_link_issued",
         target=person,
         purpose=link.purpose,
-        needs_approval=False,
+        needs_approval=link.needs_approval,
         reason=link.reason,
-        via="command",
+        **why,
     )
+    return link
+
+
+def arm(link: EnrolmentLink, base_url: str) -> str:
+    """Give the link its token (only the hash is kept) and its life; returns the URL."""
     token = secrets.token_urlsafe(32)
+    now = timezone.now()
     link.token_hash, link.sent_at, link.expires_at = _digest(token), now, now + _lifetime()
     link.save(update_fields=["token_hash", "sent_at", "expires_at"])
     return base_url.rstrip("/") + reverse("access:enrol", args=[token])
@@ -153,11 +148,7 @@ def _send(link: EnrolmentLink, base_url: str) -> str | None:
     """Make the token, keep its hash, mail the link; the link is returned only to be handed
     over in person when the person has no mailbox. ``base_url``: the site as the issuer sees it
     (scheme and host of their request)."""
-    token = secrets.token_urlsafe(32)
-    now = timezone.now()
-    link.token_hash, link.sent_at, link.expires_at = _digest(token), now, now + _lifetime()
-    link.save(update_fields=["token_hash", "sent_at", "expires_at"])
-    url = base_url.rstrip("/") + reverse("access:enrol", args=[token])
+    url = arm(link, base_url)
     person = link.user
     if not person.email:
         return url

@@ -77,24 +77,13 @@ NEW_PASSWORD = "Mein-Eigenes-Passwort-77"
 
 def enrolment_token(user: User) -> str:
     """A fresh one-time enrolment link's token for ``user``, as the mail would carry it."""
-    import secrets
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     from access import enrolment
     from access.models import EnrolmentLink
 
-    token = secrets.token_urlsafe(32)
-    EnrolmentLink.objects.create(
-        user=user,
-        purpose=enrolment.purpose_for(user),
-        reason="test",
-        token_hash=enrolment._digest(token),
-        sent_at=timezone.now(),
-        expires_at=timezone.now() + timedelta(hours=1),
+    link = EnrolmentLink.objects.create(
+        user=user, purpose=enrolment.purpose_for(user), reason="test"
     )
-    return token
+    return enrolment.arm(link, "http://testserver/").rstrip("/").rsplit("/", 1)[1]
 
 
 def open_enrolment_link(user: User, client: Client | None = None) -> Client:
