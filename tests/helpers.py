@@ -98,3 +98,15 @@ def open_enrolment_link(user: User, client: Client | None = None) -> Client:
     )
     assert response.status_code == 302, response.content.decode()[:500]
     return client
+
+
+def admin_user_form(client: Client, person: User) -> tuple[str, dict]:
+    """The admin's change page of ``person``: its URL and the form as it stands (to post back
+    with some fields changed)."""
+    from django.urls import reverse
+
+    url = reverse("admin:access_user_change", args=[person.pk])
+    form = client.get(url).context["adminform"].form
+    skipped = ("password", "groups", "last_login", "date_joined")
+    data = {k: v for k, v in form.initial.items() if v is not None and k not in skipped}
+    return url, data

@@ -12,7 +12,7 @@ from access.models import User
 from access.policy import RecordAction
 from audit.models import AuditEvent
 from tests.factories import PASSWORD, bare_record, make_person, numbered, read_grant
-from tests.helpers import client_verified, give_authenticator
+from tests.helpers import admin_user_form, client_verified, give_authenticator
 
 pytestmark = pytest.mark.django_db
 
@@ -21,13 +21,7 @@ LOGIN = reverse("access:login")
 
 def _set_status_in_admin(admin_user: User, person: User, status: str) -> None:
     client = client_verified(admin_user)
-    url = reverse("admin:access_user_change", args=[person.pk])
-    page = client.get(url)
-    data = {
-        key: value
-        for key, value in page.context["adminform"].form.initial.items()
-        if value is not None and key not in ("password", "groups", "last_login", "date_joined")
-    }
+    url, data = admin_user_form(client, person)
     data.update({"groups": [g.pk for g in person.groups.all()], "employment_status": status})
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]

@@ -8,24 +8,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.db import DatabaseError, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from audit import anomalies, dbguard, incidents
 from audit.models import Alert, Incident, VerificationRun
+from tests.audit.test_append_only import _refused
 
 pytestmark = pytest.mark.django_db
-
-
-def _refused(sql: str, params: list | None = None) -> bool:
-    try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute(sql, params or [])
-    except DatabaseError as error:
-        return "append-only" in str(error)
-    return False
 
 
 def _allowed(sql: str, params: list | None = None) -> bool:

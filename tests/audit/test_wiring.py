@@ -15,6 +15,7 @@ from audit.models import AuditEvent
 from tests.factories import PASSWORD, make_person
 from tests.helpers import (
     NEW_PASSWORD,
+    admin_user_form,
     client_verified,
     give_authenticator,
     open_enrolment_link,
@@ -129,13 +130,7 @@ def test_r70_anonymous_posts_and_csrf_failures_are_access_denied_events():
 def test_r70_admin_changes_are_events_and_field_history_excludes_secrets(sales_person):
     admin_user = make_person("it.admin", is_staff=True, is_superuser=True)
     client = client_verified(admin_user)
-    url = reverse("admin:access_user_change", args=[sales_person.pk])
-    page = client.get(url)
-    data = {
-        key: value
-        for key, value in page.context["adminform"].form.initial.items()
-        if value is not None and key not in ("password", "groups", "last_login", "date_joined")
-    }
+    url, data = admin_user_form(client, sales_person)
     data.update({"full_name": "张伟伟", "groups": [], "employment_status": "active"})
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]

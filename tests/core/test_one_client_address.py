@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import pytest
 from auditlog.models import LogEntry
-from django.urls import reverse
 
 from audit.models import AuditEvent
 from tests.factories import make_person
-from tests.helpers import client_verified
+from tests.helpers import admin_user_form, client_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -21,13 +20,7 @@ def test_i18_10_field_history_and_audit_log_name_the_same_address(
     settings.BAOMI_PROXY_COUNT = proxies
     admin_user = make_person("it.admin", is_staff=True, is_superuser=True)
     client = client_verified(admin_user)
-    url = reverse("admin:access_user_change", args=[sales_person.pk])
-    page = client.get(url)
-    data = {
-        key: value
-        for key, value in page.context["adminform"].form.initial.items()
-        if value is not None and key not in ("password", "groups", "last_login", "date_joined")
-    }
+    url, data = admin_user_form(client, sales_person)
     data.update({"full_name": "张伟伟", "groups": [], "employment_status": "active"})
     # The client claims 203.0.113.66; a trusted proxy (when there is one) saw 198.51.100.7.
     spoofed = {"HTTP_X_FORWARDED_FOR": "203.0.113.66, 198.51.100.7"}

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from core.text import clean_text
 from records.content import read
 from records.models import CustomerRecord
-from tests.helpers import client_verified
+from tests.helpers import admin_user_form, client_verified
 from tests.records.test_record_pages import GOOD_FORM
 
 RLO, ZWSP, ZWJ, BOM, LRI, PDI = "\u202e", "\u200b", "\u200d", "\ufeff", "\u2066", "\u2069"
@@ -63,13 +63,7 @@ def test_p8_a_persons_name_set_in_the_admin_is_cleaned(sales_org):
 
     admin_user = make_person("it.admin", is_staff=True, is_superuser=True)
     client = client_verified(admin_user)
-    url = reverse("admin:access_user_change", args=[sales_org.sales.pk])
-    page = client.get(url)
-    data = {
-        key: value
-        for key, value in page.context["adminform"].form.initial.items()
-        if value is not None and key not in ("password", "groups", "last_login", "date_joined")
-    }
+    url, data = admin_user_form(client, sales_org.sales)
     data.update({"full_name": f"张{RLO}伟", "groups": [], "employment_status": "active"})
     assert client.post(url, data).status_code == 302
     sales_org.sales.refresh_from_db()
