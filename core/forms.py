@@ -152,13 +152,21 @@ def check_day(day: date, *, past_only: bool) -> None:
         )
 
 
+ISO_DAY = "%Y-%m-%d"
+ISO_MOMENT = "%Y-%m-%dT%H:%M"
+"""The only value formats the browser's date and time pickers accept, whatever the language:
+a localized format (Chinese ``2026/12/01``) is dropped by the picker and the field comes back
+empty, so a pre-filled form could not be saved unchanged (issue 16 §1). Display elsewhere
+stays localized."""
+
+
 class DayField(forms.DateField):
     """A calendar day between 1990 and a hundred years from today (``past_only``: up to today),
     shown with the browser's date picker. Every date a person types goes through it, so no
     typo reaches a due date, a report range or a deadline."""
 
     def __init__(self, *, past_only: bool = False, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}))
+        kwargs.setdefault("widget", forms.DateInput(format=ISO_DAY, attrs={"type": "date"}))
         super().__init__(**kwargs)
         self.past_only = past_only
 
@@ -175,7 +183,9 @@ class MomentField(forms.DateTimeField):
     """A date and time with the same bounds as ``DayField``, on the browser's picker."""
 
     def __init__(self, *, past_only: bool = False, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", forms.DateTimeInput(attrs={"type": "datetime-local"}))
+        kwargs.setdefault(
+            "widget", forms.DateTimeInput(format=ISO_MOMENT, attrs={"type": "datetime-local"})
+        )
         super().__init__(**kwargs)
         self.past_only = past_only
 

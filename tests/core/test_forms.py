@@ -68,3 +68,35 @@ def test_a_moment_is_bounded_like_a_day():
     with pytest.raises(forms.ValidationError):
         MomentField().clean("9999-12-31T23:59")
     assert MomentField().clean("2026-01-02T03:04").year == 2026
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_r16_every_prefilled_date_and_time_input_holds_an_iso_value_in_every_language(language):
+    """Issue 16 §1: the browser's date picker takes only ISO values (``2026-12-01``,
+    ``2026-12-01T09:30``); Chinese formats wrote ``2026/12/01``, which the picker drops, so a
+    returned file could not be saved unchanged. Every date and moment of every form, pre-filled,
+    must render a value the picker keeps and the form reads back to the same value."""
+    from datetime import datetime
+
+    from django.utils import translation
+
+    day = date(2026, 12, 1)
+    moment = timezone.make_aware(datetime(2026, 12, 1, 9, 30))
+    wrong = []
+    with translation.override(language):
+        for cls in _form_classes():
+            for name, field in getattr(cls, "base_fields", {}).items():
+                if not isinstance(field, DayField | MomentField):
+                    continue
+                value = day if isinstance(field, DayField) else moment
+                html = field.widget.render(name, field.prepare_value(value))
+                expected = "2026-12-01" if isinstance(field, DayField) else "2026-12-01T09:30"
+                if f'value="{expected}' not in html:
+                    wrong.append(f"{cls.__name__}.{name}: {html}")
+                    continue
+                cleaned = field.to_python(field.widget.format_value(value) or "")
+                if (cleaned if isinstance(field, DayField) else timezone.localtime(cleaned)) != (
+                    value if isinstance(field, DayField) else timezone.localtime(moment)
+                ):
+                    wrong.append(f"{cls.__name__}.{name}: read back as {cleaned}")
+    assert wrong == []
