@@ -24,3 +24,17 @@ class RedactShareTokens(logging.Filter):
         if cleaned != message:
             record.msg, record.args = cleaned, None
         return True
+
+
+class ExpectedAnswersWithoutTraceback(logging.Filter):
+    """Drops the traceback from a logged 4xx answer (a refusal, a missing page, a bad request).
+
+    Django logs ``PermissionDenied`` with its traceback; a refusal is the system working as
+    meant, and dozens of tracebacks a day hide the one real error. The line itself stays: who was
+    refused where is still in the log (and in the audit trail). 5xx keeps its traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        status = getattr(record, "status_code", None)
+        if isinstance(status, int) and 400 <= status < 500:
+            record.exc_info, record.exc_text = None, None
+        return True
