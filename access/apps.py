@@ -22,7 +22,10 @@ class AccessConfig(AppConfig):
         from access import (
             menu,
             receivers,  # noqa: F401 - connects signal receivers
+            vocabulary,
         )
+
+        vocabulary.register()
         from access.models import Agreement, Department, User
 
         # Field-level change history (django-auditlog); secrets are never recorded.

@@ -3,6 +3,8 @@ them, from the same policy that guards the pages), and the yearly access review.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.utils.translation import gettext_lazy as _
 
 from access.models import User
@@ -14,6 +16,13 @@ def review_items(user: User) -> int:
     from access import reviews
 
     return reviews.my_items(user).count()
+
+
+def review_deadline(user: User) -> date | None:
+    from access import reviews
+
+    found = reviews.my_items(user).order_by("campaign__deadline").first()
+    return found.campaign.deadline if found else None
 
 
 def open_incidents(user: User) -> int:
@@ -35,6 +44,7 @@ def register() -> None:
     for item in (
         NavItem(
             key="security",
+            group="account",
             order=10,
             label=_("My account security"),
             url_name="access:security",
@@ -43,6 +53,7 @@ def register() -> None:
         ),
         NavItem(
             key="audit",
+            group="audit",
             order=20,
             label=_("Audit log"),
             url_name="audit:events",
@@ -51,6 +62,7 @@ def register() -> None:
         ),
         NavItem(
             key="kpis",
+            group="audit",
             order=30,
             label=_("KPIs and alerts"),
             url_name="audit:kpis",
@@ -59,6 +71,7 @@ def register() -> None:
         ),
         NavItem(
             key="incidents",
+            group="audit",
             order=40,
             label=_("Incidents"),
             url_name="audit:incidents",
@@ -68,6 +81,7 @@ def register() -> None:
         ),
         NavItem(
             key="admin",
+            group="admin",
             order=50,
             label=_("Administration"),
             url_name="admin:index",
@@ -76,6 +90,7 @@ def register() -> None:
         ),
         NavItem(
             key="enrolment_approvals",
+            group="admin",
             order=45,
             label=_("Sign-in resets"),
             url_name="access:enrolment_approvals",
@@ -85,15 +100,18 @@ def register() -> None:
         ),
         NavItem(
             key="access_reviews",
+            group="work",
             order=190,
             label=_("Access reviews"),
             url_name="access:reviews",
             capability=Capability.ACCESS_REVIEW,
             description=_("Confirm or revoke your staff's roles and grants (yearly)."),
             count=review_items,
+            due=review_deadline,
         ),
         NavItem(
             key="access_review_admin",
+            group="admin",
             order=200,
             label=_("Access reviews"),
             url_name="access:reviews",

@@ -159,4 +159,4 @@ def label(code: str) -> str:
 
 
 def choices() -> list[tuple[str, str]]:
-    return [(a.code, f"{a.code} · {a.label}") for a in _ACTIONS]
+    return [(a.code, str(a.label)) for a in _ACTIONS]

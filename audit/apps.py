@@ -11,3 +11,10 @@ class AuditConfig(AppConfig):
 
     def ready(self) -> None:
         from audit import receivers  # noqa: F401 - connects signal receivers
+        from audit.models import Incident, VerificationRun
+        from audit.wording import register_values
+
+        register_values("kind", Incident.Kind.choices)
+        register_values("state", Incident.Status.choices)
+        register_values("severity", Incident.Severity.choices)
+        register_values("outcome", VerificationRun.Outcome.choices)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from audit import actions
+from audit import actions, wording
 from audit.incidents import parse_archive_numbers
 from audit.models import Incident
 from core.forms import BaomiForm, DayField, MomentField, field_of
@@ -22,12 +23,10 @@ class EventFilterForm(BaomiForm):
     )
     department = forms.CharField(label=_("Department"), required=False, max_length=100)
     action = forms.ChoiceField(label=_("Action"), required=False)
-    target_type = forms.CharField(
-        label=_("Target type"), required=False, max_length=64, help_text=_("e.g. access.user")
-    )
-    target_id = forms.CharField(label=_("Target id"), required=False, max_length=64)
-    date_from = DayField(label=_("From"), required=False)
-    date_to = DayField(label=_("To"), required=False)
+    target_type = forms.ChoiceField(label=_("Object type"), required=False)
+    target_id = forms.CharField(label=_("Object number"), required=False, max_length=64)
+    date_from = DayField(label=pgettext_lazy("start of a period", "From"), required=False)
+    date_to = DayField(label=pgettext_lazy("end of a period", "To"), required=False)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -36,6 +35,10 @@ class EventFilterForm(BaomiForm):
         field_of(self, "action", forms.ChoiceField).choices = [
             ("", _("Any action")),
             *actions.choices(),
+        ]
+        field_of(self, "target_type", forms.ChoiceField).choices = [
+            ("", _("Any object")),
+            *wording.object_types(),
         ]
 
     def clean(self) -> dict:

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AppendOnlyError(Exception):
@@ -101,7 +102,8 @@ class AuditEvent(AppendOnlyModel):
         when: str
         person_url: str
         target_url: str
-        details_text: str
+        target_type_label: str
+        detail_pairs: list[tuple[str, str]]
 
     class Meta:
         verbose_name = _("audit event")
@@ -205,6 +207,8 @@ class VerificationRun(models.Model):
     broken_seq = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("chain verification")
+        verbose_name_plural = _("chain verifications")
         ordering = ["-started_at"]
 
     def __str__(self) -> str:
@@ -230,7 +234,7 @@ class Alert(models.Model):
     """An anomaly rule's hit (R71 "abnormal accesses"), for the security officer."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("status: not yet finished", "Open")
         CLOSED = "closed", _("Closed")
 
     rule = models.CharField(_("rule"), max_length=64)
@@ -247,12 +251,15 @@ class Alert(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
     created_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
+
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     closing_note = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = _("anomaly alert")
+        verbose_name_plural = _("anomaly alerts")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
@@ -262,6 +269,12 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule}: {self.summary}"
+
+    def summary_text(self) -> str:
+        """The summary in the reader's language (the stored one is the scan's, in English)."""
+        from audit.wording import rule_summary
+
+        return rule_summary(self.rule, self.count) or self.summary
 
     def audit_label(self) -> str:
         return f"{self.rule} {timezone.localtime(self.window_start):%Y-%m-%d %H:00}"

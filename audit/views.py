@@ -21,8 +21,9 @@ from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit import (
@@ -35,6 +36,7 @@ from audit import (
     incidents,
     kpis,
     signing,
+    wording,
 )
 from audit.api import record, record_denied
 from audit.forms import AlertCloseForm, EventFilterForm, IncidentReportForm, IncidentTriageForm
@@ -45,6 +47,20 @@ from core.csvsafe import row as csv_row
 from core.jobs import latest_runs
 
 EXPORT_MAX_ROWS = 100_000
+EXPORT_COLUMNS = [
+    gettext_lazy("No."),
+    gettext_lazy("Chain seq."),
+    gettext_lazy("Time"),
+    gettext_lazy("Person"),
+    gettext_lazy("Employee number"),
+    gettext_lazy("Department"),
+    gettext_lazy("Action"),
+    gettext_lazy("Object type"),
+    gettext_lazy("Object"),
+    gettext_lazy("IP address"),
+    gettext_lazy("Request number"),
+    gettext_lazy("Details"),
+]
 
 
 def require_perm(perm: str) -> Callable:
@@ -92,10 +108,9 @@ def _prepare_rows(rows: list[AuditEvent]) -> None:
             if event.target_type
             else ""
         )
-        event.details_text = " ".join(
-            f"{key}={','.join(map(str, value)) if isinstance(value, list) else value}"
-            for key, value in event.details.items()
-        )
+        event.target_type_label = wording.object_type(event.target_type)
+        event.target_label = wording.target_label(event.target_label)
+        event.detail_pairs = wording.details(event.details)
 
 
 def _query_without_cursor(request: HttpRequest) -> str:
@@ -125,7 +140,7 @@ def _event_list(request: HttpRequest, template: str, heading: str, **fixed: obje
         "query": _query_without_cursor(request),
         "heading": heading,
         "can_export": request.user.has_perm("audit.export_events"),
-        "action_choices": actions.choices(),
+        "action_groups": wording.grouped_actions(),
         # Filters fixed by the page itself (the person, the target) are not offered again.
         "hidden_filters": [name for name in fixed if name != "actor_id"]
         + (["actor"] if "actor_id" in fixed else []),
@@ -173,12 +188,34 @@ def target_view(request: HttpRequest, target_type: str, target_id: str) -> HttpR
         .values_list("target_label", flat=True)
         .first()
     )
-    heading = _("Who touched %(target)s") % {"target": label or f"{target_type} #{target_id}"}
+    named = wording.target_label(label) if label else wording.object_type(target_type)
+    heading = _("Who touched %(target)s") % {"target": named}
     context = _event_list(
         request, "audit/target.html", heading, target_type=target_type, target_id=target_id
     )
     context.update({"target_type": target_type, "target_id": target_id})
     return render(request, "audit/target.html", context)
+
+
+def _export_line(writer: Any, event: AuditEvent) -> str:
+    return writer.writerow(
+        csv_row(
+            [
+                event.pk,
+                event.seq or "",
+                timezone.localtime(event.occurred_at).strftime("%Y-%m-%d %H:%M:%S"),
+                event.actor_name,
+                event.actor_number,
+                event.actor_department,
+                actions.label(event.action),
+                wording.object_type(event.target_type) if event.target_type else "",
+                wording.target_label(event.target_label) or event.target_id,
+                event.ip_address or "",
+                event.request_id,
+                wording.details_text(event.details),
+            ]
+        )
+    )
 
 
 class _Echo:
@@ -202,54 +239,20 @@ def export_view(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     )
     writer = csv.writer(_Echo())
 
+    language = translation.get_language()
+
     def lines() -> Iterator[str]:
-        yield "\ufeff"  # Excel and WPS read UTF-8 (Chinese) correctly only with a BOM
-        yield writer.writerow(
-            csv_row(
-                [
-                    "Baomi audit export",
-                    f"{request.user} {now:%Y-%m-%d %H:%M:%S}",
-                    " ".join(f"{k}={v}" for k, v in filters.as_details().items()),
-                ]
-            )
-        )
-        yield writer.writerow(
-            [
-                "id",
-                "seq",
-                "time",
-                "actor",
-                "employee_number",
-                "department",
-                "action",
-                "target_type",
-                "target_id",
-                "target",
-                "ip",
-                "request_id",
-                "details",
-            ]
-        )
+        # Excel and WPS read UTF-8 (Chinese) correctly only with a BOM; the header comes first
+        # so that the file opens as a table. Who exported what, when, is in the audit trail.
+        # The rows are written after the view returned, outside the request's language.
+        yield "\ufeff"
+        with translation.override(language):
+            header = writer.writerow([str(title) for title in EXPORT_COLUMNS])
+        yield header
         for event in console.stream(filters, EXPORT_MAX_ROWS):
-            yield writer.writerow(
-                csv_row(
-                    [
-                        event.pk,
-                        event.seq or "",
-                        timezone.localtime(event.occurred_at).isoformat(),
-                        event.actor_name,
-                        event.actor_number,
-                        event.actor_department,
-                        event.action,
-                        event.target_type,
-                        event.target_id,
-                        event.target_label,
-                        event.ip_address or "",
-                        event.request_id,
-                        event.details,
-                    ]
-                )
-            )
+            with translation.override(language):
+                line = _export_line(writer, event)
+            yield line
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="baomi-audit-{now:%Y%m%d-%H%M%S}.csv"'

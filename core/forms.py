@@ -52,9 +52,13 @@ class BaomiForm(forms.Form):
     # Text fields that may hold a customer's identifiers (the file's own content, a search
     # value, a party's contact): every other text field refuses them (core.identifiers).
     identifiers_allowed: frozenset[str] = frozenset()
+    # The start of its controls' element ids: a page that shows two forms with a field of the
+    # same name ("reason") gives each form its own, so every label names its own control.
+    id_prefix = "id"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
         super().__init__(*args, **kwargs)
         if self.is_bound:
             self.data = self._cleaned_input(self.data)

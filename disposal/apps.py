@@ -30,3 +30,9 @@ class DisposalConfig(AppConfig):
         from disposal import menu
 
         menu.register()
+
+        from audit.wording import register_resolver, register_values
+        from disposal.models import BatchState, RetentionPolicy
+
+        register_values("state", BatchState.choices)
+        register_resolver("policy", RetentionPolicy.words_for)

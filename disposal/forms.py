@@ -36,6 +36,7 @@ class HoldForm(BaomiForm):
 
 
 class ReleaseForm(BaomiForm):
+    id_prefix = "release"
     reason = forms.CharField(label=_("Why released"), max_length=300)
 
 

@@ -20,6 +20,7 @@ def register() -> None:
     for item in (
         NavItem(
             key="disposal",
+            group="admin",
             order=300,
             label=_("Disposal"),
             url_name="disposal:batches",
@@ -29,6 +30,7 @@ def register() -> None:
         ),
         NavItem(
             key="holds",
+            group="admin",
             order=310,
             label=_("Legal holds"),
             url_name="disposal:holds",
@@ -37,6 +39,7 @@ def register() -> None:
         ),
         NavItem(
             key="processing",
+            group="admin",
             order=320,
             label=_("Record of processing"),
             url_name="disposal:processing",
@@ -45,6 +48,7 @@ def register() -> None:
         ),
         NavItem(
             key="retention",
+            group="admin",
             order=330,
             label=_("Retention policies"),
             url_name="disposal:policies",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -79,6 +80,23 @@ class RetentionPolicy(models.Model):
 
     def audit_label(self) -> str:
         return f"{self.code} v{self.version}"
+
+    def display_name(self) -> str:
+        """What people call this version: its name and version ("成交客户档案（第 1 版）")."""
+        return gettext("%(name)s (version %(version)s)") % {
+            "name": self.name,
+            "version": self.version,
+        }
+
+    @classmethod
+    def words_for(cls, label: str) -> str | None:
+        """The display name of the version an ``audit_label`` (``deal-closed v1``) names, as a
+        file's keep-until date and a disposal item store it; None if no such version."""
+        code, _sep, version = label.rpartition(" v")
+        if not code or not version.isdigit():
+            return None
+        found = cls.objects.filter(code=code, version=int(version)).first()
+        return found.display_name() if found else None
 
 
 class LegalHold(models.Model):
@@ -212,6 +230,8 @@ class DisposalItem(models.Model):
     )
 
     class Meta:
+        verbose_name = _("file in a disposal batch")
+        verbose_name_plural = _("files in disposal batches")
         ordering = ["batch", "due_on"]
         constraints = [
             models.UniqueConstraint(
@@ -287,6 +307,8 @@ class ProcessingRecord(models.Model):
     content = models.JSONField()
 
     class Meta:
+        verbose_name = _("record of processing activities")
+        verbose_name_plural = _("records of processing activities")
         ordering = ["-version"]
 
     def __str__(self) -> str:

@@ -16,7 +16,7 @@ from access.http import AuthenticatedHttpRequest
 from access.policy import Capability
 from core.forms import add_errors, posted
 from core.refusals import Refused
-from disposal import batches, holds, processing, retention
+from disposal import batches, execution_preview, holds, processing, retention
 from disposal.forms import HoldForm, PolicyForm, ReleaseForm, RemoveForm, WitnessForm
 from disposal.models import (
     DestructionCertificate,
@@ -70,10 +70,6 @@ def batch_view(request: AuthenticatedHttpRequest, batch_id: int) -> HttpResponse
             batches.remove_item(user, item, remove_form.cleaned_data["reason"])
             messages.success(request, _("The file stays; it was taken out of the batch."))
             return redirect("disposal:batch", batch_id=batch.pk)
-        if action == "execute":
-            done = batches.execute(user, batch)
-            messages.success(request, _("%(n)d files destroyed.") % {"n": done})
-            return redirect("disposal:batch", batch_id=batch.pk)
         if action == "paper" and witness_form.is_valid():
             item = get_object_or_404(
                 DisposalItem, pk=witness_form.cleaned_data["item"], batch=batch
@@ -101,6 +97,31 @@ def batch_view(request: AuthenticatedHttpRequest, batch_id: int) -> HttpResponse
             "certificate": getattr(batch, "certificate", None),
         },
     )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def execute_view(request: AuthenticatedHttpRequest, batch_id: int) -> HttpResponse:
+    """Destroying the files of a batch: first what will happen, then a deliberate confirmation
+    (a ticked box and a second button), because nothing brings them back."""
+    user = request.user
+    batch = _batch(request, batch_id)
+    if "execute" not in workflow.available_actions(user, batch):
+        messages.error(request, _("This batch cannot be executed now: it is not fully signed."))
+        return redirect("disposal:batch", batch_id=batch.pk)
+    if request.method == "POST":
+        if request.POST.get("understood") != "yes":
+            messages.error(request, _("Tick the box to confirm that you understand, then destroy."))
+        else:
+            try:
+                done = batches.execute(user, batch)
+            except Refused as refused:
+                messages.error(request, str(refused))
+            else:
+                messages.success(request, _("%(n)d files destroyed.") % {"n": done})
+                return redirect("disposal:batch", batch_id=batch.pk)
+    context = {"batch": batch, "preview": execution_preview.preview(batch)}
+    return render(request, "disposal/execute.html", context)
 
 
 @never_cache
@@ -146,7 +167,6 @@ def holds_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "form": form,
             "holds": LegalHold.objects.prefetch_related("records")[:100],
-            "release_form": ReleaseForm(),
         },
     )
 

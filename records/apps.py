@@ -20,7 +20,12 @@ class RecordsConfig(AppConfig):
             sealing.SeedSealer(crypto.seal_seed, crypto.open_seed, crypto.is_sealed_seed)
         )
 
-        from records import demo  # noqa: F401 - registers the seed_demo step
+        from records import (
+            demo,  # noqa: F401 - registers the seed_demo step
+            vocabulary,
+        )
+
+        vocabulary.register()
         from records.models import Consent, CustomerRecord, InventoryCheck, PaperFile
 
         # Field-level history without content: sealed columns, keys and blind indexes are

@@ -87,7 +87,7 @@ class IntakeForm(BaomiForm):
     identifiers_allowed = frozenset(BY_NAME)
 
     kind = forms.ChoiceField(
-        label=_("Customer"), choices=CustomerKind.choices, widget=forms.RadioSelect
+        label=_("Kind of customer"), choices=CustomerKind.choices, widget=forms.RadioSelect
     )
     source = forms.ChoiceField(label=_("Source"), choices=Source.choices)
     acquired_at = DayField(label=_("Information obtained on"), past_only=True)
@@ -239,6 +239,7 @@ class IntakeForm(BaomiForm):
 
 
 class ReturnForm(BaomiForm):
+    id_prefix = "return"
     # Sealed under the file's key with the file (records.content.write_review_comment).
     identifiers_allowed = frozenset({"comment"})
 
@@ -250,6 +251,7 @@ class ReturnForm(BaomiForm):
 
 
 class CommunicationForm(BaomiForm):
+    id_prefix = "communication"
     identifiers_allowed = frozenset({"summary"})
 
     CHANNELS = [
@@ -271,6 +273,7 @@ class CommunicationForm(BaomiForm):
 
 
 class AttachmentForm(BaomiForm):
+    id_prefix = "attachment"
     file = UploadField(label=_("File"))
     kind = forms.ChoiceField(label=_("Kind"), choices=AttachmentKind.choices)
 
@@ -351,11 +354,13 @@ class InventoryForm(BaomiForm):
 
 
 class OutcomeForm(BaomiForm):
+    id_prefix = "outcome"
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
     contract_ended_on = DayField(label=_("Contract ends / ended on"), required=False)
 
 
 class TransferForm(BaomiForm):
+    id_prefix = "transfer"
     receiver: forms.ModelChoiceField[User] = forms.ModelChoiceField(
         label=_("Hand to"), queryset=None
     )

@@ -20,6 +20,7 @@ def register() -> None:
     for item in (
         NavItem(
             key="records",
+            group="files",
             order=100,
             label=_("Client files"),
             url_name="records:list",
@@ -28,8 +29,9 @@ def register() -> None:
         ),
         NavItem(
             key="review",
+            group="work",
             order=110,
-            label=_("Awaiting my review"),
+            label=_("New files to check"),
             url_name="records:review_queue",
             capability=Capability.RECORD_REVIEW,
             description=_("Client files your staff submitted: approve or return."),
@@ -37,6 +39,7 @@ def register() -> None:
         ),
         NavItem(
             key="archive",
+            group="files",
             order=120,
             label=_("Archive catalogue"),
             url_name="records:catalogue",

@@ -12,8 +12,9 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from records.classification import Tier
 
@@ -146,6 +147,16 @@ class CustomerRecord(models.Model):
         """How the audit log names this file: its archive number, never customer content."""
         return self.archive_number or f"draft {str(self.id)[:8]}"
 
+    def display_label(self) -> str:
+        """How a page names this file: its archive number, or for a file not yet numbered the
+        time it was registered ("草稿（2026-12-01 09:30 登记）"), never an internal id."""
+        if self.archive_number:
+            return self.archive_number
+        registered = timezone.localtime(self.created_at) if self.created_at else None
+        return gettext("Draft registered %(when)s") % {
+            "when": registered.strftime("%Y-%m-%d %H:%M") if registered else "—"
+        }
+
     @property
     def filed_number(self) -> str:
         """The archive number of a file that has one: every file from its approval on (only
@@ -209,6 +220,8 @@ class Attachment(models.Model):
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
         ordering = ["uploaded_at"]
 
     def __str__(self) -> str:
@@ -216,6 +229,20 @@ class Attachment(models.Model):
 
     def audit_label(self) -> str:
         return f"{self.record.audit_label()} / {self.get_kind_display()}"
+
+    def format_label(self) -> str:
+        """What people call the file's format ("PDF 文档"), never a MIME type (issue 16 §2)."""
+        return str(FILE_FORMATS.get(self.content_type, _("Other file")))
+
+
+FILE_FORMATS = {
+    "application/pdf": _("PDF document"),
+    "image/png": _("PNG image"),
+    "image/jpeg": _("JPEG image"),
+    "audio/mpeg": _("MP3 recording"),
+    "audio/mp4": _("M4A recording"),
+    "audio/wav": _("WAV recording"),
+}
 
 
 class ConsentMethod(models.TextChoices):
@@ -249,6 +276,8 @@ class Consent(models.Model):
     )
 
     class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
         ordering = ["-recorded_at"]
 
     def __str__(self) -> str:
@@ -287,6 +316,10 @@ class PaperFile(models.Model):
     )
     checked_out_at = models.DateTimeField(_("lent since"), null=True, blank=True)
 
+    class Meta:
+        verbose_name = _("paper folder")
+        verbose_name_plural = _("paper folders")
+
     def __str__(self) -> str:
         return self.audit_label()
 
@@ -312,6 +345,8 @@ class InventoryCheck(models.Model):
     checked_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("inventory check")
+        verbose_name_plural = _("inventory checks")
         ordering = ["-checked_at"]
 
     def __str__(self) -> str:

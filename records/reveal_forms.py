@@ -13,6 +13,7 @@ from records.disclosure import RevealReason
 
 
 class RevealForm(BaomiForm):
+    id_prefix = "reveal"
     fields_to_reveal = forms.MultipleChoiceField(
         label=_("Show in clear"), widget=forms.CheckboxSelectMultiple
     )

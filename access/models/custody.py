@@ -36,6 +36,8 @@ class Transfer(models.Model):
     answer_note = models.CharField(_("note"), max_length=200, blank=True)
 
     class Meta:
+        verbose_name = _("file hand-over to a colleague")
+        verbose_name_plural = _("file hand-overs to colleagues")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
@@ -84,6 +86,8 @@ class Handover(models.Model):
     completed_at = models.DateTimeField(_("completed at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("hand-over on leaving")
+        verbose_name_plural = _("hand-overs on leaving")
         ordering = ["-completed_at"]
 
     def __str__(self) -> str:

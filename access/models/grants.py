@@ -135,6 +135,8 @@ class BreakGlass(models.Model):
     review_note = models.CharField(_("review note"), max_length=500, blank=True)
 
     class Meta:
+        verbose_name = _("emergency access")
+        verbose_name_plural = _("emergency accesses")
         ordering = ["-opened_at"]
 
     def __str__(self) -> str:

@@ -197,6 +197,8 @@ class AccessRequestItem(models.Model):
     return_note = models.CharField(_("note"), max_length=200, blank=True)
 
     class Meta:
+        verbose_name = _("file in a request")
+        verbose_name_plural = _("files in requests")
         constraints = [
             models.UniqueConstraint(fields=["request", "record"], name="file_once_per_request")
         ]
@@ -232,6 +234,8 @@ class Approval(models.Model):
     comment = models.CharField(_("comment"), max_length=300, blank=True)
 
     class Meta:
+        verbose_name = _("approval")
+        verbose_name_plural = _("approvals")
         ordering = ["step", "pk"]
         indexes = [
             models.Index(fields=["decision", "role", "department"], name="approval_open_by_role")

@@ -24,6 +24,8 @@ class ReviewCampaign(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("access review")
+        verbose_name_plural = _("access reviews")
         ordering = ["-opened_at"]
 
     def __str__(self) -> str:
@@ -64,6 +66,8 @@ class ReviewItem(models.Model):
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     class Meta:
+        verbose_name = _("access review item")
+        verbose_name_plural = _("access review items")
         ordering = ["department__code", "person__username", "kind", "role"]
         indexes = [
             models.Index(

@@ -26,5 +26,16 @@ def watermark(context: template.Context) -> dict[str, object]:
     parts = [user.get_full_name(), user.employee_number or "", stamp]
     text = " · ".join(part for part in parts if part)
     # Built here, not with a template loop: it is on every page that shows customer content.
-    cells = mark_safe(f"<span>{escape(text)}</span>" * WATERMARK_CELLS)  # noqa: S308 - escaped
+    # The text is drawn by CSS from the attribute: it is a picture over the page, not text to
+    # read out, select or check for contrast (it is faint on purpose).
+    cells = mark_safe(f'<span data-w="{escape(text)}"></span>' * WATERMARK_CELLS)  # noqa: S308
     return {"watermark_text": text, "cells": cells}
+
+
+@register.filter
+def words(value: object, vocabulary: str) -> str:
+    """A stored code in the reader's language (``{{ signature.role|words:"role" }}``): the one
+    vocabulary of audit/wording.py, so a page and the audit console name a code alike."""
+    from audit import wording
+
+    return wording.value(vocabulary, value)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from access import agreements, enrolment, shell
@@ -17,6 +18,8 @@ def home_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = {
         "signature": signature,
         "panels": shell.home_panels(request.user),
+        "to_do": shell.to_do(request.user),
+        "today": timezone.localdate(),
         # The person is told their sign-in was reset, by whom and why (issue 17 §4).
         "recent_reset": enrolment.recent_reset(request.user),
     }

@@ -16,19 +16,27 @@ from access.workflow.engine import (
     transition,
     workflow_key,
 )
-from access.workflow.files import OpenWorkflow, close_for_files, open_workflows
+from access.workflow.files import (
+    OpenWorkflow,
+    Planned,
+    close_for_files,
+    open_workflows,
+    plan_for_files,
+)
 from access.workflow.table import Cause, OnFile
 
 __all__ = [
     "Cause",
     "OnFile",
     "OpenWorkflow",
+    "Planned",
     "available_actions",
     "check_state",
     "close_for_files",
     "is_open",
     "machine_of",
     "open_workflows",
+    "plan_for_files",
     "require_action",
     "transition",
     "workflow_key",

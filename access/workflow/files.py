@@ -55,6 +55,49 @@ def open_workflows(records: Iterable[Any], kinds: Iterable[str] = ()) -> list[Op
     return found
 
 
+@dataclass(frozen=True)
+class Planned:
+    """What ``close_for_files`` does to one open workflow: ``outcome`` is "held" (it keeps its
+    file: ``why`` says so), "cancel", "close" (an unused delivery link), "end_loan" (an
+    electronic loan's part) or "keep" (stays open: a copy to be confirmed destroyed, a loan or
+    delivery waiting for the file's return or receipt)."""
+
+    open_one: OpenWorkflow
+    outcome: str
+    why: str = ""
+
+
+def plan_for_files(records: Iterable[Any], cause: Cause) -> list[Planned]:
+    """What ``close_for_files`` would do, without doing it: the confirmation page before an
+    irreversible step shows it (issue 16 §6), and the closing itself follows it."""
+    records = list(records)
+    labels = {r.pk: r.audit_label() for r in records}
+    found = open_workflows(records)
+    held: dict[Any, str] = {}
+    for open_one in found:
+        problem = _holds_back(open_one, cause, labels[open_one.record_id])
+        if problem:
+            held[id(open_one)] = problem
+    holding = {open_one.record_id for open_one in found if id(open_one) in held}
+    planned = []
+    for open_one in found:
+        if id(open_one) in held:
+            planned.append(Planned(open_one, "held", held[id(open_one)]))
+            continue
+        if open_one.record_id in holding:
+            continue  # the file stays: nothing on it is touched
+        what = open_one.machine.on_file.get(cause, {}).get(open_one.obj.state, OnFile.KEEP)
+        if what == OnFile.CANCEL:
+            planned.append(Planned(open_one, "cancel"))
+        elif what == OnFile.END_DELIVERY and not delivered(open_one.obj):
+            planned.append(Planned(open_one, "close"))
+        elif what == OnFile.END_LOAN and open_one.obj.medium != "paper":
+            planned.append(Planned(open_one, "end_loan"))
+        else:
+            planned.append(Planned(open_one, "keep"))
+    return planned
+
+
 def close_for_files(records: Iterable[Any], cause: Cause, *, by: User | None, reason: str) -> dict:
     """Close or cancel what the table says for every workflow open on these files, in the
     caller's transaction. Returns {file id: [why it cannot go now]} for the files something
@@ -62,23 +105,16 @@ def close_for_files(records: Iterable[Any], cause: Cause, *, by: User | None, re
     touched, since they stay. Nothing else is refused."""
     records = list(records)
     labels = {r.pk: r.audit_label() for r in records}
-    found = open_workflows(records)
     held: dict[Any, list[str]] = {}
-    for open_one in found:
-        problem = _holds_back(open_one, cause, labels[open_one.record_id])
-        if problem:
-            held.setdefault(open_one.record_id, []).append(problem)
-    for open_one in found:
-        if open_one.record_id in held:
-            continue
-        what = open_one.machine.on_file.get(cause, {}).get(open_one.obj.state, OnFile.KEEP)
-        label = labels[open_one.record_id]
-        if what == OnFile.CANCEL:
+    for step in plan_for_files(records, cause):
+        open_one, label = step.open_one, labels[step.open_one.record_id]
+        if step.outcome == "held":
+            held.setdefault(open_one.record_id, []).append(step.why)
+        elif step.outcome == "cancel":
             cancel(open_one.obj, by=by, reason=reason, file=label)
-        elif what == OnFile.END_DELIVERY:
-            if not delivered(open_one.obj):
-                close(open_one.obj, by=by, reason=reason, file=label)
-        elif what == OnFile.END_LOAN and open_one.obj.medium != "paper":
+        elif step.outcome == "close":
+            close(open_one.obj, by=by, reason=reason, file=label)
+        elif step.outcome == "end_loan":
             _end_loan_item(open_one.obj, open_one.record_id, by, reason, label)
     return held
 

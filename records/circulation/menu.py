@@ -38,6 +38,7 @@ def register() -> None:
     for item in (
         NavItem(
             key="requests",
+            group="work",
             order=130,
             label=_("My requests"),
             url_name="requests:mine",
@@ -46,8 +47,9 @@ def register() -> None:
         ),
         NavItem(
             key="approvals",
+            group="work",
             order=140,
-            label=_("Awaiting my approval"),
+            label=_("Requests to approve"),
             url_name="requests:approvals",
             capability=Capability.APPROVE_REQUESTS,
             description=_("Borrow and copy requests that need your signature."),
@@ -55,6 +57,7 @@ def register() -> None:
         ),
         NavItem(
             key="desk",
+            group="circulation",
             order=150,
             label=_("Lending desk"),
             url_name="requests:desk",
@@ -64,6 +67,7 @@ def register() -> None:
         ),
         NavItem(
             key="incoming",
+            group="work",
             order=160,
             label=_("Files handed to me"),
             url_name="requests:incoming",
@@ -73,6 +77,7 @@ def register() -> None:
         ),
         NavItem(
             key="break_glass",
+            group="circulation",
             order=170,
             label=_("Emergency access"),
             url_name="requests:break_glass",
@@ -81,6 +86,7 @@ def register() -> None:
         ),
         NavItem(
             key="break_glass_reviews",
+            group="audit",
             order=180,
             label=_("Emergency access reviews"),
             url_name="requests:break_glass_reviews",
@@ -90,6 +96,7 @@ def register() -> None:
         ),
         NavItem(
             key="parties",
+            group="circulation",
             order=210,
             label=_("External parties"),
             url_name="requests:parties",
@@ -98,6 +105,7 @@ def register() -> None:
         ),
         NavItem(
             key="handover",
+            group="circulation",
             order=230,
             label=_("Hand-over"),
             url_name="requests:handover",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Backup(models.Model):
@@ -17,6 +18,8 @@ class Backup(models.Model):
     pruned_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("backup")
+        verbose_name_plural = _("backups")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from access.models import User
 from core.forms import BaomiForm, DayField, MomentField
@@ -23,6 +23,7 @@ def _file_by_number(number: str) -> CustomerRecord:
 
 
 class FindFileForm(BaomiForm):
+    id_prefix = "find"
     archive_number = forms.CharField(label=gettext_lazy("Archive number"), max_length=20)
 
     def clean_archive_number(self) -> CustomerRecord:
@@ -71,8 +72,8 @@ class BreachForm(BaomiForm):
         queryset=User.objects.order_by("username"),
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
-    since = MomentField(label=gettext_lazy("From"))
-    until = MomentField(label=gettext_lazy("Until"))
+    since = MomentField(label=pgettext_lazy("start of a period", "From"))
+    until = MomentField(label=pgettext_lazy("end of a period", "Until"))
     scope = forms.MultipleChoiceField(
         label=gettext_lazy("What counts"),
         choices=[

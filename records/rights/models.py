@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CalendarDay(models.Model):
@@ -44,7 +45,7 @@ class SubjectRequest(models.Model):
         EMAIL = "email", _("E-mail")
 
     class State(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("status: not yet finished", "Open")
         ANSWERED = "answered", _("Answered")
 
     class Outcome(models.TextChoices):
@@ -81,6 +82,8 @@ class SubjectRequest(models.Model):
     overdue_notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("customer's request")
+        verbose_name_plural = _("customers' requests")
         ordering = ["state", "due_on", "number"]
         indexes = [models.Index(fields=["state", "due_on"], name="subject_request_due")]
 

@@ -25,6 +25,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -192,6 +193,11 @@ def answer(user: User, made: SubjectRequest, note: str = "") -> SubjectRequest:
 
 
 # --- Overdue ------------------------------------------------------------------------------------
+
+
+def waiting() -> QuerySet[SubjectRequest]:
+    """Requests not answered yet, soonest deadline first: the desk's to-do."""
+    return SubjectRequest.objects.filter(state=SubjectRequest.State.OPEN).order_by("due_on")
 
 
 def notify_overdue(today: date | None = None) -> int:

@@ -191,14 +191,11 @@ def test_r70_csv_export_neutralises_formula_cells_and_is_itself_audited(auditor,
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     rows = _export_rows(response)
-    assert rows[0][0] == "Baomi audit export"
-    assert "action=access.denied" in rows[0][2]
-    assert rows[1][:3] == ["id", "seq", "time"]
-    details = [row[-1] for row in rows[2:]]
+    details = [row[-1] for row in rows[1:]]
     assert len(details) == 5
-    for cell in [c for row in rows[2:] for c in row]:
+    for cell in [c for row in rows[1:] for c in row]:
         assert not cell.startswith(("=", "+", "-", "@")), cell
-    names = [row[3] for row in rows[2:]]
+    names = [row[3] for row in rows[1:]]
     assert set(names) == {"张伟"}
     exported = AuditEvent.objects.get(action="audit.export", actor_id=auditor.pk)
     assert exported.details["filter_action"] == "access.denied"
@@ -227,3 +224,24 @@ def test_r70_chain_status_page_shows_head_anchors_and_verifies_on_demand(auditor
     assert runs[0].outcome == "ok"
     assert runs[0].anchors_checked == 1
     assert AuditEvent.objects.filter(action="audit.verify", actor_id=auditor.pk).exists()
+
+
+def test_r16_the_csv_export_opens_in_excel_with_a_chinese_header_first_and_words_not_codes(
+    auditor, sales_person
+):
+    """Issue 16 §4: BOM'd UTF-8, the header is the first line (no preamble), in the auditor's
+    language, and actions, object types and details are words, not codes."""
+    audit.record(sales_person, "access.denied", reason="permission", factor="totp")
+    client = client_verified(auditor)
+    client.cookies["django_language"] = "zh-hans"
+    response = client.get(reverse("audit:export"), {"action": "access.denied"})
+    rows = _export_rows(response)
+    assert rows[0][:4] == ["编号", "链序号", "时间", "人员"]
+    assert len(rows) == 2
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert row["操作"] == "拒绝访问"
+    assert "access.denied" not in ",".join(rows[1])
+    assert row["详情"] == "原因：无权限；第二因素：验证器应用"
+    client.cookies["django_language"] = "en"
+    english = client.get(reverse("audit:export"), {"action": "access.denied"})
+    assert _export_rows(english)[0][:3] == ["No.", "Chain seq.", "Time"]

@@ -36,7 +36,13 @@ def test_r16_a_server_error_keeps_its_traceback():
         import sys
 
         record = logger.makeRecord(
-            "django.request", logging.ERROR, __file__, 1, "Internal Server Error", (), sys.exc_info()
+            "django.request",
+            logging.ERROR,
+            __file__,
+            1,
+            "Internal Server Error",
+            (),
+            sys.exc_info(),
         )
     record.status_code = 500
     assert ExpectedAnswersWithoutTraceback().filter(record)

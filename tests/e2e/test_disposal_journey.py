@@ -38,7 +38,17 @@ def test_r61_archivist_signs_executes_and_downloads_the_certificate(
     page.click(f"[data-testid=batches] a:has-text('{batch.number}')")
     page.click("[data-testid=sign-archivist]")
     assert page.inner_text("[data-testid=batch-state]") == "Approved"
+    # Destruction cannot be undone: a confirmation page says what will happen first (issue 16 §6).
     page.click("[data-testid=execute]")
+    consequences = page.inner_text("[data-testid=consequences]")
+    assert "1 file will be destroyed" in consequences
+    assert "cannot be undone" in page.inner_text("main")
+    page.click("[data-testid=confirm-execute]")  # without ticking the box: refused, kept
+    assert "Tick the box" in page.inner_text(".messages")
+    record.refresh_from_db()
+    assert record.status != "destroyed"
+    page.check("[data-testid=understood]")
+    page.click("[data-testid=confirm-execute]")
     assert page.inner_text("[data-testid=batch-state]") == "Destroyed"
     with page.expect_download() as info:
         page.click("[data-testid=certificate]")

@@ -182,7 +182,7 @@ def test_transfer_pages_offer_from_the_file_and_confirm_from_the_inbox(lending_o
     )
     inbox = client_verified(colleague)
     listing = inbox.get("/requests/incoming/").content.decode()
-    assert lending_org.file.audit_label() in listing
+    assert lending_org.file.display_label() in listing
     transfer = Transfer.objects.get()
     inbox.post(f"/requests/incoming/{transfer.pk}/accept/")
     lending_org.file.refresh_from_db()

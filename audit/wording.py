@@ -1,0 +1,362 @@
+"""How the audit trail reads to a person (issue 16 §4): action areas, object types and event
+details in the reader's language.
+
+Events keep their codes (``record.reveal``, ``records.customerrecord``, ``tier=1``): they are
+hashed into the chain and verified outside Baomi, so they never change. Every page and the CSV
+export show them through here instead, so no code reaches an auditor. The apps above audit/
+register the labels of their own vocabularies (``register_values``) from their ``ready()``:
+audit/ may not import them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from django.apps import apps
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
+from audit import actions
+
+AREAS: dict[str, Promise] = {
+    "auth": gettext_lazy("Sign-in and accounts"),
+    "access": gettext_lazy("Permissions, reviews and hand-overs"),
+    "admin": gettext_lazy("Administration"),
+    "record": gettext_lazy("Client files"),
+    "request": gettext_lazy("Borrowing, copies and external sharing"),
+    "backup": gettext_lazy("Backups"),
+    "retention": gettext_lazy("Records of processing"),
+    "disposal": gettext_lazy("Retention and destruction"),
+    "incident": gettext_lazy("Incidents"),
+    "audit": gettext_lazy("Audit log"),
+}
+
+# What each detail of an event means. A key missing here is shown as "Other" (and the page
+# walk in tests/test_page_language.py fails), never as the code.
+DETAILS: dict[str, Promise] = {
+    "record_department": gettext_lazy("Department of the file"),
+    "record_tier": gettext_lazy("Classification of the file"),
+    "tier": gettext_lazy("Classification"),
+    "minimum_tier": gettext_lazy("Lowest classification allowed"),
+    "kind": gettext_lazy("Kind"),
+    "categories": gettext_lazy("Data categories"),
+    "separate_categories": gettext_lazy("Separately consented categories"),
+    "files": gettext_lazy("Files"),
+    "method": gettext_lazy("Method"),
+    "workflow": gettext_lazy("Procedure"),
+    "moved": gettext_lazy("Status change"),
+    "due_on": gettext_lazy("Due on"),
+    "role": gettext_lazy("Role"),
+    "roles": gettext_lazy("Roles"),
+    "with_evidence": gettext_lazy("With evidence"),
+    "content_type": gettext_lazy("File format"),
+    "size_bytes": gettext_lazy("Size (bytes)"),
+    "medium": gettext_lazy("Form"),
+    "record": gettext_lazy("File"),
+    "step": gettext_lazy("Step"),
+    "final": gettext_lazy("Final decision"),
+    "person": gettext_lazy("Person"),
+    "rule": gettext_lazy("Rule"),
+    "events": gettext_lazy("Events"),
+    "channel": gettext_lazy("Channel"),
+    "state": gettext_lazy("Status"),
+    "grantee": gettext_lazy("Granted to"),
+    "room": gettext_lazy("Room"),
+    "cabinet": gettext_lazy("Cabinet"),
+    "shelf": gettext_lazy("Shelf"),
+    "custodian": gettext_lazy("Custodian"),
+    "first": gettext_lazy("First time"),
+    "reason": gettext_lazy("Reason"),
+    "reason_code": gettext_lazy("Reason"),
+    "outcome": gettext_lazy("Outcome"),
+    "permission": gettext_lazy("Permission"),
+    "source": gettext_lazy("Granted through"),
+    "request_number": gettext_lazy("Request number"),
+    "expires_at": gettext_lazy("Expires at"),
+    "rows": gettext_lazy("Rows"),
+    "batch": gettext_lazy("Disposal batch"),
+    "sha256": gettext_lazy("Fingerprint (SHA-256)"),
+    "contract_ended_on": gettext_lazy("Contract ends / ended on"),
+    "nda_valid_until": gettext_lazy("NDA valid until"),
+    "nda_document": gettext_lazy("Signed NDA attached"),
+    "borrower": gettext_lazy("Borrower"),
+    "url_name": gettext_lazy("Page"),
+    "page": gettext_lazy("Page"),
+    "days_left": gettext_lazy("Days left"),
+    "staff_as": gettext_lazy("Acting as"),
+    "paper_tasks": gettext_lazy("Paper folders to shred"),
+    "paper_task": gettext_lazy("Paper folder to shred"),
+    "policy": gettext_lazy("Retention policy"),
+    "attachments_deleted": gettext_lazy("Attachments deleted"),
+    "grants_ended": gettext_lazy("Grants ended"),
+    "reference": gettext_lazy("Reference"),
+    "receiver": gettext_lazy("Receiver"),
+    "decision": gettext_lazy("Decision"),
+    "items": gettext_lazy("Items"),
+    "deadline": gettext_lazy("Deadline"),
+    "minutes": gettext_lazy("Minutes"),
+    "format": gettext_lazy("Format"),
+    "download": gettext_lazy("Download"),
+    "damaged": gettext_lazy("Damaged"),
+    "result": gettext_lazy("Result"),
+    "by": gettext_lazy("Searched by"),
+    "results": gettext_lazy("Results"),
+    "fields": gettext_lazy("Fields"),
+    "note": gettext_lazy("Note"),
+    "limit": gettext_lazy("Row limit"),
+    "factor": gettext_lazy("Second factor"),
+    "username": gettext_lazy("User name"),
+    "count": gettext_lazy("Count"),
+    "devices_removed": gettext_lazy("Authenticators removed"),
+    "name": gettext_lazy("Name"),
+    # The console's own filters, as its audit trail keeps them (filter_<name>).
+    "actor": gettext_lazy("Person"),
+    "actor_id": gettext_lazy("Person"),
+    "department": gettext_lazy("Department"),
+    "action": gettext_lazy("Action"),
+    "target_type": gettext_lazy("Object type"),
+    "target_id": gettext_lazy("Object number"),
+    "date_from": pgettext_lazy("start of a period", "From"),
+    "date_to": pgettext_lazy("end of a period", "To"),
+}
+FILTER_PREFIX = "filter_"
+
+# Value labels by detail key, filled by the apps that own the vocabularies.
+_VALUES: dict[str, dict[str, Any]] = {
+    "rule": {},  # filled below from the anomaly rules' words
+    "page": {
+        "events": gettext_lazy("Audit log"),
+        "person": gettext_lazy("Events of a person"),
+        "target": gettext_lazy("Events of an object"),
+    },
+    "factor": {"totp": gettext_lazy("Authenticator app"), "backup": gettext_lazy("Backup code")},
+}
+_SAME_VOCABULARY = {
+    "record_tier": "tier",
+    "minimum_tier": "tier",
+    "separate_categories": "categories",
+    "roles": "role",
+    "reason_code": "reason",
+    "moved": "state",
+}
+
+RULES: dict[str, tuple[Promise, Promise]] = {
+    "many_reveals": (
+        gettext_lazy("Many sensitive values revealed"),
+        gettext_lazy("%(count)s sensitive values revealed within one hour, above the usual."),
+    ),
+    "outside_office_hours": (
+        gettext_lazy("Access outside office hours"),
+        gettext_lazy("%(count)s client-file accesses outside office hours."),
+    ),
+    "other_department": (
+        gettext_lazy("Files of another department"),
+        gettext_lazy("%(count)s accesses to client files of another department."),
+    ),
+    "bulk_exports": (
+        gettext_lazy("Bulk exports"),
+        gettext_lazy("%(count)s exports within one hour, above the limit."),
+    ),
+    "repeated_break_glass": (
+        gettext_lazy("Repeated emergency access"),
+        gettext_lazy("%(count)s emergency accesses on one day, above the limit."),
+    ),
+}
+_VALUES["rule"] = {code: words[0] for code, words in RULES.items()}
+
+
+_RESOLVERS: dict[str, Callable[[str], str | None]] = {}
+
+
+def register_values(key: str, labels: Iterable[tuple[Any, Any]]) -> None:
+    """Add the labels of a vocabulary (``TextChoices.choices``) to the values of ``key``."""
+    known = _VALUES.setdefault(key, {})
+    for value, label in labels:
+        known.setdefault(str(value), label)
+
+
+def register_resolver(key: str, resolve: Callable[[str], str | None]) -> None:
+    """For values named by data rather than by code (a retention policy's ``code vN``):
+    ``resolve`` returns the words, or None to show the value as it is."""
+    _RESOLVERS[key] = resolve
+
+
+def grouped_actions() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Every action, by area, each with its label: the console's action filter."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for action in actions.ACTIONS.values():
+        groups.setdefault(action.category, []).append((action.code, str(action.label)))
+    return [(str(AREAS.get(area, area)), items) for area, items in groups.items()]
+
+
+def object_type(code: str) -> str:
+    """The name of an object type (``records.customerrecord`` -> 客户档案)."""
+    try:
+        model = apps.get_model(code)
+    except (LookupError, ValueError):
+        return _("Other object")
+    return capfirst(str(model._meta.verbose_name))
+
+
+def object_types() -> list[tuple[str, str]]:
+    """The object types an event may name, by name: the console's object-type filter."""
+    found = [
+        (model._meta.label_lower, capfirst(str(model._meta.verbose_name)))
+        for app in ("access", "records", "disposal", "audit")
+        for model in apps.get_app_config(app).get_models()
+        if "verbose_name" in model._meta.original_attrs
+    ]
+    return sorted(found, key=lambda pair: pair[1])
+
+
+def rule(code: str) -> str:
+    words = RULES.get(code)
+    return str(words[0]) if words else _("Other rule")
+
+
+def rule_summary(code: str, count: int) -> str:
+    words = RULES.get(code)
+    return str(words[1]) % {"count": count} if words else ""
+
+
+def _label(key: str) -> str:
+    if key.startswith(FILTER_PREFIX):
+        name = key.removeprefix(FILTER_PREFIX)
+        return _("Filter: %(name)s") % {"name": _label(name) if name in DETAILS else name}
+    label = DETAILS.get(key)
+    return str(label) if label else _("Other")
+
+
+def _one(key: str, value: Any) -> str:
+    if isinstance(value, bool) or value in ("True", "False"):
+        return _("yes") if value in (True, "True") else _("no")
+    text = str(value)
+    if key == "moved" and ">" in text:
+        before, after = text.split(">", 1)
+        return f"{_one('state', before)} → {_one('state', after)}"
+    if key == "workflow" and ":" in text:
+        kind, number = text.rsplit(":", 1)
+        return f"{_one('workflow', kind)} #{number}"
+    if key == "url_name" and ":" in text:
+        try:
+            return reverse(text)
+        except NoReverseMatch:
+            return text.split(":", 1)[1].replace("_", " ")
+    if key.startswith(FILTER_PREFIX):
+        return _one(key.removeprefix(FILTER_PREFIX), value)
+    if key == "action" and actions.is_known(text):
+        return actions.label(text)
+    if key == "target_type":
+        return object_type(text)
+    if key.endswith("_at") and "T" in text:
+        try:
+            return timezone.localtime(datetime.fromisoformat(text)).strftime("%Y-%m-%d %H:%M")
+        except ValueError:
+            return text
+    if key in _RESOLVERS:
+        return _RESOLVERS[key](text) or text
+    if key == "reason" and text not in _VALUES["reason"]:
+        return _reason(text) or text
+    vocabulary: Mapping[str, Any] = _VALUES.get(_SAME_VOCABULARY.get(key, key), {})
+    label = vocabulary.get(text)
+    return str(label) if label is not None else text
+
+
+def value(key: str, raw: Any) -> str:
+    """One detail's value as a person reads it (a list joined with the Chinese comma)."""
+    if isinstance(raw, list):
+        return "、".join(_one(key, item) for item in raw) if raw else "—"
+    return _one(key, raw)
+
+
+# How objects without a number are named in the log (``audit_label()`` of each model), and how
+# a page says it. The stored label stays as it was hashed.
+_LABELS: list[tuple[re.Pattern[str], Promise]] = [
+    (re.compile(r"^draft (?P<x>[0-9a-f]+)$"), gettext_lazy("Draft %(x)s")),
+    (re.compile(r"^grant (?P<x>\d+)$"), gettext_lazy("Grant %(x)s")),
+    (re.compile(r"^break-glass (?P<x>\d+)$"), gettext_lazy("Emergency access %(x)s")),
+    (re.compile(r"^transfer (?P<x>\d+)$"), gettext_lazy("File hand-over %(x)s")),
+    (re.compile(r"^handover (?P<x>\d+)$"), gettext_lazy("Hand-over on leaving %(x)s")),
+    (re.compile(r"^hold (?P<x>.+)$"), gettext_lazy("Legal hold %(x)s")),
+    (re.compile(r"^share link (?P<x>.+)$"), gettext_lazy("Delivery link of %(x)s")),
+    (
+        re.compile(r"^processing record v(?P<x>\d+)$"),
+        gettext_lazy("Record of processing, version %(x)s"),
+    ),
+    (re.compile(r"^consent (?P<x>\d+)$"), gettext_lazy("Consent %(x)s")),
+    (re.compile(r"^paper$"), gettext_lazy("Paper folder")),
+    (re.compile(r"^v(?P<x>\d+)$"), gettext_lazy("Version %(x)s")),
+]
+
+
+# Reasons written by the services as text with a code and a reference.
+_REASONS: list[tuple[re.Pattern[str], Promise]] = [
+    (re.compile(r"^returned \((?P<x>.+)\)$"), gettext_lazy("Returned with request %(x)s")),
+    (re.compile(r"^access review: (?P<x>.*)$"), gettext_lazy("Access review: %(x)s")),
+    (re.compile(r"^hand-over \((?P<x>.+)\)$"), gettext_lazy("Hand-over (%(x)s)")),
+    (re.compile(r"^restricted: (?P<x>.+)$"), gettext_lazy("Kept for the law only: %(x)s")),
+    (re.compile(r"^sign-in incomplete \((?P<x>.+)\)$"), gettext_lazy("Sign-in not finished")),
+    (re.compile(r"^legal hold (?P<x>.+)$"), gettext_lazy("Legal hold %(x)s")),
+]
+_VALUES["reason"] = {
+    "user": gettext_lazy("Signed out by the person"),
+    "idle": gettext_lazy("Idle for too long"),
+    "absolute": gettext_lazy("Longest session reached"),
+    "locked_out": gettext_lazy("Locked out after failed sign-ins"),
+    "legal_hold": gettext_lazy("Legal hold"),
+    "statutory_retention": gettext_lazy("Kept as the law requires"),
+    "consent withdrawn": gettext_lazy("Consent withdrawn"),
+    "draft purged": gettext_lazy("Abandoned draft purged"),
+    "emergency access reviewed": gettext_lazy("Emergency access reviewed"),
+}
+
+
+def _reason(text: str) -> str | None:
+    for pattern, words in _REASONS:
+        found = pattern.match(text)
+        if found:
+            inner = found.group("x")
+            return str(words) % {"x": _one("reason", inner) if inner != text else inner}
+    code, sep, rest = text.partition(": ")
+    if sep and code in _VALUES["reason"]:
+        return f"{_VALUES['reason'][code]}{_colon()}{rest}"
+    return None
+
+
+def target_label(label: str) -> str:
+    """A stored object label as a page shows it (``draft 5f820b75`` -> 草稿 5F820B75)."""
+    if " / " in label:
+        return " / ".join(target_label(part) for part in label.split(" / "))
+    for pattern, words in _LABELS:
+        found = pattern.match(label)
+        if found:
+            return str(words) % {"x": found.groupdict().get("x", "").upper()}
+    rule_code, _sep, hour = label.partition(" ")
+    if rule_code in RULES:
+        return f"{rule(rule_code)} {hour}"
+    if key_policy := _RESOLVERS.get("policy"):
+        return key_policy(label) or label
+    return label
+
+
+def details(raw: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """An event's details as (label, value) pairs, in the reader's language."""
+    return [(_label(key), value(key, item)) for key, item in raw.items()]
+
+
+def details_text(raw: Mapping[str, Any]) -> str:
+    """The details on one line, for the CSV export: ``标签：值；标签：值``."""
+    colon = _colon()
+    return _("; ").join(f"{label}{colon}{text}" for label, text in details(raw))
+
+
+def _colon() -> str:
+    """The colon between a label and its value: full width in Chinese."""
+    return _(": ")
