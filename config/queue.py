@@ -11,12 +11,30 @@ the nightly verification of a very long chain again).
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import environ
 
 
-def celery_settings(env: environ.Env, broker_url: str, time_zone: str) -> dict[str, Any]:
+def embedded_broker(var_dir: Path) -> dict[str, Any]:
+    """kombu's file-system transport: the embedded default's broker (issue 16 §9). The demo and a
+    single-machine install run a real worker and beat with no Redis: messages are files under
+    ``var/broker`` (one process writes, another reads; nothing else to install)."""
+    folder = var_dir / "broker"
+    for name in ("queue", "processed"):
+        (folder / name).mkdir(mode=0o700, parents=True, exist_ok=True)
+    return {
+        "data_folder_in": str(folder / "queue"),
+        "data_folder_out": str(folder / "queue"),
+        "processed_folder": str(folder / "processed"),
+        "store_processed": False,
+    }
+
+
+def celery_settings(
+    env: environ.Env, broker_url: str, time_zone: str, var_dir: Path | None = None
+) -> dict[str, Any]:
     hard = env.int("BAOMI_TASK_LIMIT_SECONDS", default=4 * 3600)
     soft = env.int("BAOMI_TASK_SOFT_LIMIT_SECONDS", default=hard - 1800)
     result_backend = env.str(
@@ -38,5 +56,12 @@ def celery_settings(env: environ.Env, broker_url: str, time_zone: str) -> dict[s
         "CELERY_TASK_IGNORE_RESULT": True,
         "CELERY_TASK_SOFT_TIME_LIMIT": soft,
         "CELERY_TASK_TIME_LIMIT": hard,
-        "CELERY_BROKER_TRANSPORT_OPTIONS": {"visibility_timeout": hard + 3600},
+        "CELERY_BROKER_TRANSPORT_OPTIONS": {
+            "visibility_timeout": hard + 3600,
+            **(
+                embedded_broker(var_dir)
+                if var_dir is not None and broker_url.startswith("filesystem://")
+                else {}
+            ),
+        },
     }

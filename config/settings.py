@@ -371,7 +371,7 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 if not CELERY_BROKER_URL:
     CELERY_BROKER_URL = "memory://"
 # Serialisation, acknowledgement, time limits, visibility timeout: config/queue.py.
-vars().update(queue.celery_settings(env, CELERY_BROKER_URL, TIME_ZONE))
+vars().update(queue.celery_settings(env, CELERY_BROKER_URL, TIME_ZONE, VAR_DIR))
 # Periodic jobs (config/schedule.py); each can be disabled from the environment with
 # BAOMI_BEAT_DISABLE=name1,name2 (see config/celery.py).
 CELERY_BEAT_SCHEDULE = beat_schedule(env)

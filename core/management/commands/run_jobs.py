@@ -1,4 +1,5 @@
-"""Run every periodic job once, now. For the embedded mode, which has no Celery beat."""
+"""Run periodic jobs once, now, in this process: the demo's first backup and restore drill, or
+every job on an install without a worker."""
 
 from __future__ import annotations
 
