@@ -27,6 +27,7 @@ from access.models import (
     Approval,
     ApprovalDecision,
     CopyFormat,
+    CopyRegisterEntry,
     ExternalParty,
     Medium,
     RequestCounter,
@@ -296,3 +297,27 @@ def lending_desk() -> dict[str, QuerySet[AccessRequest]]:
         "to_hand_out": borrow.filter(state=RequestState.APPROVED).order_by("decided_at"),
         "on_loan": borrow.filter(state=RequestState.FULFILLED).order_by("due_on"),
     }
+
+
+@dataclass(frozen=True)
+class History:
+    """What an approver weighs about the person asking (issue 16 §3)."""
+
+    on_loan: int  # loans out now
+    overdue: int  # of which past their return date
+    copies_out: int  # copies not yet confirmed destroyed
+    refused: int  # requests refused in the past year
+
+
+def history_of(person: User) -> History:
+    mine = AccessRequest.objects.filter(requester=person)
+    loans = mine.filter(kind=RequestKind.BORROW, state=RequestState.FULFILLED)
+    year_ago = timezone.now() - timedelta(days=365)
+    return History(
+        on_loan=loans.count(),
+        overdue=loans.filter(due_on__lt=timezone.localdate()).count(),
+        copies_out=CopyRegisterEntry.objects.filter(
+            request__requester=person, destroyed_at__isnull=True
+        ).count(),
+        refused=mine.filter(state=RequestState.REJECTED, created_at__gte=year_ago).count(),
+    )

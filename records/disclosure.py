@@ -17,7 +17,7 @@ import audit
 from access import policy
 from access.models import User
 from access.policy import RecordAction
-from records import consents, masking
+from records import classification, consents, masking
 from records import content as record_content
 from records.fields import BY_NAME, Masking
 from records.models import Attachment, Consent, CustomerRecord
@@ -47,6 +47,38 @@ class Dossier:
     consent: Consent | None
     consent_problems: list[str | Promise]
     attachments: list[Attachment] = field(default_factory=list)
+    # Why the file's content requires its minimum level: one sentence per field (issue 16 §6).
+    level_reasons: list[str | Promise] = field(default_factory=list)
+
+    def masking_note(self) -> str:
+        """Why some values show as masked for this viewer (issue 16 §6), from what the policy
+        cleared for them (``policy.clear_fields``): the rule itself stays in the policy."""
+        if not self.revealable:
+            return ""
+        if {Masking.NAME, Masking.CONTACT} <= self.clear:
+            note = _(
+                "Names and contact details are shown to you. ID numbers, bank accounts and other "
+                "secrets are masked for everyone until revealed with a reason; each reveal is "
+                "recorded."
+            )
+        elif Masking.NAME in self.clear:
+            note = _(
+                "At this file's level you see names; contact details and secrets are masked "
+                "until you reveal them with a reason; each reveal is recorded."
+            )
+        else:
+            note = _(
+                "At this file's level names, contact details and secrets are masked for you. If "
+                "your work needs one, reveal it with a reason; each reveal is recorded."
+            )
+        return str(note)
+
+
+def level_reasons(record: CustomerRecord, content: dict[str, str]) -> list[str | Promise]:
+    kinds = [attachment.kind for attachment in record.attachments.all()]
+    return classification.derive(
+        content, public_authorised=record.public_authorised, attachment_kinds=kinds
+    ).reasons
 
 
 def _build(user: User, record: CustomerRecord, revealed: frozenset[str]) -> Dossier:
@@ -73,6 +105,7 @@ def _build(user: User, record: CustomerRecord, revealed: frozenset[str]) -> Doss
         consent=consents.current(record),
         consent_problems=consents.submission_problems(record),
         attachments=list(record.attachments.all()),
+        level_reasons=level_reasons(record, content),
     )
 
 

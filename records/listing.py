@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.utils.functional import Promise
 
 import audit
 from access import policy
@@ -87,6 +88,57 @@ def _rows(user: User, records: list[CustomerRecord]) -> list[Row]:
         except crypto.DecryptionFailed:
             name = "—"
         rows.append(Row(record, name))
+    return rows
+
+
+@dataclass
+class ReviewRow:
+    """A file waiting for its head: enough to tell two apart and to see what is asked."""
+
+    record: CustomerRecord
+    name: str
+    level_reasons: list[str | Promise]
+    attachments: int
+    returned_before: int
+
+
+def review_rows(user: User) -> list[ReviewRow]:
+    """The head's queue (issue 16 §3), oldest first: masked customer name, level and why,
+    attachments, and how often the file was returned before."""
+    from audit.models import AuditEvent
+    from records.disclosure import level_reasons
+
+    queue = policy.review_queue(user, CustomerRecord.objects.all())
+    records = list(
+        queue.select_related("handler", "department")
+        .prefetch_related("attachments")
+        .order_by("submitted_at")[:200]
+    )
+    returns = dict(
+        AuditEvent.objects.filter(
+            action="record.return",
+            target_type="records.customerrecord",
+            target_id__in=[str(r.pk) for r in records],
+        )
+        .values("target_id")
+        .annotate(n=Count("id"))
+        .values_list("target_id", "n")
+    )
+    rows = []
+    for row in _rows(user, records):
+        try:
+            reasons = level_reasons(row.record, record_content.read(row.record))
+        except crypto.DecryptionFailed:
+            reasons = []
+        rows.append(
+            ReviewRow(
+                row.record,
+                row.name,
+                reasons,
+                len(row.record.attachments.all()),
+                returns.get(str(row.record.pk), 0),
+            )
+        )
     return rows
 
 

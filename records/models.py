@@ -28,6 +28,18 @@ class RecordStatus(models.TextChoices):
     DESTROYED = "destroyed", _("Destroyed")
 
 
+STATUS_MEANINGS = {
+    RecordStatus.DRAFT: _("Being written by its handler; nobody else has seen it yet."),
+    RecordStatus.SUBMITTED: _(
+        "Submitted: the department head checks it, then numbers it or returns it with a comment."
+    ),
+    RecordStatus.RETURNED: _("Returned to its handler to correct; submit it again when fixed."),
+    RecordStatus.APPROVED: _("Approved and numbered: in formal storage, encrypted."),
+    RecordStatus.ARCHIVED: _("Archived: kept until its retention ends, then destroyed."),
+    RecordStatus.DESTROYED: _("Destroyed: its content can never be read again."),
+}
+
+
 class Outcome(models.TextChoices):
     """How the business with the customer ended: decides which retention period applies."""
 
@@ -146,6 +158,10 @@ class CustomerRecord(models.Model):
     def audit_label(self) -> str:
         """How the audit log names this file: its archive number, never customer content."""
         return self.archive_number or f"draft {str(self.id)[:8]}"
+
+    def status_meaning(self) -> str:
+        """What the file's status means for the people working on it (issue 16 §6)."""
+        return str(STATUS_MEANINGS.get(RecordStatus(self.status), ""))
 
     def display_label(self) -> str:
         """How a page names this file: its archive number, or for a file not yet numbered the

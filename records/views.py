@@ -104,9 +104,7 @@ def list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def review_queue_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require_can(request.user, Capability.RECORD_REVIEW)
-    queue = policy.review_queue(request.user, CustomerRecord.objects.all())
-    records = list(queue.select_related("handler", "department").order_by("submitted_at")[:200])
-    return render(request, "records/review_queue.html", {"records": records})
+    return render(request, "records/review_queue.html", {"rows": listing.review_rows(request.user)})
 
 
 class _IntakeArguments(TypedDict):

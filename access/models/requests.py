@@ -166,6 +166,13 @@ class AccessRequest(models.Model):
     def audit_label(self) -> str:
         return self.number
 
+    def state_label(self) -> str:
+        """The state as its requester reads it: a copy or a delivery handed over is "delivered",
+        not "handed out" as a loan is (issue 16: a downloaded copy read 已借出)."""
+        if self.state == RequestState.FULFILLED and self.kind != RequestKind.BORROW:
+            return str(_("Delivered"))
+        return str(self.get_state_display())
+
     def audit_context(self) -> dict[str, object]:
         """The department of the request's first file (by archive number): an export of these
         files is compared with the exporter's department by the anomaly rules."""

@@ -83,12 +83,16 @@ class SignForm(BaomiForm):
 
 
 class TakeBackForm(BaomiForm):
-    """One condition (and note) per file on the request."""
+    """One condition (and note) per paper folder on the request. An electronic loan has nothing
+    to inspect: ending it asks nothing (issue 16: it asked whether the paper was damaged)."""
 
-    def __init__(self, *args: Any, items: list[AccessRequestItem], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, items: list[AccessRequestItem], paper: bool = True, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.items = items
-        for item in items:
+        self.paper = paper
+        for item in items if paper else []:
             self.fields[f"condition_{item.pk}"] = forms.ChoiceField(
                 label=item.record.archive_number,
                 choices=AccessRequestItem.Condition.choices,
@@ -100,9 +104,13 @@ class TakeBackForm(BaomiForm):
 
     def conditions(self) -> dict[int, tuple[str, str]]:
         data = self.cleaned_data
+        if not self.paper:
+            return {i.pk: (AccessRequestItem.Condition.INTACT, "") for i in self.items}
         return {i.pk: (data[f"condition_{i.pk}"], data[f"note_{i.pk}"]) for i in self.items}
 
     def rows(self) -> list[tuple[AccessRequestItem, Any, Any]]:
+        if not self.paper:
+            return []
         return [(i, self[f"condition_{i.pk}"], self[f"note_{i.pk}"]) for i in self.items]
 
 

@@ -17,7 +17,9 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.translation import pgettext, pgettext_lazy
 
 import audit
 from access import policy
@@ -28,22 +30,41 @@ from audit.models import AuditEvent
 from records.disclosure import COMMUNICATIONS_FIELD, masked_customer_name
 from records.fields import ATTACHMENT_STANDS_FOR, BY_NAME
 from records.models import AttachmentKind, CustomerRecord
-from records.pdf import Column, Document, chinese
+from records.pdf import Column, Document
 
-# What the customer is told, per kind of event (Chinese: the report is for the customer).
-KINDS = {
-    "record.create": ("registered", "登记建档"),
-    "record.approve": ("approved", "审核通过并编号"),
-    "record.view": ("viewed", "查阅档案（脱敏显示）"),
-    "record.reveal": ("revealed", "查看敏感信息明文"),
-    "record.attachment_download": ("downloaded", "下载附件"),
-    "record.attachment_view": ("attachment_viewed", "查看附件（加水印显示）"),
-    "record.export": ("exported", "制作复制件"),
-    "grant.issued": ("granted", "获准访问"),
-    "record.transfer_received": ("transferred", "档案移交（接收确认）"),
-    "record.handed_over": ("transferred", "岗位交接转交"),
-    "record.restricted": ("restricted", "限制处理（仅保存）"),
-    "record.destroy": ("destroyed", "销毁"),
+# What the customer is told, per kind of event. The customer's copy is in Chinese
+# (``build_for_customer``); the page follows the reader's language (issue 16 §2).
+KINDS: dict[str, tuple[str, Promise]] = {
+    "record.create": ("registered", pgettext_lazy("access report", "Registered")),
+    "record.approve": ("approved", pgettext_lazy("access report", "Approved and numbered")),
+    "record.view": ("viewed", pgettext_lazy("access report", "File viewed (masked)")),
+    "record.reveal": (
+        "revealed",
+        pgettext_lazy("access report", "Sensitive values shown in clear"),
+    ),
+    "record.attachment_download": (
+        "downloaded",
+        pgettext_lazy("access report", "Attachment downloaded"),
+    ),
+    "record.attachment_view": (
+        "attachment_viewed",
+        pgettext_lazy("access report", "Attachment viewed (watermarked)"),
+    ),
+    "record.export": ("exported", pgettext_lazy("access report", "Copy made")),
+    "grant.issued": ("granted", pgettext_lazy("access report", "Access granted")),
+    "record.transfer_received": (
+        "transferred",
+        pgettext_lazy("access report", "File handed over (receipt confirmed)"),
+    ),
+    "record.handed_over": (
+        "transferred",
+        pgettext_lazy("access report", "Reassigned in a hand-over"),
+    ),
+    "record.restricted": (
+        "restricted",
+        pgettext_lazy("access report", "Processing restricted (storage only)"),
+    ),
+    "record.destroy": ("destroyed", pgettext_lazy("access report", "Destroyed")),
 }
 
 
@@ -64,6 +85,7 @@ class Report:
     generated_at: datetime
     staff_as: str  # "roles" | "names"
     rows: list[Row] = field(default_factory=list)
+    language: str = ""  # the language its rows were written in
 
     def count(self, kind: str) -> int:
         return sum(1 for row in self.rows if row.kind == kind)
@@ -95,7 +117,9 @@ def build(user: User, record: CustomerRecord) -> Report:
         user, "record.access_report", target=record, rows=len(rows),
         staff_as=staff_as,
     )  # fmt: skip
-    return Report(record, customer, timezone.now(), staff_as, rows)
+    return Report(
+        record, customer, timezone.now(), staff_as, rows, translation.get_language() or ""
+    )
 
 
 def _concerns(event: AuditEvent, record: CustomerRecord, label: str) -> bool:
@@ -109,14 +133,26 @@ def _concerns(event: AuditEvent, record: CustomerRecord, label: str) -> bool:
 def _who(event: AuditEvent, people: dict[int, User], staff_as: str) -> str:
     if event.actor_id is None:
         party = event.details.get("party")
-        return f"外部接收方 {party}" if party else "系统"
+        return (
+            pgettext("access report", "External recipient %(party)s") % {"party": party}
+            if party
+            else pgettext("access report", "System")
+        )
     if staff_as == "names":
-        number = f"（{event.actor_number}）" if event.actor_number else ""
-        return event.actor_name + number
+        if event.actor_number:
+            return pgettext("access report", "%(name)s (%(number)s)") % {
+                "name": event.actor_name,
+                "number": event.actor_number,
+            }
+        return event.actor_name
     person = people.get(event.actor_id)
     held = policy.roles_of(person) if person else frozenset()
-    roles = "、".join(chinese(role.label) for role in Role if role in held)
-    return " ".join(part for part in (event.actor_department, roles or "员工") if part)
+    roles = "、".join(str(role.label) for role in Role if role in held)
+    return " ".join(
+        part
+        for part in (event.actor_department, roles or pgettext("access report", "Staff"))
+        if part
+    )
 
 
 def _basis(event: AuditEvent, grants: dict[int, list[Grant]]) -> str:
@@ -124,40 +160,63 @@ def _basis(event: AuditEvent, grants: dict[int, list[Grant]]) -> str:
         ends = grant.revoked_at or grant.expires_at
         if grant.starts_at <= event.occurred_at <= ends:
             if grant.source == Grant.Source.BREAK_GLASS:
-                return "紧急访问（事后审查）"
+                return pgettext("access report", "Emergency access (reviewed afterwards)")
             number = grant.source_request.number if grant.source_request else ""
-            return f"借阅申请 {number} 已批准".strip()
-    return "岗位职责"
+            return pgettext("access report", "Borrowing request %(number)s approved") % {
+                "number": number
+            }
+    return pgettext("access report", "Duties of the role")
 
 
 def _row(event: AuditEvent, people: dict[int, User], grants: dict, staff_as: str) -> Row:
-    kind, what = KINDS[event.action]
+    kind, what_label = KINDS[event.action]
+    what = str(what_label)
     details = event.details
     detail, basis = "", ""
     if kind in {"viewed", "revealed", "downloaded", "attachment_viewed"}:
         basis = _basis(event, grants)
     if kind == "revealed":
         names = [
-            "沟通记录" if name == COMMUNICATIONS_FIELD else chinese(BY_NAME[name].label)
+            str(
+                pgettext("access report", "Communication records")
+                if name == COMMUNICATIONS_FIELD
+                else BY_NAME[name].label
+            )
             for name in details.get("fields", [])
         ]
-        detail = "项目：" + "、".join(names)
+        detail = pgettext("access report", "Items: %(items)s") % {"items": "、".join(names)}
     elif kind in {"downloaded", "attachment_viewed"}:
         detail = _attachment_detail(details.get("kind", ""))
     elif kind == "exported":
         if event.actor_id is None:
-            what = "对外提供"
-            basis = f"对外提供申请 {event.target_label} 已批准"
+            what = str(pgettext("access report", "Provided to an external party"))
+            basis = pgettext("access report", "External provision request %(number)s approved") % {
+                "number": event.target_label
+            }
         else:
-            detail = f"复制件 {event.target_label}（{details.get('format', '').upper()}）"
-            basis = "复制申请已批准"
+            detail = pgettext("access report", "Copy %(serial)s (%(format)s)") % {
+                "serial": event.target_label,
+                "format": details.get("format", "").upper(),
+            }
+            basis = str(pgettext("access report", "Copy request approved"))
     elif kind == "granted":
         number = details.get("request_number", "")
-        detail = f"期限内可查阅（{number}）" if number else "期限内可查阅"
-        basis = "紧急访问" if details.get("source") == Grant.Source.BREAK_GLASS else "申请已批准"
-        who_granted = _who(event, people, staff_as)
-        return Row(event.occurred_at, kind, what, _grantee(details, staff_as), detail,
-                   f"{basis}，由{who_granted}批准")  # fmt: skip
+        detail = (
+            pgettext("access report", "May read it for a set period (%(number)s)")
+            % {"number": number}
+            if number
+            else str(pgettext("access report", "May read it for a set period"))
+        )
+        basis = str(
+            pgettext("access report", "Emergency access")
+            if details.get("source") == Grant.Source.BREAK_GLASS
+            else pgettext("access report", "Request approved")
+        )
+        approved_by = pgettext("access report", "%(basis)s, approved by %(who)s") % {
+            "basis": basis,
+            "who": _who(event, people, staff_as),
+        }
+        return Row(event.occurred_at, kind, what, _grantee(details, staff_as), detail, approved_by)
     return Row(event.occurred_at, kind, what, _who(event, people, staff_as), detail, basis)
 
 
@@ -166,14 +225,28 @@ def _attachment_detail(kind: str) -> str:
     ID number): the customer learns what left the system, not just that something did."""
     if kind not in AttachmentKind.values:
         return ""
-    text = "附件：" + chinese(AttachmentKind(kind).label)
+    label = AttachmentKind(kind).label
     if kind in ATTACHMENT_STANDS_FOR:
-        text += f"（含{chinese(BY_NAME[ATTACHMENT_STANDS_FOR[kind][0]].label)}）"
-    return text
+        return pgettext("access report", "Attachment: %(kind)s (shows the %(field)s)") % {
+            "kind": label,
+            "field": BY_NAME[ATTACHMENT_STANDS_FOR[kind][0]].label,
+        }
+    return pgettext("access report", "Attachment: %(kind)s") % {"kind": label}
 
 
 def _grantee(details: dict, staff_as: str) -> str:
-    return str(details.get("grantee", "")) if staff_as == "names" else "经批准的员工"
+    return (
+        str(details.get("grantee", ""))
+        if staff_as == "names"
+        else str(pgettext("access report", "Approved staff"))
+    )
+
+
+def build_for_customer(user: User, record: CustomerRecord) -> Report:
+    """The report as the customer receives it: in Chinese, whatever the staff member's page
+    language (the PDF and the answer letter)."""
+    with translation.override("zh-hans"):
+        return build(user, record)
 
 
 def render_pdf(report: Report) -> bytes:
@@ -185,6 +258,8 @@ def render_pdf(report: Report) -> bytes:
 
 def write(doc: Document, report: Report) -> None:
     """Write the report's pages into ``doc`` (also after the answer letter)."""
+    if report.language != "zh-hans":
+        raise ValueError("the customer's copy is built with build_for_customer (Chinese)")
     number = report.record.archive_number or "—"
     made = timezone.localtime(report.generated_at).strftime("%Y-%m-%d %H:%M")
     doc.section(

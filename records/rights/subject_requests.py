@@ -268,7 +268,7 @@ def letter_pdf(user: User, made: SubjectRequest) -> bytes:
     ):
         doc.text(text, x=20 * mm)
     if made.kind == SubjectRequest.Kind.ACCESS and record is not None:
-        access_report.write(doc, access_report.build(user, record))
+        access_report.write(doc, access_report.build_for_customer(user, record))
     data = doc.finish()
     audit.record(user, "subject.letter", made)
     return data

@@ -131,7 +131,7 @@ def access_report_view(request: AuthenticatedHttpRequest, pk: Any) -> HttpRespon
 @require_http_methods(["GET"])
 def access_report_pdf_view(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     record = get_object_or_404(CustomerRecord, pk=pk)
-    report = access_report.build(request.user, record)
+    report = access_report.build_for_customer(request.user, record)
     response = HttpResponse(access_report.render_pdf(report), content_type="application/pdf")
     name = f"{record.archive_number or 'draft'}-access-report.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

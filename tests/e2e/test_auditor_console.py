@@ -42,7 +42,8 @@ def test_r70_auditor_filters_events_in_the_browser(live_server, page, console_er
     rows = page.locator("[data-testid=events] tbody tr")
     assert rows.count() == 3
     assert "张伟" in rows.first.inner_text()
-    assert "url_name=page-2" in rows.first.inner_text()  # newest first
+    assert "page-2" in rows.first.inner_text()  # newest first
+    assert "url_name" not in page.inner_text("main")  # details as words, not codes (issue 16)
 
     page.click("[data-testid=events] tbody tr >> nth=0 >> a >> nth=0")
     page.wait_for_url("**/audit/people/**")

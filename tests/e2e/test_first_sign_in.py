@@ -37,7 +37,8 @@ def test_r2_r3_demo_user_signs_in_with_totp_signs_agreement_switches_language(
     page.click("button.primary")
 
     page.wait_for_url(live_server.url + "/")
-    assert "Welcome, 张伟" in page.inner_text("h1")
+    assert page.inner_text("h1") == "My to-do"
+    assert "Welcome, 张伟" in page.inner_text("main")
     assert "Sales staff" in page.inner_text("[data-testid=roles]")
     watermark = page.get_attribute(".watermark", "data-watermark")
     assert watermark.startswith("张伟 · BM1001 · ")
@@ -45,13 +46,14 @@ def test_r2_r3_demo_user_signs_in_with_totp_signs_agreement_switches_language(
     page.click("button[value=zh-hans]")
     page.wait_for_load_state()
     assert page.get_attribute("html", "lang") == "zh-hans"
-    assert "欢迎，张伟" in page.inner_text("h1")
+    assert page.inner_text("h1") == "我的待办"
+    assert "欢迎，张伟" in page.inner_text("main")
     assert "销售人员" in page.inner_text("[data-testid=roles]")
 
     page.click("button[value=en]")
     page.wait_for_load_state()
     assert page.get_attribute("html", "lang") == "en"
-    assert "Welcome, 张伟" in page.inner_text("h1")
+    assert "Welcome, 张伟" in page.inner_text("main")
 
     page.click("form.signout button")
     page.wait_for_url("**/accounts/login/")

@@ -106,7 +106,7 @@ def test_r63_the_access_report_says_a_viewed_scan_shows_the_id_number(sales_org,
     )
     attachments.view(sales_org.sales, record.attachments.get(kind="id_scan"), "verification")
     assert AuditEvent.objects.filter(action="record.attachment_view").exists()
-    report = access_report.build(officer, record)
+    report = access_report.build_for_customer(officer, record)
     viewed = [row for row in report.rows if row.kind == "attachment_viewed"]
     assert viewed
     assert "身份证" in viewed[0].detail

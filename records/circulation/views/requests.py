@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from access import policy, requests, workflow
 from access.http import AuthenticatedHttpRequest
-from access.models import AccessRequest, User
+from access.models import AccessRequest, Medium, User
 from access.policy import Capability, RequestAction
 from core.forms import add_errors, posted
 from core.refusals import Refused
@@ -139,7 +139,9 @@ def detail_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     take_back_form = None
     if "take_back" in can:
         posted = request.POST if request.POST.get("form") == "take_back" else None
-        take_back_form = TakeBackForm(posted, items=lending.items_out(req))
+        take_back_form = TakeBackForm(
+            posted, items=lending.items_out(req), paper=req.medium == Medium.PAPER
+        )
         if posted is not None and take_back_form.is_valid():
             try:
                 lending.take_back(user, req, take_back_form.conditions())
@@ -157,6 +159,7 @@ def detail_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "items": items,
             "approvals": req.approvals.select_related("department", "decided_by"),
             "sign_form": sign_form if "sign" in can else None,
+            "history": requests.history_of(req.requester) if "sign" in can else None,
             "take_back_form": take_back_form,
             "copy_entry": getattr(req, "copy_entry", None),
             "destroy_form": DestroyForm() if "confirm_destroyed" in can else None,

@@ -64,7 +64,7 @@ def history(lending_org):
 def test_pipl45_the_report_lists_exactly_this_files_history_with_its_basis(history, settings):
     _org, record, loan, copy, officer = history
     settings.BAOMI_ACCESS_REPORT_NAMES = "roles"
-    report = access_report.build(officer, record)
+    report = access_report.build_for_customer(officer, record)  # what the customer receives
     kinds = [row.kind for row in report.rows]
     assert kinds == [
         "registered", "approved", "viewed", "revealed", "granted", "viewed", "exported",
@@ -94,7 +94,7 @@ def test_pipl45_staff_by_name_when_the_company_says_so(history, settings):
 
 def test_pipl45_the_pdf_is_in_chinese_and_holds_no_customer_value_in_clear(history):
     _org, record, loan, _copy, officer = history
-    data = access_report.render_pdf(access_report.build(officer, record))
+    data = access_report.render_pdf(access_report.build_for_customer(officer, record))
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
     assert "个人信息处理情况说明" in text
     assert record.archive_number in text
@@ -138,3 +138,14 @@ def test_pipl45_the_officer_finds_the_file_by_number_and_downloads_the_pdf(histo
     pdf = client.get(reverse("records:access_report_pdf", args=[record.pk]))
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
+
+
+def test_r16_the_on_screen_report_follows_the_readers_language(history, settings):
+    """Issue 16 §2: the page stayed Chinese in English; the customer's PDF stays Chinese."""
+    _org, record, loan, _copy, officer = history
+    settings.BAOMI_ACCESS_REPORT_NAMES = "roles"
+    rows = access_report.build(officer, record).rows  # tests read English by default
+    assert rows[2].what == "File viewed (masked)"
+    assert rows[2].basis == "Duties of the role"
+    assert rows[5].basis == f"Borrowing request {loan.number} approved"
+    assert all("岗位" not in row.basis for row in rows)
