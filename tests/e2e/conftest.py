@@ -62,3 +62,54 @@ def console_errors(page) -> list[str]:
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     return errors
+
+
+SCREENS = {"desktop": 1366, "phone": 390}
+FAILURE_SHOTS = Path(os.environ.get("BAOMI_VAR_DIR", "var")) / "screenshots" / "failures"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+@pytest.fixture
+def signed_in(request, browser, live_server):
+    """``signed_in(user, locale="zh-CN", width=1366)``: a page of a new browser context already
+    past both factors and the agreement (the session of ``tests.helpers.client_verified``), in
+    Chinese by default. Every page it made is screenshotted into var/screenshots/failures/ when
+    the test fails (CI keeps that folder as an artifact)."""
+    from django.conf import settings
+
+    from tests.helpers import client_verified
+
+    pages = []
+
+    def open_page(user, locale: str = "zh-CN", width: int = SCREENS["desktop"]):
+        cookie = client_verified(user).cookies[settings.SESSION_COOKIE_NAME]
+        context = browser.new_context(locale=locale, timezone_id="Asia/Shanghai")
+        context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+        page = context.new_page()
+        page.set_viewport_size({"width": width, "height": 900})
+        page.console_errors = []
+        page.on(
+            "console",
+            lambda m, p=page: p.console_errors.append(m.text) if m.type == "error" else None,
+        )
+        pages.append((getattr(user, "username", str(user)), page))
+        return page
+
+    yield open_page
+    failed = getattr(request.node, "rep_call", None)
+    if failed is not None and failed.failed:
+        FAILURE_SHOTS.mkdir(parents=True, exist_ok=True)
+        name = request.node.name.replace("/", "_").replace("[", "-").replace("]", "")
+        for username, page in pages:
+            try:
+                page.screenshot(path=str(FAILURE_SHOTS / f"{name}-{username}.png"), full_page=True)
+            except Exception as problem:  # a closed page must not hide the failure
+                print(f"no screenshot of {username}'s page: {problem}")
+    for _username, page in pages:
+        page.context.close()
