@@ -32,7 +32,16 @@ class DisposalConfig(AppConfig):
         menu.register()
 
         from audit.wording import register_resolver, register_values
-        from disposal.models import BatchState, RetentionPolicy
+        from disposal.models import (
+            BatchState,
+            EndAction,
+            RetentionCategory,
+            RetentionPolicy,
+            Trigger,
+        )
 
         register_values("state", BatchState.choices)
+        register_values("category", RetentionCategory.choices)
+        register_values("trigger", Trigger.choices)
+        register_values("end_action", EndAction.choices)
         register_resolver("policy", RetentionPolicy.words_for)

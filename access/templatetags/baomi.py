@@ -39,3 +39,11 @@ def words(value: object, vocabulary: str) -> str:
     from audit import wording
 
     return wording.value(vocabulary, value)
+
+
+@register.filter
+def job_counts(counts: dict) -> str:
+    """A periodic job's counts in the reader's language (the KPI page's job rows)."""
+    from audit import wording
+
+    return wording.counts(counts or {})
