@@ -43,7 +43,7 @@ def register() -> None:
             order=320,
             label=_("Record of processing"),
             url_name="disposal:processing",
-            capability=Capability.CUSTOMER_RIGHTS,
+            capability=Capability.PROCESSING_RECORD,
             description=_("What data is processed, why, for whom, how long (PIPL 54-56)."),
         ),
         NavItem(

@@ -172,6 +172,6 @@ def refresh(user: User | None = None, reason: str = "scheduled check") -> Proces
 
 def exported(user: User, made: ProcessingRecord) -> bytes:
     """The version as JSON for the authority or an auditor; the export is audited."""
-    policy.require_can(user, Capability.CUSTOMER_RIGHTS)
+    policy.require_can(user, Capability.PROCESSING_RECORD)
     audit.record(user, "processing.exported", made, version=made.version)
     return json.dumps(made.content, ensure_ascii=False, indent=2, sort_keys=True).encode()

@@ -233,7 +233,7 @@ def _initial(code: str) -> dict:
 @require_http_methods(["GET", "POST"])
 def processing_view(request: AuthenticatedHttpRequest, version: int | None = None) -> HttpResponse:
     """The record of processing activities and its impact assessment, by version (PIPL 54-56)."""
-    policy.require_can(request.user, Capability.CUSTOMER_RIGHTS)
+    policy.require_can(request.user, Capability.PROCESSING_RECORD)
     if request.method == "POST":
         made = processing.refresh(request.user, "checked by hand")
         if made is None:

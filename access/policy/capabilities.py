@@ -46,6 +46,8 @@ class Capability(StrEnum):
     DISPOSAL_DESK = "disposal_desk"
     BREAK_GLASS_REVIEW = "break_glass_review"
     CUSTOMER_RIGHTS = "customer_rights"
+    PROCESSING_RECORD = "processing_record"
+    BREACH_RESPONSE = "breach_response"
     ENROLMENT_APPROVAL = "enrolment_approval"
 
 
@@ -109,6 +111,15 @@ _RULES: dict[Capability, Callable[[User, frozenset[Role]], bool]] = {
     # PIPL Art. 44-47: the security officer answers customers' requests about their data, with
     # legal. The access report names staff, so nobody else produces it.
     Capability.CUSTOMER_RIGHTS: lambda user, roles: bool(
+        roles & {Role.SECURITY_OFFICER, Role.LEGAL}
+    ),
+    # PIPL Art. 54-56: the record of processing and its impact assessment; PIPL Art. 57: the
+    # breach kit (who and what a leak touched, the notices). The same people as the customer
+    # rights desk, each page with its own refusal.
+    Capability.PROCESSING_RECORD: lambda user, roles: bool(
+        roles & {Role.SECURITY_OFFICER, Role.LEGAL}
+    ),
+    Capability.BREACH_RESPONSE: lambda user, roles: bool(
         roles & {Role.SECURITY_OFFICER, Role.LEGAL}
     ),
     # R61: batches are seen by those who sign them: archivists, heads, the security officer.
@@ -182,6 +193,13 @@ _CAPABILITY_REFUSALS: dict[Capability, str | Promise] = {
         "Only security officers and auditors review emergency access."
     ),
     Capability.ENROLMENT_APPROVAL: _("Only the information-security officer approves this."),
+    Capability.PROCESSING_RECORD: _(
+        "The record of processing activities is kept by the security officer and legal."
+    ),
+    Capability.BREACH_RESPONSE: _(
+        "A breach kit names who and what a leak touched: only the security officer and legal "
+        "prepare it."
+    ),
 }
 
 

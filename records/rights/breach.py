@@ -127,7 +127,7 @@ def compute(
     scope: set[str] | None = None,
 ) -> Kit:
     """``scope``: which kinds of touch count (``TOUCHES`` keys); all of them by default."""
-    policy.require_can(user, Capability.CUSTOMER_RIGHTS)
+    policy.require_can(user, Capability.BREACH_RESPONSE)
     actions = sorted(set(TOUCHES) & set(scope)) if scope else sorted(TOUCHES)
     events = list(
         AuditEvent.objects.filter(

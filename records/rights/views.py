@@ -142,7 +142,7 @@ def access_report_pdf_view(request: AuthenticatedHttpRequest, pk: Any) -> HttpRe
 @require_http_methods(["GET", "POST"])
 def breach_view(request: AuthenticatedHttpRequest, incident_id: int) -> HttpResponse:
     """The breach kit for one incident (PIPL Art. 57)."""
-    policy.require_can(request.user, Capability.CUSTOMER_RIGHTS)
+    policy.require_can(request.user, Capability.BREACH_RESPONSE)
     incident = get_object_or_404(Incident, pk=incident_id)
     now = timezone.localtime().replace(second=0, microsecond=0)
     start = timezone.localtime(incident.occurred_at or incident.reported_at) - timedelta(days=7)
