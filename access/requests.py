@@ -290,6 +290,13 @@ def mine(user: User) -> QuerySet[AccessRequest]:
     )
 
 
+def loans_of(user: User) -> QuerySet[AccessRequest]:
+    """What ``user`` has out on loan now, soonest due first: their to-do until returned."""
+    return (
+        mine(user).filter(kind=RequestKind.BORROW, state=RequestState.FULFILLED).order_by("due_on")
+    )
+
+
 def lending_desk() -> dict[str, QuerySet[AccessRequest]]:
     """Approved borrow requests to hand out, and loans out to take back (oldest first)."""
     borrow = AccessRequest.objects.filter(kind=RequestKind.BORROW).select_related("requester")

@@ -46,6 +46,8 @@ class NavItem:
     group: str = "files"
     # The earliest deadline among the things counted (the home page's to-do list), if any.
     due: Callable[[User], date | None] | None = None
+    # What the count means on the to-do list, when the description says something else.
+    todo: str | Promise = ""
 
 
 @dataclass(frozen=True)

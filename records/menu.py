@@ -16,6 +16,12 @@ def awaiting_review(user: User) -> int:
     return policy.review_queue(user, CustomerRecord.objects.all()).count()
 
 
+def returned_to_me(user: User) -> int:
+    from records import review
+
+    return review.returned_to(user).count()
+
+
 def register() -> None:
     for item in (
         NavItem(
@@ -26,6 +32,8 @@ def register() -> None:
             url_name="records:list",
             capability=Capability.RECORD_INTAKE,
             description=_("Register customers, your files, exact search."),
+            count=returned_to_me,
+            todo=_("Files returned to you for correction: fix them and submit again."),
         ),
         NavItem(
             key="review",

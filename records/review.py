@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -69,6 +70,11 @@ def return_for_correction(user: User, record: CustomerRecord, comment: str) -> N
             "record.return",
             target=record,
         )
+
+
+def returned_to(user: User) -> QuerySet[CustomerRecord]:
+    """The files returned to ``user`` for correction: their to-do until submitted again."""
+    return CustomerRecord.objects.filter(handler=user, status=RecordStatus.RETURNED)
 
 
 def reopen_for_correction(user: User, record: CustomerRecord, comment: str) -> None:

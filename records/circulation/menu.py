@@ -3,6 +3,8 @@ hand-overs, emergency access, external parties."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.utils.translation import gettext_lazy as _
 
 from access.models import User
@@ -34,6 +36,18 @@ def to_hand_out(user: User) -> int:
     return requests.lending_desk()["to_hand_out"].count()
 
 
+def my_loans(user: User) -> int:
+    from access import requests
+
+    return requests.loans_of(user).count()
+
+
+def loans_due(user: User) -> date | None:
+    from access import requests
+
+    return requests.loans_of(user).values_list("due_on", flat=True).first()
+
+
 def register() -> None:
     for item in (
         NavItem(
@@ -44,6 +58,9 @@ def register() -> None:
             url_name="requests:mine",
             capability=Capability.REQUEST_ACCESS,
             description=_("Borrow files of other departments or paper folders; follow them."),
+            count=my_loans,
+            due=loans_due,
+            todo=_("Files on loan to you, to return by their date."),
         ),
         NavItem(
             key="approvals",
