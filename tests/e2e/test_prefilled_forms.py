@@ -92,3 +92,43 @@ def _approved() -> CustomerRecord:
         .order_by("created_at")
         .first()
     )
+
+
+def test_r16_other_prefilled_forms_save_unchanged_in_chinese_on_any_screen(live_server, browser):
+    """An external party with its NDA dates, a retention policy opened for a change, and the
+    breach kit's time window: each opened, left as it is, and submitted, in Chinese."""
+    from access.models import ExternalParty
+    from audit.models import Incident
+    from disposal.models import RetentionPolicy
+
+    call_command("seed_demo", stdout=io.StringIO())
+    party = ExternalParty.objects.exclude(nda_signed_on=None).first()
+    assert party is not None, "seed_demo changed"
+    incident = Incident.objects.first()
+    assert incident is not None, "seed_demo changed"
+    for screen, width in SCREENS.items():
+        legal = _page(browser, live_server, "huang.qiang", LOCALES["zh"], width)
+        legal.goto(live_server.url + reverse("requests:party_edit", args=[party.pk]))
+        assert legal.input_value("input[name=nda_signed_on]") == party.nda_signed_on.isoformat()
+        legal.click("[data-testid=party-form] button[type=submit]")
+        legal.wait_for_selector(".messages", timeout=10_000)
+        assert "/parties/" in legal.url, screen
+        assert legal.locator(".errorlist").count() == 0, screen
+        party.refresh_from_db()
+        versions = RetentionPolicy.objects.filter(code="deal-closed").count()
+        legal.goto(live_server.url + reverse("disposal:policies") + "?code=deal-closed")
+        legal.click("#policy-form button[type=submit]")
+        legal.wait_for_selector(".messages", timeout=10_000)
+        assert legal.locator(".errorlist").count() == 0, screen
+        assert RetentionPolicy.objects.filter(code="deal-closed").count() == versions + 1
+        legal.context.close()
+
+        officer = _page(browser, live_server, "chen.jing", LOCALES["zh"], width)
+        officer.goto(live_server.url + reverse("records:breach", args=[incident.pk]))
+        since = officer.input_value("input[name=since]")
+        assert since, screen  # the window starts a week before the incident, pre-filled
+        officer.select_option("select[name=actors]", index=0)
+        officer.click("[data-testid=breach-form] button[type=submit]")
+        officer.wait_for_selector("[data-testid=affected]", timeout=10_000)
+        assert officer.input_value("input[name=since]") == since, screen
+        officer.context.close()
