@@ -5,20 +5,30 @@ from __future__ import annotations
 from typing import Any
 
 
-def logging_config(level: str) -> dict[str, Any]:
+def logging_config(level: str, log_format: str = "plain") -> dict[str, Any]:
+    """``log_format`` "json" (BAOMI_LOG_FORMAT=json): one JSON object per line, for a log
+    collector. Either way each line names its request (or task) id (issue 18 §10)."""
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+        "formatters": {
+            "plain": {
+                "format": "%(asctime)s %(levelname)s [%(correlation_id)s] %(name)s %(message)s"
+            },
+            "json": {"()": "core.logs.JsonLines"},
+        },
         "filters": {
             "redact_share_tokens": {"()": "core.logs.RedactShareTokens"},
             "expected_answers": {"()": "core.logs.ExpectedAnswersWithoutTraceback"},
+            "correlation_id": {"()": "django_guid.log_filters.CorrelationId"},
         },
         "handlers": {
             "console": {
                 "class": "logging.StreamHandler",
-                "formatter": "plain",
-                "filters": ["redact_share_tokens"],
+                "formatter": "json" if log_format == "json" else "plain",
+                # On the handler, not only on django.request: Django logs a bad Host or too
+                # many fields on django.security.<Name>, below any logger filter.
+                "filters": ["correlation_id", "redact_share_tokens", "expected_answers"],
             }
         },
         "root": {"handlers": ["console"], "level": level},
@@ -29,5 +39,23 @@ def logging_config(level: str) -> dict[str, Any]:
             # traceback (issue 16 §9).
             "django.request": {"filters": ["expected_answers"]},
             "django.security": {"filters": ["expected_answers"]},
+            # django-guid says at INFO for every request whether the proxy sent an id.
+            "django_guid": {"level": "WARNING"},
         },
+    }
+
+
+def request_ids() -> dict[str, Any]:
+    """django-guid's settings (issue 18 §10): the request id is taken from the proxy's
+    X-Request-ID when it is a UUID, made here otherwise; returned in the response, written into
+    every log line and audit event of the request, and handed to the Celery tasks it starts
+    (their log lines carry it too)."""
+    from django_guid.integrations import CeleryIntegration
+
+    return {
+        "GUID_HEADER_NAME": "X-Request-ID",
+        "VALIDATE_GUID": True,
+        "RETURN_HEADER": False,  # core.middleware.RequestIdMiddleware sets it, in one form
+        "EXPOSE_HEADER": False,
+        "INTEGRATIONS": [CeleryIntegration(use_django_logging=True, log_parent=False)],
     }

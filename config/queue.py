@@ -22,12 +22,14 @@ def embedded_broker(var_dir: Path) -> dict[str, Any]:
     single-machine install run a real worker and beat with no Redis: messages are files under
     ``var/broker`` (one process writes, another reads; nothing else to install)."""
     folder = var_dir / "broker"
-    for name in ("queue", "processed"):
+    for name in ("queue", "processed", "control"):
         (folder / name).mkdir(mode=0o700, parents=True, exist_ok=True)
     return {
         "data_folder_in": str(folder / "queue"),
         "data_folder_out": str(folder / "queue"),
         "processed_folder": str(folder / "processed"),
+        # kombu's default is ./control, beside whatever directory the process started in.
+        "control_folder": str(folder / "control"),
         "store_processed": False,
     }
 

@@ -4,6 +4,7 @@ One rule for Django's log lines and the web server's access log (config/gunicorn
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 
@@ -38,3 +39,20 @@ class ExpectedAnswersWithoutTraceback(logging.Filter):
         if isinstance(status, int) and 400 <= status < 500:
             record.exc_info, record.exc_text = None, None
         return True
+
+
+class JsonLines(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, request id, and the traceback of
+    an error. The message is the redacted one (the filters ran before)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "request_id": getattr(record, "correlation_id", None) or "",
+        }
+        if record.exc_info:
+            line["traceback"] = self.formatException(record.exc_info)
+        return json.dumps(line, ensure_ascii=False)

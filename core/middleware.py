@@ -9,6 +9,7 @@ from collections.abc import Callable
 from auditlog.middleware import AuditlogMiddleware
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django_guid import get_guid, set_guid
 
 from core.request_context import client_ip, serving
 
@@ -17,13 +18,17 @@ REQUEST_ID_ATTR = "request_id"
 
 
 class RequestIdMiddleware:
-    """Gives each request an id, so that its audit events and log lines can be tied together."""
+    """Gives each request an id, so that its audit events and log lines can be tied together
+    (after django-guid's middleware, which reads the proxy's header)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request_id = uuid.uuid4().hex
+        # django-guid took the proxy's X-Request-ID (a UUID) or made one; one form everywhere.
+        given = get_guid()
+        request_id = uuid.UUID(given).hex if given else uuid.uuid4().hex
+        set_guid(request_id)
         setattr(request, REQUEST_ID_ATTR, request_id)
         with serving(request):
             response = self.get_response(request)

@@ -81,7 +81,9 @@ def preview(batch: DisposalBatch) -> ExecutionPreview:
         .values_list("serial", flat=True)
         .distinct()
     )
-    shown.paper_to_shred = sum(1 for item in items if item.had_paper)
+    shown.paper_to_shred = sum(
+        1 for item in items if item.had_paper and item.record_id not in staying
+    )
     for values in by_outcome.values():
         values[:] = sorted(set(values))
     return shown

@@ -106,8 +106,10 @@ def execute_view(request: AuthenticatedHttpRequest, batch_id: int) -> HttpRespon
     (a ticked box and a second button), because nothing brings them back."""
     user = request.user
     batch = _batch(request, batch_id)
-    if "execute" not in workflow.available_actions(user, batch):
-        messages.error(request, _("This batch cannot be executed now: it is not fully signed."))
+    try:
+        workflow.require_action(user, batch, "execute")  # who (403, recorded), then when
+    except Refused as refused:
+        messages.error(request, str(refused))
         return redirect("disposal:batch", batch_id=batch.pk)
     if request.method == "POST":
         if request.POST.get("understood") != "yes":

@@ -169,7 +169,12 @@ class AccessRequest(models.Model):
     def state_label(self) -> str:
         """The state as its requester reads it: a copy or a delivery handed over is "delivered",
         not "handed out" as a loan is (issue 16: a downloaded copy read 已借出)."""
-        if self.state == RequestState.FULFILLED and self.kind != RequestKind.BORROW:
+        if self.state == RequestState.FULFILLED and self.kind == RequestKind.COPY:
+            return str(_("Delivered"))
+        if self.state == RequestState.FULFILLED and self.kind == RequestKind.EXTERNAL_SHARE:
+            link = getattr(self, "share_link", None)
+            if link is None or link.downloaded_at is None:
+                return str(_("Link sent, not yet downloaded"))
             return str(_("Delivered"))
         return str(self.get_state_display())
 

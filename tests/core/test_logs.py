@@ -47,3 +47,22 @@ def test_r16_a_server_error_keeps_its_traceback():
     record.status_code = 500
     assert ExpectedAnswersWithoutTraceback().filter(record)
     assert record.exc_info is not None
+
+
+def test_r16_a_bad_host_is_one_line_too(caplog, settings):
+    """Django logs a forged Host on django.security.DisallowedHost, a child logger that logger
+    filters never see: the console handler itself drops 4xx tracebacks."""
+    from django.test import Client
+
+    from config.logs import logging_config
+    from core.logs import ExpectedAnswersWithoutTraceback
+
+    caplog.set_level(logging.ERROR, logger="django.security")
+    Client().get("/", HTTP_HOST="evil.example.com")
+    records = [r for r in caplog.records if r.name.startswith("django.security")]
+    assert records
+    assert "expected_answers" in logging_config("INFO")["handlers"]["console"]["filters"]
+    for record in records:
+        ExpectedAnswersWithoutTraceback().filter(record)
+        line = logging.Formatter("%(levelname)s %(name)s %(message)s").format(record)
+        assert "\n" not in line, line

@@ -80,3 +80,28 @@ def test_r61_the_confirmation_page_refuses_without_the_tick_and_destroys_with_it
     assert "files destroyed." in done.content.decode()
     record.refresh_from_db()
     assert record.status == "destroyed"
+
+
+def test_r61_someone_who_may_not_destroy_is_refused_and_the_refusal_recorded(archive_staff):
+    from audit.models import AuditEvent
+
+    staff = archive_staff
+    record = approved(staff.sales, staff.head, {"full_name": "戊", "mobile": "13900005555"})
+    batch = _signed_batch(staff, record)
+    response = client_verified(staff.head).get(reverse("disposal:execute", args=[batch.pk]))
+    assert response.status_code == 403
+    assert AuditEvent.objects.filter(action="access.denied", actor_id=staff.head.pk).exists()
+
+
+def test_r61_a_folder_kept_back_is_not_counted_among_the_folders_to_shred(archive_staff):
+    staff = archive_staff
+    on_loan = approved(staff.sales, staff.head, {"full_name": "己", "mobile": "13900006666"})
+    paper.register_location(
+        staff.keeper, on_loan, room="档案室A", cabinet="1", shelf="2", custodian=staff.keeper
+    )
+    loan = _ask(staff, _borrower(staff), on_loan, medium=Medium.PAPER)
+    lending.hand_out(staff.keeper, loan)
+    batch = _signed_batch(staff, on_loan)
+    shown = execution_preview.preview(batch)
+    assert shown.destroyed == 0
+    assert shown.paper_to_shred == 0

@@ -6,10 +6,12 @@ import os
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django_guid import set_guid
 
 from config.celery import app
 from core.tasks import ping
@@ -56,9 +58,16 @@ def test_a_real_worker_takes_tasks_from_the_configured_broker(tmp_path):
             assert worker.poll() is None, log.read_text()
             time.sleep(0.2)
         assert "ready." in log.read_text(), log.read_text()
+        # The id of the request (or task) that starts a task reaches the task's log lines
+        # (issue 18 §10: django-guid's Celery integration).
+        started_by = uuid.uuid4().hex
+        set_guid(started_by)
         assert ping.delay().get(timeout=30) == "pong"
+        set_guid(None)
         assert app.conf.task_serializer == "json"
     finally:
         worker.terminate()
         worker.wait(timeout=30)
     assert "baomi.ping" in log.read_text()
+    task_lines = [line for line in log.read_text().splitlines() if "baomi.ping" in line]
+    assert any(started_by in line for line in task_lines), task_lines

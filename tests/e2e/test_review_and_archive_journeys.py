@@ -1,0 +1,230 @@
+"""Browser journeys (issue 16 §10) for two checks the company runs on itself: the annual access
+review (R72) and the paper archive's locations and inventory (R33, R85). Each runs in Chinese,
+the default, at desktop width and on a 390 px phone, clicks the buttons people click, and
+asserts what they would notice, then what the database keeps."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from access import people, policy
+from access.models import Department, Grant, ReviewCampaign, ReviewItem
+from access.roles import Role
+from audit.models import Incident
+from records.models import InventoryCheck, PaperFile
+from tests.e2e.conftest import SCREENS
+from tests.e2e.journey_checks import assert_fits_and_reads_chinese, messages
+from tests.factories import bare_record, make_person, numbered, read_grant
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def _go(page, live_server, path: str):
+    response = page.goto(live_server.url + path)
+    assert response.status == 200, path
+    return response
+
+
+def _review_world():
+    """Sales-1 with its head and two salespeople, one of whom borrowed a file of sales-2; the
+    security officer runs the review; management reviews the heads."""
+    s1 = Department.objects.create(code="sales-1", name="销售一部")
+    s2 = Department.objects.create(code="sales-2", name="销售二部")
+    head = make_person("wang.fang", roles=[Role.DEPT_HEAD], department=s1, full_name="王芳")
+    people.set_head(s1, head)
+    kept = make_person("zhang.wei", roles=[Role.SALES], department=s1, full_name="张伟")
+    borrower = make_person("sun.li", roles=[Role.SALES], department=s1, full_name="孙丽")
+    other = make_person("li.na", roles=[Role.SALES], department=s2, full_name="李娜")
+    officer = make_person("chen.jing", roles=[Role.SECURITY_OFFICER], full_name="陈静")
+    make_person("zhou.jun", roles=[Role.MANAGEMENT], full_name="周军")
+    keeper = make_person("liu.yang", roles=[Role.ARCHIVIST], full_name="刘洋")
+    borrowed = numbered(bare_record(other, s2, tier=2), 7)
+    grant = read_grant(borrower, borrowed, keeper, days=30)
+    return head, kept, borrower, officer, borrowed, grant
+
+
+def _open_review(page, live_server) -> ReviewCampaign:
+    """The security officer starts this year's review with a deadline two weeks ahead."""
+    _go(page, live_server, "/accounts/reviews/")
+    form = page.locator("[data-testid=campaign-form]")
+    assert form.locator("input[name=name]").input_value() == "年度权限复核"
+    deadline = (timezone.localdate() + timedelta(days=14)).isoformat()
+    form.get_by_label("截止日期").fill(deadline)
+    form.get_by_role("button", name="发起审查").click()
+    page.wait_for_url("**/accounts/reviews/*/")
+    return ReviewCampaign.objects.get()
+
+
+@pytest.mark.parametrize("width", SCREENS.values(), ids=SCREENS.keys())
+def test_r72_access_review_is_opened_decided_by_the_head_and_closed_with_its_report(
+    live_server, signed_in, width
+):
+    """R72 (P2): the information-security officer opens the annual access review; the
+    department head finds her staff's roles and live grants waiting, keeps what their work
+    needs, cannot revoke without a reason, and revokes a borrowed file's grant, which ends at
+    once; the officer reads the report (progress per department, what was revoked, what is not
+    yet reviewed) and closes the review, which freezes it."""
+    head, _kept, borrower, officer, borrowed, grant = _review_world()
+    assert policy.decide(borrower, "view", borrowed)
+
+    security = signed_in(officer, width=width)
+    _go(security, live_server, "/accounts/reviews/")
+    assert_fits_and_reads_chinese(security)
+    campaign = _open_review(security, live_server)
+    assert "权限复核已发起。" in messages(security)
+    assert security.inner_text("h1") == "年度权限复核"
+    assert_fits_and_reads_chinese(security)
+
+    # The head decides her department's items, each on its own row.
+    deciding = signed_in(head, width=width)
+    _go(deciding, live_server, "/accounts/reviews/")
+    items = deciding.locator("[data-testid=review-items] tbody tr")
+    assert items.count() == 3  # two roles, one grant: never her own
+    assert_fits_and_reads_chinese(deciding)
+    items.filter(has_text="张伟").get_by_role("button", name="保留").click()
+    expect(items).to_have_count(2)  # decided: the row leaves the list
+    items.filter(has_text="孙丽").filter(has_text="角色").get_by_role("button", name="保留").click()
+    expect(items).to_have_count(1)
+    grant_row = items.filter(has_text=borrowed.archive_number)
+    assert "孙丽" in grant_row.inner_text()
+    assert "授权" in grant_row.inner_text()
+    grant_row.get_by_role("button", name="撤销").click()
+    assert "请说明撤销原因。" in messages(deciding)  # no revocation without a reason
+    assert items.count() == 1  # the grant is still waiting
+    grant_row.get_by_placeholder("撤销原因").fill("借阅已无必要")
+    grant_row.get_by_role("button", name="撤销").click()
+    deciding.wait_for_selector("[data-testid=review-items]", state="detached")
+    assert_fits_and_reads_chinese(deciding)
+    assert not policy.decide(borrower, "view", borrowed)  # the revocation took effect at once
+
+    # The officer reads the report and closes the review.
+    _go(security, live_server, f"/accounts/reviews/{campaign.pk}/")
+    progress = security.locator("[data-testid=review-progress] tbody tr", has_text="销售一部")
+    # Four items: the head's own role waits for management, her three decisions are in.
+    assert progress.locator("td").all_inner_texts() == ["销售一部", "4", "3", "1", "75"]
+    revoked = security.locator("table", has_text="借阅已无必要")
+    assert "孙丽" in revoked.inner_text()
+    assert "王芳" in revoked.inner_text()
+    assert "未复核" in security.inner_text("main")
+    assert_fits_and_reads_chinese(security)
+    security.get_by_role("button", name="结束复核并固定报告").click()
+    security.wait_for_url(f"**/accounts/reviews/{campaign.pk}/")
+    assert "已关闭" in security.inner_text("main")
+    assert security.get_by_role("button", name="结束复核并固定报告").count() == 0
+    _go(security, live_server, "/accounts/reviews/")
+    listed = security.locator("tbody tr", has_text="年度权限复核")
+    assert "已关闭" in listed.inner_text()
+    assert_fits_and_reads_chinese(security)
+
+    campaign.refresh_from_db()
+    assert campaign.closed_at is not None
+    decided = {(i.person.username, i.kind): i.decision for i in campaign.items.exclude(
+        decision=ReviewItem.Decision.PENDING)}  # fmt: skip
+    assert decided == {
+        ("zhang.wei", "role"): ReviewItem.Decision.CONFIRMED,
+        ("sun.li", "role"): ReviewItem.Decision.CONFIRMED,
+        ("sun.li", "grant"): ReviewItem.Decision.REVOKED,
+    }
+    assert not Grant.objects.active().filter(pk=grant.pk).exists()
+    assert borrower.groups.filter(name=Role.SALES.value).exists()  # kept
+    assert security.console_errors == []
+    assert deciding.console_errors == []
+
+
+@pytest.mark.xfail(
+    reason="结束复核并固定报告 closes the whole review in one click, with items still "
+    "unreviewed and no way to reopen it; nothing asks for a confirmation first",
+    strict=True,
+)
+@pytest.mark.parametrize("width", SCREENS.values(), ids=SCREENS.keys())
+def test_r72_closing_a_review_with_items_unreviewed_asks_for_a_confirmation_first(
+    live_server, signed_in, width
+):
+    """R72, issue 16 §6: closing freezes the review for good (no item can be decided after);
+    with items not yet reviewed the officer must be told how many and confirm before it
+    happens, as before any step that cannot be undone."""
+    _head, _kept, _borrower, officer, _borrowed, _grant = _review_world()
+    security = signed_in(officer, width=width)
+    campaign = _open_review(security, live_server)
+    unreviewed = campaign.items.count()
+    asked: list[str] = []  # a confirmation in a dialog counts too (it is dismissed here)
+    security.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    security.get_by_role("button", name="结束复核并固定报告").click()
+    security.wait_for_load_state()
+    campaign.refresh_from_db()
+    assert campaign.closed_at is None  # one click does not close it
+    assert str(unreviewed) in " ".join([*asked, security.inner_text("main")])
+
+
+def _paper_world():
+    """An approved, numbered file of sales-1 without a paper location yet, and the archivist."""
+    dept = Department.objects.create(code="sales-1", name="销售一部")
+    owner = make_person("zhang.wei", roles=[Role.SALES], department=dept, full_name="张伟")
+    keeper = make_person("liu.yang", roles=[Role.ARCHIVIST], full_name="刘洋")
+    make_person("chen.jing", roles=[Role.SECURITY_OFFICER], full_name="陈静")
+    return keeper, numbered(bare_record(owner, dept, tier=2), 3)
+
+
+@pytest.mark.parametrize("width", SCREENS.values(), ids=SCREENS.keys())
+def test_r33_archivist_places_a_paper_folder_and_records_found_and_missing_checks(
+    live_server, signed_in, width
+):
+    """R33, R85, R15: the archivist finds the file among those without a location in the
+    archive catalogue, registers its room, cabinet, shelf and custodian, then records an
+    inventory check that found it, and one that did not: missing needs a note, and is
+    reported to the information-security officer as a loss."""
+    keeper, record = _paper_world()
+    page = signed_in(keeper, width=width)
+    _go(page, live_server, "/records/archive/?show=unplaced")
+    assert_fits_and_reads_chinese(page)
+    page.locator("[data-testid=catalogue]").get_by_role("link", name=record.archive_number).click()
+    page.wait_for_url(f"**/records/{record.pk}/paper/")
+    assert page.inner_text("[data-testid=location]") == "尚未登记位置"
+    assert page.get_by_role("button", name="记录盘点结果").count() == 0  # nothing to check yet
+    assert_fits_and_reads_chinese(page)
+
+    page.get_by_label("档案室").fill("档案室A")
+    page.get_by_label("档案柜").fill("3号柜")
+    page.get_by_label("层架").fill("第2层")
+    assert page.get_by_label("保管人").locator("option:checked").inner_text() == "刘洋"
+    page.get_by_role("button", name="保存位置").click()
+    assert "存放位置已保存。" in messages(page)
+    assert page.inner_text("[data-testid=location]") == "档案室A / 3号柜 / 第2层 · 刘洋"
+    assert_fits_and_reads_chinese(page)
+
+    page.get_by_role("radio", name="在位完好").check()
+    page.get_by_role("button", name="记录盘点结果").click()
+    assert "盘点结果已记录。" in messages(page)
+    checks = page.locator("table", has_text="在位完好")
+    assert "刘洋" in checks.inner_text()
+
+    page.get_by_role("radio", name="缺失").check()
+    page.get_by_role("button", name="记录盘点结果").click()
+    assert "请说明发现的情况，用于事件报告。" in page.inner_text("main")
+    assert InventoryCheck.objects.count() == 1  # refused: nothing recorded
+    page.get_by_label("备注").fill("柜内未找到，借阅登记无记录")
+    page.get_by_role("button", name="记录盘点结果").click()
+    assert "盘点结果已记录，并已报告信息安全负责人。" in messages(page)
+    rows = page.locator("table tbody tr", has_text="缺失")
+    assert "柜内未找到，借阅登记无记录" in rows.inner_text()
+    assert_fits_and_reads_chinese(page)
+
+    _go(page, live_server, "/records/archive/")
+    listed = page.locator("[data-testid=catalogue] tr", has_text=record.archive_number)
+    assert "档案室A / 3号柜 / 第2层" in listed.inner_text()
+
+    folder = PaperFile.objects.get(record=record)
+    assert (folder.room, folder.cabinet, folder.shelf, folder.custodian) == (
+        "档案室A", "3号柜", "第2层", keeper,
+    )  # fmt: skip
+    results = list(folder.checks.order_by("checked_at").values_list("result", "note"))
+    assert results == [("found", ""), ("missing", "柜内未找到，借阅登记无记录")]
+    loss = Incident.objects.get()
+    assert loss.kind == Incident.Kind.LOSS
+    assert loss.archive_numbers == [record.archive_number]
+    # The refused check answered 400 (the form with its error): meant; nothing else may fail.
+    assert [e for e in page.console_errors if "status of 400" not in e] == []
