@@ -121,7 +121,9 @@ class AgreementForm(BaomiForm):
 
 
 class CampaignForm(BaomiForm):
-    name = forms.CharField(label=_("Name"), max_length=100, initial=_("Annual access review"))
+    name = forms.CharField(
+        label=_("Title of the review"), max_length=100, initial=_("Annual access review")
+    )
     deadline = DayField(label=_("Deadline"))
 
 

@@ -110,7 +110,7 @@ def _prepare_rows(rows: list[AuditEvent]) -> None:
         )
         event.target_type_label = wording.object_type(event.target_type)
         event.target_label = wording.target_label(event.target_label)
-        event.detail_pairs = wording.details(event.details)
+        event.detail_pairs = wording.details(event.details, event.action)
 
 
 def _query_without_cursor(request: HttpRequest) -> str:
@@ -212,7 +212,7 @@ def _export_line(writer: Any, event: AuditEvent) -> str:
                 wording.target_label(event.target_label) or event.target_id,
                 event.ip_address or "",
                 event.request_id,
-                wording.details_text(event.details),
+                wording.details_text(event.details, event.action),
             ]
         )
     )

@@ -91,8 +91,15 @@ _VALUES["rule"] = {code: words[0] for code, words in RULES.items()}
 _RESOLVERS: dict[str, Callable[[str], str | None]] = {}
 
 
-def register_values(key: str, labels: Iterable[tuple[Any, Any]]) -> None:
-    """Add the labels of a vocabulary (``TextChoices.choices``) to the values of ``key``."""
+def register_values(key: str, labels: Iterable[tuple[Any, Any]], scope: str = "") -> None:
+    """Add the labels of a vocabulary (``TextChoices.choices``) to the values of ``key``.
+
+    ``scope`` names where the code means this: a workflow ("transfer": its "pending" waits for
+    a receipt, not an approval) or an action ("record.reveal": its "other" is not an emergency's
+    "other"). Scoped words win over the shared ones, which remain the fallback."""
+    if scope:
+        _VALUES.setdefault(f"{key}@{scope}", {}).update({str(v): label for v, label in labels})
+        labels = _VALUES[f"{key}@{scope}"].items()
     known = _VALUES.setdefault(key, {})
     for value, label in labels:
         known.setdefault(str(value), label)
@@ -150,13 +157,13 @@ def _label(key: str) -> str:
     return str(label) if label else _("Other")
 
 
-def _one(key: str, value: Any) -> str:
+def _one(key: str, value: Any, scope: str = "") -> str:
     if isinstance(value, bool) or value in ("True", "False"):
         return _("yes") if value in (True, "True") else _("no")
     text = str(value)
     if key == "moved" and ">" in text:
         before, after = text.split(">", 1)
-        return f"{_one('state', before)} → {_one('state', after)}"
+        return f"{_one('state', before, scope)} → {_one('state', after, scope)}"
     if key == "workflow" and ":" in text:
         kind, number = text.rsplit(":", 1)
         return f"{_one('workflow', kind)} #{number}"
@@ -178,18 +185,23 @@ def _one(key: str, value: Any) -> str:
             return text
     if key in _RESOLVERS:
         return _RESOLVERS[key](text) or text
+    shared = _SAME_VOCABULARY.get(key, key)
+    scoped = _VALUES.get(f"{shared}@{scope}", {}) if scope else {}
+    if text in scoped:
+        return str(scoped[text])
     if key == "reason" and text not in _VALUES["reason"]:
         return _reason(text) or text
-    vocabulary: Mapping[str, Any] = _VALUES.get(_SAME_VOCABULARY.get(key, key), {})
+    vocabulary: Mapping[str, Any] = _VALUES.get(shared, {})
     label = vocabulary.get(text)
     return str(label) if label is not None else text
 
 
-def value(key: str, raw: Any) -> str:
-    """One detail's value as a person reads it (a list joined with the Chinese comma)."""
+def value(key: str, raw: Any, scope: str = "") -> str:
+    """One detail's value as a person reads it (a list joined with the Chinese comma);
+    ``scope`` is the workflow or action whose words apply (``register_values``)."""
     if isinstance(raw, list):
-        return "、".join(_one(key, item) for item in raw) if raw else "—"
-    return _one(key, raw)
+        return "、".join(_one(key, item, scope) for item in raw) if raw else "—"
+    return _one(key, raw, scope)
 
 
 # How objects without a number are named in the log (``audit_label()`` of each model), and how
@@ -253,7 +265,9 @@ def target_label(label: str) -> str:
     for pattern, words in _LABELS:
         found = pattern.match(label)
         if found:
-            return str(words) % {"x": found.groupdict().get("x", "").upper()}
+            part = found.groupdict().get("x", "")
+            # A draft's id reads better in capitals; a case or request reference keeps its own.
+            return str(words) % {"x": part.upper() if label.startswith("draft ") else part}
     rule_code, _sep, hour = label.partition(" ")
     if rule_code in RULES:
         return f"{rule(rule_code)} {hour}"
@@ -268,15 +282,22 @@ def counts(raw: Mapping[str, Any]) -> str:
     return " · ".join(f"{value('count', key)}{colon}{item}" for key, item in raw.items())
 
 
-def details(raw: Mapping[str, Any]) -> list[tuple[str, str]]:
+def _scope(key: str, raw: Mapping[str, Any], action: str) -> str:
+    """Where a detail's code is meant: a state in its workflow, a reason in its action."""
+    if key in ("moved", "state") and ":" in str(raw.get("workflow", "")):
+        return str(raw["workflow"]).rsplit(":", 1)[0]
+    return action
+
+
+def details(raw: Mapping[str, Any], action: str = "") -> list[tuple[str, str]]:
     """An event's details as (label, value) pairs, in the reader's language."""
-    return [(_label(key), value(key, item)) for key, item in raw.items()]
+    return [(_label(key), value(key, item, _scope(key, raw, action))) for key, item in raw.items()]
 
 
-def details_text(raw: Mapping[str, Any]) -> str:
+def details_text(raw: Mapping[str, Any], action: str = "") -> str:
     """The details on one line, for the CSV export: ``标签：值；标签：值``."""
     colon = _colon()
-    return _("; ").join(f"{label}{colon}{text}" for label, text in details(raw))
+    return _("; ").join(f"{label}{colon}{text}" for label, text in details(raw, action))
 
 
 def _colon() -> str:

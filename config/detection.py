@@ -4,8 +4,6 @@ value can be set from the environment; README.md lists them."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import environ
 
 
@@ -43,19 +41,4 @@ def incident_response_hours(env: environ.Env) -> dict[str, int]:
         "high": env.int("BAOMI_INCIDENT_HOURS_HIGH", default=24),
         "medium": env.int("BAOMI_INCIDENT_HOURS_MEDIUM", default=72),
         "low": env.int("BAOMI_INCIDENT_HOURS_LOW", default=240),
-    }
-
-
-def audit_settings(env: environ.Env) -> dict[str, Any]:
-    """The audit settings: anomaly rules, office hours, incident deadlines, the sealer's lag."""
-    hours, days = office_hours(env)
-    return {
-        "BAOMI_ANOMALY": anomaly_thresholds(env),
-        "BAOMI_OFFICE_HOURS": hours,
-        "BAOMI_OFFICE_DAYS": days,
-        "BAOMI_INCIDENT_RESPONSE_HOURS": incident_response_hours(env),
-        # Events waiting while nothing was sealed for this long: the sealer is not running.
-        "BAOMI_AUDIT_SEAL_LAG_WARNING": env.int(
-            "BAOMI_AUDIT_SEAL_LAG_WARNING_SECONDS", default=120
-        ),
     }

@@ -4,6 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import environ
+
+
+def logging_from(env: environ.Env) -> dict[str, Any]:
+    return logging_config(
+        env.str("BAOMI_LOG_LEVEL", default="INFO"), env.str("BAOMI_LOG_FORMAT", default="plain")
+    )
+
 
 def logging_config(level: str, log_format: str = "plain") -> dict[str, Any]:
     """``log_format`` "json" (BAOMI_LOG_FORMAT=json): one JSON object per line, for a log

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config import detection, keychecks, queue
 from config.database import database
-from config.logs import logging_config, request_ids
+from config.logs import logging_from, request_ids
 from config.schedule import beat_schedule
 from config.secretfiles import load_secret_files, read_or_create_secret
 from config.storage import folder_or_bucket
@@ -381,19 +381,19 @@ BAOMI_BEAT_DISABLE = env.list("BAOMI_BEAT_DISABLE", default=[])
 
 # --- Logging ----------------------------------------------------------------------------------
 
-LOGGING = logging_config(
-    env.str("BAOMI_LOG_LEVEL", default="INFO"), env.str("BAOMI_LOG_FORMAT", default="plain")
-)
+LOGGING = logging_from(env)  # BAOMI_LOG_LEVEL, BAOMI_LOG_FORMAT (config/logs.py)
 DJANGO_GUID = request_ids()  # the request id in responses, logs, audit events, tasks
 
 # --- Audit (issue 3) ----------------------------------------------------------------------------
 
-# Anomaly rules, office hours, incident deadlines, emergency-access cap, the sealer's timing
-# (BAOMI_ANOMALY, BAOMI_OFFICE_*, BAOMI_INCIDENT_RESPONSE_HOURS, ...: config/detection.py).
-vars().update(detection.audit_settings(env))
+# Anomaly rules, office hours, incident deadlines, emergency-access cap (config/detection.py).
+BAOMI_ANOMALY = detection.anomaly_thresholds(env)
+BAOMI_OFFICE_HOURS, BAOMI_OFFICE_DAYS = detection.office_hours(env)
+BAOMI_INCIDENT_RESPONSE_HOURS = detection.incident_response_hours(env)
 BAOMI_BREAK_GLASS_PER_DAY = env.int("BAOMI_BREAK_GLASS_PER_DAY", default=3)
-# How long the sealer waits past the snapshot horizon for late-committing events (audit/chain).
+# The sealer: how long it waits for late-committing events; how long unsealed means stopped.
 BAOMI_AUDIT_SEAL_GRACE_SECONDS = env.int("BAOMI_AUDIT_SEAL_GRACE_SECONDS", default=5)
+BAOMI_AUDIT_SEAL_LAG_WARNING = env.int("BAOMI_AUDIT_SEAL_LAG_WARNING_SECONDS", default=120)
 
 # --- Baomi ------------------------------------------------------------------------------------
 

@@ -40,7 +40,7 @@ class DisposalConfig(AppConfig):
             Trigger,
         )
 
-        register_values("state", BatchState.choices)
+        register_values("state", BatchState.choices, scope="disposal_batch")
         register_values("category", RetentionCategory.choices)
         register_values("trigger", Trigger.choices)
         register_values("end_action", EndAction.choices)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from access.policy.decisions import Decision
-from access.policy.grants import grants_read_once
+from access.policy.grants import by_emergency, grants_read_once
 from access.policy.records import RecordAction, RecordLike, decide, loan_until
 from access.policy.roles import Person
 
@@ -24,6 +24,7 @@ class Allowed:
 
     decisions: Mapping[RecordAction, Decision]
     loan_until: Any = None
+    emergency: bool = False  # the grant behind ``loan_until`` is emergency access
 
     def __getitem__(self, action: str) -> bool:
         return self.decisions[RecordAction(action)].allowed
@@ -51,7 +52,9 @@ class Allowed:
 def allowed_actions(user: Person, record: RecordLike) -> Allowed:
     """Every ``RecordAction`` decided for ``user`` on ``record``, with one grant query."""
     with grants_read_once(user, [record]):
+        until = loan_until(user, record)
         return Allowed(
             decisions={action: decide(user, action, record) for action in RecordAction},
-            loan_until=loan_until(user, record),
+            loan_until=until,
+            emergency=bool(until) and by_emergency(user, record),
         )

@@ -83,3 +83,15 @@ def loans(user: Person, limit: int = 50) -> list[tuple[Any, Any]]:
         .order_by("expires_at")[:limit]
     )
     return [(row.content_object, row.expires_at) for row in rows]
+
+
+def by_emergency(user: Person, record: Any) -> bool:
+    """Whether this person reads the file now through emergency access (not a loan): the page
+    says so for the whole 30 minutes (issue 16: it called it a loan)."""
+    from access.models import Grant
+
+    return (
+        Grant.objects.active()
+        .filter(grantee_id=user.pk, record_id=record.pk, source=Grant.Source.BREAK_GLASS)
+        .exists()
+    )

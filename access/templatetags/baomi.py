@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django import template
 from django.utils import timezone
 from django.utils.html import escape
@@ -38,7 +40,7 @@ def words(value: object, vocabulary: str) -> str:
     vocabulary of audit/wording.py, so a page and the audit console name a code alike."""
     from audit import wording
 
-    return wording.value(vocabulary, value)
+    return "" if value is None else wording.value(vocabulary, value)
 
 
 @register.filter
@@ -47,3 +49,11 @@ def job_counts(counts: dict) -> str:
     from audit import wording
 
     return wording.counts(counts or {})
+
+
+@register.filter
+def listed(items: Iterable[object] | None) -> str:
+    """A list in the reader's punctuation: 甲、乙、丙 in Chinese, "a, b, c" in English."""
+    from django.utils.translation import gettext
+
+    return gettext(", ").join(str(item) for item in (items or []))

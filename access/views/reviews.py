@@ -96,8 +96,22 @@ def campaign_view(request: AuthenticatedHttpRequest, campaign_id: int) -> HttpRe
 @require_POST
 def close_view(request: AuthenticatedHttpRequest, campaign_id: int) -> HttpResponse:
     campaign = get_object_or_404(ReviewCampaign, pk=campaign_id)
+    policy.require_can(request.user, Capability.ACCESS_REVIEW_ADMIN)
+    waiting = len(reviews.report(campaign)["pending"])
+    if waiting and request.POST.get("understood") != "yes":
+        messages.error(
+            request,
+            _(
+                "%(n)s items are not reviewed yet. Tick the box to close the review anyway; it "
+                "cannot be reopened."
+            )
+            % {"n": waiting},
+        )
+        return redirect("access:review_campaign", campaign_id=campaign.pk)
     try:
         reviews.close(request.user, campaign)
     except Refused as refused:
         messages.error(request, str(refused))
+    else:
+        messages.success(request, _("The review is closed; its report is final."))
     return redirect("access:review_campaign", campaign_id=campaign.pk)

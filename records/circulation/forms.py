@@ -184,7 +184,7 @@ class BreakGlassForm(BaomiForm):
     archive_number = forms.CharField(label=_("Archive number"), max_length=20)
     reason_code = forms.ChoiceField(label=_("Reason"), choices=BreakGlass.ReasonCode.choices)
     reason_text = forms.CharField(
-        label=_("What happened"),
+        label=_("Describe the emergency"),
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Security officers and auditors read this at once; no customer data."),

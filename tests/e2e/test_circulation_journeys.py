@@ -158,22 +158,7 @@ def test_r52_external_share_reaches_the_recipient_in_chinese_on_any_screen(
     context.close()
 
 
-@pytest.mark.parametrize(
-    "width",
-    [
-        pytest.param(SCREENS["desktop"], id="desktop"),
-        pytest.param(
-            SCREENS["phone"],
-            id="phone",
-            marks=pytest.mark.xfail(
-                reason="the one-time delivery link (a long <code> URL) does not wrap: on a "
-                "390 px phone the page is about twice as wide as the screen and the link runs "
-                "off it",
-                strict=True,
-            ),
-        ),
-    ],
-)
+@pytest.mark.parametrize("width", SCREENS.values(), ids=SCREENS.keys())
 def test_r52_the_one_time_delivery_link_fits_the_screen_it_is_shown_on(
     live_server, signed_in, width
 ):

@@ -178,12 +178,6 @@ def test_r70_emergency_access_opens_the_file_with_a_reason_and_the_officer_revie
     assert reviewer.console_errors == []
 
 
-@pytest.mark.xfail(
-    reason="a file opened by emergency access says 您正在借阅本档案 (you are borrowing it) in "
-    "the loan banner; once the one-time message is gone nothing on the page says it is "
-    "emergency access under review",
-    strict=True,
-)
 @pytest.mark.parametrize("width", SCREENS.values(), ids=SCREENS.keys())
 def test_r70_a_file_opened_by_emergency_access_says_so_not_that_it_is_on_loan(
     live_server, signed_in, width
