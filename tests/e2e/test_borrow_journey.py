@@ -13,6 +13,7 @@ from access import people
 from access.models import Department
 from access.roles import Role
 from records import intake, review
+from tests.e2e.conftest import SCREENS
 from tests.e2e.test_record_journey import _sign_in
 from tests.factories import make_person, register
 from tests.helpers import give_authenticator, sign_current_agreement
@@ -20,8 +21,9 @@ from tests.helpers import give_authenticator, sign_current_agreement
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.mark.parametrize("width", SCREENS.values(), ids=SCREENS.keys())
 def test_r41_borrow_request_approval_hand_out_and_return_in_the_browser(
-    live_server, browser, console_errors
+    width, live_server, browser, console_errors
 ):
     a = Department.objects.create(code="sales-1", name="销售一部")
     b = Department.objects.create(code="sales-2", name="销售二部")
@@ -39,7 +41,9 @@ def test_r41_borrow_request_approval_hand_out_and_return_in_the_browser(
         sign_current_agreement(user)
 
     def page_for(user, path):
-        page = browser.new_context(locale="en-US", timezone_id="Asia/Shanghai").new_page()
+        page = browser.new_context(
+            viewport={"width": width, "height": 900}, locale="en-US", timezone_id="Asia/Shanghai"
+        ).new_page()
         page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
         _sign_in(page, live_server.url, user, devices[user.pk], path)
         return page

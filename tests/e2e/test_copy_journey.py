@@ -13,6 +13,7 @@ from access import people
 from access.models import Department
 from access.roles import Role
 from records import intake, review
+from tests.e2e.conftest import SCREENS
 from tests.e2e.test_record_journey import _sign_in
 from tests.factories import make_person, register
 from tests.helpers import give_authenticator, sign_current_agreement
@@ -20,8 +21,9 @@ from tests.helpers import give_authenticator, sign_current_agreement
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.mark.parametrize("width", SCREENS.values(), ids=SCREENS.keys())
 def test_r42_copy_request_approval_download_and_destruction_in_the_browser(
-    live_server, browser, console_errors, tmp_path
+    width, live_server, browser, console_errors, tmp_path
 ):
     dept = Department.objects.create(code="sales-1", name="销售一部")
     owner = make_person("zhang.wei", roles=[Role.SALES], department=dept, full_name="张伟")
@@ -37,7 +39,10 @@ def test_r42_copy_request_approval_download_and_destruction_in_the_browser(
 
     def page_for(user, path):
         context = browser.new_context(
-            locale="en-US", timezone_id="Asia/Shanghai", accept_downloads=True
+            viewport={"width": width, "height": 900},
+            locale="en-US",
+            timezone_id="Asia/Shanghai",
+            accept_downloads=True,
         )
         page = context.new_page()
         page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)

@@ -12,6 +12,7 @@ from access.models import Department
 from access.roles import Role
 from records import intake, review
 from records.masking import mask_name
+from tests.e2e.conftest import SCREENS
 from tests.e2e.test_record_journey import _sign_in
 from tests.factories import make_person, register
 from tests.helpers import give_authenticator, sign_current_agreement
@@ -19,8 +20,9 @@ from tests.helpers import give_authenticator, sign_current_agreement
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.mark.parametrize("width", SCREENS.values(), ids=SCREENS.keys())
 def test_pipl45_register_and_answer_an_access_request_in_the_browser(
-    live_server, browser, console_errors, tmp_path
+    width, live_server, browser, console_errors, tmp_path
 ):
     dept = Department.objects.create(code="sales-1", name="销售一部")
     owner = make_person("zhang.wei", roles=[Role.SALES], department=dept, full_name="张伟")
@@ -35,7 +37,10 @@ def test_pipl45_register_and_answer_an_access_request_in_the_browser(
     sign_current_agreement(officer)
 
     context = browser.new_context(
-        locale="en-US", timezone_id="Asia/Shanghai", accept_downloads=True
+        viewport={"width": width, "height": 900},
+        locale="en-US",
+        timezone_id="Asia/Shanghai",
+        accept_downloads=True,
     )
     page = context.new_page()
     page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)

@@ -8,6 +8,7 @@ from pypdf import PdfReader
 
 from disposal import batches, sweep
 from disposal.models import DisposalBatch
+from tests.e2e.conftest import SCREENS
 from tests.e2e.test_record_journey import _sign_in
 from tests.factories import approved, build_world, make_due
 from tests.helpers import give_authenticator, sign_current_agreement
@@ -15,8 +16,9 @@ from tests.helpers import give_authenticator, sign_current_agreement
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.mark.parametrize("width", SCREENS.values(), ids=SCREENS.keys())
 def test_r61_archivist_signs_executes_and_downloads_the_certificate(
-    live_server, browser, console_errors, tmp_path
+    width, live_server, browser, console_errors, tmp_path
 ):
     world = build_world()
     record = make_due(
@@ -29,7 +31,10 @@ def test_r61_archivist_signs_executes_and_downloads_the_certificate(
     sign_current_agreement(world.keeper)
 
     page = browser.new_context(
-        locale="en-US", timezone_id="Asia/Shanghai", accept_downloads=True
+        viewport={"width": width, "height": 900},
+        locale="en-US",
+        timezone_id="Asia/Shanghai",
+        accept_downloads=True,
     ).new_page()
     page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
     _sign_in(page, live_server.url, world.keeper, device, "/")

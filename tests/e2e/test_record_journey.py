@@ -9,6 +9,7 @@ from access import people
 from access.models import Department
 from access.roles import Role
 from records.models import CustomerRecord, RecordStatus
+from tests.e2e.conftest import SCREENS
 from tests.factories import PASSWORD, PDF, make_person
 from tests.helpers import give_authenticator, otp_code, sign_current_agreement
 
@@ -27,8 +28,9 @@ def _sign_in(page, base: str, user, device, next_path: str) -> None:
     page.wait_for_url("**" + next_path)
 
 
+@pytest.mark.parametrize("width", SCREENS.values(), ids=SCREENS.keys())
 def test_r10_r14_register_submit_approve_and_reveal_in_the_browser(
-    live_server, browser, tmp_path, console_errors
+    width, live_server, browser, tmp_path, console_errors
 ):
     dept = Department.objects.create(code="sales-1", name="销售一部")
     sales = make_person("zhang.wei", roles=[Role.SALES], department=dept, full_name="张伟",
@@ -43,7 +45,9 @@ def test_r10_r14_register_submit_approve_and_reveal_in_the_browser(
     scan.write_bytes(PDF)
 
     # The salesperson registers and submits.
-    seller = browser.new_context(locale="en-US", timezone_id="Asia/Shanghai").new_page()
+    seller = browser.new_context(
+        viewport={"width": width, "height": 900}, locale="en-US", timezone_id="Asia/Shanghai"
+    ).new_page()
     seller.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
     _sign_in(seller, live_server.url, sales, devices[sales.pk], "/records/new/")
     seller.check("input[name=kind][value=company]")
@@ -70,7 +74,9 @@ def test_r10_r14_register_submit_approve_and_reveal_in_the_browser(
     assert record.attachments.count() == 2
 
     # The head sees it waiting on the home page, approves it.
-    reviewer = browser.new_context(locale="en-US", timezone_id="Asia/Shanghai").new_page()
+    reviewer = browser.new_context(
+        viewport={"width": width, "height": 900}, locale="en-US", timezone_id="Asia/Shanghai"
+    ).new_page()
     _sign_in(reviewer, live_server.url, head, devices[head.pk], "/")
     assert reviewer.inner_text("[data-testid=count-review]") == "1"
     reviewer.click("[data-card=review]")

@@ -15,14 +15,16 @@ from access import people
 from access.models import AccessRequest, Department
 from access.roles import Role
 from records.circulation import parties
+from tests.e2e.conftest import SCREENS
 from tests.factories import PDF, approved, make_person
 from tests.helpers import client_verified
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.mark.parametrize("width", SCREENS.values(), ids=SCREENS.keys())
 def test_r52_share_request_approvals_delivery_and_receipt_in_the_browser(
-    live_server, browser, console_errors, tmp_path
+    width, live_server, browser, console_errors, tmp_path
 ):
     dept = Department.objects.create(code="sales-1", name="销售一部")
     owner = make_person("zhang.wei", roles=[Role.SALES], department=dept, full_name="张伟")
@@ -40,7 +42,10 @@ def test_r52_share_request_approvals_delivery_and_receipt_in_the_browser(
 
     def page_for(user=None):
         context = browser.new_context(
-            locale="en-US", timezone_id="Asia/Shanghai", accept_downloads=True
+            viewport={"width": width, "height": 900},
+            locale="en-US",
+            timezone_id="Asia/Shanghai",
+            accept_downloads=True,
         )
         if user is not None:
             cookie = client_verified(user).cookies[settings.SESSION_COOKIE_NAME]

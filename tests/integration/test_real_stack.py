@@ -156,8 +156,14 @@ def test_r31_the_production_stack_serves_a_journey_and_runs_tasks_on_the_worker(
         from config.celery import app
 
         app.send_task("records.backup")
-        backup = wait_for("the worker's backup", lambda: Backup.objects.first(), timeout=120)
-        job = JobRun.objects.get(name="records.backup")
+        # The job's row is written after the backup and the pruning: wait for the row, not
+        # for the archive (the archive alone raced the row once).
+        job = wait_for(
+            "the worker's backup job",
+            lambda: JobRun.objects.filter(name="records.backup").first(),
+            timeout=120,
+        )
+        backup = Backup.objects.get()
         assert job.ok
         archive = Path(stack_env["BAOMI_VAR_DIR"]) / "backups" / backup.name
         key = crypto._decode_key(stack_env["BAOMI_BACKUP_KEY"], "BAOMI_BACKUP_KEY")
