@@ -104,3 +104,11 @@ def test_i18_12_every_service_has_rotated_logs_and_limits_and_the_worker_time_to
     assert "WEB_CONCURRENCY" in web["environment"]
     assert "--timeout" in web["environment"]["GUNICORN_CMD_ARGS"]
     assert web["environment"]["TZ"].endswith("Asia/Shanghai}")
+
+
+def test_i18_12_every_long_running_service_has_a_healthcheck():
+    """Issue 18 §12: compose restarts or reports what stopped working, worker and beat too."""
+    for name in ("db", "redis", "web", "worker", "beat"):
+        assert COMPOSE["services"][name].get("healthcheck", {}).get("test"), name
+    assert "inspect ping" in " ".join(COMPOSE["services"]["worker"]["healthcheck"]["test"])
+    assert "heartbeat_fresh" in COMPOSE["services"]["beat"]["healthcheck"]["test"]

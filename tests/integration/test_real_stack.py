@@ -148,6 +148,16 @@ def test_r31_the_production_stack_serves_a_journey_and_runs_tasks_on_the_worker(
 
         # Beat sends the heartbeat every 2 s here; the worker writes it.
         wait_for("a worker heartbeat", lambda: Heartbeat.objects.filter(name="celery-worker"))
+        # The compose healthchecks of worker and beat pass against this stack (issue 18 §12).
+        for service, argv in (
+            ("beat", [sys.executable, "manage.py", "heartbeat_fresh"]),
+            ("worker", [sys.executable, "-m", "celery", "-A", "config", "inspect", "ping",
+                        "--timeout", "10"]),
+        ):  # fmt: skip
+            checked = subprocess.run(
+                argv, cwd=ROOT, env=stack_env, capture_output=True, text=True, timeout=60
+            )
+            assert checked.returncode == 0, (service, checked.stdout, checked.stderr)
         kpis = checker.get("/audit/kpis/")
         assert kpis.status == 200
         assert 'data-testid="status-worker"' in kpis.text
