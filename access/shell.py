@@ -107,12 +107,12 @@ def menu_for(user: User, path: str) -> list[MenuGroup]:
     return groups
 
 
-def to_do(user: User) -> list[ToDo]:
+def to_do(user: User, panels: list[tuple[NavItem, int | None]] | None = None) -> list[ToDo]:
     """Everything waiting for this person, with how many and the earliest deadline: the home
-    page's list, soonest first (issue 16 §5)."""
+    page's list, soonest first (issue 16 §5). ``panels`` are ``home_panels``' counts, when the
+    page has them already (each count is a query)."""
     waiting = []
-    for item in navigation_for(user):
-        count = item.count(user) if item.count else 0
+    for item, count in panels if panels is not None else home_panels(user):
         if count:
             waiting.append(ToDo(item, count, item.due(user) if item.due else None))
     return sorted(waiting, key=lambda entry: (entry.due is None, entry.due or date.max))

@@ -15,10 +15,11 @@ from access.http import AuthenticatedHttpRequest
 def home_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     agreement = agreements.current_agreement()
     signature = agreements.signature_of(request.user, agreement) if agreement else None
+    panels = shell.home_panels(request.user)
     context = {
         "signature": signature,
-        "panels": shell.home_panels(request.user),
-        "to_do": shell.to_do(request.user),
+        "panels": panels,
+        "to_do": shell.to_do(request.user, panels),
         "today": timezone.localdate(),
         # The person is told their sign-in was reset, by whom and why (issue 17 §4).
         "recent_reset": enrolment.recent_reset(request.user),
