@@ -318,7 +318,7 @@ class History:
 
 def history_of(person: User) -> History:
     mine = AccessRequest.objects.filter(requester=person)
-    loans = mine.filter(kind=RequestKind.BORROW, state=RequestState.FULFILLED)
+    loans = loans_of(person)
     year_ago = timezone.now() - timedelta(days=365)
     return History(
         on_loan=loans.count(),

@@ -50,9 +50,8 @@ def preview(batch: DisposalBatch) -> ExecutionPreview:
     records = list(CustomerRecord.objects.filter(pk__in=ids))
     numbers = {record.pk: record.archive_number or record.audit_label() for record in records}
     shown = ExecutionPreview(files=len(records))
-    for record in held(CustomerRecord.objects.filter(pk__in=ids)):
-        shown.kept.append((numbers[record.pk], "legal_hold"))
-    on_hold = {record.pk for record in held(CustomerRecord.objects.filter(pk__in=ids))}
+    on_hold = set(held(CustomerRecord.objects.filter(pk__in=ids)).values_list("pk", flat=True))
+    shown.kept.extend(sorted((numbers[pk], "legal_hold") for pk in on_hold))
     going = [record for record in records if record.pk not in on_hold]
     by_outcome = {
         "cancel": shown.withdrawn,

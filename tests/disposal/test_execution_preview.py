@@ -7,25 +7,12 @@ from django.urls import reverse
 
 from access.models import Medium, RequestState, Transfer
 from access.roles import Role
-from disposal import batches, execution_preview, sweep
-from disposal.models import BatchState, DisposalBatch
+from disposal import batches, execution_preview
 from records import paper
 from records.circulation import custody, lending
-from tests.access.workflow.test_files import _ask, _borrower
-from tests.factories import approved, make_due, make_person
+from tests.access.workflow.test_files import _ask, _borrower, signed_batch
+from tests.factories import approved, make_person
 from tests.helpers import client_verified
-
-
-def _signed_batch(archive_staff, *records) -> DisposalBatch:
-    for record in records:
-        make_due(record)
-    sweep.propose_due()
-    batch = DisposalBatch.objects.get(state=BatchState.PROPOSED)
-    batches.sign(archive_staff.head, batch, "head")
-    batch = batches.sign(archive_staff.keeper, batch, "archivist")
-    if batch.needed_signatures():
-        batch = batches.sign(archive_staff.officer, batch, "officer")
-    return batch
 
 
 def test_r61_the_preview_names_what_stays_what_ends_and_what_is_withdrawn(archive_staff):
@@ -43,7 +30,7 @@ def test_r61_the_preview_names_what_stays_what_ends_and_what_is_withdrawn(archiv
     offered = approved(staff.sales, staff.head, {"full_name": "乙", "mobile": "13900002222"})
     colleague = make_person("sun.li", roles=[Role.SALES], department=staff.dept)
     transfer = custody.offer(staff.sales, offered, colleague, "交接")
-    batch = _signed_batch(staff, on_loan, read, offered)
+    batch = signed_batch(staff, on_loan, read, offered)
 
     shown = execution_preview.preview(batch)
     assert shown.files == 3
@@ -65,7 +52,7 @@ def test_r61_the_preview_names_what_stays_what_ends_and_what_is_withdrawn(archiv
 def test_r61_the_confirmation_page_refuses_without_the_tick_and_destroys_with_it(archive_staff):
     staff = archive_staff
     record = approved(staff.sales, staff.head, {"full_name": "丁", "mobile": "13900004444"})
-    batch = _signed_batch(staff, record)
+    batch = signed_batch(staff, record)
     client = client_verified(staff.keeper)
     page = client.get(reverse("disposal:execute", args=[batch.pk]))
     assert page.status_code == 200
@@ -87,7 +74,7 @@ def test_r61_someone_who_may_not_destroy_is_refused_and_the_refusal_recorded(arc
 
     staff = archive_staff
     record = approved(staff.sales, staff.head, {"full_name": "戊", "mobile": "13900005555"})
-    batch = _signed_batch(staff, record)
+    batch = signed_batch(staff, record)
     response = client_verified(staff.head).get(reverse("disposal:execute", args=[batch.pk]))
     assert response.status_code == 403
     assert AuditEvent.objects.filter(action="access.denied", actor_id=staff.head.pk).exists()
@@ -101,7 +88,7 @@ def test_r61_a_folder_kept_back_is_not_counted_among_the_folders_to_shred(archiv
     )
     loan = _ask(staff, _borrower(staff), on_loan, medium=Medium.PAPER)
     lending.hand_out(staff.keeper, loan)
-    batch = _signed_batch(staff, on_loan)
+    batch = signed_batch(staff, on_loan)
     shown = execution_preview.preview(batch)
     assert shown.destroyed == 0
     assert shown.paper_to_shred == 0

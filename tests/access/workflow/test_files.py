@@ -45,7 +45,8 @@ def _ask(archive_staff, borrower, record, kind="borrow", medium=Medium.ELECTRONI
     return req
 
 
-def _destroy(archive_staff, *records) -> DisposalBatch:
+def signed_batch(archive_staff, *records) -> DisposalBatch:
+    """The batch the sweep proposes for ``records`` (made due), signed by everyone it needs."""
     for record in records:
         make_due(record)
     sweep.propose_due()
@@ -54,6 +55,11 @@ def _destroy(archive_staff, *records) -> DisposalBatch:
     batch = batches.sign(archive_staff.keeper, batch, "archivist")
     if batch.needed_signatures():
         batch = batches.sign(archive_staff.officer, batch, "officer")
+    return batch
+
+
+def _destroy(archive_staff, *records) -> DisposalBatch:
+    batch = signed_batch(archive_staff, *records)
     batches.execute(archive_staff.keeper, batch)
     return batch
 
