@@ -131,7 +131,12 @@ class ReviewDecisionForm(BaomiForm):
     decision = forms.ChoiceField(
         choices=[("keep", _("Keep")), ("revoke", _("Revoke"))], widget=forms.HiddenInput
     )
-    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+    note = forms.CharField(
+        label=_("Why it is revoked"),
+        max_length=200,
+        required=False,
+        help_text=_("Shown in the review report and the audit log, e.g. moved to another team."),
+    )
 
 
 class EnrolmentReasonForm(BaomiForm):

@@ -85,6 +85,28 @@ def my_items(user: User) -> QuerySet[ReviewItem]:
     ).select_related("person", "department", "grant__record", "campaign")
 
 
+@dataclass
+class RevocationPreview:
+    """What a revocation ends, shown before the head confirms it (issue 16 §6): it takes effect
+    at once and cannot be undone from the review (access returns only by a new request or a
+    new role)."""
+
+    item: ReviewItem
+    files_handled: int  # a role item: client files still in the person's hands
+    live_grants: int  # a role item: files lent to the person, which the role does not end
+
+
+def revocation_preview(user: User, item: ReviewItem) -> RevocationPreview:
+    decision = policy.decide_review_item(user, item)
+    if not decision.allowed:
+        raise policy.Denied(decision)
+    handled = lent = 0
+    if item.kind == ReviewItem.Kind.ROLE:
+        handled = item.person.handled_records.exclude(status="destroyed").count()
+        lent = Grant.objects.active().filter(grantee=item.person).count()
+    return RevocationPreview(item=item, files_handled=handled, live_grants=lent)
+
+
 def decide(user: User, item: ReviewItem, keep: bool, note: str = "") -> ReviewItem:
     with transaction.atomic():
         item = ReviewItem.objects.select_for_update().select_related("campaign").get(pk=item.pk)

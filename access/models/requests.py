@@ -301,6 +301,11 @@ class CopyRegisterEntry(models.Model):
     def __str__(self) -> str:
         return self.serial
 
+    @property
+    def downloads_left(self) -> int:
+        """Downloads the requester may still make (they lapse once destruction is confirmed)."""
+        return max(0, self.downloads_allowed - self.downloads)
+
     def audit_label(self) -> str:
         return self.serial
 

@@ -58,22 +58,48 @@ def reviews_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
+def _access_words(item: ReviewItem) -> str:
+    """The access an item is about, as the page names it (a role, or a grant on a file)."""
+    from audit import wording
+
+    if item.kind == ReviewItem.Kind.ROLE:
+        return _("the role %(role)s") % {"role": wording.value("role", item.role)}
+    record = item.grant.record if item.grant is not None else None
+    return _("access to file %(file)s") % {"file": record.display_label() if record else "—"}
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
 def decide_view(request: AuthenticatedHttpRequest, item_id: int) -> HttpResponse:
+    """Keep is one click from the list; a revocation, which cannot be undone here, is decided on
+    this page, which first says what it ends (issue 16 §6)."""
     policy.require_can(request.user, Capability.ACCESS_REVIEW)
-    item = get_object_or_404(ReviewItem, pk=item_id)
-    form = ReviewDecisionForm(request.POST)
-    if form.is_valid():
+    item = get_object_or_404(
+        ReviewItem.objects.select_related("person", "department", "grant__record"), pk=item_id
+    )
+    preview = reviews.revocation_preview(request.user, item)
+    form = ReviewDecisionForm(posted(request), initial={"decision": "revoke"})
+    if request.method == "POST" and form.is_valid():
+        keep = form.cleaned_data["decision"] == "keep"
         try:
-            reviews.decide(
-                request.user,
-                item,
-                keep=form.cleaned_data["decision"] == "keep",
-                note=form.cleaned_data["note"],
-            )
+            reviews.decide(request.user, item, keep=keep, note=form.cleaned_data["note"])
         except Refused as refused:
-            messages.error(request, str(refused))
-    return redirect("access:reviews")
+            if keep or "note" not in refused.errors:
+                messages.error(request, str(refused))
+                return redirect("access:reviews")
+            add_errors(form, refused)
+        else:
+            said = {"person": item.person, "access": _access_words(item)}
+            if keep:
+                messages.success(request, _("Kept: %(person)s keeps %(access)s.") % said)
+            else:
+                messages.success(request, _("Revoked: %(person)s no longer has %(access)s.") % said)
+            return redirect("access:reviews")
+    return render(
+        request,
+        "access/reviews/revoke.html",
+        {"item": item, "preview": preview, "form": form, "access": _access_words(item)},
+    )
 
 
 @never_cache

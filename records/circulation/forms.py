@@ -65,6 +65,15 @@ class DestroyForm(BaomiForm):
         max_length=200,
         help_text=_("E.g. shredded the printout, deleted the file from my computer."),
     )
+    understood = forms.BooleanField(
+        label=_(
+            "Every printout and electronic copy is destroyed; I understand this cannot be taken "
+            "back."
+        ),
+        error_messages={
+            "required": _("Tick to confirm that every printout and electronic copy is destroyed.")
+        },
+    )
 
 
 class SignForm(BaomiForm):

@@ -82,6 +82,11 @@ def test_r42_copy_request_approval_download_and_destruction_in_the_browser(
     assert "三居室" in text
 
     seller.fill("[data-testid=destroy-form] input[name=note]", "打印件已碎纸，电子文件已删除")
+    assert "2 downloads left lapse" in seller.inner_text("[data-testid=destroy-consequences]")
+    seller.click("[data-testid=confirm-destroyed]")  # not yet: the tick is missing
+    assert "Tick to confirm" in seller.inner_text(".messages")
+    seller.fill("[data-testid=destroy-form] input[name=note]", "打印件已碎纸，电子文件已删除")
+    seller.check("[data-testid=destroy-understood]")
     seller.click("[data-testid=confirm-destroyed]")
     assert seller.inner_text("[data-testid=state]") == "Copies destroyed"
     assert "碎纸" in seller.inner_text("[data-testid=destroyed]")

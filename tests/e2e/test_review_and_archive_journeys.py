@@ -87,17 +87,27 @@ def test_r72_access_review_is_opened_decided_by_the_head_and_closed_with_its_rep
     assert_fits_and_reads_chinese(deciding)
     items.filter(has_text="张伟").get_by_role("button", name="保留").click()
     expect(items).to_have_count(2)  # decided: the row leaves the list
+    assert "已保留：张伟 保留 角色 销售人员。" in messages(deciding)
     items.filter(has_text="孙丽").filter(has_text="角色").get_by_role("button", name="保留").click()
     expect(items).to_have_count(1)
     grant_row = items.filter(has_text=borrowed.archive_number)
     assert "孙丽" in grant_row.inner_text()
     assert "授权" in grant_row.inner_text()
-    grant_row.get_by_role("button", name="撤销").click()
-    assert "请说明撤销原因。" in messages(deciding)  # no revocation without a reason
-    assert items.count() == 1  # the grant is still waiting
-    grant_row.get_by_placeholder("撤销原因").fill("借阅已无必要")
-    grant_row.get_by_role("button", name="撤销").click()
-    deciding.wait_for_selector("[data-testid=review-items]", state="detached")
+    grant_row.get_by_role("link", name="撤销…").click()
+    # The revocation has its own page: what it ends, and the reason it needs.
+    deciding.wait_for_url("**/accounts/reviews/items/*/")
+    consequences = deciding.inner_text("[data-testid=consequences]")
+    assert "孙丽 从现在起不能再打开这份档案。" in consequences
+    assert "无法在复核中撤回" in deciding.inner_text("main")
+    assert_fits_and_reads_chinese(deciding)
+    deciding.get_by_role("button", name="立即撤销").click()
+    assert "请说明撤销原因。" in deciding.inner_text("[data-testid=revoke-form]")
+    assert policy.decide(borrower, "view", borrowed)  # nothing changed yet
+    deciding.get_by_label("撤销原因").fill("借阅已无必要")
+    deciding.get_by_role("button", name="立即撤销").click()
+    deciding.wait_for_url("**/accounts/reviews/")
+    assert f"已撤销：孙丽 不再拥有 档案 {borrowed.archive_number}" in messages(deciding)
+    assert deciding.locator("[data-testid=review-items]").count() == 0
     assert_fits_and_reads_chinese(deciding)
     assert not policy.decide(borrower, "view", borrowed)  # the revocation took effect at once
 

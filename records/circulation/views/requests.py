@@ -102,7 +102,8 @@ def copy_destroyed_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
         else:
             messages.success(request, _("Destruction of the copy was recorded."))
     else:
-        messages.error(request, _("Say how the copy was destroyed."))
+        for error in form.errors.as_data().values():
+            messages.error(request, " ".join(str(m) for e in error for m in e.messages))
     return redirect("requests:detail", pk=req.pk)
 
 

@@ -135,6 +135,31 @@ def test_destruction_is_confirmed_with_a_note_and_ends_downloads(lending_org, ap
     assert AuditEvent.objects.filter(action="request.copy_destroyed").count() == 1
 
 
+def test_r42_confirming_destruction_first_names_what_ends_and_asks_for_a_tick(
+    lending_org, approved_file
+):
+    """Issue 16 §6: the confirmation cannot be taken back; the panel says what it ends (the
+    downloads left, the request) and the requester ticks that every copy is gone."""
+    from tests.helpers import client_verified
+
+    req = approve_all(ask_copy(lending_org.owner, approved_file), lending_org.head_a)
+    copies.download(lending_org.owner, req)
+    client = client_verified(lending_org.owner)
+    page = client.get(f"/requests/{req.pk}/").content.decode()
+    assert "2 downloads left lapse" in page
+    said = client.post(
+        f"/requests/{req.pk}/copy/destroyed/", {"note": "打印件已碎纸"}, follow=True
+    ).content.decode()
+    assert "Tick to confirm that every printout and electronic copy is destroyed." in said
+    req.refresh_from_db()
+    assert req.state != RequestState.DESTROYED
+    client.post(
+        f"/requests/{req.pk}/copy/destroyed/", {"note": "打印件已碎纸", "understood": "yes"}
+    )
+    req.refresh_from_db()
+    assert req.state == RequestState.DESTROYED
+
+
 def test_a_copy_not_confirmed_destroyed_is_reminded_once(lending_org, approved_file, mailoutbox):
     lending_org.owner.email = "zhang@example.cn"
     lending_org.owner.save()
