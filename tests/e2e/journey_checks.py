@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 # Words a Chinese office uses as they are (the list of tests/test_page_language.py).
 PRODUCT_TERMS = {
     "PDF", "CSV", "ZIP", "JPEG", "PNG", "Excel", "WPS", "TOTP", "OTP", "SHA", "ID", "IP", "URL",
@@ -68,3 +70,54 @@ def messages(page) -> str:
     """The messages the page opened with (success, warning, error), as one text."""
     page.wait_for_selector(".messages")
     return page.inner_text(".messages")
+
+
+# The languages every journey runs in (issue 16's bar): Chinese, the default, and English.
+LANGUAGES = {"zh": "zh-CN", "en": "en-US"}
+
+
+class Words:
+    """The words a journey reads and clicks, in the language it runs in: ``say("提交审批",
+    "Submit for approval")``. Both texts are written out, so a journey also proves each
+    translation reads as intended, not only that one exists."""
+
+    def __init__(self, locale: str):
+        self.locale = locale
+        self.chinese = locale.startswith("zh")
+
+    def __call__(self, zh: str, en: str) -> str:
+        return zh if self.chinese else en
+
+    def __repr__(self) -> str:  # the test id pytest prints
+        return self.locale
+
+
+def internal_codes(page) -> list[str]:
+    """Internal codes (dotted model or action names, snake_case, ``key=value``) on ``page``."""
+    text = page.evaluate(_READABLE)
+    for code in page.locator("code").all_inner_texts():
+        text = text.replace(code, " ")
+    text = ADDRESS.sub(" ", text)
+    return sorted({m.group(0) for rx in INTERNAL for m in rx.finditer(text)})
+
+
+def assert_reads(page, say: Words, *, allowed: tuple[str, ...] = ()) -> None:
+    """The page is in the journey's language and shows no internal code; in Chinese also no
+    English word outside the product terms (``allowed``: Latin data the test typed itself)."""
+    if say.chinese:
+        assert_reads_chinese(page, allowed=allowed)
+        return
+    assert page.evaluate("document.documentElement.lang") == "en", page.url
+    assert internal_codes(page) == [], page.url
+
+
+def assert_fits_and_reads(page, say: Words, *, allowed: tuple[str, ...] = ()) -> None:
+    """The page is in the journey's language and fits its screen."""
+    assert_reads(page, say, allowed=allowed)
+    assert overflow(page) == 0, page.url
+
+
+# ``@in_both_languages`` on a journey: it runs once in Chinese and once in English, with ``say``.
+in_both_languages = pytest.mark.parametrize(
+    "say", [Words(locale) for locale in LANGUAGES.values()], ids=list(LANGUAGES)
+)

@@ -14,6 +14,7 @@ from access.models import Department
 from access.roles import Role
 from records import intake, review
 from tests.e2e.conftest import SCREENS
+from tests.e2e.journey_checks import assert_fits_and_reads, in_both_languages
 from tests.e2e.test_record_journey import _sign_in
 from tests.factories import make_person, register
 from tests.helpers import give_authenticator, sign_current_agreement
@@ -21,9 +22,10 @@ from tests.helpers import give_authenticator, sign_current_agreement
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
+@in_both_languages
 @pytest.mark.parametrize("width", SCREENS.values(), ids=SCREENS.keys())
 def test_r42_copy_request_approval_download_and_destruction_in_the_browser(
-    width, live_server, browser, console_errors, tmp_path
+    width, say, live_server, browser, console_errors, tmp_path
 ):
     dept = Department.objects.create(code="sales-1", name="销售一部")
     owner = make_person("zhang.wei", roles=[Role.SALES], department=dept, full_name="张伟")
@@ -40,7 +42,7 @@ def test_r42_copy_request_approval_download_and_destruction_in_the_browser(
     def page_for(user, path):
         context = browser.new_context(
             viewport={"width": width, "height": 900},
-            locale="en-US",
+            locale=say.locale,
             timezone_id="Asia/Shanghai",
             accept_downloads=True,
         )
@@ -59,7 +61,8 @@ def test_r42_copy_request_approval_download_and_destruction_in_the_browser(
         f"{form} input[name=due_on]", (timezone.localdate() + timedelta(days=3)).isoformat()
     )
     seller.click(f"{form} button.primary")
-    assert seller.inner_text("[data-testid=state]") == "Awaiting approval"
+    assert seller.inner_text("[data-testid=state]") == say("待审批", "Awaiting approval")
+    assert_fits_and_reads(seller, say)
     detail_url = seller.url
 
     approver = page_for(head, "/requests/approvals/")
@@ -82,13 +85,16 @@ def test_r42_copy_request_approval_download_and_destruction_in_the_browser(
     assert "三居室" in text
 
     seller.fill("[data-testid=destroy-form] input[name=note]", "打印件已碎纸，电子文件已删除")
-    assert "2 downloads left lapse" in seller.inner_text("[data-testid=destroy-consequences]")
+    assert say("剩余 2 次下载作废", "2 downloads left lapse") in seller.inner_text(
+        "[data-testid=destroy-consequences]"
+    )
+    assert_fits_and_reads(seller, say)
     seller.click("[data-testid=confirm-destroyed]")  # not yet: the tick is missing
-    assert "Tick to confirm" in seller.inner_text(".messages")
+    assert say("请勾选，确认", "Tick to confirm") in seller.inner_text(".messages")
     seller.fill("[data-testid=destroy-form] input[name=note]", "打印件已碎纸，电子文件已删除")
     seller.check("[data-testid=destroy-understood]")
     seller.click("[data-testid=confirm-destroyed]")
-    assert seller.inner_text("[data-testid=state]") == "Copies destroyed"
+    assert seller.inner_text("[data-testid=state]") == say("复制件已销毁", "Copies destroyed")
     assert "碎纸" in seller.inner_text("[data-testid=destroyed]")
     assert seller.locator("[data-testid=download-copy]").count() == 0
     assert console_errors == []
