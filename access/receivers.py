@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from axes.signals import user_locked_out
 from django.core.mail import send_mail
 from django.dispatch import receiver
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 import audit
 from access import directory
 from access.models import User
+from audit import wording
 from audit.anomalies import alert_raised
 from audit.incidents import incident_overdue, incident_reported
 from audit.models import Alert, Incident
@@ -24,6 +28,12 @@ def locked_out(
     audit.record(None, "auth.locked_out", target=account, username_known=account is not None)
 
 
+def _in(language: str, words: Callable[..., str], *args: Any) -> str:
+    """``words(*args)`` in ``language``: the mails speak Chinese and English, whoever sends."""
+    with translation.override(language):
+        return words(*args)
+
+
 @receiver(alert_raised, dispatch_uid="baomi.access.alert_mail")
 def mail_security_officers(sender: User, alert: Alert, **kwargs: object) -> None:
     """An anomaly alert reaches every security officer by e-mail at once (R71)."""
@@ -31,13 +41,16 @@ def mail_security_officers(sender: User, alert: Alert, **kwargs: object) -> None
     if not recipients:
         return
     when = timezone.localtime(alert.window_start)
+    zh, en = (_in(language, wording.rule, alert.rule) for language in ("zh-hans", "en"))
+    summary = _in("zh-hans", wording.rule_summary, alert.rule, alert.count)
+    summary_en = _in("en", wording.rule_summary, alert.rule, alert.count)
     send_mail(
-        subject=f"[Baomi] 异常访问告警 / anomaly alert: {alert.rule}",
+        subject=f"[Baomi] 异常访问告警 / anomaly alert: {zh} / {en}",
         message=(
-            f"规则 Rule: {alert.rule}\n"
+            f"规则 Rule: {zh} / {en}\n"
             f"人员 Person: {alert.actor_name}\n"
             f"时段 Hour: {when:%Y-%m-%d %H:00}\n"
-            f"说明 Summary: {alert.summary}\n\n"
+            f"说明 Summary: {summary} / {summary_en}\n\n"
             "请登录保密系统查看 KPI 与告警页面。Sign in to Baomi and open KPIs and alerts."
         ),
         from_email=None,

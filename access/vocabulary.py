@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from audit.wording import register_values
+from audit.wording import register_resolver, register_values
 
 
 def register() -> None:
@@ -71,3 +71,15 @@ def register() -> None:
             ("review", _("Access review")),
         ],
     )
+    register_resolver("person", _person_named)
+
+
+def _person_named(value: str) -> str | None:
+    """Alerts logged before names were logged carry the person's id: name them as the log names
+    people today (a name, not an address or number a reader cannot use)."""
+    from access.models import User
+
+    if not value.isdigit():
+        return None
+    person = User.objects.filter(pk=int(value)).first()
+    return person.audit_label() if person else None

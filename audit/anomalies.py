@@ -285,7 +285,7 @@ def scan() -> list[Alert]:
                     target=alert,
                     rule=alert.rule,
                     events=alert.count,
-                    person=alert.actor_id,
+                    person=alert.actor_name,
                 )
         for alert in new_alerts:
             alert_raised.send(sender=Alert, alert=alert)
@@ -309,7 +309,14 @@ def raise_at_once(actor: Any, event: AuditEvent, count: int, rule: str, summary:
     )
     alert, created = _store(hit)
     if created:
-        record(None, "audit.alert_raised", target=alert, rule=rule, events=count, person=actor.pk)
+        record(
+            None,
+            "audit.alert_raised",
+            target=alert,
+            rule=rule,
+            events=count,
+            person=alert.actor_name,
+        )
         transaction.on_commit(lambda: alert_raised.send(sender=Alert, alert=alert))
     return alert
 

@@ -191,14 +191,20 @@ def save_policy(
     months: int,
     end_action: str,
     note: str = "",
-) -> RetentionPolicy:
-    """A new version of a policy (or a new policy); the old version is kept, superseded."""
+) -> tuple[RetentionPolicy, bool]:
+    """A new version of a policy (or a new policy); the old version is kept, superseded.
+    (policy, changed): saved exactly as it stands, the current version stays and nothing is
+    logged, since nothing was decided."""
     policy.require_can(user, Capability.RETENTION_POLICIES)
     if months < 0:
         raise Refused({"months": [_("A period cannot be negative.")]})
     with transaction.atomic():
         current = RetentionPolicy.objects.select_for_update().filter(code=code).current().first()
         version = 1
+        asked = {"name": name, "category": category, "tier": tier, "trigger": trigger,
+                 "months": months, "end_action": end_action, "note": note}  # fmt: skip
+        if current and all(getattr(current, field) == value for field, value in asked.items()):
+            return current, False
         if current:
             current.superseded_at = timezone.now()
             current.save(update_fields=["superseded_at"])
@@ -230,4 +236,4 @@ def save_policy(
     from disposal import processing
 
     processing.refresh(user, f"retention policy {code} changed")
-    return rule
+    return rule, True

@@ -72,9 +72,15 @@ def batch_view(request: AuthenticatedHttpRequest, batch_id: int) -> HttpResponse
             return redirect("disposal:batch", batch_id=batch.pk)
         if action == "paper" and witness_form.is_valid():
             item = get_object_or_404(
-                DisposalItem, pk=witness_form.cleaned_data["item"], batch=batch
+                DisposalItem.objects.select_related("record"),
+                pk=witness_form.cleaned_data["item"],
+                batch=batch,
             )
-            batches.confirm_paper_shredded(user, item, witness_form.cleaned_data["witness"])
+            witness = witness_form.cleaned_data["witness"]
+            if request.POST.get("understood") != "yes":  # first what the entry makes final
+                context = {"batch": batch, "item": item, "witness": witness}
+                return render(request, "disposal/shred_confirm.html", context)
+            batches.confirm_paper_shredded(user, item, witness)
             messages.success(request, _("Shredding recorded."))
             return redirect("disposal:batch", batch_id=batch.pk)
     except Refused as refused:
@@ -198,7 +204,7 @@ def policies_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            retention.save_policy(
+            rule, changed = retention.save_policy(
                 request.user,
                 data["code"],
                 name=data["name"],
@@ -212,7 +218,14 @@ def policies_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         except Refused as refused:
             add_errors(form, refused)
         else:
-            messages.success(request, _("Saved as a new version; due dates are recomputed."))
+            if changed:
+                messages.success(request, _("Saved as a new version; due dates are recomputed."))
+            else:
+                messages.info(
+                    request,
+                    _("Nothing was changed: version %(version)s stays in force.")
+                    % {"version": rule.version},
+                )
             return redirect("disposal:policies")
     return render(
         request,

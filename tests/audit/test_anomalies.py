@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from access.models import Department
 from access.roles import Role
-from audit import anomalies
+from audit import anomalies, wording
 from audit.chain import seal_pending
 from audit.models import Alert, AuditEvent
 from tests.factories import make_person
@@ -160,10 +160,21 @@ def test_r71_a_new_alert_is_audited_and_mailed_to_security_officers(seller):
     scan()
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [officer.email]
-    assert "outside_office_hours" in mail.outbox[0].subject
+    # The rule in words, in both languages of the mail; no internal code (issue 16 §4).
+    assert "非工作时间访问" in mail.outbox[0].subject
+    assert "Access outside office hours" in mail.outbox[0].subject
+    assert "outside_office_hours" not in mail.outbox[0].subject + mail.outbox[0].body
     assert "张伟" in mail.outbox[0].body
     raised = AuditEvent.objects.get(action="audit.alert_raised")
     assert raised.details["rule"] == "outside_office_hours"
+    # The console names the person, not a database id.
+    assert ("Person", "张伟") in wording.details(raised.details, raised.action)
+
+
+def test_r71_alerts_logged_with_a_person_id_still_show_the_name(seller):
+    """Alerts raised before names were logged carry the person's id; the console resolves it."""
+    assert wording.value("person", str(seller.pk)) == str(seller)
+    assert wording.value("person", "张伟") == "张伟"
 
 
 def test_r71_thresholds_are_configurable(seller, settings):

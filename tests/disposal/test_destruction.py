@@ -265,6 +265,43 @@ def test_r61_tombstone_and_certificate(archive_staff):
     assert destroyed.count() == 1
 
 
+def test_r61_recording_a_shredding_first_shows_what_it_makes_final(archive_staff):
+    """Issue 16 §6: the archivist's "shredded before this witness" is a destruction
+    confirmation: the batch page first shows the folder, the witness and what the entry makes
+    final; only the confirmation records it."""
+    from tests.helpers import client_verified
+
+    record = make_due(
+        approved(
+            archive_staff.sales, archive_staff.head, {"full_name": "赵六", "mobile": "13900002222"}
+        )
+    )
+    paper.register_location(
+        archive_staff.keeper, record, room="档案室A", cabinet="1", shelf="2",
+        custodian=archive_staff.keeper,
+    )  # fmt: skip
+    sweep.propose_due()
+    batch = _approve(archive_staff, _batch())
+    batches.execute(archive_staff.keeper, batch)
+    item = batch.items.get()
+    client = client_verified(archive_staff.keeper)
+    path = f"/disposal/batches/{batch.pk}/"
+    asked = {"form": "paper", "item": item.pk, "witness": archive_staff.keeper2.pk}
+    page = client.post(path, asked)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert 'data-testid="shred-confirm"' in text
+    assert record.archive_number in text
+    assert str(archive_staff.keeper2) in text
+    assert "destruction certificate" in text
+    item.refresh_from_db()
+    assert item.paper_shredded_at is None
+    done = client.post(path, {**asked, "understood": "yes"})
+    assert done.status_code == 302
+    item.refresh_from_db()
+    assert item.paper_witness == archive_staff.keeper2
+
+
 def test_a_batch_can_lose_files_with_a_reason_before_approval_only(archive_staff):
     a = make_due(
         approved(

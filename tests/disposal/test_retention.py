@@ -74,6 +74,23 @@ def test_a_tier_specific_policy_wins_and_a_change_is_a_new_audited_version(archi
     assert AuditEvent.objects.filter(action="retention.policy_saved").count() == 2
 
 
+def test_saving_a_policy_unchanged_keeps_its_version_and_logs_nothing(archive_staff):
+    """Issue 16: a legal officer who opens a policy and saves it as it is made no change; a
+    new version would move no date but read as a decision in the log and the record of
+    processing."""
+    current = RetentionPolicy.objects.current().get(code="no-deal")
+    before = AuditEvent.objects.filter(action="retention.policy_saved").count()
+    rule, changed = retention.save_policy(
+        archive_staff.lawyer, "no-deal", name=current.name, category=current.category,
+        tier=current.tier, trigger=current.trigger, months=current.months,
+        end_action=current.end_action, note=current.note,
+    )  # fmt: skip
+    assert not changed
+    assert rule.pk == current.pk
+    assert RetentionPolicy.objects.filter(code="no-deal").count() == 1
+    assert AuditEvent.objects.filter(action="retention.policy_saved").count() == before
+
+
 def test_only_management_and_legal_set_retention(archive_staff):
     with pytest.raises(Denied):
         retention.save_policy(

@@ -120,7 +120,8 @@ def test_r16_other_prefilled_forms_save_unchanged_in_chinese_on_any_screen(live_
         legal.click("#policy-form button[type=submit]")
         legal.wait_for_selector(".messages", timeout=10_000)
         assert legal.locator(".errorlist").count() == 0, screen
-        assert RetentionPolicy.objects.filter(code="deal-closed").count() == versions + 1
+        assert "未作任何修改" in legal.inner_text(".messages"), screen
+        assert RetentionPolicy.objects.filter(code="deal-closed").count() == versions
         legal.context.close()
 
         officer = _page(browser, live_server, "chen.jing", LOCALES["zh"], width)

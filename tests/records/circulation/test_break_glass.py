@@ -114,7 +114,7 @@ def test_emergency_access_is_capped_per_day_and_the_second_alerts_at_once(
             assert alerts == []
         else:
             assert [(a.actor_id, a.count) for a in alerts] == [(lending_org.head_b.pk, n)]
-    assert any("repeated_break_glass" in m.subject for m in mailoutbox)
+    assert any("Repeated emergency access" in m.subject for m in mailoutbox)
     with pytest.raises(Refused) as refused:
         break_glass.open_file(lending_org.head_b, files[3].archive_number, "other", "急事")
     assert "the most one person may in a day" in str(refused.value)

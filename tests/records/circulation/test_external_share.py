@@ -224,6 +224,30 @@ def test_r52_receipt_is_confirmed_only_from_the_browser_that_gave_the_passcode(s
     assert ShareLink.objects.get(pk=delivery.link.pk).receipt_name == "刘设计"
 
 
+def test_r52_the_recipient_confirms_receipt_on_the_page_they_downloaded_from(share_world):
+    """Issue 16: a download leaves the page as it was, so the receipt form stands under the
+    download from the start (the recipient used to have to reload the page to find it); sent
+    before the download, it says what to do first."""
+    from django.test import Client
+
+    from access.models import ShareLink
+
+    lending_org, _lawyer, officer, party, record = share_world
+    req = approve_all(ask_share(lending_org, record, party), lending_org.head_a, officer)
+    delivery = sharing.create_link(lending_org.owner, req)
+    path = f"/share/{delivery.token}/"
+    recipient = Client()
+    first = recipient.get(path).content.decode()
+    assert 'data-testid="passcode-form"' in first
+    assert 'data-testid="receipt-form"' in first
+    assert "reload" not in first
+    early = recipient.post(path, {"form": "receipt", "name": "刘设计"}).content.decode()
+    assert "Enter the passcode and download the files in this browser first" in early
+    recipient.post(path, {"form": "download", "passcode": delivery.passcode})
+    recipient.post(path, {"form": "receipt", "name": "刘设计"})
+    assert ShareLink.objects.get(pk=delivery.link.pk).receipt_name == "刘设计"
+
+
 def test_r52_share_tokens_never_reach_a_log_line(settings):
     """Issue 17 §6: the token is the key to the delivery; the web server's access log and
     Django's own log lines keep the path without it."""
