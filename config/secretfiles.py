@@ -41,6 +41,7 @@ def _tighten(path: Path) -> None:
 SECRET_VARIABLES = (
     "DJANGO_SECRET_KEY",
     "DATABASE_URL",
+    "BAOMI_DRILL_DATABASE_URL",
     "CELERY_BROKER_URL",
     "CELERY_RESULT_BACKEND",
     "EMAIL_URL",

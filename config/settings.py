@@ -61,9 +61,8 @@ for _name in ("DJANGO_SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "CELERY_BROK
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="") or read_or_create_secret(
     VAR_DIR / "secret_key"
 )
-# Key material for records/crypto/. Embedded mode generates it on first start (0600); in
-# production the key-encryption keys come from the environment or a key service, never from a
-# file beside the database they protect.
+# Key material for records/crypto/: generated on first start (0600) when embedded; production's
+# keys come from the environment or a key service, never from a file beside their database.
 BAOMI_KEY_FILE = Path(env.str("BAOMI_KEY_FILE", default=str(VAR_DIR / "master.key")))
 if not PRODUCTION:
     read_or_create_secret(BAOMI_KEY_FILE, nbytes=32)
@@ -201,6 +200,7 @@ TEMPLATES = [
 # --- Database ---------------------------------------------------------------------------------
 
 DATABASES = {"default": database(env, VAR_DIR)}
+BAOMI_DRILL_DATABASE_URL = env.str("BAOMI_DRILL_DATABASE_URL", default="")  # CREATEDB role
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

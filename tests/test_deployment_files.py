@@ -66,6 +66,23 @@ def test_compose_keeps_var_on_a_named_volume_and_secrets_out_of_the_file():
     assert re.search(r"POSTGRES_PASSWORD:\s*\$\{POSTGRES_PASSWORD:\?", text)
 
 
+def test_i18_2_services_connect_as_least_privileged_roles_from_the_environment_file():
+    """Issue 18 §2: no service connects as a superuser; web, worker and beat take the
+    application role's DATABASE_URL from .env (compose no longer writes one over it), the
+    migrate and grants jobs the owner's, and the db service creates the roles on first start."""
+    services = COMPOSE["services"]
+    for name in ("web", "worker", "beat"):
+        assert "DATABASE_URL" not in services[name].get("environment", {}), name
+    for name in ("migrate", "grants"):
+        assert "DATABASE_OWNER_URL" in services[name]["environment"]["DATABASE_URL"], name
+    assert _command(services["grants"]) == ["python", "manage.py", "grant_app_role"]
+    assert "./deploy/postgres:/docker-entrypoint-initdb.d:ro" in services["db"]["volumes"]
+    example = (ROOT / ".env.example").read_text()
+    assert re.search(r"^DATABASE_URL=postgres://baomi_app:", example, re.M)
+    assert re.search(r"^DATABASE_OWNER_URL=postgres://baomi_owner:", example, re.M)
+    assert re.search(r"^BAOMI_DRILL_DATABASE_URL=postgres://baomi_drill:", example, re.M)
+
+
 def test_dockerfile_default_command_and_healthcheck_exist():
     dockerfile = (ROOT / "Dockerfile").read_text()
     cmd = re.search(r"^CMD (\[.*\])$", dockerfile, re.M).group(1)
@@ -96,7 +113,7 @@ def test_i18_12_every_service_has_rotated_logs_and_limits_and_the_worker_time_to
         options = service["logging"]["options"]
         assert options["max-size"], name
         assert int(options["max-file"]) >= 2, name
-        if name != "migrate":
+        if name not in ("migrate", "grants"):  # one-shot jobs
             assert service["deploy"]["resources"]["limits"]["memory"], name
     assert COMPOSE["services"]["worker"]["stop_grace_period"] == "10m"
     web = COMPOSE["services"]["web"]

@@ -32,7 +32,7 @@ from core.refusals import Message, Refused
 from records.classification import Tier
 from records.models import CustomerRecord, PaperFile
 from records.paper import MARKS
-from records.pdf import Column, Document
+from records.pdf import Column, Document, chinese
 
 # --- Transfers (R51) ---------------------------------------------------------------------------
 
@@ -264,7 +264,7 @@ def handover_sheet(actor: User, handover: Handover) -> bytes:
     )
     doc.facts(
         [
-            ("交接原因", handover.get_reason_display()),
+            ("交接原因", chinese(Handover.Reason(handover.reason).label)),
             ("移交人", str(handover.person)),
             ("接收人", str(handover.receiver)),
             ("经办人", str(handover.started_by)),

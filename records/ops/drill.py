@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import quote
 
 from django.apps import apps
+from django.conf import settings
 from django.db import connection
 
 import audit
@@ -28,14 +29,18 @@ def _scratch() -> tuple[str, Any]:
         return f"sqlite:///{work / 'drill.sqlite3'}", lambda: shutil.rmtree(work, True)
     import psycopg
 
-    db = connection.settings_dict
+    db = _drill_connection()
     name = f"baomi_drill_{uuid.uuid4().hex[:10]}"
-    admin = psycopg.connect(
-        host=db.get("HOST") or "127.0.0.1", port=db.get("PORT") or 5432,
-        user=db.get("USER") or "postgres", password=db.get("PASSWORD") or None,
-        dbname="postgres", autocommit=True,
-    )  # fmt: skip
-    admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        admin = psycopg.connect(
+            host=db.get("HOST") or "127.0.0.1", port=db.get("PORT") or 5432,
+            user=db.get("USER") or "postgres", password=db.get("PASSWORD") or None,
+            dbname="postgres", autocommit=True,
+        )  # fmt: skip
+        admin.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.Error as error:  # a failed drill, said in words: the job and alerts see it
+        shutil.rmtree(work, True)
+        raise Refused(f"the scratch database could not be created: {error}") from error
 
     def drop() -> None:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -47,6 +52,18 @@ def _scratch() -> tuple[str, Any]:
         user += ":" + quote(db["PASSWORD"], safe="")
     host = f"{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}"
     return f"postgres://{user}@{host}/{name}", drop
+
+
+def _drill_connection() -> dict[str, Any]:
+    """Who creates the scratch database: ``BAOMI_DRILL_DATABASE_URL``'s role (CREATEDB and
+    nothing else, deploy/postgres/10-baomi-roles.sh) when set, so the application's own role
+    needs no right to create databases; else the application's own connection."""
+    url = getattr(settings, "BAOMI_DRILL_DATABASE_URL", "")
+    if not url:
+        return dict(connection.settings_dict)
+    import environ
+
+    return dict(environ.Env.db_url_config(url))
 
 
 def _counts(url: str) -> dict[str, int]:
@@ -74,7 +91,12 @@ def run() -> dict[str, Any]:
         outcome = {"ok": False, "problem": "no backup to drill"}
         audit.record(None, "backup.drill", **outcome)
         return outcome
-    url, drop = _scratch()
+    try:
+        url, drop = _scratch()
+    except Refused as refused:
+        outcome = {"ok": False, "backup": latest.name, "problem": str(refused)}
+        audit.record(None, "backup.drill", latest, **outcome)
+        return outcome
     files = Path(tempfile.mkdtemp(prefix="baomi-drill-files-"))
     try:
         with local_copy(latest.name) as archive:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import io
 
 import pytest
+from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 
 import audit
@@ -13,7 +14,6 @@ from audit.verification import verify_chain
 
 pytestmark = pytest.mark.django_db
 
-SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "pg_app_role.sql"
 ROLE = "baomi_test_app"
 
 
@@ -21,11 +21,11 @@ ROLE = "baomi_test_app"
 def app_role():
     if connection.vendor != "postgresql":
         pytest.skip("database roles and privileges exist only on PostgreSQL")
-    sql = SCRIPT.read_text().replace("baomi_app", ROLE)
     with connection.cursor() as cursor:
         cursor.execute(f"DROP ROLE IF EXISTS {ROLE}")
         cursor.execute(f"CREATE ROLE {ROLE} NOLOGIN")
-        cursor.execute(sql)
+    # What compose's grants job runs after every migrate (scripts/pg_app_role.sql).
+    call_command("grant_app_role", role=ROLE, stdout=io.StringIO())
     yield ROLE
     with connection.cursor() as cursor:
         cursor.execute(f"DROP OWNED BY {ROLE}")
@@ -72,3 +72,13 @@ def test_the_application_role_cannot_delete_incidents_alerts_or_verification_run
         for sql in (f"DELETE FROM {table}", f"TRUNCATE {table} CASCADE"):
             refusal = _as_role(app_role, sql)
             assert "permission denied" in refusal, sql
+
+
+def test_the_grant_command_takes_plain_role_names_only():
+    """The role name is written into SQL: anything but a plain identifier is refused first."""
+    from django.core.management import CommandError
+
+    from audit.management.commands.grant_app_role import grant
+
+    with pytest.raises(CommandError, match="not a plain role name"):
+        grant('baomi_app"; DROP TABLE audit_auditevent; --')

@@ -109,12 +109,15 @@ class Stack:
     port: int = field(default_factory=free_port)
     processes: dict[str, Process] = field(default_factory=dict)
 
+    # The worker's node is celery@<this>, as in a container whose host name is this.
+    container: str = field(default_factory=lambda: f"stack-{uuid.uuid4().hex[:6]}")
+
     def __post_init__(self) -> None:
         web = [
             f"--bind=127.0.0.1:{self.port}" if part.startswith("--bind=") else part
             for part in compose_command("web")
         ]
-        worker = [*compose_command("worker"), f"--hostname=stack-{uuid.uuid4().hex[:6]}@%h"]
+        worker = [*compose_command("worker"), f"--hostname=celery@{self.container}"]
         schedule = str(self.logs / "celerybeat-schedule")
         beat = [
             f"--schedule={schedule}" if part.startswith("--schedule=") else part
@@ -157,6 +160,20 @@ class Stack:
             return response.status, json.loads(response.read() or b"{}")
         finally:
             conn.close()
+
+    def healthcheck(self, service: str) -> subprocess.CompletedProcess:
+        """The service's healthcheck exactly as docker-compose.yml defines it, run the way
+        Docker runs it in the container: CMD as a program, CMD-SHELL through sh with $$ as $.
+        Only the web port (8000 in the container) is this stack's port."""
+        kind, *test = COMPOSE["services"][service]["healthcheck"]["test"]
+        test = [part.replace("127.0.0.1:8000", f"127.0.0.1:{self.port}") for part in test]
+        if kind == "CMD-SHELL":
+            argv = ["sh", "-c", test[0].replace("$$", "$")]
+        else:
+            argv = [sys.executable if test[0] == "python" else test[0], *test[1:]]
+        bin_dir = str(Path(sys.executable).parent)  # compose's programs: this virtualenv's
+        env = {**self.env, "HOSTNAME": self.container, "PATH": f"{bin_dir}:{os.environ['PATH']}"}
+        return subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
 
     def stop(self) -> dict[str, int]:
         codes = {}

@@ -98,10 +98,15 @@ def test_r62_hand_over_leaves_the_leaver_with_no_files_grants_sessions_or_second
     event = AuditEvent.objects.get(action="person.handed_over")
     assert event.details["files"] == 1
 
-    sheet = custody.handover_sheet(lending_org.head_b, handover)
+    from django.utils import translation
+
+    with translation.override("en"):  # asked from an English page: the sheet stays Chinese
+        sheet = custody.handover_sheet(lending_org.head_b, handover)
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(sheet)).pages)
     assert second.archive_number in text
     assert "客户档案交接单" in text
+    assert "离职" in text
+    assert "Leaving" not in text
 
 
 def test_r62_nothing_may_be_taken_along_paper_out_blocks_the_hand_over(lending_org):

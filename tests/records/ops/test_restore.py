@@ -168,6 +168,45 @@ def test_r31_the_restore_drill_passes_on_a_good_backup_and_catches_a_corrupted_o
     assert outcomes == [True, False]
 
 
+def test_r31_the_restore_drill_creates_its_scratch_database_with_the_drill_role(settings):
+    """Issue 18 §2: the drill needs CREATEDB, which the application role does not get; a role
+    with that right alone (``BAOMI_DRILL_DATABASE_URL``) creates, fills and drops the scratch
+    database."""
+    from records.ops import drill
+
+    if connection.vendor != "postgresql":
+        pytest.skip("database roles exist only on PostgreSQL")
+    role = f"baomi_drill_{uuid.uuid4().hex[:6]}"
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE ROLE {role} LOGIN CREATEDB")
+    try:
+        db = connection.settings_dict
+        host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+        settings.BAOMI_DRILL_DATABASE_URL = f"postgres://{role}@{host}/postgres"
+        world = build_world()
+        approved(world.sales, world.head, {"full_name": "演练客户", "mobile": "13900000004"})
+        backups.create()
+        with connection.cursor() as cursor:
+            cursor.execute(f"ALTER ROLE {role} NOCREATEDB")
+        refused = drill.run()  # the drill uses this role, not the application's connection
+        assert not refused["ok"]
+        assert "permission denied to create database" in refused["problem"]
+        with connection.cursor() as cursor:
+            cursor.execute(f"ALTER ROLE {role} CREATEDB")
+        outcome = drill.run()
+        assert outcome["ok"], outcome
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_database d JOIN pg_roles r ON r.oid = d.datdba"
+                " WHERE r.rolname = %s",
+                [role],
+            )
+            assert cursor.fetchone()[0] == 0  # its scratch database is gone again
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP ROLE IF EXISTS {role}")
+
+
 def test_r31_a_restored_audit_chain_that_disagrees_with_the_anchors_stops_the_restore(tmp_path):
     world = build_world()
     approved(world.sales, world.head, {"full_name": "客户", "mobile": "13900000004"})
