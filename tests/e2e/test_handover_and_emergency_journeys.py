@@ -1,5 +1,5 @@
-"""Browser journeys in Chinese, desktop and phone (issue 16 §10): a hand-over when someone leaves,
-and emergency access with its review."""
+"""Browser journeys in Chinese and English, desktop and phone (issue 16 §10): a hand-over when
+someone leaves, and emergency access with its review."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from access.roles import Role
 from records.models import CustomerRecord
 from tests.e2e.conftest import SCREENS
 from tests.e2e.journey_checks import (
-    assert_fits_and_reads_chinese,
+    assert_fits_and_reads,
+    in_both_languages,
     messages,
 )
 from tests.factories import approved, make_person
@@ -30,9 +31,10 @@ def _go(page, live_server, path: str):
     return response
 
 
+@in_both_languages
 @pytest.mark.parametrize("width", SCREENS.values(), ids=SCREENS.keys())
 def test_r62_hand_over_of_a_leaver_shows_what_will_happen_then_gives_the_sheet(
-    live_server, signed_in, tmp_path, width
+    live_server, signed_in, tmp_path, width, say
 ):
     """R62: when a salesperson leaves, their department head chooses them and the receiver on
     the hand-over page and first sees what will happen (files reassigned, grants revoked,
@@ -49,39 +51,47 @@ def test_r62_hand_over_of_a_leaver_shows_what_will_happen_then_gives_the_sheet(
         for name in ("欧阳晓梅", "司马光明")
     ]
     numbers = sorted(f.archive_number for f in files)
-    leaving = signed_in(leaver, width=width)  # the leaver is still at work, signed in
+    # The leaver is still at work, signed in.
+    leaving = signed_in(leaver, locale=say.locale, width=width)
     _go(leaving, live_server, "/")
 
-    page = signed_in(head, width=width)
+    page = signed_in(head, locale=say.locale, width=width)
     _go(page, live_server, "/requests/handover/")
-    assert_fits_and_reads_chinese(page)
+    assert_fits_and_reads(page, say)
     form = page.locator("[data-testid=handover-form]")
-    form.get_by_label("离职或调岗人员").select_option(label="李娜")
-    form.get_by_label("全部档案的接收人").select_option(label="孙丽")
-    form.get_by_role("radio", name="离职").check()
-    form.get_by_role("button", name="查看将执行的操作").click()
+    form.get_by_label(say("离职或调岗人员", "Person leaving or changing role")).select_option(
+        label="李娜"
+    )
+    form.get_by_label(say("全部档案的接收人", "Receiver of all their files")).select_option(
+        label="孙丽"
+    )
+    form.get_by_role("radio", name=say("离职", "Leaving the company")).check()
+    form.get_by_role("button", name=say("查看将执行的操作", "Show what will happen")).click()
     preview = page.locator("[data-testid=handover-preview]")
-    assert "2 份客户档案将改由接收人负责。" in preview.inner_text()
-    assert_fits_and_reads_chinese(page)
+    assert (
+        say("2 份客户档案将改由接收人负责。", "2 client files are reassigned.")
+        in preview.inner_text()
+    )
+    assert_fits_and_reads(page, say)
     assert not Handover.objects.exists()  # the preview changes nothing
     assert CustomerRecord.objects.filter(handler=leaver).count() == 2
 
-    preview.get_by_role("button", name="完成交接").click()
+    preview.get_by_role("button", name=say("完成交接", "Complete the hand-over")).click()
     page.wait_for_url("**/requests/handover/*/")
-    assert "交接已完成。" in messages(page)
+    assert say("交接已完成。", "The hand-over is complete.") in messages(page)
     shown = page.inner_text("main")
     assert "李娜" in shown
     assert "孙丽" in shown
-    assert "离职" in shown
+    assert say("离职", "Leaving the company") in shown
     for number in numbers:
         assert number in shown
-    assert_fits_and_reads_chinese(page)
+    assert_fits_and_reads(page, say)
     with page.expect_download() as info:
-        page.get_by_role("link", name="交接单（PDF）").click()
+        page.get_by_role("link", name=say("交接单（PDF）", "Hand-over sheet (PDF)")).click()
     saved = tmp_path / "handover.pdf"
     info.value.save_as(saved)
     sheet = "".join(p.extract_text() for p in PdfReader(saved).pages)
-    assert "客户档案交接单" in sheet
+    assert "客户档案交接单" in sheet  # the written sheet is in Chinese in either language
     for number in numbers:
         assert number in sheet
 
@@ -113,19 +123,22 @@ def _emergency_world():
     return head_b, officer, record
 
 
-def _break_glass(page, record) -> None:
+def _break_glass(page, record, say) -> None:
     """On the emergency access form: the file, a reason and what happened; then open it."""
     form = page.locator("[data-testid=break-glass-form]")
-    form.get_by_label("档案编号").fill(record.archive_number)
-    form.get_by_label("原因").select_option(label="客户紧急情况（安全、紧急索赔）")
+    form.get_by_label(say("档案编号", "Archive number")).fill(record.archive_number)
+    form.get_by_label(say("原因", "Reason")).select_option(
+        label=say("客户紧急情况（安全、紧急索赔）", "Customer emergency (safety, urgent claim)")
+    )
     form.locator("textarea[name=reason_text]").fill("客户报警称房屋漏水，需立即联系业主")
-    form.get_by_role("button", name="立即打开档案").click()
+    form.get_by_role("button", name=say("立即打开档案", "Open the file now")).click()
     page.wait_for_url(f"**/records/{record.pk}/")
 
 
+@in_both_languages
 @pytest.mark.parametrize("width", SCREENS.values(), ids=SCREENS.keys())
 def test_r70_emergency_access_opens_the_file_with_a_reason_and_the_officer_reviews_it(
-    live_server, signed_in, width
+    live_server, signed_in, width, say
 ):
     """R70, R43 (P5): another department's head uses emergency access with a reason code and a
     description, is warned first what it means, sees the file at once with the warning that
@@ -133,40 +146,50 @@ def test_r70_emergency_access_opens_the_file_with_a_reason_and_the_officer_revie
     the reason, closes it as justified with a note, and the access ends with the review."""
     head_b, officer, record = _emergency_world()
 
-    page = signed_in(head_b, width=width)
+    page = signed_in(head_b, locale=say.locale, width=width)
     assert page.goto(f"{live_server.url}/records/{record.pk}/").status == 404  # not theirs
     _go(page, live_server, "/requests/break-glass/")
     warning = page.inner_text("main .message-warning")
-    assert "30 分钟" in warning
-    assert_fits_and_reads_chinese(page)
+    assert say("30 分钟", "30 minutes") in warning
+    assert_fits_and_reads(page, say)
     form = page.locator("[data-testid=break-glass-form]")
-    form.get_by_label("档案编号").fill(record.archive_number)
-    form.get_by_label("原因").select_option(label="客户紧急情况（安全、紧急索赔）")
-    form.get_by_role("button", name="立即打开档案").click()
-    assert "这个字段是必填项。" in form.inner_text()  # no emergency access without saying why
-    assert form.get_by_label("档案编号").input_value() == record.archive_number
-    _break_glass(page, record)
-    assert "紧急访问有效 30 分钟。已通知信息安全负责人和审计人员。" in messages(page)
+    form.get_by_label(say("档案编号", "Archive number")).fill(record.archive_number)
+    form.get_by_label(say("原因", "Reason")).select_option(
+        label=say("客户紧急情况（安全、紧急索赔）", "Customer emergency (safety, urgent claim)")
+    )
+    form.get_by_role("button", name=say("立即打开档案", "Open the file now")).click()
+    # No emergency access without saying why.
+    assert say("这个字段是必填项。", "This field is required.") in form.inner_text()
+    assert (
+        form.get_by_label(say("档案编号", "Archive number")).input_value() == record.archive_number
+    )
+    _break_glass(page, record, say)
+    assert say(
+        "紧急访问有效 30 分钟。已通知信息安全负责人和审计人员。",
+        "Emergency access for 30 minutes. Security officers and auditors were told.",
+    ) in messages(page)
     assert page.inner_text("[data-testid=archive-number]") == record.archive_number
     identity = page.inner_text("[data-testid=section-identity]")
     assert "欧**" in identity
     assert "139****5678" in identity
-    assert_fits_and_reads_chinese(page)
+    assert_fits_and_reads(page, say)
     opened = BreakGlass.objects.get()
     assert opened.grant.grantee == head_b
     assert opened.reason_code == "customer_emergency"
 
-    reviewer = signed_in(officer, width=width)
+    reviewer = signed_in(officer, locale=say.locale, width=width)
     _go(reviewer, live_server, "/requests/break-glass/reviews/")
     row = reviewer.locator("[data-testid=break-glass-reviews] tbody tr", has_text="赵磊")
     assert "客户报警称房屋漏水" in row.inner_text()
-    assert_fits_and_reads_chinese(reviewer)
-    row.get_by_role("radio", name="合理", exact=True).check()
-    row.get_by_label("审查意见").fill("已核实业主报警记录，使用合理")
-    row.get_by_role("button", name="完成审查").click()
-    assert "审查已完成。" in messages(reviewer)
-    assert "暂无待办事项。" in reviewer.inner_text("[data-testid=break-glass-reviews]")
-    assert_fits_and_reads_chinese(reviewer)
+    assert_fits_and_reads(reviewer, say)
+    row.get_by_role("radio", name=say("合理", "Justified"), exact=True).check()
+    row.get_by_label(say("审查意见", "Review note")).fill("已核实业主报警记录，使用合理")
+    row.get_by_role("button", name=say("完成审查", "Close the review")).click()
+    assert say("审查已完成。", "Review closed.") in messages(reviewer)
+    assert say("暂无待办事项。", "Nothing is waiting for you.") in reviewer.inner_text(
+        "[data-testid=break-glass-reviews]"
+    )
+    assert_fits_and_reads(reviewer, say)
 
     opened.refresh_from_db()
     assert opened.state == BreakGlass.State.REVIEWED
@@ -178,17 +201,19 @@ def test_r70_emergency_access_opens_the_file_with_a_reason_and_the_officer_revie
     assert reviewer.console_errors == []
 
 
+@in_both_languages
 @pytest.mark.parametrize("width", SCREENS.values(), ids=SCREENS.keys())
 def test_r70_a_file_opened_by_emergency_access_says_so_not_that_it_is_on_loan(
-    live_server, signed_in, width
+    live_server, signed_in, width, say
 ):
     """R70, P5: whoever reads a file by emergency access must know, for the whole 30 minutes,
     that this is an emergency access that security officers review, not a loan."""
     head_b, _officer, record = _emergency_world()
-    page = signed_in(head_b, width=width)
+    page = signed_in(head_b, locale=say.locale, width=width)
     _go(page, live_server, "/requests/break-glass/")
-    _break_glass(page, record)
+    _break_glass(page, record, say)
     page.reload()  # the one-time message is gone; the page itself must still say what this is
     shown = page.inner_text("main")
-    assert "紧急访问" in shown
-    assert "借阅" not in shown
+    assert say("紧急访问", "emergency access") in shown
+    assert say("借阅", "loan") not in shown.lower()
+    assert say("借阅", "borrow") not in shown.lower()
