@@ -1,5 +1,6 @@
 """Browser journey (issue 6, R60/R61): a batch the sweep proposed and the head signed; the
-archivist signs, destroys the files and downloads the destruction certificate."""
+archivist signs, destroys the files and downloads the destruction certificate. It runs in
+Chinese and in English, at desktop width and on a 390 px phone."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pypdf import PdfReader
 from disposal import batches, sweep
 from disposal.models import DisposalBatch
 from tests.e2e.conftest import SCREENS
+from tests.e2e.journey_checks import assert_fits_and_reads, in_both_languages
 from tests.e2e.test_record_journey import _sign_in
 from tests.factories import approved, build_world, make_due
 from tests.helpers import give_authenticator, sign_current_agreement
@@ -16,9 +18,10 @@ from tests.helpers import give_authenticator, sign_current_agreement
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
+@in_both_languages
 @pytest.mark.parametrize("width", SCREENS.values(), ids=SCREENS.keys())
 def test_r61_archivist_signs_executes_and_downloads_the_certificate(
-    width, live_server, browser, console_errors, tmp_path
+    width, say, live_server, browser, console_errors, tmp_path
 ):
     world = build_world()
     record = make_due(
@@ -32,29 +35,36 @@ def test_r61_archivist_signs_executes_and_downloads_the_certificate(
 
     page = browser.new_context(
         viewport={"width": width, "height": 900},
-        locale="en-US",
+        locale=say.locale,
         timezone_id="Asia/Shanghai",
         accept_downloads=True,
     ).new_page()
     page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
     _sign_in(page, live_server.url, world.keeper, device, "/")
     assert page.inner_text("[data-testid=count-disposal]") == "1"
+    assert_fits_and_reads(page, say)
     page.goto(f"{live_server.url}/disposal/")
+    assert_fits_and_reads(page, say)
     page.click(f"[data-testid=batches] a:has-text('{batch.number}')")
+    page.wait_for_selector("[data-testid=sign-archivist]")
+    assert_fits_and_reads(page, say)
     page.click("[data-testid=sign-archivist]")
-    assert page.inner_text("[data-testid=batch-state]") == "Approved"
+    assert page.inner_text("[data-testid=batch-state]") == say("已批准", "Approved")
+    assert_fits_and_reads(page, say)
     # Destruction cannot be undone: a confirmation page says what will happen first (issue 16 §6).
     page.click("[data-testid=execute]")
     consequences = page.inner_text("[data-testid=consequences]")
-    assert "1 file will be destroyed" in consequences
-    assert "cannot be undone" in page.inner_text("main")
+    assert say("将销毁 1 份档案", "1 file will be destroyed") in consequences
+    assert say("销毁不可撤销", "cannot be undone") in page.inner_text("main")
+    assert_fits_and_reads(page, say)
     page.click("[data-testid=confirm-execute]")  # without ticking the box: refused, kept
-    assert "Tick the box" in page.inner_text(".messages")
+    assert say("请先勾选确认", "Tick the box") in page.inner_text(".messages")
     record.refresh_from_db()
     assert record.status != "destroyed"
     page.check("[data-testid=understood]")
     page.click("[data-testid=confirm-execute]")
-    assert page.inner_text("[data-testid=batch-state]") == "Destroyed"
+    assert page.inner_text("[data-testid=batch-state]") == say("已销毁", "Destroyed")
+    assert_fits_and_reads(page, say)
     with page.expect_download() as info:
         page.click("[data-testid=certificate]")
     saved = tmp_path / info.value.suggested_filename

@@ -1,5 +1,6 @@
 """Browser journey (issue 4): a salesperson registers a customer with consent and an ID scan and
-submits; the department head approves; the file shows masked with a watermark; reveal works."""
+submits; the department head approves; the file shows masked with a watermark; reveal works.
+It runs in Chinese and in English, at desktop width and on a 390 px phone."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from access.models import Department
 from access.roles import Role
 from records.models import CustomerRecord, RecordStatus
 from tests.e2e.conftest import SCREENS
+from tests.e2e.journey_checks import assert_fits_and_reads, in_both_languages
 from tests.factories import PASSWORD, PDF, make_person
 from tests.helpers import give_authenticator, otp_code, sign_current_agreement
 
@@ -28,9 +30,10 @@ def _sign_in(page, base: str, user, device, next_path: str) -> None:
     page.wait_for_url("**" + next_path)
 
 
+@in_both_languages
 @pytest.mark.parametrize("width", SCREENS.values(), ids=SCREENS.keys())
 def test_r10_r14_register_submit_approve_and_reveal_in_the_browser(
-    width, live_server, browser, tmp_path, console_errors
+    width, say, live_server, browser, tmp_path, console_errors
 ):
     dept = Department.objects.create(code="sales-1", name="销售一部")
     sales = make_person("zhang.wei", roles=[Role.SALES], department=dept, full_name="张伟",
@@ -46,10 +49,11 @@ def test_r10_r14_register_submit_approve_and_reveal_in_the_browser(
 
     # The salesperson registers and submits.
     seller = browser.new_context(
-        viewport={"width": width, "height": 900}, locale="en-US", timezone_id="Asia/Shanghai"
+        viewport={"width": width, "height": 900}, locale=say.locale, timezone_id="Asia/Shanghai"
     ).new_page()
     seller.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
     _sign_in(seller, live_server.url, sales, devices[sales.pk], "/records/new/")
+    assert_fits_and_reads(seller, say)
     seller.check("input[name=kind][value=company]")
     assert seller.is_hidden("input[name=id_number]")
     assert seller.is_visible("input[name=credit_code]")
@@ -68,21 +72,30 @@ def test_r10_r14_register_submit_approve_and_reveal_in_the_browser(
     seller.select_option("select[name=attachment_kind]", "id_scan")
     seller.click("[data-testid=save-submit]")
     seller.wait_for_url("**/records/*/")
-    assert "Submitted. Your department head will review it." in seller.inner_text(".messages")
-    assert seller.inner_text("[data-testid=status]") == "Awaiting review"
+    assert say(
+        "已提交，将由部门负责人审核。", "Submitted. Your department head will review it."
+    ) in seller.inner_text(".messages")
+    assert seller.inner_text("[data-testid=status]") == say("待审核", "Awaiting review")
+    assert_fits_and_reads(seller, say)
     record = CustomerRecord.objects.get()
     assert record.attachments.count() == 2
 
     # The head sees it waiting on the home page, approves it.
     reviewer = browser.new_context(
-        viewport={"width": width, "height": 900}, locale="en-US", timezone_id="Asia/Shanghai"
+        viewport={"width": width, "height": 900}, locale=say.locale, timezone_id="Asia/Shanghai"
     ).new_page()
     _sign_in(reviewer, live_server.url, head, devices[head.pk], "/")
     assert reviewer.inner_text("[data-testid=count-review]") == "1"
+    assert_fits_and_reads(reviewer, say)
     reviewer.click("[data-card=review]")
+    reviewer.wait_for_selector("[data-testid=review-queue]")
+    assert_fits_and_reads(reviewer, say)
     reviewer.click("[data-testid=review-queue] a.button")
+    reviewer.wait_for_selector("[data-testid=approve]")
+    assert_fits_and_reads(reviewer, say)
     reviewer.click("[data-testid=approve]")
     reviewer.wait_for_selector(".message-success")
+    assert_fits_and_reads(reviewer, say)
     number = reviewer.inner_text("[data-testid=archive-number]")
     assert number.startswith("KH-")
     record.refresh_from_db()
@@ -102,6 +115,7 @@ def test_r10_r14_register_submit_approve_and_reveal_in_the_browser(
     reviewer.click("[data-testid=reveal]")
     reviewer.wait_for_load_state()
     assert ID_NUMBER in reviewer.inner_text("[data-field=id_number]")
+    assert_fits_and_reads(reviewer, say)
     reviewer.goto(live_server.url + f"/records/{record.pk}/")
     assert ID_NUMBER not in reviewer.content()
     assert console_errors == []

@@ -1,7 +1,7 @@
 """Browser journeys (issue 16 §10) for two checks the company runs on itself: the annual access
 review (R72) and the paper archive's locations and inventory (R33, R85). Each runs in Chinese,
-the default, at desktop width and on a 390 px phone, clicks the buttons people click, and
-asserts what they would notice, then what the database keeps."""
+the default, and in English, at desktop width and on a 390 px phone, clicks the buttons people
+click, and asserts what they would notice, then what the database keeps."""
 
 from __future__ import annotations
 
@@ -17,7 +17,12 @@ from access.roles import Role
 from audit.models import Incident
 from records.models import InventoryCheck, PaperFile
 from tests.e2e.conftest import SCREENS
-from tests.e2e.journey_checks import assert_fits_and_reads_chinese, messages
+from tests.e2e.journey_checks import (
+    Words,
+    assert_fits_and_reads,
+    in_both_languages,
+    messages,
+)
 from tests.factories import bare_record, make_person, numbered, read_grant
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -47,21 +52,24 @@ def _review_world():
     return head, kept, borrower, officer, borrowed, grant
 
 
-def _open_review(page, live_server) -> ReviewCampaign:
+def _open_review(page, live_server, say: Words) -> ReviewCampaign:
     """The security officer starts this year's review with a deadline two weeks ahead."""
     _go(page, live_server, "/accounts/reviews/")
     form = page.locator("[data-testid=campaign-form]")
-    assert form.locator("input[name=name]").input_value() == "年度权限复核"
+    assert form.locator("input[name=name]").input_value() == say(
+        "年度权限复核", "Annual access review"
+    )
     deadline = (timezone.localdate() + timedelta(days=14)).isoformat()
-    form.get_by_label("截止日期").fill(deadline)
-    form.get_by_role("button", name="发起审查").click()
+    form.get_by_label(say("截止日期", "Deadline")).fill(deadline)
+    form.get_by_role("button", name=say("发起审查", "Start the review")).click()
     page.wait_for_url("**/accounts/reviews/*/")
     return ReviewCampaign.objects.get()
 
 
+@in_both_languages
 @pytest.mark.parametrize("width", SCREENS.values(), ids=SCREENS.keys())
 def test_r72_access_review_is_opened_decided_by_the_head_and_closed_with_its_report(
-    live_server, signed_in, width
+    live_server, signed_in, width, say
 ):
     """R72 (P2): the information-security officer opens the annual access review; the
     department head finds her staff's roles and live grants waiting, keeps what their work
@@ -71,44 +79,59 @@ def test_r72_access_review_is_opened_decided_by_the_head_and_closed_with_its_rep
     head, _kept, borrower, officer, borrowed, grant = _review_world()
     assert policy.decide(borrower, "view", borrowed)
 
-    security = signed_in(officer, width=width)
+    security = signed_in(officer, locale=say.locale, width=width)
     _go(security, live_server, "/accounts/reviews/")
-    assert_fits_and_reads_chinese(security)
-    campaign = _open_review(security, live_server)
-    assert "权限复核已发起。" in messages(security)
-    assert security.inner_text("h1") == "年度权限复核"
-    assert_fits_and_reads_chinese(security)
+    assert_fits_and_reads(security, say)
+    campaign = _open_review(security, live_server, say)
+    assert say("权限复核已发起。", "The access review was opened.") in messages(security)
+    assert security.inner_text("h1") == say("年度权限复核", "Annual access review")
+    assert_fits_and_reads(security, say)
 
     # The head decides her department's items, each on its own row.
-    deciding = signed_in(head, width=width)
+    deciding = signed_in(head, locale=say.locale, width=width)
     _go(deciding, live_server, "/accounts/reviews/")
     items = deciding.locator("[data-testid=review-items] tbody tr")
     assert items.count() == 3  # two roles, one grant: never her own
-    assert_fits_and_reads_chinese(deciding)
-    items.filter(has_text="张伟").get_by_role("button", name="保留").click()
+    assert_fits_and_reads(deciding, say)
+    items.filter(has_text="张伟").get_by_role("button", name=say("保留", "Keep")).click()
     expect(items).to_have_count(2)  # decided: the row leaves the list
-    assert "已保留：张伟 保留 角色 销售人员。" in messages(deciding)
-    items.filter(has_text="孙丽").filter(has_text="角色").get_by_role("button", name="保留").click()
+    assert say(
+        "已保留：张伟 保留 角色 销售人员。", "Kept: 张伟 keeps the role Sales staff."
+    ) in messages(deciding)
+    items.filter(has_text="孙丽").filter(has_text=say("角色", "Role")).get_by_role(
+        "button", name=say("保留", "Keep")
+    ).click()
     expect(items).to_have_count(1)
     grant_row = items.filter(has_text=borrowed.archive_number)
     assert "孙丽" in grant_row.inner_text()
-    assert "授权" in grant_row.inner_text()
-    grant_row.get_by_role("link", name="撤销…").click()
+    assert say("授权", "Grant") in grant_row.inner_text()
+    grant_row.get_by_role("link", name=say("撤销…", "Revoke…")).click()
     # The revocation has its own page: what it ends, and the reason it needs.
     deciding.wait_for_url("**/accounts/reviews/items/*/")
     consequences = deciding.inner_text("[data-testid=consequences]")
-    assert "孙丽 从现在起不能再打开这份档案。" in consequences
-    assert "无法在复核中撤回" in deciding.inner_text("main")
-    assert_fits_and_reads_chinese(deciding)
-    deciding.get_by_role("button", name="立即撤销").click()
-    assert "请说明撤销原因。" in deciding.inner_text("[data-testid=revoke-form]")
+    assert (
+        say("孙丽 从现在起不能再打开这份档案。", "孙丽 can no longer open this file, from now on.")
+        in consequences
+    )
+    assert say("无法在复核中撤回", "cannot be undone from the review") in deciding.inner_text(
+        "main"
+    )
+    assert_fits_and_reads(deciding, say)
+    deciding.get_by_role("button", name=say("立即撤销", "Revoke now")).click()
+    assert say("请说明撤销原因。", "Say why the access is revoked.") in deciding.inner_text(
+        "[data-testid=revoke-form]"
+    )
     assert policy.decide(borrower, "view", borrowed)  # nothing changed yet
-    deciding.get_by_label("撤销原因").fill("借阅已无必要")
-    deciding.get_by_role("button", name="立即撤销").click()
+    deciding.get_by_label(say("撤销原因", "Why it is revoked")).fill("借阅已无必要")
+    deciding.get_by_role("button", name=say("立即撤销", "Revoke now")).click()
     deciding.wait_for_url("**/accounts/reviews/")
-    assert f"已撤销：孙丽 不再拥有 档案 {borrowed.archive_number}" in messages(deciding)
+    number = borrowed.archive_number
+    assert say(
+        f"已撤销：孙丽 不再拥有 档案 {number}",
+        f"Revoked: 孙丽 no longer has access to file {number}",
+    ) in messages(deciding)
     assert deciding.locator("[data-testid=review-items]").count() == 0
-    assert_fits_and_reads_chinese(deciding)
+    assert_fits_and_reads(deciding, say)
     assert not policy.decide(borrower, "view", borrowed)  # the revocation took effect at once
 
     # The officer reads the report and closes the review.
@@ -119,18 +142,25 @@ def test_r72_access_review_is_opened_decided_by_the_head_and_closed_with_its_rep
     revoked = security.locator("table", has_text="借阅已无必要")
     assert "孙丽" in revoked.inner_text()
     assert "王芳" in revoked.inner_text()
-    assert "未复核" in security.inner_text("main")
-    assert_fits_and_reads_chinese(security)
+    assert say("未复核", "Not reviewed") in security.inner_text("main")
+    assert_fits_and_reads(security, say)
     # One item (the head's own role) is still open: closing asks for a deliberate tick first.
     security.check("[data-testid=understood]")
-    security.get_by_role("button", name="结束复核并固定报告").click()
+    security.get_by_role(
+        "button", name=say("结束复核并固定报告", "Close the review and freeze the report")
+    ).click()
     security.wait_for_url(f"**/accounts/reviews/{campaign.pk}/")
-    assert "已关闭" in security.inner_text("main")
-    assert security.get_by_role("button", name="结束复核并固定报告").count() == 0
+    assert say("已关闭", "Closed") in security.inner_text("main")
+    assert (
+        security.get_by_role(
+            "button", name=say("结束复核并固定报告", "Close the review and freeze the report")
+        ).count()
+        == 0
+    )
     _go(security, live_server, "/accounts/reviews/")
-    listed = security.locator("tbody tr", has_text="年度权限复核")
-    assert "已关闭" in listed.inner_text()
-    assert_fits_and_reads_chinese(security)
+    listed = security.locator("tbody tr", has_text=say("年度权限复核", "Annual access review"))
+    assert say("已关闭", "Closed") in listed.inner_text()
+    assert_fits_and_reads(security, say)
 
     campaign.refresh_from_db()
     assert campaign.closed_at is not None
@@ -147,20 +177,23 @@ def test_r72_access_review_is_opened_decided_by_the_head_and_closed_with_its_rep
     assert deciding.console_errors == []
 
 
+@in_both_languages
 @pytest.mark.parametrize("width", SCREENS.values(), ids=SCREENS.keys())
 def test_r72_closing_a_review_with_items_unreviewed_asks_for_a_confirmation_first(
-    live_server, signed_in, width
+    live_server, signed_in, width, say
 ):
     """R72, issue 16 §6: closing freezes the review for good (no item can be decided after);
     with items not yet reviewed the officer must be told how many and confirm before it
     happens, as before any step that cannot be undone."""
     _head, _kept, _borrower, officer, _borrowed, _grant = _review_world()
-    security = signed_in(officer, width=width)
-    campaign = _open_review(security, live_server)
+    security = signed_in(officer, locale=say.locale, width=width)
+    campaign = _open_review(security, live_server, say)
     unreviewed = campaign.items.count()
     asked: list[str] = []  # a confirmation in a dialog counts too (it is dismissed here)
     security.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
-    security.get_by_role("button", name="结束复核并固定报告").click()
+    security.get_by_role(
+        "button", name=say("结束复核并固定报告", "Close the review and freeze the report")
+    ).click()
     security.wait_for_load_state()
     campaign.refresh_from_db()
     assert campaign.closed_at is None  # one click does not close it
@@ -176,49 +209,60 @@ def _paper_world():
     return keeper, numbered(bare_record(owner, dept, tier=2), 3)
 
 
+@in_both_languages
 @pytest.mark.parametrize("width", SCREENS.values(), ids=SCREENS.keys())
 def test_r33_archivist_places_a_paper_folder_and_records_found_and_missing_checks(
-    live_server, signed_in, width
+    live_server, signed_in, width, say
 ):
     """R33, R85, R15: the archivist finds the file among those without a location in the
     archive catalogue, registers its room, cabinet, shelf and custodian, then records an
     inventory check that found it, and one that did not: missing needs a note, and is
     reported to the information-security officer as a loss."""
     keeper, record = _paper_world()
-    page = signed_in(keeper, width=width)
+    page = signed_in(keeper, locale=say.locale, width=width)
     _go(page, live_server, "/records/archive/?show=unplaced")
-    assert_fits_and_reads_chinese(page)
+    assert_fits_and_reads(page, say)
     page.locator("[data-testid=catalogue]").get_by_role("link", name=record.archive_number).click()
     page.wait_for_url(f"**/records/{record.pk}/paper/")
-    assert page.inner_text("[data-testid=location]") == "尚未登记位置"
-    assert page.get_by_role("button", name="记录盘点结果").count() == 0  # nothing to check yet
-    assert_fits_and_reads_chinese(page)
+    assert page.inner_text("[data-testid=location]") == say("尚未登记位置", "not yet placed")
+    assert (
+        page.get_by_role("button", name=say("记录盘点结果", "Record the check")).count() == 0
+    )  # nothing to check yet
+    assert_fits_and_reads(page, say)
 
-    page.get_by_label("档案室").fill("档案室A")
-    page.get_by_label("档案柜").fill("3号柜")
-    page.get_by_label("层架").fill("第2层")
-    assert page.get_by_label("保管人").locator("option:checked").inner_text() == "刘洋"
-    page.get_by_role("button", name="保存位置").click()
-    assert "存放位置已保存。" in messages(page)
+    page.get_by_label(say("档案室", "Archive room")).fill("档案室A")
+    page.get_by_label(say("档案柜", "Cabinet")).fill("3号柜")
+    page.get_by_label(say("层架", "Shelf")).fill("第2层")
+    assert (
+        page.get_by_label(say("保管人", "Custodian")).locator("option:checked").inner_text()
+        == "刘洋"
+    )
+    page.get_by_role("button", name=say("保存位置", "Save location")).click()
+    assert say("存放位置已保存。", "Location saved.") in messages(page)
     assert page.inner_text("[data-testid=location]") == "档案室A / 3号柜 / 第2层 · 刘洋"
-    assert_fits_and_reads_chinese(page)
+    assert_fits_and_reads(page, say)
 
-    page.get_by_role("radio", name="在位完好").check()
-    page.get_by_role("button", name="记录盘点结果").click()
-    assert "盘点结果已记录。" in messages(page)
-    checks = page.locator("table", has_text="在位完好")
+    page.get_by_role("radio", name=say("在位完好", "Found intact")).check()
+    page.get_by_role("button", name=say("记录盘点结果", "Record the check")).click()
+    assert say("盘点结果已记录。", "Inventory check recorded.") in messages(page)
+    checks = page.locator("table", has_text=say("在位完好", "Found intact"))
     assert "刘洋" in checks.inner_text()
 
-    page.get_by_role("radio", name="缺失").check()
-    page.get_by_role("button", name="记录盘点结果").click()
-    assert "请说明发现的情况，用于事件报告。" in page.inner_text("main")
+    page.get_by_role("radio", name=say("缺失", "Missing")).check()
+    page.get_by_role("button", name=say("记录盘点结果", "Record the check")).click()
+    assert say(
+        "请说明发现的情况，用于事件报告。", "Say what you found, for the incident report."
+    ) in page.inner_text("main")
     assert InventoryCheck.objects.count() == 1  # refused: nothing recorded
-    page.get_by_label("备注").fill("柜内未找到，借阅登记无记录")
-    page.get_by_role("button", name="记录盘点结果").click()
-    assert "盘点结果已记录，并已报告信息安全负责人。" in messages(page)
-    rows = page.locator("table tbody tr", has_text="缺失")
+    page.get_by_label(say("备注", "Note")).fill("柜内未找到，借阅登记无记录")
+    page.get_by_role("button", name=say("记录盘点结果", "Record the check")).click()
+    assert say(
+        "盘点结果已记录，并已报告信息安全负责人。",
+        "Inventory check recorded and reported to the security officer.",
+    ) in messages(page)
+    rows = page.locator("table tbody tr", has_text=say("缺失", "Missing"))
     assert "柜内未找到，借阅登记无记录" in rows.inner_text()
-    assert_fits_and_reads_chinese(page)
+    assert_fits_and_reads(page, say)
 
     _go(page, live_server, "/records/archive/")
     listed = page.locator("[data-testid=catalogue] tr", has_text=record.archive_number)

@@ -1,6 +1,7 @@
 """Browser journey (R52, issue 17 §13): the handler asks to provide a file to a design team with
 a valid NDA, the head and the security officer approve, the handler creates the delivery link
-and passcode, and the recipient, without an account, downloads once and confirms receipt."""
+and passcode, and the recipient, without an account, downloads once and confirms receipt. It
+runs in Chinese and in English, at desktop width and on a 390 px phone."""
 
 from __future__ import annotations
 
@@ -16,15 +17,17 @@ from access.models import AccessRequest, Department
 from access.roles import Role
 from records.circulation import parties
 from tests.e2e.conftest import SCREENS
+from tests.e2e.journey_checks import assert_fits_and_reads, in_both_languages
 from tests.factories import PDF, approved, make_person
 from tests.helpers import client_verified
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
+@in_both_languages
 @pytest.mark.parametrize("width", SCREENS.values(), ids=SCREENS.keys())
 def test_r52_share_request_approvals_delivery_and_receipt_in_the_browser(
-    width, live_server, browser, console_errors, tmp_path
+    width, say, live_server, browser, console_errors, tmp_path
 ):
     dept = Department.objects.create(code="sales-1", name="销售一部")
     owner = make_person("zhang.wei", roles=[Role.SALES], department=dept, full_name="张伟")
@@ -43,7 +46,7 @@ def test_r52_share_request_approvals_delivery_and_receipt_in_the_browser(
     def page_for(user=None):
         context = browser.new_context(
             viewport={"width": width, "height": 900},
-            locale="en-US",
+            locale=say.locale,
             timezone_id="Asia/Shanghai",
             accept_downloads=True,
         )
@@ -58,6 +61,7 @@ def test_r52_share_request_approvals_delivery_and_receipt_in_the_browser(
 
     asker = page_for(owner)
     asker.goto(f"{live_server.url}/requests/share/")
+    assert_fits_and_reads(asker, say)
     asker.fill("textarea[name=numbers]", record.archive_number)
     asker.select_option("select[name=external_party]", label=party.name)
     asker.check("input[name=sections][value=identity]")
@@ -65,23 +69,28 @@ def test_r52_share_request_approvals_delivery_and_receipt_in_the_browser(
     due = (timezone.localdate() + timedelta(days=5)).isoformat()
     asker.fill("input[name=due_on]", due)
     asker.click("[data-testid=share-form] button.primary")
-    assert asker.inner_text("[data-testid=state]") == "Awaiting approval"
+    assert asker.inner_text("[data-testid=state]") == say("待审批", "Awaiting approval")
+    assert_fits_and_reads(asker, say)
     req = AccessRequest.objects.get(kind="external_share")
 
     for signer in (head, officer):
         approver = page_for(signer)
         approver.goto(f"{live_server.url}/requests/{req.pk}/")
+        assert_fits_and_reads(approver, say)
         approver.check("input[name=decision][value=approve]")
         approver.click("[data-testid=sign-panel] button.primary")
     asker.goto(f"{live_server.url}/requests/{req.pk}/")
-    assert asker.inner_text("[data-testid=state]") == "Approved"
+    assert asker.inner_text("[data-testid=state]") == say("已批准", "Approved")
+    assert_fits_and_reads(asker, say)
     asker.click("[data-testid=create-link]")
     url = asker.inner_text("[data-testid=share-url]")
     passcode = asker.inner_text("[data-testid=share-passcode]")
+    assert_fits_and_reads(asker, say)
 
     recipient = page_for()
     recipient.goto(url)
     assert "13912345678" not in recipient.content()  # nothing before the passcode
+    assert_fits_and_reads(recipient, say)
     recipient.fill("input[name=passcode]", passcode)
     with recipient.expect_download() as info:
         recipient.click("[data-testid=passcode-form] button.primary")
@@ -91,7 +100,11 @@ def test_r52_share_request_approvals_delivery_and_receipt_in_the_browser(
     recipient.goto(url)
     recipient.fill("input[name=name]", "刘设计")
     recipient.click("[data-testid=receipt-form] button.primary")
-    assert "Receipt confirmed by 刘设计" in recipient.inner_text("[data-testid=receipt-done]")
+    assert say("刘设计 已于", "Receipt confirmed by 刘设计") in recipient.inner_text(
+        "[data-testid=receipt-done]"
+    )
+    assert_fits_and_reads(recipient, say)
     asker.goto(f"{live_server.url}/requests/{req.pk}/")
     assert "刘设计" in asker.inner_text("[data-testid=share-receipt]")
+    assert_fits_and_reads(asker, say)
     assert console_errors == []
