@@ -4,7 +4,7 @@ approvers). Look-ups, not decisions: who may do what is access/policy's."""
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from access.roles import Role
 
@@ -20,6 +20,17 @@ def alert_recipients() -> list[str]:
     """E-mail addresses of everyone who must hear about an anomaly alert at once."""
 
     people = at_work().filter(groups__name=Role.SECURITY_OFFICER.value).exclude(email="")
+    return sorted(set(people.values_list("email", flat=True)))
+
+
+def operations_recipients() -> list[str]:
+    """Who hears that the machinery failed (a backup, the worker, the chain, the disk): the
+    security officers and the system administrators (staff accounts)."""
+    people = (
+        at_work()
+        .filter(Q(groups__name=Role.SECURITY_OFFICER.value) | Q(is_staff=True))
+        .exclude(email="")
+    )
     return sorted(set(people.values_list("email", flat=True)))
 
 

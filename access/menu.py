@@ -25,6 +25,15 @@ def review_deadline(user: User) -> date | None:
     return found.campaign.deadline if found else None
 
 
+def operations_problems(user: User) -> int:
+    """The security officer's count: operations problems the watch sees now (issue 18 §7)."""
+    if not user.has_perm("audit.triage_incidents"):
+        return 0
+    from core import health
+
+    return len(health.open_problems())
+
+
 def open_incidents(user: User) -> int:
     """The security officer's count: incidents not closed yet (everyone else: none)."""
     if not user.has_perm("audit.triage_incidents"):
@@ -68,6 +77,10 @@ def register() -> None:
             url_name="audit:kpis",
             capability=Capability.KPI_DASHBOARD,
             description=_("Leak incidents, permission abuses and abnormal accesses per week."),
+            count=operations_problems,
+            todo=_(
+                "Operations problems (backup, worker, audit chain, disk, mail): see the KPIs page."
+            ),
         ),
         NavItem(
             key="incidents",

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
 from django.db.models import Manager, QuerySet
 from django.utils import timezone
 
@@ -51,16 +52,17 @@ def overdue_returns() -> int:
     ).select_related("requester")
     desk = list(policy.custodians().values_list("email", flat=True))
     for req in overdue:
-        if not _claim(AccessRequest.objects, req.pk, "overdue_reminded_at"):
-            continue
-        _mail(
-            f"[Baomi] 借阅逾期未还 / Loan overdue: {req.number}",
-            f"借阅申请 {req.number} 应于 {req.due_on:%Y-%m-%d} 归还，请尽快归还档案室。\n"
-            f"Request {req.number} was due back on {req.due_on:%Y-%m-%d}. "
-            "Please return the files to the archive.",
-            [req.requester.email, *desk],
-        )
-        audit.record(None, "request.reminder", req, reminder="overdue")
+        with transaction.atomic():  # the mark and the mail (outbox), or neither
+            if not _claim(AccessRequest.objects, req.pk, "overdue_reminded_at"):
+                continue
+            _mail(
+                f"[Baomi] 借阅逾期未还 / Loan overdue: {req.number}",
+                f"借阅申请 {req.number} 应于 {req.due_on:%Y-%m-%d} 归还，请尽快归还档案室。\n"
+                f"Request {req.number} was due back on {req.due_on:%Y-%m-%d}. "
+                "Please return the files to the archive.",
+                [req.requester.email, *desk],
+            )
+            audit.record(None, "request.reminder", req, reminder="overdue")
         sent += 1
     return sent
 
@@ -75,16 +77,18 @@ def expiring_grants() -> int:
         .select_related("grantee", "record")
     )
     for grant in ending:
-        if not _claim(Grant.objects, grant.pk, "expiry_reminded_at"):
-            continue
-        when = timezone.localtime(grant.expires_at)
-        _mail(
-            f"[Baomi] 访问权限即将到期 / Access ending: {grant.record.audit_label()}",
-            f"您对档案 {grant.record.audit_label()} 的访问权限将于 {when:%Y-%m-%d %H:%M} 到期。\n"
-            f"Your access to {grant.record.audit_label()} ends on {when:%Y-%m-%d %H:%M}.",
-            [grant.grantee.email],
-        )
-        audit.record(None, "request.reminder", grant, reminder="grant_expiring")
+        with transaction.atomic():  # the mark and the mail (outbox), or neither
+            if not _claim(Grant.objects, grant.pk, "expiry_reminded_at"):
+                continue
+            when = timezone.localtime(grant.expires_at)
+            label = grant.record.audit_label()
+            _mail(
+                f"[Baomi] 访问权限即将到期 / Access ending: {label}",
+                f"您对档案 {label} 的访问权限将于 {when:%Y-%m-%d %H:%M} 到期。\n"
+                f"Your access to {label} ends on {when:%Y-%m-%d %H:%M}.",
+                [grant.grantee.email],
+            )
+            audit.record(None, "request.reminder", grant, reminder="grant_expiring")
         sent += 1
     return sent
 
@@ -98,17 +102,18 @@ def copies_not_destroyed() -> int:
     ).select_related("request__requester")
     officers = directory.alert_recipients()
     for entry in late:
-        if not _claim(CopyRegisterEntry.objects, entry.pk, "reminded_at"):
-            continue
-        _mail(
-            f"[Baomi] 复制件未确认销毁 / Copy not confirmed destroyed: {entry.serial}",
-            f"复制件 {entry.serial} 应于 {entry.destroy_by:%Y-%m-%d} 前销毁，"
-            "请销毁后在系统中确认。\n"
-            f"Copy {entry.serial} was due for destruction by {entry.destroy_by:%Y-%m-%d}. "
-            "Destroy it and confirm in Baomi.",
-            [entry.request.requester.email, *officers],
-        )
-        audit.record(None, "request.reminder", entry, reminder="copy_not_destroyed")
+        with transaction.atomic():  # the mark and the mail (outbox), or neither
+            if not _claim(CopyRegisterEntry.objects, entry.pk, "reminded_at"):
+                continue
+            _mail(
+                f"[Baomi] 复制件未确认销毁 / Copy not confirmed destroyed: {entry.serial}",
+                f"复制件 {entry.serial} 应于 {entry.destroy_by:%Y-%m-%d} 前销毁，"
+                "请销毁后在系统中确认。\n"
+                f"Copy {entry.serial} was due for destruction by {entry.destroy_by:%Y-%m-%d}. "
+                "Destroy it and confirm in Baomi.",
+                [entry.request.requester.email, *officers],
+            )
+            audit.record(None, "request.reminder", entry, reminder="copy_not_destroyed")
         sent += 1
     return sent
 
@@ -122,20 +127,23 @@ def stale_approvals() -> int:
         stale_reminded_at__isnull=True,
     )
     for req in stale:
-        if not _claim(AccessRequest.objects, req.pk, "stale_reminded_at"):
-            continue
-        to: list[str] = []
-        for step in req.approvals.filter(step=req.current_step, decision="pending"):
-            to += list(
-                directory.approvers(step.role, step.department_id).values_list("email", flat=True)
+        with transaction.atomic():  # the mark and the mail (outbox), or neither
+            if not _claim(AccessRequest.objects, req.pk, "stale_reminded_at"):
+                continue
+            to: list[str] = []
+            for step in req.approvals.filter(step=req.current_step, decision="pending"):
+                to += list(
+                    directory.approvers(step.role, step.department_id).values_list(
+                        "email", flat=True
+                    )
+                )
+            _mail(
+                f"[Baomi] 待审批申请 / Awaiting your approval: {req.number}",
+                f"申请 {req.number} 已等待审批超过两天。\n"
+                f"Request {req.number} has waited more than two days for your decision.",
+                to,
             )
-        _mail(
-            f"[Baomi] 待审批申请 / Awaiting your approval: {req.number}",
-            f"申请 {req.number} 已等待审批超过两天。\n"
-            f"Request {req.number} has waited more than two days for your decision.",
-            to,
-        )
-        audit.record(None, "request.reminder", req, reminder="approval_waiting")
+            audit.record(None, "request.reminder", req, reminder="approval_waiting")
         sent += 1
     return sent
 

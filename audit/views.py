@@ -316,6 +316,7 @@ def kpis_view(request: HttpRequest) -> HttpResponse:
         "close_form": AlertCloseForm(),
         "jobs": latest_runs(15) if request.user.has_perm("audit.view_console") else [],
         "system": health.status() if request.user.has_perm("audit.view_console") else [],
+        "problems": health.open_problems(),
         "open_incidents": incidents.open_incidents().count(),
     }
     return render(request, "audit/kpis.html", context)

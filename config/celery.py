@@ -17,6 +17,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("baomi")
 app.config_from_object("django.conf:settings", namespace="CELERY")
+app.conf.beat_scheduler = "config.beat:WatchfulScheduler"  # beat also keeps the ops watch
 app.autodiscover_tasks()
 
 

@@ -27,6 +27,7 @@ def beat_schedule(env: environ.Env) -> dict[str, dict]:
         "audit-incidents": 900.0,
         "access-sweep-grants": 3600.0,
         "access-reminders": 3600.0,
+        "records-send-outbox": 60.0,
     })  # fmt: skip
 
 
@@ -62,6 +63,8 @@ def _entries(seal: float, heartbeat: float, anchor_minutes: int) -> dict[str, di
         "access-reminders": {"task": "access.reminders", "schedule": crontab(minute=20)},
         # Due dates, then proposals of what is due for destruction (one batch per department).
         "disposal-sweep": {"task": "disposal.sweep", "schedule": crontab(hour=2, minute=30)},
+        # Mail the outbox could not send at once (the mail server was down): retried by age.
+        "records-send-outbox": {"task": "records.send_outbox", "schedule": 60.0},
         # Encrypted backup of database and files, then pruning of old generations (R31).
         "records-backup": {"task": "records.backup", "schedule": crontab(hour=3, minute=15)},
         # Customers' requests past their legal deadline: the security officers are told once.

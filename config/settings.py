@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from config import detection, keychecks, queue
 from config.database import database
 from config.logs import logging_from, request_ids
+from config.mail import mail_settings
 from config.schedule import beat_schedule
 from config.secretfiles import load_secret_files, read_or_create_secret
 from config.storage import folder_or_bucket
@@ -116,8 +117,7 @@ BAOMI_DRAFT_PURGE_DAYS = env.int("BAOMI_DRAFT_PURGE_DAYS", default=90)
 BAOMI_DRAFT_NOTICE_DAYS = env.int("BAOMI_DRAFT_NOTICE_DAYS", default=7)
 # How long an external delivery link works (R52); it works once in any case.
 BAOMI_SHARE_LINK_HOURS = env.int("BAOMI_SHARE_LINK_HOURS", default=72)
-# How the customer access report (PIPL Art. 45) shows staff: "roles" (role and department) or
-# "names" (name and employee number).
+# How the customer access report (PIPL Art. 45) shows staff: "roles" or "names" (and number).
 BAOMI_ACCESS_REPORT_NAMES = env.str("BAOMI_ACCESS_REPORT_NAMES", default="roles")
 # Working days a customer's request about their data must be answered in (PIPL; 15 by default).
 BAOMI_SUBJECT_REQUEST_DAYS = env.int("BAOMI_SUBJECT_REQUEST_DAYS", default=15)
@@ -362,7 +362,7 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://baomi")}
 
 # --- E-mail -----------------------------------------------------------------------------------
 
-vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+vars().update(mail_settings(env))  # through the sealed outbox; EMAIL_URL's backend delivers
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="baomi@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -9,10 +9,22 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from core.models import Heartbeat, JobRun
+from core.models import Heartbeat, JobRun, OpsAlert
 
 WORKER = "celery-worker"
-WORKER_SILENT_AFTER = timedelta(minutes=3)
+WORKER_SILENT_AFTER = timedelta(minutes=3)  # three missed beats of the default minute
+
+
+def worker_silent_after() -> timedelta:
+    """Three missed heartbeats: beat sends one every ``BAOMI_HEARTBEAT_SECONDS`` (a minute by
+    default), so a worker busy with two long jobs is not yet called silent."""
+    from django.conf import settings
+
+    entry = getattr(settings, "CELERY_BEAT_SCHEDULE", {}).get("baomi-heartbeat", {})
+    seconds = entry.get("schedule", WORKER_SILENT_AFTER.total_seconds() / 3)
+    return timedelta(seconds=3 * float(seconds))
+
+
 BACKUP_STALE_AFTER = timedelta(hours=36)
 DRILL_STALE_AFTER = timedelta(days=8)
 
@@ -38,7 +50,7 @@ def status() -> list[Status]:
         Status(
             "worker",
             heartbeat.last_seen if heartbeat else None,
-            bool(heartbeat and now - heartbeat.last_seen <= WORKER_SILENT_AFTER),
+            bool(heartbeat and now - heartbeat.last_seen <= worker_silent_after()),
         )
     ]
     for label, job, stale in (
@@ -54,3 +66,8 @@ def status() -> list[Status]:
             )
         )
     return rows
+
+
+def open_problems() -> list[OpsAlert]:
+    """Operations problems the watch (records/ops/watch.py) sees now, oldest first."""
+    return list(OpsAlert.objects.filter(closed_at__isnull=True).order_by("opened_at"))

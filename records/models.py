@@ -370,5 +370,5 @@ class InventoryCheck(models.Model):
 
 
 # Models of the wings, imported here so that Django registers them with the records app.
-from records.ops.models import Backup  # noqa: E402, F401
+from records.ops.models import Backup, OutboxMessage  # noqa: E402, F401
 from records.rights.models import CalendarDay, SubjectRequest  # noqa: E402, F401

@@ -142,7 +142,7 @@ def test_embedded_defaults_need_no_broker_and_use_sqlite(tmp_path):
     probe = (
         "from django.conf import settings as s; "
         "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_BACKEND, "
-        "s.DEBUG, s.SESSION_COOKIE_SECURE)"
+        "s.BAOMI_MAIL_DELIVERY_BACKEND, s.DEBUG, s.SESSION_COOKIE_SECURE)"
     )
     result = run_manage(
         ["shell", "--no-imports", "-c", probe], {"BAOMI_VAR_DIR": str(tmp_path / "var")}
@@ -151,7 +151,8 @@ def test_embedded_defaults_need_no_broker_and_use_sqlite(tmp_path):
     assert result.stdout.split() == [
         "django.db.backends.sqlite3",
         "True",
-        "django.core.mail.backends.console.EmailBackend",
+        "records.ops.outbox.OutboxBackend",  # every mail through the sealed outbox
+        "django.core.mail.backends.console.EmailBackend",  # which the worker sends with
         "False",
         "False",
     ]

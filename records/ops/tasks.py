@@ -28,3 +28,12 @@ def nightly_backup() -> dict[str, int]:
         counts["bytes"] = made.size
         counts["pruned"] = backups.prune()
     return dict(counts)
+
+
+@shared_task(name="records.send_outbox", acks_late=True, ignore_result=True)
+def send_outbox() -> dict[str, int]:
+    """Right after a transaction that wrote mail, and every minute: deliver the sealed outbox
+    (records/ops/outbox.py); what fails waits for its next attempt."""
+    from records.ops import outbox
+
+    return outbox.deliver_pending()

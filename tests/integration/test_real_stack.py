@@ -10,11 +10,13 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import global_settings, settings
 from django.db import connection
+from django.utils import timezone
 
 from access import people
 from access.models import Department
@@ -69,6 +71,48 @@ def _one_shot(argv: list[str], env: dict[str, str]) -> str:
     return done.stdout
 
 
+def _worker_dies_and_comes_back(stack: Stack, stack_env: dict[str, str], tmp_path) -> None:
+    from core import health
+    from core.models import OpsAlert
+    from records.ops.models import OutboxMessage
+
+    worker = stack.processes["worker"]
+    assert worker.popen is not None
+    worker.popen.kill()  # SIGKILL: no warm shutdown, no last heartbeat
+    worker.popen.wait()
+    killed_at = timezone.now()
+    heartbeat = timedelta(seconds=float(stack_env["BAOMI_HEARTBEAT_SECONDS"]))
+    last_seen = Heartbeat.objects.get(name=health.WORKER).last_seen
+    late_at = last_seen + 3 * heartbeat  # health.worker_silent_after() in the stack
+    alert = wait_for(
+        "the operations alert of the dead worker",
+        lambda: OpsAlert.objects.filter(kind="worker", closed_at__isnull=True).first(),
+        timeout=(late_at - killed_at).total_seconds() + 30,
+    )
+    assert alert.opened_at <= late_at + 2 * heartbeat + timedelta(seconds=1)  # two heartbeats
+    waiting = OutboxMessage.objects.filter(created_at__gte=alert.opened_at, sent_at=None)
+    assert waiting.count() == 1  # the mail waits, sealed, for a worker to send it
+    outbox_dir = Path(stack_env["EMAIL_URL"].removeprefix("filemail://"))
+    assert not any("请立即检查" in f.read_text() for f in outbox_dir.glob("*.log"))
+
+    worker.start(stack_env)  # the operator restarts it
+    wait_for("the new worker", lambda: "ready." in worker.output())
+    wait_for(
+        "the alert to close",
+        lambda: OpsAlert.objects.filter(pk=alert.pk, closed_at__isnull=False).exists(),
+    )
+
+    def delivered() -> list[str]:
+        return [f.read_text(errors="replace") for f in outbox_dir.glob("*.log")]
+
+    wait_for("both mails to be sent", lambda: sum("Baomi" in m for m in delivered()) >= 2)
+    sent = "\n".join(delivered())
+    assert "请立即检查" in sent  # the problem... (the subjects are MIME-encoded)
+    assert "此问题已恢复" in sent  # ...and that it is over
+    assert "The background worker stopped reporting" in sent
+    assert OutboxMessage.objects.filter(sent_at=None).count() == 0
+
+
 def _sign_in(client: WebClient, user, device) -> None:
     page = client.post("/accounts/login/", {"username": user.username, "password": PASSWORD})
     assert "/accounts/otp/verify/" in page.url, page.text[:500]
@@ -89,6 +133,8 @@ def test_r31_the_production_stack_serves_a_journey_and_runs_tasks_on_the_worker(
     head = make_person("wang.fang", roles=[Role.DEPT_HEAD], department=dept, full_name="王芳",
                        employee_number="BM2001")  # fmt: skip
     auditor = make_person("li.na", roles=[Role.AUDITOR], full_name="李娜", employee_number="BM3001")
+    make_person("chen.jing", roles=[Role.SECURITY_OFFICER], full_name="陈静",
+                email="chen.jing@example.cn")  # told when the machinery fails  # fmt: skip
     people.set_head(dept, head)
     devices = {}
     for user in (sales, head, auditor):
@@ -201,6 +247,11 @@ def test_r31_the_production_stack_serves_a_journey_and_runs_tasks_on_the_worker(
         assert manifest["database"] == "postgresql"
         assert manifest["counts"]["records.CustomerRecord"] == 1
         assert sum(1 for name in manifest["members"] if name.startswith("files/")) == 2
+
+        # The worker dies: beat's operations watch notices within two heartbeats of the
+        # heartbeat being late and leaves the alert mail in the outbox (issue 18 §7); a new
+        # worker sends it, and the "recovered" mail too.
+        _worker_dies_and_comes_back(stack, stack_env, tmp_path)
     finally:
         codes = stack.stop()
     assert codes == {"beat": 0, "web": 0, "worker": 0}, codes

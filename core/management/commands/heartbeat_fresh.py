@@ -12,7 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from core.health import WORKER, WORKER_SILENT_AFTER
+from core.health import WORKER, worker_silent_after
 from core.models import Heartbeat
 
 
@@ -23,7 +23,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--max-age",
             type=int,
-            default=int(WORKER_SILENT_AFTER.total_seconds()),
+            default=int(worker_silent_after().total_seconds()),
             help="seconds (default: when the KPI page turns it red)",
         )
 

@@ -1,0 +1,170 @@
+"""The operations watch (issue 18 §7): failures reach people, once per incident.
+
+Beat runs ``run()`` at every heartbeat interval (config/beat.py): beat is the process that
+stays up when the worker dies, and the one whose silence the worker's heartbeat would not
+show. Each check says whether its problem is present now; a problem that appears opens an
+``OpsAlert`` and mails the security officers and the system administrators once, a problem
+that goes away closes it and mails "recovered". The mail goes into the sealed outbox, so it is
+waiting there even while the worker that sends it is the thing that died.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+
+from access import directory
+from core import health
+from core.models import Heartbeat, JobRun, OpsAlert
+from records.ops.models import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+# The disk that holds var/ (database when embedded, stored files, backups) is nearly full below
+# both a share and an absolute amount of free space.
+DISK_FREE_SHARE = 0.10
+DISK_FREE_BYTES = 2 * 1024**3
+
+
+@dataclass
+class Finding:
+    present: bool
+    detail: str = ""
+
+
+def _worker() -> Finding:
+    beat = Heartbeat.objects.filter(name=health.WORKER).first()
+    if beat is None:  # never started: the KPI page says so; nothing has stopped yet
+        return Finding(False)
+    silent = timezone.now() - beat.last_seen
+    late = silent > health.worker_silent_after()
+    return Finding(late, f"last heartbeat {int(silent.total_seconds())} s ago")
+
+
+def _job(name: str, stale: timedelta) -> Finding:
+    latest = JobRun.objects.filter(name=name).order_by("-started_at").first()
+    if latest is None:
+        return Finding(False)
+    if not latest.ok:
+        return Finding(True, f"last run {timezone.localtime(latest.started_at):%Y-%m-%d %H:%M}")
+    age = timezone.now() - latest.started_at
+    return Finding(age > stale, f"last good run {int(age.total_seconds() // 3600)} h ago")
+
+
+def _chain() -> Finding:
+    from audit.models import VerificationRun
+
+    latest = (
+        VerificationRun.objects.exclude(outcome=VerificationRun.Outcome.RUNNING)
+        .order_by("-started_at")
+        .first()
+    )
+    broken = latest is not None and latest.outcome != VerificationRun.Outcome.OK
+    return Finding(broken, (latest.problem or "")[:200] if broken and latest else "")
+
+
+def _sealer() -> Finding:
+    from audit import chain
+
+    backlog, since_seal = chain.unsealed_backlog()
+    lagging = bool(backlog) and since_seal is not None
+    lagging = lagging and since_seal > settings.BAOMI_AUDIT_SEAL_LAG_WARNING
+    return Finding(lagging, f"{backlog} events waiting, last seal {int(since_seal or 0)} s ago")
+
+
+def _disk() -> Finding:
+    usage = shutil.disk_usage(settings.VAR_DIR)
+    low = usage.free < DISK_FREE_BYTES and usage.free < usage.total * DISK_FREE_SHARE
+    return Finding(low, f"{usage.free // 1024**2} MB free of {usage.total // 1024**2} MB")
+
+
+def _mail() -> Finding:
+    since = timezone.now() - timedelta(days=1)
+    given_up = OutboxMessage.objects.filter(gave_up_at__gte=since).count()
+    return Finding(bool(given_up), f"{given_up} mails given up in the last day")
+
+
+CHECKS: dict[str, Callable[[], Finding]] = {
+    OpsAlert.Kind.WORKER: _worker,
+    OpsAlert.Kind.BACKUP: lambda: _job("records.backup", health.BACKUP_STALE_AFTER),
+    OpsAlert.Kind.DRILL: lambda: _job("records.restore_drill", health.DRILL_STALE_AFTER),
+    OpsAlert.Kind.CHAIN: _chain,
+    OpsAlert.Kind.SEALER: _sealer,
+    OpsAlert.Kind.DISK: _disk,
+    OpsAlert.Kind.MAIL: _mail,
+}
+
+
+def run() -> dict[str, str]:
+    """Check everything once; what changed ("opened" or "closed") by kind."""
+    changed: dict[str, str] = {}
+    for kind, check in CHECKS.items():
+        try:
+            finding = check()
+        except Exception:  # one broken check must not silence the others
+            log.exception("operations check %s failed", kind)
+            continue
+        state = _follow(kind, finding)
+        if state:
+            changed[kind] = state
+    return changed
+
+
+def _follow(kind: str, finding: Finding) -> str:
+    open_alert = OpsAlert.objects.filter(kind=kind, closed_at__isnull=True).first()
+    if finding.present and open_alert is None:
+        try:
+            with transaction.atomic():  # the alert and its mail, or neither
+                alert = OpsAlert.objects.create(kind=kind, detail=finding.detail[:300])
+                _mail_about(alert, recovered=False)
+        except IntegrityError:  # another watcher opened it a moment ago
+            return ""
+        return "opened"
+    if not finding.present and open_alert is not None:
+        with transaction.atomic():
+            open_alert.closed_at = timezone.now()
+            open_alert.save(update_fields=["closed_at"])
+            _mail_about(open_alert, recovered=True)
+        return "closed"
+    return ""
+
+
+def _in(language: str, alert: OpsAlert) -> str:
+    with translation.override(language):
+        return str(OpsAlert.Kind(alert.kind).label)
+
+
+def _mail_about(alert: OpsAlert, *, recovered: bool) -> None:
+    recipients = directory.operations_recipients()
+    if not recipients:
+        log.error("operations alert %s with nobody to tell", alert.kind)
+        return
+    zh, en = _in("zh-hans", alert), _in("en", alert)
+    when = timezone.localtime(alert.closed_at if recovered else alert.opened_at)
+    if recovered:
+        subject = f"[Baomi] 已恢复 / recovered: {zh} / {en}"
+        opening = "此问题已恢复。This problem is over."
+    else:
+        subject = f"[Baomi] 运行故障 / operations problem: {zh} / {en}"
+        opening = "请立即检查。Please look into it now."
+    send_mail(
+        subject=subject,
+        message=(
+            f"{opening}\n\n"
+            f"问题 Problem: {zh} / {en}\n"
+            f"时间 Time: {when:%Y-%m-%d %H:%M:%S}\n"
+            f"情况 Detail: {alert.detail}\n\n"
+            "详见保密系统的 KPI 页面。See the KPIs page in Baomi."
+        ),
+        from_email=None,
+        recipient_list=recipients,
+        fail_silently=False,
+    )
