@@ -1,5 +1,15 @@
 # Baomi production image: one image for web (gunicorn), worker and beat (Celery).
-FROM python:3.11-slim-bookworm
+#
+# Mirrors for mainland China (issue 18 §6), all optional; the defaults build from the public ones:
+#   docker compose build --build-arg BAOMI_REGISTRY=docker.m.daocloud.io \
+#     --build-arg DEBIAN_MIRROR=https://mirrors.tuna.tsinghua.edu.cn \
+#     --build-arg PIP_INDEX_URL=https://pypi.tuna.tsinghua.edu.cn/simple
+# (or set the same names in .env: docker-compose.yml passes them on).
+ARG BAOMI_REGISTRY=docker.io
+FROM ${BAOMI_REGISTRY}/library/python:3.11-slim-bookworm
+
+ARG DEBIAN_MIRROR=
+ARG PIP_INDEX_URL=
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -8,14 +18,23 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     BAOMI_VAR_DIR=/app/var \
     BAOMI_STATIC_ROOT=/app/staticfiles
 
-RUN apt-get update \
+# postgresql-client: pg_dump/pg_restore of the backups, the major version of compose's server
+# (Debian bookworm: 15; records/ops/backups.py refuses a server newer than its pg_dump, by name).
+# Fonts: WenQuanYi Micro Hei, and HanaMin for CJK extensions A and B (䶮, 𠮷) in PDFs.
+# tzdata: log times in TZ (Asia/Shanghai), as the pages and the schedule.
+RUN if [ -n "$DEBIAN_MIRROR" ]; then \
+        sed -i "s|http://deb.debian.org|$DEBIAN_MIRROR|g" /etc/apt/sources.list.d/debian.sources; \
+    fi \
+    && apt-get update \
     && apt-get install -y --no-install-recommends postgresql-client fonts-wqy-microhei \
+        fonts-hanazono tzdata \
     && rm -rf /var/lib/apt/lists/*
+ENV TZ=Asia/Shanghai
 
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY requirements/constraints.txt requirements/constraints.txt
-RUN pip install -c requirements/constraints.txt .
+RUN pip install ${PIP_INDEX_URL:+--index-url "$PIP_INDEX_URL"} -c requirements/constraints.txt .
 
 COPY . .
 # collectstatic needs the production settings to load; these placeholders never reach runtime.

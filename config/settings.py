@@ -121,8 +121,8 @@ BAOMI_SHARE_LINK_HOURS = env.int("BAOMI_SHARE_LINK_HOURS", default=72)
 BAOMI_ACCESS_REPORT_NAMES = env.str("BAOMI_ACCESS_REPORT_NAMES", default="roles")
 # Working days a customer's request about their data must be answered in (PIPL; 15 by default).
 BAOMI_SUBJECT_REQUEST_DAYS = env.int("BAOMI_SUBJECT_REQUEST_DAYS", default=15)
-# A CJK font embedded in generated PDFs (cover sheets, copies); fc-list shows what is installed.
-BAOMI_PDF_FONT = env.str("BAOMI_PDF_FONT", default="/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+# CJK fonts embedded in PDFs, first match per character (default: records.pdf.DEFAULT_FONTS).
+BAOMI_PDF_FONT = env.list("BAOMI_PDF_FONT", default=[])
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])

@@ -5,9 +5,9 @@ A ``Document`` is A4 with the embedded CJK font, a heading and a footer on every
 page number), an optional confidentiality mark and watermark, and text that flows onto new pages
 by itself: callers say what to write, not where the page ends.
 
-The font is embedded when ``BAOMI_PDF_FONT`` (default: WenQuanYi Micro Hei from Debian's
-fonts-wqy-microhei) exists, so the PDF prints the same everywhere; without it, reportlab's
-built-in CID font STSong-Light is referenced instead (readers supply it; text extraction works).
+The fonts are embedded (``fonts()``: WenQuanYi Micro Hei, then HanaMin for the rare characters it
+lacks), so the PDF prints the same everywhere; without them, reportlab's built-in CID font
+STSong-Light is referenced instead (readers supply it; text extraction works).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import io
 import logging
+import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +25,7 @@ from django.utils import translation
 from django.utils.functional import Promise
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
@@ -37,18 +38,92 @@ MARGIN = 15 * mm
 CONFIDENTIAL_RED = (0.6, 0, 0)
 
 
+# The fonts, in order: the first that has a character draws it. WenQuanYi Micro Hei covers GBK;
+# HanaMin A and B (Debian's fonts-hanazono) cover the CJK extensions it lacks, such as 䶮 (ext-A)
+# and 𠮷 (ext-B), which appear in people's names (issue 18 §6).
+DEFAULT_FONTS = (
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/hanazono/HanaMinA.ttf",
+    "/usr/share/fonts/truetype/hanazono/HanaMinB.ttf",
+)
+
+
+def _to_unicode_cmap(fontname: str, subset: Sequence[int]) -> str:
+    """reportlab's ToUnicode CMap (``ttfonts.makeToUnicodeCMap``, reportlab 5.1) writes a
+    character beyond the BMP as ``<20BB7>``, which no reader accepts: 𠮷 printed but could not
+    be searched or copied. The same map, with such characters as UTF-16 surrogate pairs, as the
+    PDF reference requires."""
+
+    def utf16(code: int) -> str:
+        return "".join(
+            f"{unit:04X}"
+            for unit in struct.unpack(
+                ">" + "H" * (2 if code > 0xFFFF else 1), chr(code).encode("utf-16-be")
+            )
+        )
+
+    text = _reportlab_cmap(fontname, subset)
+    for i, code in enumerate(subset):
+        if code > 0xFFFF:
+            text = text.replace(f"<{i:02X}> <{code:04X}>", f"<{i:02X}> <{utf16(code)}>")
+    return text
+
+
+_reportlab_cmap = ttfonts.makeToUnicodeCMap
+ttfonts.makeToUnicodeCMap = _to_unicode_cmap
+
+
+@dataclass(frozen=True)
+class Fonts:
+    names: tuple[str, ...]  # registered reportlab font names, the first is the main one
+    covers: tuple[frozenset[int] | None, ...]  # code points of each (None: all, a CID font)
+
+    def runs(self, text: str) -> list[tuple[str, str]]:
+        """``text`` cut into (font, part): each character in the first font that has it."""
+        found: list[tuple[str, str]] = []
+        for char in text:
+            font = self.names[0]
+            for name, covered in zip(self.names, self.covers, strict=True):
+                if covered is None or ord(char) in covered:
+                    font = name
+                    break
+            if found and found[-1][0] == font:
+                found[-1] = (font, found[-1][1] + char)
+            else:
+                found.append((font, char))
+        return found
+
+    def width(self, text: str, size: float) -> float:
+        return sum(pdfmetrics.stringWidth(part, font, size) for font, part in self.runs(text))
+
+
 @functools.cache
-def font_name() -> str:
-    path = Path(getattr(settings, "BAOMI_PDF_FONT", "") or "")
-    if path.is_file():
+def fonts() -> Fonts:
+    """The fonts of ``BAOMI_PDF_FONT`` (a list of files; default ``DEFAULT_FONTS``) that exist
+    and can be read, embedded; without any, reportlab's built-in CID font STSong-Light is
+    referenced (readers supply it; text extraction works)."""
+    names: list[str] = []
+    covers: list[frozenset[int] | None] = []
+    for n, path in enumerate(getattr(settings, "BAOMI_PDF_FONT", None) or DEFAULT_FONTS):
+        if not Path(path).is_file():
+            continue
+        name = EMBEDDED if not names else f"{EMBEDDED}{n}"
         try:
-            pdfmetrics.registerFont(TTFont(EMBEDDED, str(path), subfontIndex=0))
-        except Exception:  # an unreadable font file: fall back rather than fail the document
-            logger.warning("PDF font %s could not be read; using %s", path, FALLBACK)
-        else:
-            return EMBEDDED
-    pdfmetrics.registerFont(UnicodeCIDFont(FALLBACK))
-    return FALLBACK
+            font = TTFont(name, str(path), subfontIndex=0)
+            pdfmetrics.registerFont(font)
+        except Exception:  # an unreadable font file: the next one, rather than fail the document
+            logger.warning("PDF font %s could not be read", path)
+            continue
+        names.append(name)
+        covers.append(frozenset(font.face.charToGlyph))
+    if not names:
+        pdfmetrics.registerFont(UnicodeCIDFont(FALLBACK))
+        return Fonts((FALLBACK,), (None,))
+    return Fonts(tuple(names), tuple(covers))
+
+
+def font_name() -> str:
+    return fonts().names[0]
 
 
 def chinese(text: Promise | str) -> str:
@@ -57,12 +132,13 @@ def chinese(text: Promise | str) -> str:
         return str(text)
 
 
-def fit(text: str, font: str, size: float, width: float) -> list[str]:
-    """``text`` broken into lines no wider than ``width`` points, as measured in ``font``:
-    Chinese has no spaces to break at, so lines break between any two characters."""
+def fit(text: str, size: float, width: float) -> list[str]:
+    """``text`` broken into lines no wider than ``width`` points, as measured in the fonts that
+    draw it: Chinese has no spaces to break at, so lines break between any two characters."""
+    measure = fonts().width
     lines, line = [], ""
     for char in text:
-        if line and pdfmetrics.stringWidth(line + char, font, size) > width:
+        if line and measure(line + char, size) > width:
             lines.append(line)
             line = char
         else:
@@ -125,23 +201,30 @@ class Document:
         if self.watermark:
             pdf.saveState()
             pdf.setFillColorRGB(0.85, 0.85, 0.85)
-            pdf.setFont(self.font, 28)
             pdf.translate(WIDTH / 2, HEIGHT / 2)
             pdf.rotate(35)
             for offset in (-90 * mm, 0, 90 * mm):
-                pdf.drawCentredString(0, offset, self.watermark)
+                self._draw(0, offset, self.watermark, 28, centred=True)
             pdf.restoreState()
         if self.heading:
-            pdf.setFont(self.font, 16)
-            pdf.drawCentredString(WIDTH / 2, HEIGHT - 22 * mm, self.heading)
+            self._draw(WIDTH / 2, HEIGHT - 22 * mm, self.heading, 16, centred=True)
         if self.stamp:
-            pdf.setFont(self.font, 8)
             pdf.setFillColorRGB(*CONFIDENTIAL_RED)
-            pdf.drawString(MARGIN, HEIGHT - 12 * mm, self.stamp)
+            self._draw(MARGIN, HEIGHT - 12 * mm, self.stamp, 8)
             pdf.setFillColorRGB(0, 0, 0)
         footer = self.footer + (f" · 第 {self.page} 页" if self.numbered else "")
-        pdf.setFont(self.font, 8)
-        pdf.drawString(MARGIN, 10 * mm, footer.lstrip(" ·"))
+        self._draw(MARGIN, 10 * mm, footer.lstrip(" ·"), 8)
+
+    def _draw(self, x: float, y: float, text: str, size: float, *, centred: bool = False) -> None:
+        """``text`` at (x, y), or centred on x, each character in the first font that has it."""
+        if centred:
+            x -= fonts().width(text, size) / 2
+        # One text object: readers extract the line as one string across the font changes.
+        line = self.canvas.beginText(x, y)
+        for font, part in fonts().runs(text):
+            line.setFont(font, size)
+            line.textOut(part)
+        self.canvas.drawText(line)
 
     def _room_for(self, height: float) -> None:
         if not self.y or self.y - height < 20 * mm:
@@ -162,15 +245,14 @@ class Document:
         """Write ``text`` from ``x``, over as many lines as the page width needs, starting a new
         page when this one is full."""
         gap = gap if gap is not None else size * 0.6 * mm
-        for line in [text] if centred else fit(text, self.font, size, WIDTH - MARGIN - x):
+        for line in [text] if centred else fit(text, size, WIDTH - MARGIN - x):
             self._room_for(gap)
-            self.canvas.setFont(self.font, size)
             if red:
                 self.canvas.setFillColorRGB(*CONFIDENTIAL_RED)
             if centred:
-                self.canvas.drawCentredString(WIDTH / 2, self.y, line)
+                self._draw(WIDTH / 2, self.y, line, size, centred=True)
             else:
-                self.canvas.drawString(x, self.y, line)
+                self._draw(x, self.y, line, size)
             self.canvas.setFillColorRGB(0, 0, 0)
             self.y -= gap
 
@@ -186,9 +268,8 @@ class Document:
         ``at`` mm from the edge)."""
         for label, value in pairs:
             self._room_for(size * 0.65 * mm)
-            self.canvas.setFont(self.font, size)
-            self.canvas.drawString(MARGIN + indent * mm, self.y, label)
-            self.canvas.drawString(at * mm, self.y, str(value))
+            self._draw(MARGIN + indent * mm, self.y, label, size)
+            self._draw(at * mm, self.y, str(value), size)
             self.y -= size * 0.65 * mm
 
     def space(self, millimetres: float) -> None:
@@ -206,24 +287,19 @@ class Document:
         self._table, self._table_size = columns, size
         self._table_header()
         for row in rows:
-            cells = [
-                fit(str(value), self.font, size, width)
-                for value, width in zip(row, widths, strict=True)
-            ]
+            cells = [fit(str(value), size, width) for value, width in zip(row, widths, strict=True)]
             height = max(len(cell) for cell in cells) * line + size * 0.15 * mm
             self._room_for(height)
-            self.canvas.setFont(self.font, size)
             for column, cell in zip(columns, cells, strict=True):
                 for n, part in enumerate(cell):
-                    self.canvas.drawString(column.x * mm, self.y - n * line, part)
+                    self._draw(column.x * mm, self.y - n * line, part, size)
             self.y -= height
         self._table = None
 
     def _table_header(self) -> None:
         columns, size = self._table or (), self._table_size
-        self.canvas.setFont(self.font, size)
         for column in columns:
-            self.canvas.drawString(column.x * mm, self.y, column.header)
+            self._draw(column.x * mm, self.y, column.header, size)
         self.y -= size * 0.8 * mm
 
     def finish(self) -> bytes:

@@ -36,7 +36,9 @@ class Rendered:
 
 
 def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    path = Path(getattr(settings, "BAOMI_PDF_FONT", "") or "")
+    from records.pdf import DEFAULT_FONTS
+
+    path = Path((getattr(settings, "BAOMI_PDF_FONT", None) or DEFAULT_FONTS)[0])
     if path.is_file():
         try:
             return ImageFont.truetype(str(path), size, index=0)

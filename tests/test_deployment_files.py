@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from django.conf import settings
 from django.core.management import get_commands
 from django.urls import resolve
 
@@ -81,6 +82,42 @@ def test_i18_2_services_connect_as_least_privileged_roles_from_the_environment_f
     assert re.search(r"^DATABASE_URL=postgres://baomi_app:", example, re.M)
     assert re.search(r"^DATABASE_OWNER_URL=postgres://baomi_owner:", example, re.M)
     assert re.search(r"^BAOMI_DRILL_DATABASE_URL=postgres://baomi_drill:", example, re.M)
+
+
+def test_i18_5_the_proxy_profile_and_the_environment_file_agree():
+    """Issue 18 §5: nginx comes with `--profile proxy` only, takes bodies above the upload
+    limit, and .env.example trusts exactly the headers that nginx overwrites."""
+    proxy = COMPOSE["services"]["proxy"]
+    assert proxy["profiles"] == ["proxy"]
+    site = (ROOT / "deploy" / "nginx" / "baomi.conf").read_text()
+    limit = int(re.search(r"client_max_body_size (\d+)m;", site).group(1))
+    assert limit > settings.BAOMI_ATTACHMENT_MAX_MB
+    for header in ("X-Forwarded-Proto $scheme", "X-Forwarded-For $remote_addr"):
+        assert f"proxy_set_header {header};" in site
+    example = (ROOT / ".env.example").read_text()
+    assert re.search(r"^BAOMI_BEHIND_TLS_PROXY=true$", example, re.M)
+    assert re.search(r"^BAOMI_PROXY_COUNT=1$", example, re.M)
+
+
+def test_i18_4_the_secrets_override_gives_every_service_every_key_as_a_file():
+    """Issue 18 §4: with deploy/compose.secrets.yml the keys come from files outside every
+    volume, as NAME_FILE, to each service that loads the production settings."""
+    from config.secretfiles import SECRET_VARIABLES
+
+    override = yaml.safe_load((ROOT / "deploy" / "compose.secrets.yml").read_text())
+    for name in ("migrate", "grants", "web", "worker", "beat"):
+        assert name in COMPOSE["services"]
+        environment = override["services"][name]["environment"]
+        mounted = set(override["services"][name]["secrets"])
+        for variable in ("DJANGO_SECRET_KEY", "BAOMI_RECORD_KEKS", "BAOMI_INDEX_KEY",
+                         "BAOMI_BACKUP_KEY", "BAOMI_ANCHOR_SIGNING_KEY"):  # fmt: skip
+            assert variable in SECRET_VARIABLES
+            path = environment[f"{variable}_FILE"]
+            assert path.removeprefix("/run/secrets/") in mounted, (name, variable)
+    volumes = {v.split(":")[0] for s in COMPOSE["services"].values() for v in s.get("volumes", [])}
+    for secret in override["secrets"].values():
+        assert secret["file"].startswith("${BAOMI_SECRETS_DIR:-/etc/baomi/secrets}/")
+        assert not any(secret["file"].startswith(v) for v in volumes)
 
 
 def test_dockerfile_default_command_and_healthcheck_exist():

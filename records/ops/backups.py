@@ -16,6 +16,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import tarfile
@@ -64,6 +65,21 @@ DUMP_PART_BYTES = 32 << 20
 DUMP_PREFIX = "database."
 
 
+def check_pg_dump(version_text: str, server_version_num: int) -> None:
+    """pg_dump cannot dump a server of a newer major version (issue 18 §6: Debian's pg_dump 15
+    against a managed PostgreSQL 16 or 17): refuse before starting, saying what to install,
+    rather than fail halfway with pg_dump's "server version mismatch"."""
+    found = re.search(r"(\d+)(?:\.\d+)?", version_text)
+    client = int(found.group(1)) if found else 0
+    server = server_version_num // 10000
+    if client < server:
+        raise RuntimeError(
+            f"pg_dump {client or '(unknown version)'} cannot back up PostgreSQL {server}: "
+            f"install postgresql-client-{server} (apt.postgresql.org) in the image, or back up "
+            "with a server of the same major version as pg_dump"
+        )
+
+
 def _add_database(tar: tarfile.TarFile, members: dict) -> None:
     """Stream the database into the archive: SQLite's online backup into memory, then one
     member; PostgreSQL's ``pg_dump`` output read in parts, each its own member, in order."""
@@ -81,6 +97,10 @@ def _add_database(tar: tarfile.TarFile, members: dict) -> None:
     pg_dump = shutil.which("pg_dump")
     if pg_dump is None:
         raise RuntimeError("pg_dump is not installed (Debian package postgresql-client)")
+    version = subprocess.run(  # noqa: S603 (a fixed program, no input from a request)
+        [pg_dump, "--version"], capture_output=True, text=True, check=False
+    ).stdout
+    check_pg_dump(version, connection.pg_version)  # type: ignore[attr-defined]
     arguments = [
         pg_dump,
         "--format=custom",

@@ -56,7 +56,8 @@ def overflow(page) -> int:
 
 def assert_reads_chinese(page, *, allowed: tuple[str, ...] = ()) -> None:
     """The page is in Chinese; ``allowed``: data the test itself typed in Latin letters."""
-    assert page.evaluate("document.documentElement.lang") == "zh-hans", page.url
+    page.wait_for_load_state("load")
+    assert page.locator("html").get_attribute("lang") == "zh-hans", page.url
     assert foreign_words(page, allowed=allowed) == [], page.url
 
 
@@ -104,10 +105,13 @@ def internal_codes(page) -> list[str]:
 def assert_reads(page, say: Words, *, allowed: tuple[str, ...] = ()) -> None:
     """The page is in the journey's language and shows no internal code; in Chinese also no
     English word outside the product terms (``allowed``: Latin data the test typed itself)."""
+    # A click on a link may have started a navigation: read the page it leads to, not the
+    # moment between two documents (CI once read a document with no <html> yet).
+    page.wait_for_load_state("load")
     if say.chinese:
         assert_reads_chinese(page, allowed=allowed)
         return
-    assert page.evaluate("document.documentElement.lang") == "en", page.url
+    assert page.locator("html").get_attribute("lang") == "en", page.url
     assert internal_codes(page) == [], page.url
 
 

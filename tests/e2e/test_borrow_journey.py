@@ -93,6 +93,7 @@ def test_r41_borrow_request_approval_hand_out_and_return_in_the_browser(
     assert number in desk.inner_text("[data-testid=to-hand-out]")
     assert_fits_and_reads(desk, say)
     desk.click("[data-testid=to-hand-out] a.button")
+    desk.wait_for_url("**/requests/*/")
     assert_fits_and_reads(desk, say)
     desk.click("[data-testid=hand-out]")
     assert number in desk.inner_text("[data-testid=on-loan]")

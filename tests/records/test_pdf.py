@@ -52,3 +52,29 @@ def test_a_table_that_starts_on_a_new_page_has_its_header_once():
     doc.table([Column("档案编号", 15), Column("密级", 60)], [("KH-2026-000001", "机密")])
     second = _pages(doc.finish())[-1]
     assert second.count("档案编号") == 1
+
+
+def test_i18_6_rare_characters_of_names_print_in_a_font_that_has_them():
+    """Issue 18 §6: 䶮 (CJK extension A) and 𠮷 (extension B) are in real people's names; the
+    main font lacks them and printed nothing. Each character is drawn by the first font that
+    has it, so both print, embedded, and extract as themselves."""
+    from records.pdf import fonts
+
+    chosen = fonts()
+    assert len(chosen.names) == 3, "WenQuanYi Micro Hei and HanaMin A and B are installed"
+    assert ord("䶮") not in chosen.covers[0]
+    assert ord("𠮷") not in chosen.covers[0]  # the main font lacks both: they printed blank
+    only_b = chr(min(chosen.covers[2] - chosen.covers[1] - chosen.covers[0]))  # a rarer one
+    doc = Document("测试", heading="客户信息登记表")
+    doc.facts([("客户姓名", "刘䶮"), ("联系人", "𠮷野家 吉田")])
+    doc.table([Column("姓名", 15), Column("备注", 60)], [("王𠮷", f"䶮字不可缺{only_b}")])
+    data = doc.finish()
+    text = "".join(_pages(data))
+    for name in ("刘䶮", "𠮷野家 吉田", "王𠮷", f"䶮字不可缺{only_b}"):
+        assert name in text
+    used = set()
+    for page in PdfReader(io.BytesIO(data)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            used.add(str(font.get_object()["/BaseFont"]))
+    assert any("HanaMinA" in name for name in used), used
+    assert any("HanaMinB" in name for name in used), used
