@@ -1,6 +1,7 @@
 """The production stack as real processes on loopback: gunicorn, a Celery worker and beat, started
 with the very commands docker-compose.yml gives (only the bind address and the beat schedule file
-are moved), plus a small HTTP client that behaves like a browser behind a TLS proxy.
+are moved), compose's nginx in front (tests/integration/proxy.py), and a small HTTPS client that
+behaves like a browser: it sends no forwarded header, the proxy does.
 
 Used by tests/integration/test_real_stack.py (issue 7 §5).
 """
@@ -131,11 +132,17 @@ class Stack:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> None:
+        from tests.integration.proxy import Proxy, require
+
+        require()
         for process in self.processes.values():
             process.start(self.env)
         wait_for("the worker to be ready", lambda: self._ready("worker", "ready."))
         wait_for("beat to start", lambda: self._ready("beat", "beat: Starting"))
         wait_for("gunicorn to answer", self._web_answers)
+        # Browsers reach web through compose's TLS proxy, as in production (issue 18 §5).
+        self.proxy = Proxy(self.port, self.logs / "nginx")
+        self.proxy.start()
 
     def _ready(self, name: str, marker: str) -> bool:
         process = self.processes[name]
@@ -176,6 +183,8 @@ class Stack:
         return subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
 
     def stop(self) -> dict[str, int]:
+        if getattr(self, "proxy", None) is not None:
+            self.proxy.stop()
         codes = {}
         for name in ("beat", "web", "worker"):  # beat first: no new work while the rest stop
             codes[name] = self.processes[name].stop()
@@ -198,33 +207,26 @@ class Response:
 
 
 class WebClient:
-    """A browser without a browser: cookies (secure ones included: the proxy in front speaks
-    TLS), CSRF token from the page, Origin header, redirects followed on request."""
+    """A browser without a browser, through the stack's TLS proxy: HTTPS, cookies, CSRF token
+    from the page, Origin header, redirects followed on request. It sends no forwarded header:
+    the proxy sets those (issue 18's bar)."""
 
     def __init__(self, stack: Stack):
         self.stack = stack
         self.cookies: dict[str, str] = {}
-        self.origin = f"https://127.0.0.1:{stack.port}"
+        self.host = f"127.0.0.1:{stack.proxy.https_port}"
+        self.origin = f"https://{self.host}"
 
     def request(self, method: str, path: str, body: bytes = b"", content_type: str = ""):
-        headers = {
-            "Host": f"127.0.0.1:{self.stack.port}",
-            "X-Forwarded-Proto": "https",  # what the TLS proxy in front would say
-            "Accept-Language": "en",
-        }
+        headers = {"Host": self.host, "Accept-Language": "en"}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         if method == "POST":
             headers["Origin"] = self.origin
             headers["Referer"] = self.origin + path
             headers["Content-Type"] = content_type
-        conn = http.client.HTTPConnection("127.0.0.1", self.stack.port, timeout=60)
-        try:
-            conn.request(method, path, body=body or None, headers=headers)
-            raw = conn.getresponse()
-            response = Response(raw.status, raw.headers, raw.read(), path)
-        finally:
-            conn.close()
+        status, answer_headers, answer = self.stack.proxy.request(method, path, body, headers)
+        response = Response(status, answer_headers, answer, path)
         for cookie in response.headers.get_all("Set-Cookie") or []:
             pair = cookie.split(";", 1)[0]
             name, _, value = pair.partition("=")
@@ -268,7 +270,7 @@ class WebClient:
                 return response
             location = response.header("Location")
             split = urlsplit(location)
-            assert not split.netloc or split.netloc == f"127.0.0.1:{self.stack.port}", location
+            assert not split.netloc or split.netloc == self.host, location
             target = split.path + (f"?{split.query}" if split.query else "")
             response = self.request("GET", target)
         raise AssertionError("too many redirects")
@@ -317,7 +319,8 @@ def production_env(database_url: str, broker_url: str, var_dir: Path) -> dict[st
         DATABASE_URL=database_url,
         CELERY_BROKER_URL=broker_url,
         ALLOWED_HOSTS="127.0.0.1",
-        BAOMI_BEHIND_TLS_PROXY="true",
+        BAOMI_BEHIND_TLS_PROXY="true",  # as .env.example, for compose's proxy profile
+        BAOMI_PROXY_COUNT="1",
         BAOMI_RECORD_KEKS=f"1:{generate_key_text()}",
         BAOMI_INDEX_KEY=generate_key_text(),
         BAOMI_BACKUP_KEY=generate_key_text(),

@@ -1,6 +1,6 @@
-"""The production stack, for real (issue 7 §5, R31): gunicorn with 2 workers, a Celery worker and
-beat, started with docker-compose.yml's own commands in production mode against PostgreSQL and
-Redis on loopback. A journey over HTTP: sign-in with password and TOTP, intake with uploads,
+"""The production stack, for real (issue 7 §5, R31; issue 18's bar): gunicorn with 2 workers, a
+Celery worker and beat, started with docker-compose.yml's own commands in production mode against
+PostgreSQL and Redis on loopback, as the application database role, behind compose's nginx. A journey over HTTP: sign-in with password and TOTP, intake with uploads,
 approval by the head, a chain verification the auditor starts and the worker runs, the heartbeat
 beat sends, a backup the worker makes; then a clean shutdown on SIGTERM.
 """
@@ -49,6 +49,9 @@ def stack_env(tmp_path) -> dict[str, str]:
             "the production stack needs PostgreSQL and a broker (the PostgreSQL + Redis leg of "
             "CI sets DATABASE_URL and CELERY_BROKER_URL)"
         )
+    from tests.integration import proxy
+
+    proxy.require()
     db = connection.settings_dict
     url = f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
     return production_env(f"{url}/{db['NAME']}", settings.CELERY_BROKER_URL, tmp_path / "var")
