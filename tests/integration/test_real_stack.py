@@ -1,8 +1,9 @@
 """The production stack, for real (issue 7 §5, R31; issue 18's bar): gunicorn with 2 workers, a
 Celery worker and beat, started with docker-compose.yml's own commands in production mode against
-PostgreSQL and Redis on loopback, as the application database role, behind compose's nginx. A journey over HTTP: sign-in with password and TOTP, intake with uploads,
-approval by the head, a chain verification the auditor starts and the worker runs, the heartbeat
-beat sends, a backup the worker makes; then a clean shutdown on SIGTERM.
+PostgreSQL and Redis on loopback, as the application database role, behind compose's nginx. A
+journey over HTTPS: sign-in with password and TOTP, intake with uploads, approval by the head, a
+chain verification the auditor starts and the worker runs, the heartbeat beat sends, a backup
+the worker makes, the worker killed and its alert mail; then a clean shutdown on SIGTERM.
 """
 
 from __future__ import annotations
