@@ -118,7 +118,8 @@ def register() -> None:
             label=_("Access reviews"),
             url_name="access:reviews",
             capability=Capability.ACCESS_REVIEW,
-            description=_("Confirm or revoke your staff's roles and grants (yearly)."),
+            # Heads review their staff; management reviews the heads: "the people you review".
+            description=_("Confirm or revoke the roles and grants of the people you review."),
             count=review_items,
             due=review_deadline,
         ),

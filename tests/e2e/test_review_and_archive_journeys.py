@@ -11,8 +11,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from access import people, policy
-from access.models import Department, Grant, ReviewCampaign, ReviewItem
+from access import people, policy, reviews
+from access.models import Department, Grant, ReviewCampaign, ReviewItem, User
 from access.roles import Role
 from audit.models import Incident
 from records.models import InventoryCheck, PaperFile
@@ -175,6 +175,44 @@ def test_r72_access_review_is_opened_decided_by_the_head_and_closed_with_its_rep
     assert borrower.groups.filter(name=Role.SALES.value).exists()  # kept
     assert security.console_errors == []
     assert deciding.console_errors == []
+
+
+@in_both_languages
+@pytest.mark.parametrize("width", SCREENS.values(), ids=SCREENS.keys())
+def test_r72_management_finds_the_heads_on_its_to_do_list_and_keeps_their_roles(
+    live_server, signed_in, width, say
+):
+    """R72, management's part: the heads (and people outside a headed department) are reviewed
+    by management. The manager's home page lists the decisions waiting with their deadline;
+    the review page shows only those people; keeping one says so and takes it off the list."""
+    _head, _kept, _borrower, officer, _borrowed, _grant = _review_world()
+    deadline = timezone.localdate() + timedelta(days=14)
+    reviews.open_campaign(officer, "年度权限复核", deadline)
+    manager = signed_in(User.objects.get(username="zhou.jun"), locale=say.locale, width=width)
+    _go(manager, live_server, "/")
+    waiting = manager.locator("[data-testid=to-do] [data-todo=access_reviews]")
+    assert say("权限复核", "Access reviews") in waiting.inner_text()
+    assert say("由您复核的人员", "the people you review") in manager.inner_text("[data-testid=to-do]")
+    assert deadline.isoformat() in manager.inner_text("[data-testid=to-do]")
+    assert_fits_and_reads(manager, say)
+    waiting.click()
+    manager.wait_for_url("**/accounts/reviews/")
+    items = manager.locator("[data-testid=review-items] tbody tr")
+    names = " ".join(items.all_inner_texts())
+    assert "王芳" in names  # the head
+    assert "张伟" not in names  # her staff are hers to review, not management's
+    assert "周军" not in names  # never one's own
+    assert_fits_and_reads(manager, say)
+    before = items.count()
+    items.filter(has_text="王芳").get_by_role("button", name=say("保留", "Keep")).click()
+    said = say("已保留：王芳 保留 角色 部门负责人。", "Kept: 王芳 keeps the role Department head.")
+    assert said in messages(manager)
+    expect(items).to_have_count(before - 1)
+    assert_fits_and_reads(manager, say)
+    decided = ReviewItem.objects.get(person__username="wang.fang", kind="role")
+    assert decided.decision == ReviewItem.Decision.CONFIRMED
+    assert decided.decided_by.username == "zhou.jun"
+    assert manager.console_errors == []
 
 
 @in_both_languages
