@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -126,7 +127,8 @@ def execute_view(request: AuthenticatedHttpRequest, batch_id: int) -> HttpRespon
             except Refused as refused:
                 messages.error(request, str(refused))
             else:
-                messages.success(request, _("%(n)d files destroyed.") % {"n": done})
+                destroyed = ngettext("%(n)d file destroyed.", "%(n)d files destroyed.", done)
+                messages.success(request, destroyed % {"n": done})
                 return redirect("disposal:batch", batch_id=batch.pk)
     context = {"batch": batch, "preview": execution_preview.preview(batch)}
     return render(request, "disposal/execute.html", context)
@@ -163,11 +165,12 @@ def holds_view(request: AuthenticatedHttpRequest) -> HttpResponse:
             except Refused as refused:
                 add_errors(form, refused)
             else:
-                messages.success(
-                    request,
-                    _("Hold %(ref)s placed on %(n)d files.")
-                    % {"ref": hold.reference, "n": len(records)},
+                placed = ngettext(
+                    "Hold %(ref)s placed on %(n)d file.",
+                    "Hold %(ref)s placed on %(n)d files.",
+                    len(records),
                 )
+                messages.success(request, placed % {"ref": hold.reference, "n": len(records)})
                 return redirect("disposal:holds")
     return render(
         request,

@@ -64,7 +64,7 @@ def test_r61_the_confirmation_page_refuses_without_the_tick_and_destroys_with_it
     done = client.post(
         reverse("disposal:execute", args=[batch.pk]), {"understood": "yes"}, follow=True
     )
-    assert "files destroyed." in done.content.decode()
+    assert "1 file destroyed." in done.content.decode()  # one file, said in the singular
     record.refresh_from_db()
     assert record.status == "destroyed"
 
