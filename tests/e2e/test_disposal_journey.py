@@ -9,8 +9,9 @@ from pypdf import PdfReader
 
 from disposal import batches, sweep
 from disposal.models import DisposalBatch
+from records import paper
 from tests.e2e.conftest import SCREENS
-from tests.e2e.journey_checks import assert_fits_and_reads, in_both_languages
+from tests.e2e.journey_checks import assert_fits_and_reads, in_both_languages, messages
 from tests.e2e.test_record_journey import _sign_in
 from tests.factories import approved, build_world, make_due
 from tests.helpers import give_authenticator, sign_current_agreement
@@ -75,3 +76,53 @@ def test_r61_archivist_signs_executes_and_downloads_the_certificate(
     record.refresh_from_db()
     assert record.status == "destroyed"
     assert console_errors == []
+
+
+@in_both_languages
+@pytest.mark.parametrize("width", SCREENS.values(), ids=SCREENS.keys())
+def test_r61_recording_a_paper_shredding_first_says_what_it_makes_final(
+    width, say, live_server, signed_in
+):
+    """Issue 16 §6: after the files are destroyed, the archivist records that the paper folder
+    was shredded before a witness. That entry is final (it goes into the certificate), so it
+    first shows the folder, the witness and what it makes final; going back records nothing."""
+    world = build_world()
+    record = make_due(
+        approved(world.sales, world.head, {"full_name": "欧阳晓梅", "mobile": "13912345678"})
+    )
+    paper.register_location(
+        world.keeper, record, room="档案室A", cabinet="1", shelf="2", custodian=world.keeper
+    )
+    sweep.propose_due()
+    batch = DisposalBatch.objects.get()
+    batches.sign(world.head, batch, "head")
+    batches.sign(world.keeper2, batch, "archivist")
+    batches.execute(world.keeper2, batch)
+
+    page = signed_in(world.keeper, locale=say.locale, width=width)
+    page.goto(f"{live_server.url}/disposal/batches/{batch.pk}/")
+    item = batch.items.get()
+    shred = page.locator(f"[data-testid=shred-{item.pk}]")
+    shredded = say("已在该见证人面前粉碎", "Shredded before this witness")
+    shred.locator("select[name=witness]").select_option(label=str(world.keeper2))
+    shred.get_by_role("button", name=shredded).click()
+    final = page.locator("[data-testid=shred-confirm]")
+    assert say("不可更改", "The entry is final") in final.inner_text()
+    assert record.archive_number in page.inner_text("main")
+    assert str(world.keeper2) in page.inner_text("main")
+    assert_fits_and_reads(page, say)
+    page.get_by_role("link", name=say("返回，不做任何操作", "Back, do nothing")).click()
+    page.wait_for_url(f"**/disposal/batches/{batch.pk}/")
+    item.refresh_from_db()
+    assert item.paper_shredded_at is None  # going back recorded nothing
+
+    shred.locator("select[name=witness]").select_option(label=str(world.keeper2))
+    shred.get_by_role("button", name=shredded).click()
+    page.click("[data-testid=confirm-shredded]")
+    page.wait_for_url(f"**/disposal/batches/{batch.pk}/")
+    assert say("粉碎已登记。", "Shredding recorded.") in messages(page)
+    assert page.locator("[data-testid=certificate]").count() == 1  # the certificate follows
+    assert_fits_and_reads(page, say)
+    item.refresh_from_db()
+    assert item.paper_witness == world.keeper2
+    assert page.console_errors == []
