@@ -16,8 +16,10 @@ from django.views.decorators.http import require_http_methods
 
 from access import policy
 from access.http import AuthenticatedHttpRequest
+from access.models import Department
 from access.policy import Capability, RecordAction
-from records import paper
+from records import catalogue, paper
+from records.catalogue_forms import CatalogueForm
 from records.forms import InventoryForm, PaperLocationForm
 from records.models import CustomerRecord, PaperFile
 
@@ -25,18 +27,24 @@ from records.models import CustomerRecord, PaperFile
 @never_cache
 @require_http_methods(["GET"])
 def catalogue_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Search and page the catalogue (issue 19 §2): the criteria live in the address, so the
+    next page, a bookmark and the back button keep them."""
     policy.require_can(request.user, Capability.PAPER_ARCHIVE)
-    records = (
-        policy.catalogue(request.user, CustomerRecord.objects.all())
-        .select_related("department", "handler", "paper__custodian")
-        .order_by("-reviewed_at")
+    form = CatalogueForm(request.GET or None, departments=Department.objects.order_by("name"))
+    criteria = form.criteria() if form.is_bound else catalogue.Criteria()
+    page = catalogue.search(
+        request.user,
+        criteria,
+        after=request.GET.get("after", "")[:20],
+        before=request.GET.get("before", "")[:20],
     )
-    if request.GET.get("show") == "unplaced":
-        records = records.filter(paper__isnull=True)
+    kept = request.GET.copy()
+    for cursor in ("after", "before"):
+        kept.pop(cursor, None)
     return render(
         request,
         "records/catalogue.html",
-        {"records": list(records[:200]), "show": request.GET.get("show", "")},
+        {"form": form, "page": page, "query": kept.urlencode()},
     )
 
 

@@ -259,7 +259,16 @@ def test_r33_archivist_places_a_paper_folder_and_records_found_and_missing_check
     reported to the information-security officer as a loss."""
     keeper, record = _paper_world()
     page = signed_in(keeper, locale=say.locale, width=width)
-    _go(page, live_server, "/records/archive/?show=unplaced")
+    _go(page, live_server, "/records/archive/")
+    search = page.locator("[data-testid=catalogue-search]")
+    search.get_by_label(say("纸质档案", "Paper folder")).select_option(
+        label=say("尚未登记位置", "Not yet placed")
+    )
+    search.get_by_role("button", name=say("检索", "Search")).click()
+    page.wait_for_url("**/records/archive/?*placed=no*")
+    assert say("找到 1 份档案。", "1 file found.") in page.inner_text(
+        "[data-testid=catalogue-count]"
+    )
     assert_fits_and_reads(page, say)
     page.locator("[data-testid=catalogue]").get_by_role("link", name=record.archive_number).click()
     page.wait_for_url(f"**/records/{record.pk}/paper/")
@@ -303,9 +312,14 @@ def test_r33_archivist_places_a_paper_folder_and_records_found_and_missing_check
     assert "柜内未找到，借阅登记无记录" in rows.inner_text()
     assert_fits_and_reads(page, say)
 
+    # Found again by where it now stands.
     _go(page, live_server, "/records/archive/")
+    search.get_by_label(say("档案柜", "Cabinet")).fill("3号柜")
+    search.get_by_role("button", name=say("检索", "Search")).click()
+    page.wait_for_url("**/records/archive/?*")
     listed = page.locator("[data-testid=catalogue] tr", has_text=record.archive_number)
     assert "档案室A / 3号柜 / 第2层" in listed.inner_text()
+    assert_fits_and_reads(page, say)
 
     folder = PaperFile.objects.get(record=record)
     assert (folder.room, folder.cabinet, folder.shelf, folder.custodian) == (

@@ -1,0 +1,89 @@
+"""The archive catalogue (R15, R33; issue 19 §2): every catalogued file, searchable by number,
+location, level, status and department, in pages of any depth.
+
+Pages are keyset pages on the archive number (unique and indexed), not offsets: the thousandth
+page costs what the first does, and a file numbered while someone pages does not shift the rows
+under them. The catalogue never shows customer content (policy.catalogue: metadata only).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
+
+from access import policy
+from access.models import User
+from records.models import CustomerRecord
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class Criteria:
+    """What the archivist searches by; empty means "any"."""
+
+    number: str = ""  # a part of the archive number, e.g. "2019-0001"
+    room: str = ""
+    cabinet: str = ""
+    shelf: str = ""
+    tier: int | None = None
+    status: str = ""
+    department_id: int | None = None
+    placed: str = ""  # "", "yes" (has a location) or "no" (not yet placed)
+
+
+@dataclass
+class Page:
+    rows: list[CustomerRecord] = field(default_factory=list)
+    total: int = 0
+    after: str = ""  # the cursor of the next page ("" on the last)
+    before: str = ""  # the cursor of the previous page ("" on the first)
+
+
+def _matching(user: User, criteria: Criteria) -> QuerySet[CustomerRecord]:
+    found = policy.catalogue(user, CustomerRecord.objects.all())
+    text: dict[str, Any] = {
+        "archive_number__icontains": criteria.number.strip(),
+        "paper__room__icontains": criteria.room.strip(),
+        "paper__cabinet__iexact": criteria.cabinet.strip(),
+        "paper__shelf__iexact": criteria.shelf.strip(),
+        "status": criteria.status,
+    }
+    found = found.filter(**{key: value for key, value in text.items() if value})
+    if criteria.tier is not None:
+        found = found.filter(tier=criteria.tier)
+    if criteria.department_id is not None:
+        found = found.filter(department_id=criteria.department_id)
+    if criteria.placed in ("yes", "no"):
+        found = found.filter(paper__isnull=criteria.placed == "no")
+    return found
+
+
+def search(
+    user: User, criteria: Criteria, *, after: str = "", before: str = "", size: int = PAGE_SIZE
+) -> Page:
+    """One page of the files matching ``criteria``, in archive-number order: the page after the
+    cursor ``after``, or the page before ``before``, or the first page."""
+    matching = _matching(user, criteria)
+    rows_of = matching.select_related("department", "handler", "paper__custodian")
+    if before:
+        rows = list(
+            rows_of.filter(archive_number__lt=before).order_by("-archive_number")[: size + 1]
+        )
+        more_before = len(rows) > size
+        rows = list(reversed(rows[:size]))
+        more_after = True
+    else:
+        query = rows_of.filter(archive_number__gt=after) if after else rows_of
+        rows = list(query.order_by("archive_number")[: size + 1])
+        more_after = len(rows) > size
+        rows = rows[:size]
+        more_before = bool(after)
+    return Page(
+        rows=rows,
+        total=matching.count(),
+        after=rows[-1].archive_number or "" if rows and more_after else "",
+        before=rows[0].archive_number or "" if rows and more_before else "",
+    )
