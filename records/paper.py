@@ -17,7 +17,7 @@ from access.policy import RecordAction
 from audit import incidents
 from records.classification import Tier
 from records.models import CustomerRecord, InventoryCheck, InventoryResult, PaperFile
-from records.pdf import CONFIDENTIAL_RED, HEIGHT, WIDTH, Document, mm
+from records.pdf import CONFIDENTIAL_RED, HEIGHT, WIDTH, Document, chinese, mm
 
 # The mark printed on the folder, as the classification rules name it (003 §3.3).
 MARKS = {
@@ -81,7 +81,7 @@ def check(
                 user,
                 kind="loss",
                 description=(
-                    f"盘点发现纸质档案{InventoryResult(result).label}："
+                    f"盘点发现纸质档案{chinese(InventoryResult(result).label)}："
                     f"{record.archive_number}，{paper.room} {paper.cabinet} {paper.shelf}。"
                     + (f"备注：{row.note}" if row.note else "")
                 ),
@@ -111,7 +111,7 @@ def cover_sheet(user: User, record: CustomerRecord) -> bytes:
     doc.text("客户档案", size=26, centred=True, gap=18 * mm)
     doc.text(record.archive_number or "", size=22, centred=True, gap=27 * mm)
     lines = [
-        ("密级", f"{mark}（{Tier(record.tier).label}）"),
+        ("密级", f"{mark}（{chinese(Tier(record.tier).label)}）"),
         ("所属部门", record.department.name),
         ("经手人", record.handler.get_full_name()),
         ("入库日期", record.reviewed_at.strftime("%Y-%m-%d") if record.reviewed_at else ""),

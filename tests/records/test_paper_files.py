@@ -70,6 +70,7 @@ def test_r22_cover_sheet_carries_the_level_mark_and_no_customer_content(sales_or
     assert response["Content-Type"] == "application/pdf"
     text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
     assert "绝密" in text
+    assert "Level 1" not in text  # the level in Chinese whoever asked in English
     assert record.archive_number in text
     assert "档案室A / 03 / 2" in text
     assert "销售一部" in text
@@ -94,3 +95,5 @@ def test_r33_a_missing_folder_is_reported_as_an_incident(sales_org, archivist):
     assert incident.kind == "loss"
     assert incident.archive_numbers == [record.archive_number]
     assert incident.reporter == archivist
+    # The report is written in Chinese whoever's screen was in English: no "Missing" inside it.
+    assert "盘点发现纸质档案缺失" in incident.description
