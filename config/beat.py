@@ -2,8 +2,8 @@
 
 The watch must run in a process that survives the worker: a task would die with the worker it
 is meant to report. Beat is that process (one per deployment), and it already wakes up at every
-heartbeat interval, so at each of those it runs records.ops.watch, whose mail waits in the
-outbox until a worker sends it.
+heartbeat interval, so at each of those it runs records.ops.watch; when an alert opens or
+closes, beat sends the outbox itself, since the worker that normally does may be what died.
 """
 
 from __future__ import annotations
@@ -50,6 +50,11 @@ class WatchfulScheduler(PersistentScheduler):
             changed = watch.run()
             if changed:
                 log.warning("operations watch: %s", changed)
+                # Sent from here, not only by the worker: the problem may be the worker itself,
+                # or the broker it is reached by (SKIP LOCKED: never twice with a worker).
+                from records.ops import outbox
+
+                outbox.deliver_pending(limit=20, budget_seconds=60)
         except Exception:  # the database may be away a moment; beat must keep scheduling
             log.exception("operations watch failed")
         finally:

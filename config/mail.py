@@ -15,4 +15,6 @@ def mail_settings(env: environ.Env) -> dict[str, Any]:
     found: dict[str, Any] = env.email_url("EMAIL_URL", default="consolemail://")
     found["BAOMI_MAIL_DELIVERY_BACKEND"] = found["EMAIL_BACKEND"]
     found["EMAIL_BACKEND"] = OUTBOX
+    # A mail server that accepts the connection and then stalls must not hold a worker.
+    found["EMAIL_TIMEOUT"] = env.int("EMAIL_TIMEOUT", default=30)
     return found

@@ -17,7 +17,8 @@ WORKER_SILENT_AFTER = timedelta(minutes=3)  # three missed beats of the default 
 
 def worker_silent_after() -> timedelta:
     """Three missed heartbeats: beat sends one every ``BAOMI_HEARTBEAT_SECONDS`` (a minute by
-    default), so a worker busy with two long jobs is not yet called silent."""
+    default). A worker busy with long jobs can miss more; the operations watch then pings it
+    before calling it stopped (records/ops/watch.py)."""
     from django.conf import settings
 
     entry = getattr(settings, "CELERY_BEAT_SCHEDULE", {}).get("baomi-heartbeat", {})

@@ -64,24 +64,33 @@ def test_compose_keeps_var_on_a_named_volume_and_secrets_out_of_the_file():
     for name in ("web", "worker", "beat"):
         assert "baomi-var:/app/var" in COMPOSE["services"][name]["volumes"]
     assert "DJANGO_SECRET_KEY" not in text
-    assert re.search(r"POSTGRES_PASSWORD:\s*\$\{POSTGRES_PASSWORD:\?", text)
+    assert "POSTGRES_PASSWORD" not in text  # db.env holds it
 
 
 def test_i18_2_services_connect_as_least_privileged_roles_from_the_environment_file():
     """Issue 18 §2: no service connects as a superuser; web, worker and beat take the
-    application role's DATABASE_URL from .env (compose no longer writes one over it), the
-    migrate and grants jobs the owner's, and the db service creates the roles on first start."""
+    application role's DATABASE_URL from .env (compose no longer writes one over it) and never
+    see the superuser's or the owner's password, which only db, migrate and grants read
+    (db.env); the db service creates the roles on first start."""
     services = COMPOSE["services"]
     for name in ("web", "worker", "beat"):
         assert "DATABASE_URL" not in services[name].get("environment", {}), name
+        assert services[name]["env_file"] == ".env", name
     for name in ("migrate", "grants"):
-        assert "DATABASE_OWNER_URL" in services[name]["environment"]["DATABASE_URL"], name
+        assert services[name]["env_file"] == [".env", "db.env"], name  # db.env's URL wins
+    assert services["db"]["env_file"] == "db.env"
     assert _command(services["grants"]) == ["python", "manage.py", "grant_app_role"]
     assert "./deploy/postgres:/docker-entrypoint-initdb.d:ro" in services["db"]["volumes"]
     example = (ROOT / ".env.example").read_text()
     assert re.search(r"^DATABASE_URL=postgres://baomi_app:", example, re.M)
-    assert re.search(r"^DATABASE_OWNER_URL=postgres://baomi_owner:", example, re.M)
     assert re.search(r"^BAOMI_DRILL_DATABASE_URL=postgres://baomi_drill:", example, re.M)
+    for secret in ("POSTGRES_PASSWORD", "BAOMI_DB_OWNER_PASSWORD", "baomi_owner"):
+        assert secret not in example, secret
+    admin = (ROOT / "db.env.example").read_text()
+    assert re.search(r"^DATABASE_URL=postgres://baomi_owner:", admin, re.M)
+    assert re.search(r"^POSTGRES_PASSWORD=", admin, re.M)
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    assert {".env", "db.env", "deploy/tls", "*.pem"} <= set(ignored)  # never in an image
 
 
 def test_i18_5_the_proxy_profile_and_the_environment_file_agree():

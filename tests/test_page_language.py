@@ -106,8 +106,12 @@ def _walk(user: User, language: str) -> dict[str, list[str]]:
         text = "\n".join(parser.parts)
         found = found_twice + [m.group(0) for rx in INTERNAL for m in rx.finditer(text)]
         if language == "zh-hans":
-            words = ENGLISH_WORD.findall(ADDRESS.sub(" ", text))  # an address is not a word
-            found += [w for w in words if w not in PRODUCT_TERMS and not w.isupper()]
+            readable = ADDRESS.sub(" ", text)  # an address is not a word
+            for word in ENGLISH_WORD.finditer(readable):
+                if word.group(0) not in PRODUCT_TERMS and not word.group(0).isupper():
+                    # With its surroundings: a stray fragment (once "bfdb" in CI) says where.
+                    around = readable[max(0, word.start() - 30) : word.end() + 30]
+                    found.append(f"{word.group(0)} in {around!r}")
         if found:
             problems[path] = sorted(set(found))
         for href in parser.links:

@@ -75,9 +75,13 @@ def decide_view(request: AuthenticatedHttpRequest, item_id: int) -> HttpResponse
     this page, which first says what it ends (issue 16 §6)."""
     policy.require_can(request.user, Capability.ACCESS_REVIEW)
     item = get_object_or_404(
-        ReviewItem.objects.select_related("person", "department", "grant__record"), pk=item_id
+        ReviewItem.objects.select_related("person", "department", "grant__record", "campaign"),
+        pk=item_id,
     )
     preview = reviews.revocation_preview(request.user, item)
+    if item.decision != ReviewItem.Decision.PENDING or item.campaign.closed_at:
+        messages.error(request, _("This item was decided already."))
+        return redirect("access:reviews")
     form = ReviewDecisionForm(posted(request), initial={"decision": "revoke"})
     if request.method == "POST" and form.is_valid():
         keep = form.cleaned_data["decision"] == "keep"

@@ -24,9 +24,13 @@ psql --no-psqlrc -v ON_ERROR_STOP=1 \
     -v app="${BAOMI_DB_APP:-baomi_app}" -v app_password="$BAOMI_DB_APP_PASSWORD" \
     -v drill="${BAOMI_DB_DRILL:-baomi_drill}" -v drill_password="$BAOMI_DB_DRILL_PASSWORD" \
     <<'SQL'
-CREATE ROLE :"owner" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD :'owner_password';
-CREATE ROLE :"app" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD :'app_password';
-CREATE ROLE :"drill" LOGIN NOSUPERUSER CREATEDB NOCREATEROLE PASSWORD :'drill_password';
+-- Re-runnable: a role that exists already keeps its rights and gets the password given here.
+SELECT format('CREATE ROLE %I', :'owner') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'owner') \gexec
+SELECT format('CREATE ROLE %I', :'app') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'app') \gexec
+SELECT format('CREATE ROLE %I', :'drill') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'drill') \gexec
+ALTER ROLE :"owner" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD :'owner_password';
+ALTER ROLE :"app" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD :'app_password';
+ALTER ROLE :"drill" LOGIN NOSUPERUSER CREATEDB NOCREATEROLE PASSWORD :'drill_password';
 ALTER DATABASE :"db" OWNER TO :"owner";
 ALTER SCHEMA public OWNER TO :"owner";
 REVOKE CREATE ON SCHEMA public FROM PUBLIC;

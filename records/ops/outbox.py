@@ -23,6 +23,8 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import smtplib
+import time
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
@@ -123,31 +125,62 @@ def _deliver_soon() -> None:
     enqueue(send_outbox)  # broker down: beat's minute entry delivers it later
 
 
-def deliver_pending(limit: int = 200) -> dict[str, int]:
-    """Send what is due, oldest first; one row per transaction, locked so no other worker
-    sends it too. Counts of sent, retried later and given up."""
+def deliver_pending(limit: int = 200, budget_seconds: float = 120.0) -> dict[str, int]:
+    """Send what is due, oldest first, for at most ``budget_seconds`` (the minute's next run
+    goes on). Each row is claimed in a short transaction of its own, under ``SELECT ... FOR
+    UPDATE SKIP LOCKED``, which also moves its next attempt forward: no other worker sends it
+    meanwhile, no database transaction stays open while a mail server answers, and a worker
+    killed in the middle of a send leaves a row that is simply retried later, never one that
+    blocks the rest. Counts of sent, retried later and given up."""
     counts = {"sent": 0, "retry": 0, "gave_up": 0}
     connection = get_connection(
         getattr(
             settings, "BAOMI_MAIL_DELIVERY_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
         )
     )
+    deadline = time.monotonic() + budget_seconds
     for _ in range(limit):
-        with transaction.atomic():
-            row = (
-                OutboxMessage.objects.select_for_update(skip_locked=True)
-                .filter(
-                    sent_at__isnull=True,
-                    gave_up_at__isnull=True,
-                    next_attempt_at__lte=timezone.now(),
-                )
-                .order_by("created_at")
-                .first()
-            )
-            if row is None:
-                break
-            counts[_attempt(row, connection)] += 1
+        if time.monotonic() > deadline:
+            break
+        row = _claim()
+        if row is None:
+            break
+        counts[_attempt(row, connection)] += 1
     return counts
+
+
+def _claim() -> OutboxMessage | None:
+    with transaction.atomic():
+        row = (
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(
+                sent_at__isnull=True,
+                gave_up_at__isnull=True,
+                next_attempt_at__lte=timezone.now(),
+            )
+            .order_by("next_attempt_at", "created_at")
+            .first()
+        )
+        if row is None:
+            return None
+        row.attempts += 1
+        pause = RETRY_PAUSES[min(row.attempts, len(RETRY_PAUSES)) - 1]
+        row.next_attempt_at = timezone.now() + pause
+        row.save(update_fields=["attempts", "next_attempt_at"])
+    return row
+
+
+def _describe(error: Exception) -> str:
+    """The failure without the message's content: its kind and the server's codes. An SMTP
+    refusal's own text quotes the recipients' addresses, which are sealed here."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = sorted({str(code) for code, _text in error.recipients.values()})
+        return f"{type(error).__name__}: {', '.join(codes)}"
+    if isinstance(error, smtplib.SMTPResponseException):
+        return f"{type(error).__name__}: {error.smtp_code}"
+    if isinstance(error, OSError) and error.errno:
+        return f"{type(error).__name__}: errno {error.errno} ({error.strerror})"
+    return type(error).__name__
 
 
 def _attempt(row: OutboxMessage, connection: Any) -> str:
@@ -156,20 +189,16 @@ def _attempt(row: OutboxMessage, connection: Any) -> str:
         message.connection = connection
         message.send(fail_silently=False)
     except Exception as error:  # any failure is a retry: the row keeps the mail
-        row.attempts += 1
-        # The class and the server's words, cut short; the message itself stays sealed.
-        row.last_error = f"{type(error).__name__}: {error}"[:300]
+        row.last_error = _describe(error)[:300]
         if row.attempts > len(RETRY_PAUSES):
-            row.gave_up_at = timezone.now()
-            row.save(update_fields=["attempts", "last_error", "gave_up_at"])
+            OutboxMessage.objects.filter(pk=row.pk).update(
+                last_error=row.last_error, gave_up_at=timezone.now()
+            )
             log.error("mail %s given up after %s attempts", row.pk, row.attempts)
             return "gave_up"
-        row.next_attempt_at = timezone.now() + RETRY_PAUSES[row.attempts - 1]
-        row.save(update_fields=["attempts", "last_error", "next_attempt_at"])
+        OutboxMessage.objects.filter(pk=row.pk).update(last_error=row.last_error)
         log.warning("mail %s not sent (attempt %s), retried later", row.pk, row.attempts)
         return "retry"
-    row.sent_at = timezone.now()
-    row.sealed = None  # delivered: the content goes
-    row.attempts += 1
-    row.save(update_fields=["sent_at", "sealed", "attempts"])
+    # Delivered: the content goes.
+    OutboxMessage.objects.filter(pk=row.pk).update(sent_at=timezone.now(), sealed=None)
     return "sent"

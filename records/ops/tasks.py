@@ -30,7 +30,10 @@ def nightly_backup() -> dict[str, int]:
     return dict(counts)
 
 
-@shared_task(name="records.send_outbox", acks_late=True, ignore_result=True)
+@shared_task(
+    name="records.send_outbox", acks_late=True, ignore_result=True, soft_time_limit=300,
+    time_limit=360,
+)  # fmt: skip
 def send_outbox() -> dict[str, int]:
     """Right after a transaction that wrote mail, and every minute: deliver the sealed outbox
     (records/ops/outbox.py); what fails waits for its next attempt."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -29,9 +30,11 @@ from records.ops.models import OutboxMessage
 log = logging.getLogger(__name__)
 
 # The disk that holds var/ (database when embedded, stored files, backups) is nearly full below
-# both a share and an absolute amount of free space.
-DISK_FREE_SHARE = 0.10
+# either a share or an absolute amount of free space (a night's backup needs room).
+DISK_FREE_SHARE = 0.05
 DISK_FREE_BYTES = 2 * 1024**3
+# Mail still unsent this long after it was written: the mail server or the worker is down.
+MAIL_LATE_AFTER = timedelta(minutes=30)
 
 
 @dataclass
@@ -40,13 +43,32 @@ class Finding:
     detail: str = ""
 
 
+# When this process first watched: a worker that never reported is a problem only once it has
+# had time to (a fresh installation, or beat started a moment before the worker).
+_first_run: float | None = None
+
+
 def _worker() -> Finding:
     beat = Heartbeat.objects.filter(name=health.WORKER).first()
-    if beat is None:  # never started: the KPI page says so; nothing has stopped yet
-        return Finding(False)
+    silent_after = health.worker_silent_after()
+    if beat is None:
+        waited = time.monotonic() - (_first_run or time.monotonic())
+        never = waited > silent_after.total_seconds()
+        return Finding(never, "no worker has reported since the watch started")
     silent = timezone.now() - beat.last_seen
-    late = silent > health.worker_silent_after()
-    return Finding(late, f"last heartbeat {int(silent.total_seconds())} s ago")
+    if silent <= silent_after:
+        return Finding(False)
+    # Late, but a worker busy with long jobs still answers a ping (its heartbeat waits in line).
+    return Finding(not _worker_answers(), f"last heartbeat {int(silent.total_seconds())} s ago")
+
+
+def _worker_answers() -> bool:
+    from config.celery import app
+
+    try:
+        return bool(app.control.ping(timeout=2))
+    except Exception:  # broker unreachable: no worker can be told anything either
+        return False
 
 
 def _job(name: str, stale: timedelta) -> Finding:
@@ -82,14 +104,20 @@ def _sealer() -> Finding:
 
 def _disk() -> Finding:
     usage = shutil.disk_usage(settings.VAR_DIR)
-    low = usage.free < DISK_FREE_BYTES and usage.free < usage.total * DISK_FREE_SHARE
+    low = usage.free < DISK_FREE_BYTES or usage.free < usage.total * DISK_FREE_SHARE
     return Finding(low, f"{usage.free // 1024**2} MB free of {usage.total // 1024**2} MB")
 
 
 def _mail() -> Finding:
-    since = timezone.now() - timedelta(days=1)
-    given_up = OutboxMessage.objects.filter(gave_up_at__gte=since).count()
-    return Finding(bool(given_up), f"{given_up} mails given up in the last day")
+    now = timezone.now()
+    given_up = OutboxMessage.objects.filter(gave_up_at__gte=now - timedelta(days=1)).count()
+    waiting = OutboxMessage.objects.filter(
+        sent_at__isnull=True, gave_up_at__isnull=True, created_at__lt=now - MAIL_LATE_AFTER
+    ).count()
+    return Finding(
+        bool(given_up or waiting),
+        f"{given_up} mails given up in the last day, {waiting} waiting for over 30 minutes",
+    )
 
 
 CHECKS: dict[str, Callable[[], Finding]] = {
@@ -105,14 +133,16 @@ CHECKS: dict[str, Callable[[], Finding]] = {
 
 def run() -> dict[str, str]:
     """Check everything once; what changed ("opened" or "closed") by kind."""
+    global _first_run
+    if _first_run is None:
+        _first_run = time.monotonic()
     changed: dict[str, str] = {}
     for kind, check in CHECKS.items():
         try:
-            finding = check()
-        except Exception:  # one broken check must not silence the others
+            state = _follow(kind, check())
+        except Exception:  # one broken check (or its mail) must not silence the others
             log.exception("operations check %s failed", kind)
             continue
-        state = _follow(kind, finding)
         if state:
             changed[kind] = state
     return changed
@@ -130,8 +160,12 @@ def _follow(kind: str, finding: Finding) -> str:
         return "opened"
     if not finding.present and open_alert is not None:
         with transaction.atomic():
-            open_alert.closed_at = timezone.now()
-            open_alert.save(update_fields=["closed_at"])
+            now = timezone.now()
+            # Only the watcher that closes it mails "recovered" (two beats, one mail).
+            closing = OpsAlert.objects.filter(pk=open_alert.pk, closed_at__isnull=True)
+            if not closing.update(closed_at=now):
+                return ""
+            open_alert.closed_at = now
             _mail_about(open_alert, recovered=True)
         return "closed"
     return ""

@@ -96,3 +96,12 @@ def test_r72_nobody_opens_the_revocation_page_of_an_item_outside_their_scope(len
     item = campaign.items.get(person=lending_org.borrower, kind="grant")
     page = client_verified(lending_org.head_a).get(f"/accounts/reviews/items/{item.pk}/")
     assert page.status_code == 403
+
+
+def test_r72_an_item_decided_already_has_no_revocation_page(lending_org, officer):
+    campaign, _grant = _campaign(lending_org, officer)
+    item = campaign.items.get(person=lending_org.borrower, kind="grant")
+    reviews.decide(lending_org.head_b, item, keep=True)
+    page = client_verified(lending_org.head_b).get(f"/accounts/reviews/items/{item.pk}/")
+    assert page.status_code == 302
+    assert "This item was decided already." in _said(page)

@@ -300,6 +300,9 @@ def test_r61_recording_a_shredding_first_shows_what_it_makes_final(archive_staff
     assert done.status_code == 302
     item.refresh_from_db()
     assert item.paper_witness == archive_staff.keeper2
+    again = client.post(path, asked, follow=True).content.decode()
+    assert 'data-testid="shred-confirm"' not in again  # nothing left to confirm
+    assert "No paper folder waits for shredding here." in again
 
 
 def test_a_batch_can_lose_files_with_a_reason_before_approval_only(archive_staff):

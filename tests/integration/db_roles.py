@@ -57,8 +57,9 @@ def baomi_roles() -> Iterator[Roles]:
         "BAOMI_DB_APP_PASSWORD": secrets.token_urlsafe(12),
         "BAOMI_DB_DRILL_PASSWORD": secrets.token_urlsafe(12),
     }
-    done = subprocess.run(["sh", str(INIT_SCRIPT)], env=env, capture_output=True, text=True)
-    assert done.returncode == 0, done.stdout + done.stderr
+    for _run in range(2):  # twice: the script may be run again (an upgrade, a new password)
+        done = subprocess.run(["sh", str(INIT_SCRIPT)], env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout + done.stderr
     try:
         yield roles
     finally:

@@ -93,11 +93,16 @@ def _worker_dies_and_comes_back(stack: Stack, stack_env: dict[str, str], tmp_pat
         lambda: OpsAlert.objects.filter(kind="worker", closed_at__isnull=True).first(),
         timeout=(late_at - killed_at).total_seconds() + 30,
     )
-    assert alert.opened_at <= late_at + 2 * heartbeat + timedelta(seconds=1)  # two heartbeats
-    waiting = OutboxMessage.objects.filter(created_at__gte=alert.opened_at, sent_at=None)
-    assert waiting.count() == 1  # the mail waits, sealed, for a worker to send it
+    # Within two heartbeats of being late (plus the ping that found no worker answering).
+    assert alert.opened_at <= late_at + 2 * heartbeat + timedelta(seconds=3)
+    assert OutboxMessage.objects.filter(created_at__gte=alert.opened_at).count() == 1
     outbox_dir = Path(stack_env["EMAIL_URL"].removeprefix("filemail://"))
-    assert not any("请立即检查" in f.read_text() for f in outbox_dir.glob("*.log"))
+
+    def delivered() -> list[str]:
+        return [f.read_text(errors="replace") for f in outbox_dir.glob("*.log")]
+
+    # Beat sends it itself: the worker that normally does is the one that died.
+    wait_for("the alert mail, with no worker", lambda: any("请立即检查" in m for m in delivered()))
 
     worker.start(stack_env)  # the operator restarts it
     wait_for("the new worker", lambda: "ready." in worker.output())
@@ -105,11 +110,7 @@ def _worker_dies_and_comes_back(stack: Stack, stack_env: dict[str, str], tmp_pat
         "the alert to close",
         lambda: OpsAlert.objects.filter(pk=alert.pk, closed_at__isnull=False).exists(),
     )
-
-    def delivered() -> list[str]:
-        return [f.read_text(errors="replace") for f in outbox_dir.glob("*.log")]
-
-    wait_for("both mails to be sent", lambda: sum("Baomi" in m for m in delivered()) >= 2)
+    wait_for("the recovery mail", lambda: any("此问题已恢复" in m for m in delivered()))
     sent = "\n".join(delivered())
     assert "请立即检查" in sent  # the problem... (the subjects are MIME-encoded)
     assert "此问题已恢复" in sent  # ...and that it is over
@@ -253,8 +254,8 @@ def test_r31_the_production_stack_serves_a_journey_and_runs_tasks_on_the_worker(
         assert sum(1 for name in manifest["members"] if name.startswith("files/")) == 2
 
         # The worker dies: beat's operations watch notices within two heartbeats of the
-        # heartbeat being late and leaves the alert mail in the outbox (issue 18 §7); a new
-        # worker sends it, and the "recovered" mail too.
+        # heartbeat being late and mails the alert itself (issue 18 §7); when a new worker
+        # runs, the "recovered" mail follows.
         _worker_dies_and_comes_back(stack, stack_env, tmp_path)
     finally:
         codes = stack.stop()

@@ -106,6 +106,29 @@ def test_i18_7_after_a_day_of_failures_the_outbox_gives_up_and_says_so(
     assert OutboxMessage.objects.get().gave_up_at is not None
 
 
+def test_i18_7_a_refused_address_is_not_kept_in_clear(through_the_outbox, settings):
+    """An SMTP refusal quotes the addresses it refused; the outbox keeps the codes only."""
+    settings.BAOMI_MAIL_DELIVERY_BACKEND = "tests.records.ops.test_outbox.RefusingBackend"
+    _send()
+    assert outbox.deliver_pending()["retry"] == 1
+    kept = OutboxMessage.objects.get().last_error
+    assert kept == "SMTPRecipientsRefused: 550"
+    assert "zhang.wei" not in kept
+
+
+class RefusingBackend:
+    """A mail server that refuses the recipient, quoting it."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        import smtplib
+
+        address = messages[0].to[0]
+        raise smtplib.SMTPRecipientsRefused({address: (550, f"<{address}> unknown".encode())})
+
+
 class DownBackend:
     """A mail server that refuses every connection."""
 

@@ -19,6 +19,12 @@ from tests.factories import make_person
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _watch_started_now(monkeypatch):
+    """Each test is a watch that has just started (the module remembers its first run)."""
+    monkeypatch.setattr(watch, "_first_run", None)
+
+
 @pytest.fixture
 def told(db):
     officer = make_person("chen.jing", roles=[Role.SECURITY_OFFICER], email="chen@example.cn")
@@ -104,3 +110,22 @@ def test_i18_7_an_open_problem_is_on_the_officers_to_do_list_and_the_kpi_page(to
     assert "The backup failed or is overdue" in kpis
     seller = client_verified(User.objects.get(username="zhang.wei"))
     assert "Operations problems" not in seller.get("/").content.decode()
+
+
+def test_i18_7_a_worker_that_never_reports_is_a_problem_once_it_had_time_to(told, monkeypatch):
+    import time
+
+    assert watch.run() == {}  # just started: no heartbeat yet is normal
+    waited = health.worker_silent_after().total_seconds() + 1
+    monkeypatch.setattr(watch, "_first_run", time.monotonic() - waited)
+    assert watch.run() == {"worker": "opened"}
+    assert "no worker has reported" in mail.outbox[0].body
+
+
+def test_i18_7_mail_waiting_for_half_an_hour_is_a_problem(told, settings):
+    from records.ops.models import OutboxMessage
+
+    OutboxMessage.objects.create(sealed=b"x", recipients=1)
+    assert watch.run() == {}
+    OutboxMessage.objects.update(created_at=timezone.now() - timedelta(minutes=31))
+    assert watch.run() == {"mail": "opened"}
