@@ -153,18 +153,17 @@ def _send(link: EnrolmentLink, base_url: str) -> str | None:
     if not person.email:
         return url
     hours = settings.BAOMI_ENROLMENT_LINK_HOURS
-    transaction.on_commit(
-        lambda: send_mail(
-            "[Baomi] 设置密码和验证器 / Set your password and authenticator",
-            f"{person.get_full_name()}，请在 {hours} 小时内打开以下链接，"
-            f"设置您自己的密码并绑定验证器（只能使用一次）：\n{url}\n\n"
-            f"Open this link within {hours} hours to set your own password and authenticator "
-            f"(it works once):\n{url}\n\n"
-            "如非本人申请，请立即告知信息安全负责人。If you did not ask for this, tell the "
-            "information-security officer at once.",
-            None,
-            [person.email],
-        )
+    # Into the sealed outbox, in the caller's transaction: it commits with it.
+    send_mail(
+        "[Baomi] 设置密码和验证器 / Set your password and authenticator",
+        f"{person.get_full_name()}，请在 {hours} 小时内打开以下链接，"
+        f"设置您自己的密码并绑定验证器（只能使用一次）：\n{url}\n\n"
+        f"Open this link within {hours} hours to set your own password and authenticator "
+        f"(it works once):\n{url}\n\n"
+        "如非本人申请，请立即告知信息安全负责人。If you did not ask for this, tell the "
+        "information-security officer at once.",
+        None,
+        [person.email],
     )
     return None
 
@@ -174,17 +173,16 @@ def _tell(person: User, link: EnrolmentLink) -> None:
     if not person.email:
         return
     admin = link.created_by
-    transaction.on_commit(
-        lambda: send_mail(
-            "[Baomi] 您的登录将被重置 / Your sign-in is being reset",
-            f"账号管理员 {admin} 申请重置您的密码和验证器，原因：{link.reason}\n"
-            f"The account administrator {admin} asked to reset your password and "
-            f"authenticator. Reason: {link.reason}\n\n"
-            "如非本人申请，请立即告知信息安全负责人。If you did not ask for this, tell the "
-            "information-security officer at once.",
-            None,
-            [person.email],
-        )
+    # Into the sealed outbox, in the caller's transaction: it commits with it.
+    send_mail(
+        "[Baomi] 您的登录将被重置 / Your sign-in is being reset",
+        f"账号管理员 {admin} 申请重置您的密码和验证器，原因：{link.reason}\n"
+        f"The account administrator {admin} asked to reset your password and "
+        f"authenticator. Reason: {link.reason}\n\n"
+        "如非本人申请，请立即告知信息安全负责人。If you did not ask for this, tell the "
+        "information-security officer at once.",
+        None,
+        [person.email],
     )
 
 

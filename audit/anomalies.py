@@ -287,8 +287,9 @@ def scan() -> list[Alert]:
                     events=alert.count,
                     person=alert.actor_name,
                 )
-        for alert in new_alerts:
-            alert_raised.send(sender=Alert, alert=alert)
+                # In the transaction: the mail (a sealed outbox row) commits with the alert, or
+                # neither does; nothing is lost between the commit and a hook after it.
+                alert_raised.send(sender=Alert, alert=alert)
         raised.extend(new_alerts)
     return raised
 
@@ -296,7 +297,7 @@ def scan() -> list[Alert]:
 def raise_at_once(actor: Any, event: AuditEvent, count: int, rule: str, summary: str) -> Alert:
     """An alert that cannot wait for the next scan (a person's repeated emergency access): one
     per rule, person and hour like the scanned ones, grown when it fires again in the hour. Runs
-    in the caller's transaction; the mail goes after it commits."""
+    in the caller's transaction, its mail too (the sealed outbox): both commit, or neither."""
     hit = Hit(
         rule=rule,
         actor_id=actor.pk,
@@ -317,7 +318,7 @@ def raise_at_once(actor: Any, event: AuditEvent, count: int, rule: str, summary:
             events=count,
             person=alert.actor_name,
         )
-        transaction.on_commit(lambda: alert_raised.send(sender=Alert, alert=alert))
+        alert_raised.send(sender=Alert, alert=alert)  # its mail commits with the caller's work
     return alert
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import datetime, timedelta
-from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -65,7 +64,8 @@ def escalate_overdue(now: datetime | None = None) -> list[Incident]:
                 status=locked.status,
                 hours_late=int((now - (locked.due_at or now)).total_seconds() // 3600),
             )
-            transaction.on_commit(partial(incident_overdue.send, sender=Incident, incident=locked))
+            # In the transaction: its mail (a sealed outbox row) commits with the escalation.
+            incident_overdue.send(sender=Incident, incident=locked)
         escalated.append(locked)
     return escalated
 
@@ -108,7 +108,7 @@ def report(
         kind=kind,
         files=len(incident.archive_numbers),
     )
-    transaction.on_commit(lambda: incident_reported.send(sender=Incident, incident=incident))
+    incident_reported.send(sender=Incident, incident=incident)  # its mail commits with it
     return incident
 
 

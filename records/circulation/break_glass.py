@@ -82,13 +82,12 @@ def open_file(
                 f"{user} used emergency access to {record.audit_label()} at {when}. "
                 "Review it in Baomi."
             )
-            transaction.on_commit(
-                lambda: send_mail(
-                    f"[Baomi] 紧急访问 / Emergency access: {record.audit_label()}",
-                    body,
-                    None,
-                    watchers,
-                )
+            # Into the sealed outbox, in the caller's transaction: it commits with it.
+            send_mail(
+                f"[Baomi] 紧急访问 / Emergency access: {record.audit_label()}",
+                body,
+                None,
+                watchers,
             )
     return opened
 
