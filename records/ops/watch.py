@@ -63,10 +63,10 @@ def _worker() -> Finding:
 
 
 def _worker_answers() -> bool:
-    from config.celery import app
+    from celery import current_app  # the project's app (config.celery), without importing it
 
     try:
-        return bool(app.control.ping(timeout=2))
+        return bool(current_app.control.ping(timeout=2))
     except Exception:  # broker unreachable: no worker can be told anything either
         return False
 
