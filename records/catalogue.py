@@ -8,6 +8,7 @@ under them. The catalogue never shows customer content (policy.catalogue: metada
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +41,15 @@ class Page:
     total: int = 0
     after: str = ""  # the cursor of the next page ("" on the last)
     before: str = ""  # the cursor of the previous page ("" on the first)
+
+
+# A page cursor is an archive number ("KH-2026-000123"); anything else (an edited address, a NUL
+# byte PostgreSQL refuses) starts from the first page instead.
+CURSOR = re.compile(r"[A-Za-z0-9-]{1,20}")
+
+
+def cursor(raw: str) -> str:
+    return raw if CURSOR.fullmatch(raw) else ""
 
 
 def _matching(user: User, criteria: Criteria) -> QuerySet[CustomerRecord]:

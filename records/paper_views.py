@@ -35,8 +35,8 @@ def catalogue_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = catalogue.search(
         request.user,
         criteria,
-        after=request.GET.get("after", "")[:20],
-        before=request.GET.get("before", "")[:20],
+        after=catalogue.cursor(request.GET.get("after", "")),
+        before=catalogue.cursor(request.GET.get("before", "")),
     )
     kept = request.GET.copy()
     for cursor in ("after", "before"):

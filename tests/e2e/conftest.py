@@ -64,6 +64,18 @@ def console_errors(page) -> list[str]:
     return errors
 
 
+@pytest.fixture(autouse=True)
+def _close_every_context(request):
+    """Every browser context a test opened is closed when it ends. An open context keeps its
+    keep-alive connections to the live server, and each of those holds a database connection
+    until it closes: on PostgreSQL the journeys once used up every connection slot."""
+    yield
+    if "browser" in request.fixturenames:
+        browser = request.getfixturevalue("browser")
+        for context in list(browser.contexts):
+            context.close()
+
+
 SCREENS = {"desktop": 1366, "phone": 390}
 FAILURE_SHOTS = Path(os.environ.get("BAOMI_VAR_DIR", "var")) / "screenshots" / "failures"
 
