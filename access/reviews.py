@@ -100,6 +100,8 @@ def revocation_preview(user: User, item: ReviewItem) -> RevocationPreview:
     decision = policy.decide_review_item(user, item)
     if not decision.allowed:
         raise policy.Denied(decision)
+    if item.campaign.closed_at or item.decision != ReviewItem.Decision.PENDING:
+        raise Refused({"__all__": [_("This item was decided already.")]})
     handled = lent = 0
     if item.kind == ReviewItem.Kind.ROLE:
         handled = item.person.handled_records.exclude(status="destroyed").count()

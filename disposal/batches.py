@@ -262,19 +262,25 @@ def _chase_copies(batch: DisposalBatch) -> None:
             )
 
 
-def confirm_paper_shredded(user: User, item: DisposalItem, witness: User) -> DisposalItem:
-    """The archivist shredded the paper folder in front of a witness (another person)."""
+def check_shredding(user: User, item: DisposalItem, witness: User | None) -> None:
+    """Whether ``user`` may record ``item``'s folder shredded before ``witness``: asked by the
+    confirmation page first, and again when the entry is made."""
     policy.require_can(user, Capability.PAPER_ARCHIVE)
     if witness is None or getattr(witness, "pk", None) == getattr(user, "pk", None):
         raise Refused({"witness": [_("The witness must be another person.")]})
+    if not item.waits_for_shredding:
+        raise Refused({"__all__": [_("No paper folder waits for shredding here.")]})
+
+
+def confirm_paper_shredded(user: User, item: DisposalItem, witness: User) -> DisposalItem:
+    """The archivist shredded the paper folder in front of a witness (another person)."""
     with transaction.atomic():
         item = (
             DisposalItem.objects.select_for_update()
             .select_related("batch", "record")
             .get(pk=item.pk)
         )
-        if not item.had_paper or item.executed_at is None or item.paper_shredded_at:
-            raise Refused({"__all__": [_("No paper folder waits for shredding here.")]})
+        check_shredding(user, item, witness)
         item.paper_shredded_at = timezone.now()
         item.paper_shredded_by = user
         item.paper_witness = witness

@@ -78,9 +78,7 @@ def batch_view(request: AuthenticatedHttpRequest, batch_id: int) -> HttpResponse
                 batch=batch,
             )
             witness = witness_form.cleaned_data["witness"]
-            policy.require_can(user, Capability.PAPER_ARCHIVE)
-            if not item.waits_for_shredding:
-                raise Refused({"__all__": [_("No paper folder waits for shredding here.")]})
+            batches.check_shredding(user, item, witness)
             if request.POST.get("understood") != "yes":  # first what the entry makes final
                 context = {"batch": batch, "item": item, "witness": witness}
                 return render(request, "disposal/shred_confirm.html", context)

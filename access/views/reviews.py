@@ -78,9 +78,10 @@ def decide_view(request: AuthenticatedHttpRequest, item_id: int) -> HttpResponse
         ReviewItem.objects.select_related("person", "department", "grant__record", "campaign"),
         pk=item_id,
     )
-    preview = reviews.revocation_preview(request.user, item)
-    if item.decision != ReviewItem.Decision.PENDING or item.campaign.closed_at:
-        messages.error(request, _("This item was decided already."))
+    try:
+        preview = reviews.revocation_preview(request.user, item)
+    except Refused as refused:  # decided already, or its campaign closed
+        messages.error(request, str(refused))
         return redirect("access:reviews")
     form = ReviewDecisionForm(posted(request), initial={"decision": "revoke"})
     if request.method == "POST" and form.is_valid():
