@@ -10,3 +10,10 @@ def record(*args: Any, **kwargs: Any) -> Any:
     from audit.api import record as _record
 
     return _record(*args, **kwargs)
+
+
+def record_many(*args: Any, **kwargs: Any) -> Any:
+    """Append one event per target in one statement; see :func:`audit.api.record_many`."""
+    from audit.api import record_many as _record_many
+
+    return _record_many(*args, **kwargs)

@@ -50,6 +50,13 @@ _ACTIONS = [
     Action("record.update", _("Client file changed"), "record"),
     Action("record.submit", _("Client file submitted for review"), "record"),
     Action("record.approve", _("Client file approved and numbered"), "record"),
+    # Bringing an existing register in (issue 19 §1)
+    Action("record.imported", _("Client file imported from a register"), "record"),
+    Action("import.checked", _("Register uploaded and checked"), "record"),
+    Action("import.started", _("Register import started"), "record"),
+    Action("import.finished", _("Register import finished; uploaded file destroyed"), "record"),
+    Action("import.cancelled", _("Register import cancelled; uploaded file destroyed"), "record"),
+    Action("import.rejects_downloaded", _("Rejected rows of a register downloaded"), "record"),
     Action("record.return", _("Client file returned for correction"), "record"),
     Action("record.view", _("Client file viewed"), "record"),
     Action("record.reveal", _("Sensitive value revealed"), "record"),

@@ -60,7 +60,11 @@ class AppendOnlyModel(models.Model):
 
 class AuditEventQuerySet(AppendOnlyQuerySet):
     def bulk_create(self, objs: object, *args: object, **kwargs: object) -> list:
-        raise AppendOnlyError("audit events are written one by one through audit.record()")
+        raise AppendOnlyError("audit events are written through audit.record() or record_many()")
+
+    def append_checked(self, events: list[Any]) -> list[Any]:
+        """Insert events that audit.api.record_many has built and checked (nothing else may)."""
+        return list(models.QuerySet.bulk_create(self, events))
 
 
 class AuditEvent(AppendOnlyModel):

@@ -85,6 +85,8 @@ FILE_COLUMNS = {
     "retention_until": "NULL",
     "retention_policy": "''",
     "on_hold": "false",
+    "old_number": "''",
+    "import_batch_id": "NULL",
 }
 
 

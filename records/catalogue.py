@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from access import policy
 from access.models import User
@@ -25,7 +25,7 @@ PAGE_SIZE = 50
 class Criteria:
     """What the archivist searches by; empty means "any"."""
 
-    number: str = ""  # a part of the archive number, e.g. "2019-0001"
+    number: str = ""  # a part of the archive number or of the old one, e.g. "2019-0001"
     room: str = ""
     cabinet: str = ""
     shelf: str = ""
@@ -54,8 +54,10 @@ def cursor(raw: str) -> str:
 
 def _matching(user: User, criteria: Criteria) -> QuerySet[CustomerRecord]:
     found = policy.catalogue(user, CustomerRecord.objects.all())
+    number = criteria.number.strip()
+    if number:  # the number Baomi gave it, or the one an imported register had
+        found = found.filter(Q(archive_number__icontains=number) | Q(old_number__icontains=number))
     text: dict[str, Any] = {
-        "archive_number__icontains": criteria.number.strip(),
         "paper__room__icontains": criteria.room.strip(),
         "paper__cabinet__iexact": criteria.cabinet.strip(),
         "paper__shelf__iexact": criteria.shelf.strip(),

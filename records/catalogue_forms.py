@@ -22,8 +22,9 @@ class CatalogueForm(BaomiForm):
     id_prefix = "find"
 
     number = forms.CharField(
-        label=_("Archive number"), required=False, max_length=20,
-        help_text=_("All or part of it, e.g. 2019-0001."),
+        label=_("Archive number or old number"), required=False, max_length=40,
+        help_text=_("All or part of it, e.g. 2019-0001; an imported file is found by the number "
+                    "its old register gave it too."),
     )  # fmt: skip
     room = forms.CharField(label=_("Archive room"), required=False, max_length=60)
     cabinet = forms.CharField(label=_("Cabinet"), required=False, max_length=30)

@@ -132,21 +132,22 @@ def submission_problems(record: CustomerRecord) -> list[str | Promise]:
             _("The consent does not cover: %(categories)s. Record a consent that does.")
             % {"categories": names}
         )
-    if consent.evidence_id is None:
+    if consent.evidence_id is None and not consent.evidence_reference:
         problems.append(
             _("Attach the consent evidence (the signed form, the e-signature or the recording).")
         )
     return problems
 
 
-def record_consent(
+def consent_row(
     user: User,
     record: CustomerRecord,
     terms: ConsentTerms,
-    evidence: Attachment | None,
+    evidence: Attachment | None = None,
+    evidence_reference: str = "",
 ) -> Consent:
-    """A new consent row (the previous one stays as history); the caller checked the rights."""
-    consent = Consent.objects.create(
+    """The consent row of ``terms``, unsaved (an import saves thousands in one statement)."""
+    return Consent(
         record=record,
         purpose=terms.purpose,
         scope=sorted(set(terms.scope)),
@@ -155,8 +156,22 @@ def record_consent(
         method=terms.method,
         obtained_at=terms.obtained_at or timezone.localdate(),
         evidence=evidence,
+        evidence_reference=evidence_reference,
         recorded_by=user,
     )
+
+
+def record_consent(
+    user: User,
+    record: CustomerRecord,
+    terms: ConsentTerms,
+    evidence: Attachment | None,
+    evidence_reference: str = "",
+) -> Consent:
+    """A new consent row (the previous one stays as history); the caller checked the rights.
+    ``evidence_reference`` says where an imported file's signed paper consent is kept."""
+    consent = consent_row(user, record, terms, evidence, evidence_reference)
+    consent.save()
     if record.consent_withdrawn_at is not None:  # the customer consents again
         record.consent_withdrawn_at = None
         record.save(update_fields=["consent_withdrawn_at", "updated_at"])
@@ -167,7 +182,7 @@ def record_consent(
         categories=consent.scope,
         separate_categories=consent.sensitive_scope,
         method=consent.method,
-        with_evidence=evidence is not None,
+        with_evidence=evidence is not None or bool(evidence_reference),
     )
     return consent
 

@@ -42,7 +42,7 @@ class Upload:
     file: UploadedFile
 
 
-def _clean_content(kind: str, content: dict[str, str]) -> dict[str, str]:
+def clean_content(kind: str, content: dict[str, str]) -> dict[str, str]:
     """Only fields of the template that apply to this kind of customer, cleaned by the one text
     rule (core.text: the API and imports come here without a form)."""
     person = kind == "person"
@@ -54,7 +54,7 @@ def _clean_content(kind: str, content: dict[str, str]) -> dict[str, str]:
     }
 
 
-def _check(
+def check_content(
     meta: Metadata,
     content: dict[str, str],
     terms: consents.ConsentTerms | None,
@@ -93,9 +93,9 @@ def create(
 ) -> CustomerRecord:
     """Save a new draft in the registering person's department, with its consent."""
     policy.require_can(user, Capability.RECORD_INTAKE)
-    content = _clean_content(meta.kind, content)
+    content = clean_content(meta.kind, content)
     kinds = [upload.kind for upload in uploads]
-    derivation, tier = _check(meta, content, terms, kinds)
+    derivation, tier = check_content(meta, content, terms, kinds)
     with transaction.atomic():
         record, cipher = record_content.new_record(
             kind=meta.kind,
@@ -168,9 +168,9 @@ def update(
     with transaction.atomic():
         record = CustomerRecord.objects.select_for_update().get(pk=record.pk)
         policy.require(user, RecordAction.EDIT, record)
-        content = _clean_content(meta.kind, content)
+        content = clean_content(meta.kind, content)
         kinds = _attachment_kinds(record) + [upload.kind for upload in uploads]
-        derivation, tier = _check(meta, content, terms, kinds)
+        derivation, tier = check_content(meta, content, terms, kinds)
         cipher = record_content.cipher_of(record)
         before = record_content.read(record, cipher)
         changed = sorted(
@@ -196,7 +196,8 @@ def update(
                 if evidence
                 else (current.evidence if current and current.is_active else None)
             )
-            consents.record_consent(user, record, terms, evidence_row)
+            kept = current.evidence_reference if current and current.is_active else ""
+            consents.record_consent(user, record, terms, evidence_row, kept if not evidence else "")
         for upload in uploads:
             attachments.store(user, record, cipher, upload.file, upload.kind)
         audit.record(

@@ -108,7 +108,10 @@ def review_rows(user: User) -> list[ReviewRow]:
     from audit.models import AuditEvent
     from records.disclosure import level_reasons
 
-    queue = policy.review_queue(user, CustomerRecord.objects.all())
+    # A finished import's files are approved together (records/imports): listed as the import.
+    queue = policy.review_queue(user, CustomerRecord.objects.all()).exclude(
+        import_batch__status="imported"
+    )
     records = list(
         queue.select_related("handler", "department")
         .prefetch_related("attachments")

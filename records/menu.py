@@ -18,8 +18,9 @@ def awaiting_review(user: User) -> int:
 
 def returned_to_me(user: User) -> int:
     from records import review
+    from records.imports.approval import awaiting_consent
 
-    return review.returned_to(user).count()
+    return review.returned_to(user).count() + awaiting_consent(user)
 
 
 def register() -> None:
@@ -33,7 +34,10 @@ def register() -> None:
             capability=Capability.RECORD_INTAKE,
             description=_("Register customers, your files, exact search."),
             count=returned_to_me,
-            todo=_("Files returned to you for correction: fix them and submit again."),
+            todo=_(
+                "Files returned to you for correction, and imported files waiting for consent "
+                "evidence: complete them and submit them."
+            ),
         ),
         NavItem(
             key="review",
@@ -53,6 +57,15 @@ def register() -> None:
             url_name="records:catalogue",
             capability=Capability.PAPER_ARCHIVE,
             description=_("Approved files, where their folders are, cover sheets, inventory."),
+        ),
+        NavItem(
+            key="imports",
+            group="files",
+            order=125,
+            label=_("Import a register"),
+            url_name="records:imports",
+            capability=Capability.RECORD_IMPORT,
+            description=_("Bring in the client files kept before Baomi, from Excel or CSV."),
         ),
     ):
         register_nav(item)

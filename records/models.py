@@ -140,6 +140,15 @@ class CustomerRecord(models.Model):
     # The file's current consent was withdrawn (cleared when a new consent is recorded): the
     # policy stops processing (issue 17 §3, PIPL Art. 15).
     consent_withdrawn_at = models.DateTimeField(_("consent withdrawn on"), null=True, blank=True)
+    # Brought in from an existing register (issue 19 §1): its number there, searchable.
+    old_number = models.CharField(_("old archive number"), max_length=40, blank=True, db_index=True)
+    import_batch = models.ForeignKey(
+        "records.ImportBatch",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="records",
+    )
 
     class Meta:
         verbose_name = _("client file")
@@ -282,6 +291,10 @@ class Consent(models.Model):
     evidence = models.ForeignKey(
         Attachment, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # An imported file's signed paper consent: where it is kept (its folder), not a scan.
+    evidence_reference = models.CharField(
+        _("where the signed consent is kept"), max_length=100, blank=True
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -370,5 +383,6 @@ class InventoryCheck(models.Model):
 
 
 # Models of the wings, imported here so that Django registers them with the records app.
+from records.imports.models import ImportBatch  # noqa: E402, F401
 from records.ops.models import Backup, OutboxMessage  # noqa: E402, F401
 from records.rights.models import CalendarDay, SubjectRequest  # noqa: E402, F401

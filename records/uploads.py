@@ -16,8 +16,10 @@ class MemoryOnlyUploadHandler(FileUploadHandler):
     def new_file(self, *args: Any, **kwargs: Any) -> None:
         super().new_file(*args, **kwargs)
         from records.attachments import upload_limit
+        from records.imports.workbook import MAX_BYTES
 
-        self.limit = upload_limit()
+        # The largest anything may be: each form refuses what is too large for it by its size.
+        self.limit = max(upload_limit(), MAX_BYTES)
         self.buffer = io.BytesIO()
         self.received = 0
 

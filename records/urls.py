@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from records import paper_views, views
 from records.circulation.views import custody as custody_views
+from records.imports import views as import_views
 
 app_name = "records"
 
@@ -10,6 +11,25 @@ urlpatterns = [
     path("new/", views.new_view, name="new"),
     path("review/", views.review_queue_view, name="review_queue"),
     path("archive/", paper_views.catalogue_view, name="catalogue"),
+    path("imports/", import_views.imports_view, name="imports"),
+    path(
+        "imports/template.xlsx",
+        import_views.template_view,
+        {"file_format": "xlsx"},
+        name="import_xlsx",
+    ),
+    path(
+        "imports/template.csv",
+        import_views.template_view,
+        {"file_format": "csv"},
+        name="import_csv",
+    ),
+    path("imports/<uuid:import_id>/", import_views.batch_view, name="import"),
+    path("imports/<uuid:import_id>/act/", import_views.batch_action_view, name="import_act"),
+    path(
+        "imports/<uuid:import_id>/rejected.xlsx", import_views.rejects_view, name="import_rejects"
+    ),
+    path("imports/<uuid:import_id>/approve/", import_views.approve_view, name="import_approve"),
     path("", include("records.rights.urls")),
     path("<uuid:pk>/paper/", paper_views.paper_view, name="paper"),
     path("<uuid:pk>/paper/cover.pdf", paper_views.cover_sheet_view, name="cover_sheet"),

@@ -33,6 +33,7 @@ from records.forms import (
     SearchForm,
     TransferForm,
 )
+from records.imports.approval import batches_to_approve
 from records.models import Attachment, CustomerRecord
 from records.reveal_forms import AttachmentViewForm, RevealForm
 
@@ -104,7 +105,11 @@ def list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def review_queue_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require_can(request.user, Capability.RECORD_REVIEW)
-    return render(request, "records/review_queue.html", {"rows": listing.review_rows(request.user)})
+    return render(
+        request,
+        "records/review_queue.html",
+        {"rows": listing.review_rows(request.user), "imports": batches_to_approve(request.user)},
+    )
 
 
 class _IntakeArguments(TypedDict):

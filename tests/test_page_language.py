@@ -43,6 +43,8 @@ PRODUCT_TERMS = {
 }  # fmt: skip
 ENGLISH_WORD = re.compile(r"\b[A-Za-z]{2,}\b")
 ADDRESS = re.compile(r"(?:https?://\S+|(?<!\S)/[\w./-]*)")
+# An object number: a UUID (fdecd790-80b6-4ebe-bcca-64405b86aa86: its "bcca" once failed CI).
+OBJECT_NUMBER = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
 SKIPPED_PATHS = ("/accounts/logout", "/i18n/", "/static/", "/media/", "/admin/")
 SKIPPED_ENDINGS = (".pdf", ".csv", ".zip", ".json", ".png", ".jpg")
 
@@ -106,7 +108,9 @@ def _walk(user: User, language: str) -> dict[str, list[str]]:
         text = "\n".join(parser.parts)
         found = found_twice + [m.group(0) for rx in INTERNAL for m in rx.finditer(text)]
         if language == "zh-hans":
-            readable = ADDRESS.sub(" ", text)  # an address is not a word
+            readable = OBJECT_NUMBER.sub(
+                " ", ADDRESS.sub(" ", text)
+            )  # nor words: addresses, numbers
             for word in ENGLISH_WORD.finditer(readable):
                 if word.group(0) not in PRODUCT_TERMS and not word.group(0).isupper():
                     # With its surroundings: a stray fragment (once "bfdb" in CI) says where.

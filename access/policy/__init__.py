@@ -56,6 +56,7 @@ from access.policy.disposal import (
     disposal_batches,
 )
 from access.policy.grants import READ_PERMISSION, grant_rows, granted_records, loans
+from access.policy.imports import decide_import, import_departments
 from access.policy.records import (
     RecordAction,
     RecordLike,
@@ -121,6 +122,7 @@ __all__ = [
     "decide_disposal_signature",
     "decide_enrolment_approval",
     "decide_enrolment_issue",
+    "decide_import",
     "decide_many",
     "decide_offboarding",
     "decide_request",
@@ -135,6 +137,7 @@ __all__ = [
     "has_role",
     "headed_department_ids",
     "hidden_from",
+    "import_departments",
     "loan_until",
     "loans",
     "may_receive",

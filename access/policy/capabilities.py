@@ -32,6 +32,7 @@ class Capability(StrEnum):
     INCIDENT_TRIAGE = "incident_triage"
     RECORD_INTAKE = "record_intake"
     RECORD_REVIEW = "record_review"
+    RECORD_IMPORT = "record_import"
     PAPER_ARCHIVE = "paper_archive"
     REQUEST_ACCESS = "request_access"
     APPROVE_REQUESTS = "approve_requests"
@@ -78,6 +79,10 @@ _RULES: dict[Capability, Callable[[User, frozenset[Role]], bool]] = {
     ),
     # R15, R22, R33: the archive department catalogues paper files, keeps them and checks them.
     Capability.PAPER_ARCHIVE: lambda user, roles: Role.ARCHIVIST in roles,
+    # Issue 19 §1: heads bring in their departments' registers; the archive any department's.
+    Capability.RECORD_IMPORT: lambda user, roles: (
+        bool(headed_department_ids(user)) or Role.ARCHIVIST in roles
+    ),
     # R14: heads review the files of the departments they head.
     # Management reviews the files heads register in the departments they head.
     Capability.RECORD_REVIEW: lambda user, roles: (
@@ -167,6 +172,9 @@ _CAPABILITY_REFUSALS: dict[Capability, str | Promise] = {
     Capability.RECORD_INTAKE: _("Only sales staff and department heads register files."),
     Capability.RECORD_REVIEW: _("Only department heads (and management) review client files."),
     Capability.PAPER_ARCHIVE: _("Only the archive department keeps the catalogue."),
+    Capability.RECORD_IMPORT: _(
+        "Only department heads and the archive department import existing client registers."
+    ),
     Capability.CUSTOMER_RIGHTS: _(
         "Customers' requests about their data are handled by the security officer and legal."
     ),

@@ -99,6 +99,8 @@ def walk_objects(sales_org):
     lawyer = make_person("lawyer", roles=[Role.LEGAL])
     hold = holds.place(lawyer, reference="案号", reason="诉讼", records=[record])
     user: User = sales_org.colleague
+    from records.imports.models import ImportBatch
+
     return {
         # A delivery link is a capability: without a real token, an outsider gets nothing.
         "": {"token": "no-such-token"},
@@ -112,6 +114,9 @@ def walk_objects(sales_org):
             "attachment_pk": record.attachments.first().pk,
             "request_id": asked.pk,
             "incident_id": incident.pk,
+            "import_id": ImportBatch.objects.create(
+                department=record.department, started_by=sales_org.head, file_format="xlsx"
+            ).pk,
         },
         "requests": {
             "pk": req.pk,

@@ -1,0 +1,96 @@
+"""One import of a client register: the uploaded file (sealed until the import ends), what the
+check found and how far the commit has come."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportStatus(models.TextChoices):
+    CHECKED = "checked", _("Checked, not yet imported")
+    IMPORTING = "importing", _("Importing")
+    IMPORTED = "imported", _("Imported, awaiting approval")
+    APPROVED = "approved", _("Approved")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+STATUS_MEANINGS = {
+    ImportStatus.CHECKED: _(
+        "Every row was checked and nothing is saved yet. Import the valid rows, or cancel and "
+        "upload a corrected register."
+    ),
+    ImportStatus.IMPORTING: _(
+        "The valid rows are being saved in the background. You may leave this page; the import "
+        "carries on and picks up where it stopped if the server restarts."
+    ),
+    ImportStatus.IMPORTED: _(
+        "The files are saved and waiting for the department head's approval, which numbers them. "
+        "Rows without consent evidence are drafts with their handlers until evidence is attached."
+    ),
+    ImportStatus.APPROVED: _("The department head approved the imported files."),
+    ImportStatus.CANCELLED: _(
+        "Cancelled before anything was saved; the uploaded file is destroyed."
+    ),
+}
+
+
+class ImportBatch(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    department = models.ForeignKey(
+        "access.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="imports",
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    file_format = models.CharField(max_length=10)  # "xlsx" or "csv"
+    status = models.CharField(
+        _("status"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.CHECKED
+    )
+    # The uploaded register, sealed (records.crypto.seal_blob); blanked when the import ends.
+    sealed_upload = models.BinaryField(default=b"")
+    total_rows = models.PositiveIntegerField(default=0)
+    valid_rows = models.PositiveIntegerField(default=0)
+    rejected_rows = models.PositiveIntegerField(default=0)
+    known_rows = models.PositiveIntegerField(default=0)  # already in Baomi: skipped
+    done_rows = models.PositiveIntegerField(default=0)  # rows the commit has been through
+    created_files = models.PositiveIntegerField(default=0)
+    awaiting_consent = models.PositiveIntegerField(default=0)
+    # What the check found, to show without reading the upload again: per rejected row its
+    # sheet, row number and problems (column names and rules, never a cell's value); what will
+    # be created, by level; header cells that are not the template's (not read).
+    problems = models.JSONField(default=list, blank=True)
+    preview = models.JSONField(default=dict, blank=True)
+    ignored_columns = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("register import")
+        verbose_name_plural = _("register imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.audit_label()
+
+    def audit_label(self) -> str:
+        return f"import {str(self.id)[:8]}"
+
+    def status_meaning(self) -> str:
+        return str(STATUS_MEANINGS.get(ImportStatus(self.status), ""))
+
+    @property
+    def percent_done(self) -> int:
+        if not self.total_rows:
+            return 100
+        return min(100, round(100 * self.done_rows / self.total_rows))

@@ -1,0 +1,271 @@
+"""Reading an uploaded register (xlsx, or CSV in UTF-8 or GB18030) and writing the template and
+the rejected rows.
+
+Everything happens in memory: the upload arrives in memory (records.uploads), is sealed before
+it is stored, and is read here from bytes. openpyxl reads in streaming mode, so a 100,000-row
+sheet never sits in memory as cells. A file is refused as a whole, with a reason, when it is
+not a register at all: an old .xls, a macro-enabled workbook, a sheet with formulas (a formula's
+value is whatever Excel last computed, and a formula can reach outside the file), a zip that
+unpacks to more than a register could, more rows than one import takes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+
+from core.csvsafe import neutralise
+from records.imports.columns import (
+    KIND,
+    SHEETS,
+    CellProblem,
+    choice,
+    columns_for,
+    csv_columns,
+    header_keys,
+    in_each_language,
+)
+
+MAX_ROWS = 100_000
+MAX_BYTES = 20 * 1024 * 1024  # 100,000 full rows of the template come to about 10 MB
+MAX_UNPACKED = 300 * 1024 * 1024  # what 100,000 full rows unpack to, with room to spare
+_ZIP = b"PK\x03\x04"
+_OLE = b"\xd0\xcf\x11\xe0"  # Excel 97-2003 (.xls)
+
+
+class Unreadable(ValueError):
+    """The whole file is refused; the message says why and what to do."""
+
+
+@dataclass
+class Sheet:
+    name: str
+    headers: list[str]
+    keys: list[str | None]
+    unknown: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SheetRow:
+    sheet: Sheet
+    number: int  # the row number the person sees in their program (the header is row 1)
+    kind: str
+    cells: dict[str, Any]  # column key -> the cell's value
+    values: list[Any]  # the row as it was, for the rejected-rows workbook
+    problem: str = ""  # a cell that could not be read at all (e.g. a formula)
+
+
+def file_format(data: bytes) -> str:
+    if data.startswith(_OLE):
+        raise Unreadable(
+            _("This is an old Excel file (.xls). Open it in Excel or WPS and save it as .xlsx.")
+        )
+    return "xlsx" if data.startswith(_ZIP) else "csv"
+
+
+def read(data: bytes) -> Iterator[SheetRow]:
+    """Every non-empty row of every register sheet; ``Unreadable`` for a file that is not one."""
+    if file_format(data) == "xlsx":
+        return _read_xlsx(data)
+    return _read_csv(data)
+
+
+def _check_zip(data: bytes) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except zipfile.BadZipFile:
+        raise Unreadable(_("This file is damaged or is not an Excel workbook.")) from None
+    names = {entry.filename.lower() for entry in entries}
+    if any(name.endswith("vbaproject.bin") for name in names):
+        raise Unreadable(
+            _(
+                "This workbook contains macros. Save it as an ordinary workbook (.xlsx) and "
+                "upload it again."
+            )
+        )
+    if sum(entry.file_size for entry in entries) > MAX_UNPACKED:
+        raise Unreadable(_("This workbook unpacks to far more than a register could hold."))
+
+
+def _kind_of_sheet(name: str) -> str | None:
+    for kind, label in SHEETS.items():
+        if name.strip().casefold() in in_each_language(label) | {kind}:
+            return kind
+    try:
+        return str(choice("kind", name))  # 个人, 企业, Individual, ...
+    except CellProblem:
+        return None
+
+
+def _read_xlsx(data: bytes) -> Iterator[SheetRow]:
+    _check_zip(data)
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except (InvalidFileException, KeyError, OSError, ValueError):
+        raise Unreadable(_("This file is damaged or is not an Excel workbook.")) from None
+    count = 0
+    try:
+        for worksheet in book.worksheets:
+            rows = worksheet.iter_rows()
+            first = next(rows, None)
+            headers = [cell.value for cell in first] if first else []
+            keys, unknown = header_keys(headers)
+            if not any(keys):
+                continue  # an instructions sheet, or an empty one
+            sheet = Sheet(worksheet.title, [str(h or "") for h in headers], keys, unknown)
+            sheet_kind = _kind_of_sheet(worksheet.title)
+            if sheet_kind is None and "kind" not in keys:
+                raise Unreadable(
+                    _(
+                        "Sheet “%(sheet)s”: name it after the kind of customer it lists "
+                        "(%(kinds)s) or add a column “%(column)s”."
+                    )
+                    % {
+                        "sheet": worksheet.title,
+                        "kinds": "、".join(str(label) for label in SHEETS.values()),
+                        "column": KIND.label,
+                    }
+                )
+            for number, cells in enumerate(rows, start=2):
+                values = [cell.value for cell in cells]
+                if all(value in (None, "") for value in values):
+                    continue
+                count += 1
+                if count > MAX_ROWS:
+                    raise Unreadable(_too_many())
+                formula = any(getattr(cell, "data_type", "") == "f" for cell in cells)
+                yield _row(sheet, number, sheet_kind, values, formula)
+    finally:
+        book.close()
+
+
+def _too_many() -> str:
+    return _(
+        "One import takes at most %(limit)s rows. Split the register and import it in parts."
+    ) % {"limit": f"{MAX_ROWS:,}"}
+
+
+def _read_csv(data: bytes) -> Iterator[SheetRow]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("gb18030")
+        except UnicodeDecodeError:
+            raise Unreadable(
+                _("This CSV file is neither UTF-8 nor GBK/GB18030 text. Save it again as CSV.")
+            ) from None
+    if "\x00" in text:
+        raise Unreadable(_("This file is not a CSV file or an Excel workbook."))
+    reader = csv.reader(io.StringIO(text, newline=""))
+    headers = next(reader, [])
+    keys, unknown = header_keys(list(headers))
+    if "kind" not in keys:
+        raise Unreadable(
+            _(
+                "A CSV register needs a column “%(column)s” (个人 or 企业) and the template's "
+                "headers."
+            )
+            % {"column": KIND.label}
+        )
+    sheet = Sheet("", list(headers), keys, unknown)
+    count = 0
+    for number, values in enumerate(reader, start=2):
+        if not any(value.strip() for value in values):
+            continue
+        count += 1
+        if count > MAX_ROWS:
+            raise Unreadable(_too_many())
+        yield _row(sheet, number, None, list(values), False)
+
+
+def _row(sheet: Sheet, number: int, kind: str | None, values: list[Any], formula: bool) -> SheetRow:
+    cells = {key: value for key, value in zip(sheet.keys, values, strict=False) if key}
+    problem = (
+        _("A cell holds a formula. Paste the values only, then upload again.") if formula else ""
+    )
+    found = kind or ""
+    if not found:
+        try:
+            found = str(choice("kind", str(cells.get("kind") or "")))
+        except CellProblem as error:
+            problem = problem or str(error)
+    return SheetRow(sheet, number, found, cells, values, problem)
+
+
+def template() -> bytes:
+    """The import template: an instructions sheet and one sheet per kind of customer, headers in
+    the current language, the digit columns formatted as text so Excel keeps every digit."""
+    book = Workbook()
+    notes = book.active
+    notes.title = _("Instructions")
+    for line in (
+        _("One row per client file. Keep the header row; columns you do not use may stay empty."),
+        _("Dates as 2019-03-05. Choices as on the registration form (e.g. 来访, 纸质, 全部)."),
+        _("Consent categories separated by 、 — 全部 means every category that is not sensitive."),
+        _(
+            "ID numbers, bank cards and phone numbers must be text, not numbers: the columns "
+            "are set so."
+        ),
+        _(
+            "A row without the place where its signed consent is kept is imported as a draft "
+            "that waits for consent evidence."
+        ),
+        _("At most %(limit)s rows per import.") % {"limit": f"{MAX_ROWS:,}"},
+    ):
+        notes.append([line])
+    notes.column_dimensions["A"].width = 100
+    for kind, label in SHEETS.items():
+        sheet = book.create_sheet(str(label))
+        columns = columns_for(kind)
+        sheet.append([str(column.label) for column in columns])
+        for index, column in enumerate(columns, start=1):
+            letter = get_column_letter(index)
+            sheet.column_dimensions[letter].width = 18
+            if column.text:
+                for row in range(2, 1002):
+                    sheet.cell(row=row, column=index).number_format = "@"
+        sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def csv_template() -> bytes:
+    """The same columns for a CSV register (UTF-8 with a BOM, which Excel and WPS recognise)."""
+    out = io.StringIO()
+    csv.writer(out).writerow([str(column.label) for column in csv_columns()])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def rejects(rows: list[tuple[SheetRow, list[str]]]) -> bytes:
+    """The rejected rows as they were uploaded, each with its problems in a last column, one
+    sheet per uploaded sheet: correct them there and import that workbook."""
+    book = Workbook(write_only=True)
+    sheets: dict[int, Any] = {}
+    for row, problems in rows:
+        target = sheets.get(id(row.sheet))
+        if target is None:
+            target = book.create_sheet(row.sheet.name or _("Rejected rows"))
+            target.append([neutralise(h) for h in row.sheet.headers] + [_("Problems")])
+            sheets[id(row.sheet)] = target
+        values = [neutralise(v) if isinstance(v, str) else v for v in row.values]
+        padded = values + [None] * (len(row.sheet.headers) - len(values))
+        target.append(
+            [*padded, _("Row %(number)s: ") % {"number": row.number} + " ".join(problems)]
+        )
+    if not sheets:
+        book.create_sheet(_("Rejected rows"))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
