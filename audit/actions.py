@@ -50,6 +50,10 @@ _ACTIONS = [
     Action("record.update", _("Client file changed"), "record"),
     Action("record.submit", _("Client file submitted for review"), "record"),
     Action("record.approve", _("Client file approved and numbered"), "record"),
+    # Inventory rounds (issue 19 §2)
+    Action("inventory.round_planned", _("Inventory round planned"), "record"),
+    Action("inventory.round_closed", _("Inventory round closed"), "record"),
+    Action("inventory.report", _("Inventory round report printed or exported"), "record"),
     # Bringing an existing register in (issue 19 §1)
     Action("record.imported", _("Client file imported from a register"), "record"),
     Action("import.checked", _("Register uploaded and checked"), "record"),

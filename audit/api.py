@@ -188,8 +188,15 @@ def _request_context() -> dict[str, Any]:
     }
 
 
-def _event(actor: Any, action: str, target: object | None, details: dict[str, Any]) -> AuditEvent:
-    """An unsaved event, checked: a known action, safe details, the target's own context."""
+def _event(
+    actor: Any,
+    action: str,
+    target: object | None,
+    details: dict[str, Any],
+    origin: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """An unsaved event, checked: a known action, safe details, the target's own context.
+    ``origin``: who and where from, when many events share it (``record_many``)."""
     if not actions.is_known(action):
         raise AuditError(f"unknown audit action {action!r}: add it to audit/actions.py")
     named = target_of(target)
@@ -204,8 +211,7 @@ def _event(actor: Any, action: str, target: object | None, details: dict[str, An
         target_id=named.id[:64] if named else "",
         target_label=named.label[:200] if named else "",
         details=_check_details(details),
-        **_actor_snapshot(actor),
-        **_request_context(),
+        **(origin or {**_actor_snapshot(actor), **_request_context()}),
     )
 
 
@@ -227,8 +233,9 @@ def record_many(
 ) -> list[AuditEvent]:
     """One event per (target, details), written in one statement: a bulk operation (an import
     of thousands of files) still leaves one event per file, checked like any other."""
+    origin = {**_actor_snapshot(actor), **_request_context()}
     events = AuditEvent.objects.append_checked(
-        [_event(actor, action, target, dict(details)) for target, details in targets]
+        [_event(actor, action, target, dict(details), origin) for target, details in targets]
     )
     _seal_soon()
     return events

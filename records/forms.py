@@ -343,12 +343,13 @@ class InventoryForm(BaomiForm):
         label=_("Note"),
         required=False,
         max_length=200,
-        help_text=_("Required when the folder is missing or damaged."),
+        help_text=_("Required unless the folder was found intact: where it was, what is wrong."),
     )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        if cleaned.get("result") in {"missing", "damaged"} and not cleaned.get("note", "").strip():
+        result = cleaned.get("result")
+        if result and result != "found" and not cleaned.get("note", "").strip():
             self.add_error("note", _("Say what you found, for the incident report."))
         return cleaned
 

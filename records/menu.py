@@ -23,6 +23,13 @@ def returned_to_me(user: User) -> int:
     return review.returned_to(user).count() + awaiting_consent(user)
 
 
+def inventory_to_do(user: User) -> int:
+    """Rounds in progress, and the yearly round when none was held in the last year (R85)."""
+    from records.inventory.rounds import to_do
+
+    return to_do()
+
+
 def register() -> None:
     for item in (
         NavItem(
@@ -57,6 +64,17 @@ def register() -> None:
             url_name="records:catalogue",
             capability=Capability.PAPER_ARCHIVE,
             description=_("Approved files, where their folders are, cover sheets, inventory."),
+        ),
+        NavItem(
+            key="inventory",
+            group="files",
+            order=122,
+            label=_("Inventory rounds"),
+            url_name="records:inventory",
+            capability=Capability.PAPER_ARCHIVE,
+            description=_("Check every folder of a room or cabinet; the yearly inventory."),
+            count=inventory_to_do,
+            todo=_("Inventory rounds to work through, or this year's round to plan."),
         ),
         NavItem(
             key="imports",

@@ -170,6 +170,11 @@ class CustomerRecord(models.Model):
 
     def status_meaning(self) -> str:
         """What the file's status means for the people working on it (issue 16 §6)."""
+        if self.status == RecordStatus.DRAFT and self.import_batch_id:
+            return gettext(
+                "Imported from the department's old register, without the signed consent: "
+                "attach the consent evidence, then submit it for review."
+            )
         return str(STATUS_MEANINGS.get(RecordStatus(self.status), ""))
 
     def display_label(self) -> str:
@@ -360,6 +365,7 @@ class InventoryResult(models.TextChoices):
     FOUND = "found", _("Found intact")
     MISSING = "missing", _("Missing")
     DAMAGED = "damaged", _("Damaged")
+    MISPLACED = "misplaced", _("Found in the wrong place")
 
 
 class InventoryCheck(models.Model):
@@ -383,6 +389,7 @@ class InventoryCheck(models.Model):
 
 
 # Models of the wings, imported here so that Django registers them with the records app.
-from records.imports.models import ImportBatch  # noqa: E402, F401
+from records.imports.models import ImportBatch, ImportChunk  # noqa: E402, F401
+from records.inventory.models import InventoryRound, RoundItem  # noqa: E402, F401
 from records.ops.models import Backup, OutboxMessage  # noqa: E402, F401
 from records.rights.models import CalendarDay, SubjectRequest  # noqa: E402, F401

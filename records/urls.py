@@ -3,6 +3,7 @@ from django.urls import include, path
 from records import paper_views, views
 from records.circulation.views import custody as custody_views
 from records.imports import views as import_views
+from records.inventory import views as inventory_views
 
 app_name = "records"
 
@@ -11,6 +12,21 @@ urlpatterns = [
     path("new/", views.new_view, name="new"),
     path("review/", views.review_queue_view, name="review_queue"),
     path("archive/", paper_views.catalogue_view, name="catalogue"),
+    path("inventory/", inventory_views.rounds_view, name="inventory"),
+    path("inventory/<int:round_id>/", inventory_views.round_view, name="inventory_round"),
+    path("inventory/<int:round_id>/close/", inventory_views.close_view, name="inventory_close"),
+    path(
+        "inventory/<int:round_id>/report.pdf",
+        inventory_views.report_view,
+        {"file_format": "pdf"},
+        name="inventory_pdf",
+    ),
+    path(
+        "inventory/<int:round_id>/report.xlsx",
+        inventory_views.report_view,
+        {"file_format": "xlsx"},
+        name="inventory_xlsx",
+    ),
     path("imports/", import_views.imports_view, name="imports"),
     path(
         "imports/template.xlsx",

@@ -60,6 +60,7 @@ class ImportBatch(models.Model):
     rejected_rows = models.PositiveIntegerField(default=0)
     known_rows = models.PositiveIntegerField(default=0)  # already in Baomi: skipped
     done_rows = models.PositiveIntegerField(default=0)  # rows the commit has been through
+    next_chunk = models.PositiveIntegerField(default=0)  # the commit's progress mark
     created_files = models.PositiveIntegerField(default=0)
     awaiting_consent = models.PositiveIntegerField(default=0)
     # What the check found, to show without reading the upload again: per rejected row its
@@ -94,3 +95,21 @@ class ImportBatch(models.Model):
         if not self.total_rows:
             return 100
         return min(100, round(100 * self.done_rows / self.total_rows))
+
+
+class ImportChunk(models.Model):
+    """The rows of one chunk of the upload that passed the check, sealed (they are customer
+    data): what the commit saves, one chunk per transaction. Deleted when the import ends."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="chunks")
+    number = models.PositiveIntegerField()
+    rows = models.PositiveIntegerField()  # rows of the upload it covers, rejected ones too
+    sealed = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "number"], name="import_chunk_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batch.audit_label()} / {self.number}"

@@ -10,6 +10,7 @@ kept with the import and shown on a page, and a cell may hold a customer's data.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -21,7 +22,6 @@ from core import identifiers
 from core.refusals import Refused
 from records import consents, intake
 from records import content as record_content
-from records.classification import Derivation
 from records.crypto import blind_index
 from records.forms import IntakeForm
 from records.imports.columns import BY_KEY, CellProblem, categories, choice, day, text_of
@@ -30,26 +30,69 @@ from records.imports.workbook import SheetRow
 
 @dataclass
 class Checked:
-    """A row that may be imported, with what the intake service needs."""
+    """A row that may be imported, with what the intake service needs. The check seals these
+    for the commit (``to_json``), which then saves without reading the upload again."""
 
-    row: SheetRow
+    number: int  # the row's number in its sheet
     meta: intake.Metadata
     content: dict[str, str]
     terms: consents.ConsentTerms
-    derivation: Derivation
+    minimum: int  # the lowest level the content allows
     tier: int
-    handler: User
+    handler_id: int
     old_number: str
     evidence_reference: str
     indexes: dict[str, str]  # blind index kind -> value ("" when absent)
 
+    def to_json(self) -> dict[str, Any]:
+        terms = self.terms
+        return {
+            "number": self.number,
+            "meta": [self.meta.kind, self.meta.source, self.meta.acquired_at.isoformat()],
+            "content": self.content,
+            "terms": {
+                "purpose": terms.purpose,
+                "scope": terms.scope,
+                "sensitive_scope": terms.sensitive_scope,
+                "method": terms.method,
+                "obtained_at": terms.obtained_at.isoformat() if terms.obtained_at else None,
+                "public_disclosure": terms.public_disclosure,
+            },
+            "levels": [self.minimum, self.tier],
+            "handler_id": self.handler_id,
+            "references": [self.old_number, self.evidence_reference],
+            "indexes": self.indexes,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Checked:
+        kind, source, acquired = data["meta"]
+        terms = dict(data["terms"])
+        if terms["obtained_at"]:
+            terms["obtained_at"] = date.fromisoformat(terms["obtained_at"])
+        tier = data["levels"][1]
+        return cls(
+            number=data["number"],
+            meta=intake.Metadata(kind, source, date.fromisoformat(acquired), tier),
+            content=data["content"],
+            terms=consents.ConsentTerms(**terms),
+            minimum=data["levels"][0],
+            tier=tier,
+            handler_id=data["handler_id"],
+            old_number=data["references"][0],
+            evidence_reference=data["references"][1],
+            indexes=data["indexes"],
+        )
+
 
 class Handlers:
-    """The department's people a row may name as handler, by account name or full name."""
+    """The department's people a row may name as handler, by account name or full name, and
+    the one registration form every row of the import goes through (``BaomiForm.rebind``)."""
 
     def __init__(self, department: Department, importer: User) -> None:
         self.importer = importer
         self.department = department
+        self.form = IntakeForm()
         self.by_name: dict[str, User] = {}
         for person in User.objects.filter(department=department, is_active=True):
             if policy.can(person, Capability.RECORD_INTAKE):
@@ -106,7 +149,8 @@ def check(row: SheetRow, handlers: Handlers) -> Checked | list[str]:
         return [row.problem]
     problems: dict[str, str] = {}
     data = _form_data(row, problems)
-    form = IntakeForm(data=data)
+    form = handlers.form
+    form.rebind(data)
     valid = form.is_valid()
     for name, errors in form.errors.items():
         if name not in problems and name != "attachment_kind":
@@ -134,13 +178,13 @@ def check(row: SheetRow, handlers: Handlers) -> Checked | list[str]:
         return [f"{_label(key)}: {message}" for key, message in ranked]
     keys = record_content.search_keys(content)
     return Checked(
-        row=row,
+        number=row.number,
         meta=meta,
         content=content,
         terms=terms,
-        derivation=derivation,
+        minimum=derivation.minimum,
         tier=tier,
-        handler=handler,
+        handler_id=handler.pk,
         old_number=references["old_number"][:40],
         evidence_reference=references["evidence_reference"][:100],
         indexes={kind: blind_index(kind, value) if value else "" for kind, value in keys.items()},

@@ -1,28 +1,25 @@
 """Importing a client register (issue 19 §1): check, commit in the background, approve.
 
-1. ``check``: the upload is read and every row checked (records.imports.rows); nothing is saved
-   but the import itself, with the upload sealed under its own key and what the check found.
-2. ``start`` queues ``run`` (a Celery task): rows are saved in chunks, each chunk in one
-   transaction that also moves the progress mark, so a worker killed halfway loses at most the
-   chunk it was in, and the next run carries on from the mark. Every row is matched against the
-   department's files first (old archive number; ID number and name; mobile and name, by their
-   blind indexes), so importing the same register twice saves nothing twice.
+1. ``check``: the upload is read and every row checked (records.imports.rows); the upload is
+   kept sealed under its own key, and the rows that passed, sealed a chunk at a time, with what
+   the check found. No client file exists yet.
+2. ``start`` queues ``run`` (a Celery task): the checked rows are saved a chunk per transaction,
+   which also moves the progress mark, so a worker killed halfway loses at most the chunk it was
+   in and the next run carries on from the mark. Every row is matched against the department's
+   files first (old archive number; ID number and name; mobile and name, by their blind
+   indexes), so importing the same register twice saves nothing twice.
 3. Rows with the place of their signed consent are submitted for review like a typed file; rows
    without are drafts with their handlers, who attach the evidence and submit them.
-4. ``approve``: the head approves the whole import after looking through it; each file is
-   approved, numbered and audited one by one by the ordinary review (records.review).
-The upload is destroyed (its sealed copy blanked) when the import ends or is cancelled.
+4. The head approves the whole import (records.imports.approval): each file is approved,
+   numbered and audited one by one by the ordinary review.
+The upload and the checked rows are destroyed when the import ends or is cancelled.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
-from itertools import islice
-
+import orjson
 from django.db import transaction
-from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import audit
@@ -34,12 +31,10 @@ from records import consents, crypto
 from records import content as record_content
 from records.fields import categories_present
 from records.imports import rows as row_checks
-from records.imports import workbook
-from records.imports.columns import LANGUAGES
-from records.imports.models import ImportBatch, ImportStatus
+from records.imports import sorting, workbook
+from records.imports.models import ImportBatch, ImportChunk, ImportStatus
 from records.models import Consent, CustomerRecord, RecordStatus
 
-CHUNK = 500
 SHOWN_PROBLEMS = 500  # rejected rows listed on the page; all of them are in the download
 
 
@@ -52,140 +47,19 @@ def _upload(batch: ImportBatch) -> bytes:
 
 
 def _destroy_upload(batch: ImportBatch) -> None:
-    batch.sealed_upload = b""  # its data key is inside the blob: nothing can open a copy
+    """The upload and the checked rows go: their data keys are inside the blobs, so nothing
+    can open a copy of them (a backup's) either. The caller saves the batch."""
+    batch.sealed_upload = b""
+    batch.chunks.all().delete()
 
 
-def _identity(checked: row_checks.Checked) -> list[tuple[str, ...]]:
-    """What makes a row the same customer file as another: any one of these."""
-    found: list[tuple[str, ...]] = []
-    if checked.old_number:
-        found.append(("old", checked.old_number))
-    index = checked.indexes
-    if index["id"]:
-        found.append(("id", index["id"], index["name"]))
-    if index["mobile"]:
-        found.append(("mobile", index["mobile"], index["name"]))
-    return found
-
-
-def _known(department: Department, chunk: list[row_checks.Checked]) -> set[tuple[str, ...]]:
-    """The identities of ``chunk`` the department's files already have."""
-    olds = {c.old_number for c in chunk if c.old_number}
-    ids = {c.indexes["id"] for c in chunk if c.indexes["id"]}
-    mobiles = {c.indexes["mobile"] for c in chunk if c.indexes["mobile"]}
-    found: set[tuple[str, ...]] = set()
-    existing = (
-        CustomerRecord.objects.filter(department=department)
-        .exclude(status=RecordStatus.DESTROYED)
-        .filter(Q(old_number__in=olds) | Q(id_index__in=ids) | Q(phone_index__in=mobiles))
-        .values_list("old_number", "id_index", "phone_index", "name_index")
-    )
-    for old, id_index, phone, name in existing:
-        if old:
-            found.add(("old", old))
-        if id_index:
-            found.add(("id", id_index, name))
-        if phone:
-            found.add(("mobile", phone, name))
-    return found
-
-
-@dataclass
-class Sorted:
-    """One chunk of rows, sorted: to save, already in Baomi, rejected (with problems)."""
-
-    new: list[row_checks.Checked]
-    known: int
-    rejected: list[tuple[workbook.SheetRow, list[str]]]
-    duplicates: dict[int, int]  # row number -> the earlier row of the same customer
-
-
-def _no_identity() -> list[str]:
-    return [
-        _(
-            "Give its old archive number, an ID number or a mobile, so that importing the "
-            "register again cannot register it twice."
-        )
-    ]
-
-
-def _duplicate(earlier: int) -> list[str]:
-    return [_("The same customer as row %(row)s of this register.") % {"row": earlier}]
-
-
-def _sort(
-    chunk: list[workbook.SheetRow],
-    handlers: row_checks.Handlers,
-    seen: dict[tuple[str, ...], int],
-) -> Sorted:
-    """Check each row; ``seen`` carries the identities of earlier rows of the same upload."""
-    checked: list[row_checks.Checked] = []
-    result = Sorted([], 0, [], {})
-    for row in chunk:
-        outcome = row_checks.check(row, handlers)
-        if isinstance(outcome, list):
-            result.rejected.append((row, outcome))
-        elif not _identity(outcome):
-            result.rejected.append((row, _no_identity()))
-        else:
-            checked.append(outcome)
-    known = _known(handlers.department, checked)
-    for item in checked:
-        identity = _identity(item)
-        if any(key in known for key in identity):
-            result.known += 1
-            continue
-        earlier = next((seen[key] for key in identity if key in seen), None)
-        if earlier is not None:
-            result.rejected.append((item.row, _duplicate(earlier)))
-            result.duplicates[item.row.number] = earlier
-            continue
-        for key in identity:
-            seen[key] = item.row.number
-        result.new.append(item)
-    return result
-
-
-def _shown(
-    rejected: list[tuple[workbook.SheetRow, list[str]]],
-    duplicates: dict[int, int],
-    handlers: row_checks.Handlers,
-) -> list[dict]:
-    """The rejected rows a page lists, their problems in each language of the interface (the
-    person who reads them may not be the one who uploaded, or may switch language)."""
-    shown = []
-    for row, _problems in rejected:
-        entry: dict = {"sheet": row.sheet.name, "row": row.number}
-        for language in LANGUAGES:
-            with translation.override(language):
-                again = row_checks.check(row, handlers)
-                if isinstance(again, list):
-                    entry[language] = again
-                elif row.number in duplicates:
-                    entry[language] = _duplicate(duplicates[row.number])
-                else:
-                    entry[language] = _no_identity()
-        shown.append(entry)
-    return shown
-
-
-def shown_problems(batch: ImportBatch) -> list[dict]:
-    """The rejected rows the page lists, in the reader's language."""
-    language = translation.get_language() or LANGUAGES[0]
-    key = LANGUAGES[0] if language.startswith("zh") else "en"
-    return [
-        {"sheet": item["sheet"], "row": item["row"], "problems": item.get(key, [])}
-        for item in batch.problems
-    ]
-
-
-def _chunks(rows: Iterator[workbook.SheetRow]) -> Iterator[list[workbook.SheetRow]]:
-    while chunk := list(islice(rows, CHUNK)):
-        yield chunk
+def _chunk_context(batch: ImportBatch, number: int) -> str:
+    return f"import:{batch.pk}:{number}"
 
 
 def check(user: User, department: Department, data: bytes) -> ImportBatch:
-    """Read and check an uploaded register; ``Refused`` (on "file") for a file that is not one."""
+    """Read and check an uploaded register; ``Refused`` (on "file") for a file that is not one.
+    The rows that passed are kept sealed, a chunk at a time, for the commit."""
     policy.require_can(user, Capability.RECORD_IMPORT)
     if not policy.import_departments(user, Department.objects.filter(pk=department.pk)).exists():
         raise Denied(policy.decide_import(user, ImportBatch(department=department)))
@@ -197,43 +71,50 @@ def check(user: User, department: Department, data: bytes) -> ImportBatch:
         )
     batch = ImportBatch(department=department, started_by=user)
     handlers = row_checks.Handlers(department, user)
-    seen: dict[tuple[str, ...], int] = {}
     by_tier: dict[str, int] = {}
     ignored: list[str] = []
     try:
-        batch.file_format = workbook.file_format(data)
-        for chunk in _chunks(workbook.read(data)):
-            for sheet in {id(row.sheet): row.sheet for row in chunk}.values():
-                ignored += [name for name in sheet.unknown if name not in ignored]
-            found = _sort(chunk, handlers, seen)
-            batch.total_rows += len(chunk)
-            batch.valid_rows += len(found.new)
-            batch.known_rows += found.known
-            batch.rejected_rows += len(found.rejected)
-            batch.awaiting_consent += sum(1 for c in found.new if not c.evidence_reference)
-            for item in found.new:
-                by_tier[str(item.tier)] = by_tier.get(str(item.tier), 0) + 1
-            room = SHOWN_PROBLEMS - len(batch.problems)
-            batch.problems += _shown(found.rejected[: max(room, 0)], found.duplicates, handlers)
+        with transaction.atomic():
+            batch.file_format = workbook.file_format(data)
+            batch.sealed_upload = crypto.seal_blob(_context(batch), data)
+            batch.save()
+            for number, chunk in enumerate(sorting.chunks(workbook.read(data))):
+                for sheet in {id(row.sheet): row.sheet for row in chunk}.values():
+                    ignored += [name for name in sheet.unknown if name not in ignored]
+                found = sorting.sort(chunk, handlers)
+                batch.total_rows += len(chunk)
+                batch.valid_rows += len(found.new)
+                batch.known_rows += found.known
+                batch.rejected_rows += len(found.rejected)
+                batch.awaiting_consent += sum(1 for c in found.new if not c.evidence_reference)
+                for item in found.new:
+                    by_tier[str(item.tier)] = by_tier.get(str(item.tier), 0) + 1
+                room = max(SHOWN_PROBLEMS - len(batch.problems), 0)
+                batch.problems += sorting.shown(found.rejected[:room], found.duplicates, handlers)
+                sealed = orjson.dumps([item.to_json() for item in found.new])
+                ImportChunk.objects.create(
+                    batch=batch,
+                    number=number,
+                    rows=len(chunk),
+                    sealed=crypto.seal_blob(_chunk_context(batch, number), sealed),
+                )
+            if not batch.total_rows:
+                raise Refused({"file": [_("The register has no rows under its header row.")]})
+            batch.preview = {"by_tier": by_tier}
+            batch.ignored_columns = ignored[:50]
+            batch.save()
+            audit.record(
+                user,
+                "import.checked",
+                target=batch,
+                department=department.name,
+                rows=batch.total_rows,
+                valid=batch.valid_rows,
+                rejected=batch.rejected_rows,
+                already_imported=batch.known_rows,
+            )
     except workbook.Unreadable as unreadable:
         raise Refused({"file": [str(unreadable)]}) from None
-    if not batch.total_rows:
-        raise Refused({"file": [_("The register has no rows under its header row.")]})
-    batch.preview = {"by_tier": by_tier}
-    batch.ignored_columns = ignored[:50]
-    batch.sealed_upload = crypto.seal_blob(_context(batch), data)
-    with transaction.atomic():
-        batch.save()
-        audit.record(
-            user,
-            "import.checked",
-            target=batch,
-            department=department.name,
-            rows=batch.total_rows,
-            valid=batch.valid_rows,
-            rejected=batch.rejected_rows,
-            already_imported=batch.known_rows,
-        )
     return batch
 
 
@@ -250,10 +131,9 @@ def rejected_rows(user: User, batch: ImportBatch) -> bytes:
     if not batch.sealed_upload:
         raise Refused({"__all__": [_("The uploaded file was destroyed when the import ended.")]})
     handlers = row_checks.Handlers(batch.department, batch.started_by)
-    seen: dict[tuple[str, ...], int] = {}
     found: list[tuple[workbook.SheetRow, list[str]]] = []
-    for chunk in _chunks(workbook.read(_upload(batch))):
-        found += _sort(chunk, handlers, seen).rejected
+    for chunk in sorting.chunks(workbook.read(_upload(batch))):
+        found += sorting.sort(chunk, handlers).rejected
     audit.record(user, "import.rejects_downloaded", target=batch, rows=len(found))
     return workbook.rejects(found)
 
@@ -298,8 +178,8 @@ def _save(batch: ImportBatch, items: list[row_checks.Checked]) -> None:
             source=item.meta.source,
             acquired_at=item.meta.acquired_at,
             tier=item.tier,
-            minimum_tier=item.derivation.minimum,
-            handler=item.handler,
+            minimum_tier=item.minimum,
+            handler_id=item.handler_id,
             department=batch.department,
             status=RecordStatus.DRAFT if waiting else RecordStatus.SUBMITTED,
             submitted_at=None if waiting else now,
@@ -326,7 +206,7 @@ def _save(batch: ImportBatch, items: list[row_checks.Checked]) -> None:
                     "separate_categories": consent.sensitive_scope,
                     "method": consent.method,
                     "with_evidence": bool(consent.evidence_reference),
-                    "row": item.row.number,
+                    "row": item.number,
                 },
             )
             for record, consent, item in zip(records, rows, items, strict=True)
@@ -337,30 +217,41 @@ def _save(batch: ImportBatch, items: list[row_checks.Checked]) -> None:
 
 
 def run(batch_id: str) -> None:
-    """The commit (Celery task body): from the progress mark to the end, a chunk at a time."""
-    batch = ImportBatch.objects.select_related("department", "started_by").get(pk=batch_id)
-    if batch.status != ImportStatus.IMPORTING:
+    """The commit (Celery task body): from the progress mark to the end, a chunk at a time,
+    each chunk and the mark in one transaction."""
+    batch = ImportBatch.objects.select_related("department", "started_by").filter(pk=batch_id)
+    found = batch.first()
+    if found is None or found.status != ImportStatus.IMPORTING:
         return
-    handlers = row_checks.Handlers(batch.department, batch.started_by)
-    seen: dict[tuple[str, ...], int] = {}
-    rows = workbook.read(_upload(batch))
-    mark = batch.done_rows
-    for row in islice(rows, mark):  # rows saved by an earlier run: only their identities
-        outcome = row_checks.check(row, handlers)
-        if not isinstance(outcome, list):
-            seen.update(dict.fromkeys(_identity(outcome), row.number))
-    for chunk in _chunks(rows):
+    numbers = found.chunks.filter(number__gte=found.next_chunk).order_by("number")
+    for chunk_id, number in list(numbers.values_list("pk", "number")):
         with transaction.atomic():
-            locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-            if locked.status != ImportStatus.IMPORTING or locked.done_rows != mark:
+            locked = ImportBatch.objects.select_for_update().get(pk=found.pk)
+            if locked.status != ImportStatus.IMPORTING or locked.next_chunk != number:
                 return  # another run got here first and carries on
-            if mark == 0:
+            locked.department, locked.started_by = found.department, found.started_by
+            chunk = ImportChunk.objects.get(pk=chunk_id)
+            opened = crypto.open_blob(_chunk_context(locked, number), chunk.sealed)
+            items = [row_checks.Checked.from_json(item) for item in orjson.loads(opened)]
+            known = sorting.known_in(locked.department, items)
+            if number == 0:
                 locked.created_files = locked.awaiting_consent = 0
-            _save(locked, _sort(chunk, handlers, seen).new)
-            mark = locked.done_rows = mark + len(chunk)
-            locked.save(update_fields=["done_rows", "created_files", "awaiting_consent"])
+            new = [i for i in items if not any(k in known for k in sorting.identities(i))]
+            _save(locked, new)
+            # Saved since the check, by another import or an earlier chunk of this one.
+            locked.known_rows += len(items) - len(new)
+            locked.next_chunk, locked.done_rows = number + 1, locked.done_rows + chunk.rows
+            locked.save(
+                update_fields=[
+                    "next_chunk",
+                    "done_rows",
+                    "created_files",
+                    "awaiting_consent",
+                    "known_rows",
+                ]
+            )
     with transaction.atomic():
-        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        locked = ImportBatch.objects.select_for_update().get(pk=found.pk)
         if locked.status != ImportStatus.IMPORTING:
             return
         locked.status, locked.finished_at = ImportStatus.IMPORTED, timezone.now()
@@ -368,7 +259,7 @@ def run(batch_id: str) -> None:
         _destroy_upload(locked)
         locked.save(update_fields=["status", "finished_at", "done_rows", "sealed_upload"])
         audit.record(
-            locked.started_by,
+            found.started_by,
             "import.finished",
             target=locked,
             created=locked.created_files,

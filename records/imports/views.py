@@ -17,7 +17,7 @@ from access.models import Department
 from access.policy import Capability
 from core.forms import add_errors
 from core.refusals import Refused
-from records.imports import approval, service, workbook
+from records.imports import approval, service, sorting, workbook
 from records.imports.forms import ImportForm
 from records.imports.models import ImportBatch
 
@@ -83,7 +83,7 @@ def batch_view(request: AuthenticatedHttpRequest, import_id: Any) -> HttpRespons
         {
             "batch": batch,
             "stage": approval.stage(request.user, batch),
-            "problems": service.shown_problems(batch),
+            "problems": sorting.shown_problems(batch),
             "tiers": sorted(batch.preview.get("by_tier", {}).items()),
         },
     )

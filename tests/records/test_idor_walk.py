@@ -100,6 +100,7 @@ def walk_objects(sales_org):
     hold = holds.place(lawyer, reference="案号", reason="诉讼", records=[record])
     user: User = sales_org.colleague
     from records.imports.models import ImportBatch
+    from records.inventory.models import InventoryRound
 
     return {
         # A delivery link is a capability: without a real token, an outsider gets nothing.
@@ -114,6 +115,7 @@ def walk_objects(sales_org):
             "attachment_pk": record.attachments.first().pk,
             "request_id": asked.pk,
             "incident_id": incident.pk,
+            "round_id": InventoryRound.objects.create(name="盘点", planned_by=sales_org.head).pk,
             "import_id": ImportBatch.objects.create(
                 department=record.department, started_by=sales_org.head, file_format="xlsx"
             ).pk,

@@ -20,7 +20,7 @@ from audit.models import AuditEvent
 from core.refusals import Refused
 from records import catalogue
 from records import content as record_content
-from records.imports import approval, samples, service, workbook
+from records.imports import approval, samples, service, sorting, workbook
 from records.imports.models import ImportBatch, ImportStatus
 from records.models import CustomerRecord, RecordStatus
 from tests.factories import build_world
@@ -69,7 +69,7 @@ def test_r10_check_refuses_bad_rows_with_the_column_and_saves_nothing(world):
     batch = service.check(world.head, world.dept, _register())
     assert (batch.total_rows, batch.valid_rows, batch.rejected_rows) == (30, 25, 5)
     assert CustomerRecord.objects.count() == 0
-    problems = {item["row"]: " ".join(item["problems"]) for item in service.shown_problems(batch)}
+    problems = {item["row"]: " ".join(item["problems"]) for item in sorting.shown_problems(batch)}
     assert sorted(problems) == [2, 5, 8, 11, 14]  # sheet rows: the header is row 1
     assert "Resident ID number" in problems[2]
     assert "Mobile phone" in problems[5]
@@ -129,8 +129,8 @@ def test_r10_importing_the_same_register_again_creates_nothing_twice(world, star
 
 
 def test_r10_a_commit_killed_halfway_carries_on_from_its_mark(world, monkeypatch, start):
+    monkeypatch.setattr(sorting, "CHUNK", 8)
     batch = service.check(world.head, world.dept, _register(bad=False))
-    monkeypatch.setattr(service, "CHUNK", 8)
     real_save, calls = service._save, []
 
     def dies_on_the_third_chunk(*args):
@@ -170,6 +170,7 @@ def test_r11_a_file_imported_without_consent_evidence_cannot_be_borrowed(world, 
     start(world.head, batch)
     waiting = CustomerRecord.objects.get(old_number="2019-0005")
     assert waiting.status == RecordStatus.DRAFT
+    assert "attach the consent evidence" in waiting.status_meaning()  # its page says so
     assert not decide(world.head, RecordAction.BORROW, waiting)
     assert approval.awaiting_consent(world.sales) == 6
 
@@ -234,11 +235,11 @@ def test_r10_formulas_and_numbers_that_lost_digits_are_refused_per_row(world):
         sheet.append(["A-2", "zhang.wei", "张三"])
 
     batch = service.check(world.head, world.dept, _xlsx_with(rows))
-    assert "formula" in " ".join(service.shown_problems(batch)[0]["problems"])
+    assert "formula" in " ".join(sorting.shown_problems(batch)[0]["problems"])
     rows_ = samples.person_rows(1, ["zhang.wei"])
     rows_[0]["id_number"] = float(rows_[0]["id_number"][:17])  # as Excel stores a long number
     batch = service.check(world.head, world.dept, samples.build({"person": rows_}))
-    assert "lost its last digits" in " ".join(service.shown_problems(batch)[0]["problems"])
+    assert "lost its last digits" in " ".join(sorting.shown_problems(batch)[0]["problems"])
 
 
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "gb18030"])
@@ -255,7 +256,7 @@ def test_r10_csv_registers_in_utf8_and_gbk_are_read(world, encoding, start):
                      "身份、交易", "纸质", "2019-03-06", "档案袋 C-2"])  # fmt: skip
     data = out.getvalue().encode(encoding)
     batch = service.check(world.head, world.dept, data)
-    assert (service.shown_problems(batch), batch.file_format, batch.valid_rows) == ([], "csv", 2)
+    assert (sorting.shown_problems(batch), batch.file_format, batch.valid_rows) == ([], "csv", 2)
     start(world.head, batch)
     company = CustomerRecord.objects.get(old_number="C-2")
     assert company.kind == "company"
@@ -270,3 +271,18 @@ def test_r10_the_template_reads_back_as_an_empty_register(world):
         service.check(world.head, world.dept, data)
     header = workbook.csv_template().decode("utf-8-sig").splitlines()[0]
     assert header.startswith("Kind of customer,Old archive number")
+
+
+def test_r10_the_same_customer_twice_in_a_register_is_saved_once(world, start, monkeypatch):
+    monkeypatch.setattr(sorting, "CHUNK", 4)
+    rows = samples.person_rows(6, ["zhang.wei"])
+    rows[1] = dict(rows[0])  # within the first chunk: the later row is refused, with the earlier
+    rows[5] = dict(rows[3], old_number="2019-0099")  # in the next chunk: same ID and name
+    batch = service.check(world.head, world.dept, samples.build({"person": rows}))
+    assert sorting.shown_problems(batch)[0]["problems"] == [
+        "The same customer as row 2 of this register."
+    ]
+    start(world.head, batch)
+    batch.refresh_from_db()
+    assert (batch.created_files, batch.known_rows, batch.rejected_rows) == (4, 1, 1)
+    assert CustomerRecord.objects.count() == 4
