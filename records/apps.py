@@ -54,6 +54,7 @@ class RecordsConfig(AppConfig):
         from records.circulation import demo as circulation_demo  # noqa: F401 - seed_demo step
         from records.circulation import menu as circulation_menu
         from records.imports import demo as imports_demo  # noqa: F401 - seed_demo step
+        from records.inventory import demo as inventory_demo  # noqa: F401 - seed_demo step
         from records.rights import demo as rights_demo  # noqa: F401 - seed_demo step
         from records.rights import menu as rights_menu
 

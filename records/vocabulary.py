@@ -39,6 +39,11 @@ def register() -> None:
     register_values("outcome", Outcome.choices)
     register_values("outcome", SubjectRequest.Outcome.choices)
     register_values("result", InventoryResult.choices)
+    register_values(
+        "format",
+        [("pdf", _("PDF document")), ("xlsx", _("Excel workbook"))],
+        scope="inventory.report",
+    )
     register_values("method", ConsentMethod.choices)
     register_values("content_type", FILE_FORMATS.items())
     register_values(

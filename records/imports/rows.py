@@ -175,7 +175,10 @@ def check(row: SheetRow, handlers: Handlers) -> Checked | list[str]:
     if problems:
         order = {key: index for index, key in enumerate(BY_KEY)}
         ranked = sorted(problems.items(), key=lambda item: order.get(item[0], len(order)))
-        return [f"{_label(key)}: {message}" for key, message in ranked]
+        return [
+            _("%(column)s: %(problem)s") % {"column": _label(key), "problem": message}
+            for key, message in ranked
+        ]
     keys = record_content.search_keys(content)
     return Checked(
         number=row.number,
