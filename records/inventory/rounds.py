@@ -114,7 +114,7 @@ def record(user: User, found: InventoryRound, number: str, result: str, note: st
     with transaction.atomic():
         _open(found)
         item = (
-            found.items.select_for_update()
+            found.items.select_for_update(of=("self",))
             .select_related("paper_file__record", "settled_by__checked_by")
             .filter(
                 Q(paper_file__record__archive_number__iexact=number)
