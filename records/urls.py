@@ -42,9 +42,7 @@ urlpatterns = [
     ),
     path("imports/<uuid:import_id>/", import_views.batch_view, name="import"),
     path("imports/<uuid:import_id>/act/", import_views.batch_action_view, name="import_act"),
-    path(
-        "imports/<uuid:import_id>/rejected.xlsx", import_views.rejects_view, name="import_rejects"
-    ),
+    path("imports/<uuid:import_id>/rejected.csv", import_views.rejects_view, name="import_rejects"),
     path("imports/<uuid:import_id>/approve/", import_views.approve_view, name="import_approve"),
     path("", include("records.rights.urls")),
     path("<uuid:pk>/paper/", paper_views.paper_view, name="paper"),

@@ -56,7 +56,7 @@ from access.policy.disposal import (
     disposal_batches,
 )
 from access.policy.grants import READ_PERMISSION, grant_rows, granted_records, loans
-from access.policy.imports import decide_import, import_departments
+from access.policy.imports import decide_import, decide_import_approval, import_departments
 from access.policy.records import (
     RecordAction,
     RecordLike,
@@ -123,6 +123,7 @@ __all__ = [
     "decide_enrolment_approval",
     "decide_enrolment_issue",
     "decide_import",
+    "decide_import_approval",
     "decide_many",
     "decide_offboarding",
     "decide_request",

@@ -39,3 +39,18 @@ def decide_import(user: Person, batch: Any) -> Decision:
             ),
         )
     return ALLOW
+
+
+def decide_import_approval(user: Person, batch: Any) -> Decision:
+    """Whether this person approves an import's files: the head of its department, or
+    management (which approves the files a head handles); each file is still decided by the
+    ordinary review rule."""
+    if batch.department_id in headed_department_ids(user) or Role.MANAGEMENT in roles_of(user):
+        return ALLOW
+    return Decision(
+        False,
+        _(
+            "Only the head of the department approves its imports (management, for the files "
+            "the head handles)."
+        ),
+    )

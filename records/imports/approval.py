@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access import policy
 from access.models import User
-from access.policy import Capability, RecordAction
+from access.policy import Capability, Denied, RecordAction
 from core.refusals import Refused
 from records import review
 from records.imports.models import ImportBatch, ImportStatus
@@ -55,22 +56,39 @@ def to_approve(user: User, batch: ImportBatch) -> list[CustomerRecord]:
     ]
 
 
+def require_approver(user: User, batch: ImportBatch) -> None:
+    policy.require_can(user, Capability.RECORD_REVIEW)
+    decision = policy.decide_import_approval(user, batch)
+    if not decision:
+        raise Denied(decision)
+
+
 def approve(user: User, batch: ImportBatch) -> Approval:
     """Approve every file of the import this person reviews: each is approved, numbered and
-    audited by the ordinary review, one by one."""
-    policy.require_can(user, Capability.RECORD_REVIEW)
-    if batch.status not in (ImportStatus.IMPORTED, ImportStatus.APPROVED):
-        raise Refused({"__all__": [_("The files can be approved once the import has finished.")]})
-    mine = to_approve(user, batch)
-    if not mine:
-        raise Refused({"__all__": [_("None of this import's files is waiting for your approval.")]})
-    for record in mine:
-        review.approve(user, record)
-    left = batch.records.filter(status=RecordStatus.SUBMITTED).count()
-    if mine and not left:
-        ImportBatch.objects.filter(pk=batch.pk).update(
-            status=ImportStatus.APPROVED, approved_by=user, approved_at=timezone.now()
-        )
+    audited by the ordinary review, one by one. The import is locked meanwhile: a second click
+    finds nothing left to approve instead of a file approved already."""
+    require_approver(user, batch)
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.status not in (ImportStatus.IMPORTED, ImportStatus.APPROVED):
+            raise Refused(
+                {"__all__": [_("The files can be approved once the import has finished.")]}
+            )
+        mine = to_approve(user, batch)
+        if not mine:
+            raise Refused(
+                {"__all__": [_("None of this import's files is waiting for your approval.")]}
+            )
+        for record in mine:
+            review.approve(user, record)
+        left = batch.records.filter(status=RecordStatus.SUBMITTED).count()
+        if not left:
+            batch.status, batch.approved_by, batch.approved_at = (
+                ImportStatus.APPROVED,
+                user,
+                timezone.now(),
+            )
+            batch.save(update_fields=["status", "approved_by", "approved_at"])
     return Approval(len(mine), left)
 
 

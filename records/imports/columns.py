@@ -19,6 +19,7 @@ from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from core.text import clean_text
 from records.classification import Tier
 from records.fields import (
     CATEGORY_LABELS,
@@ -180,9 +181,7 @@ def choice(key: str, text: str) -> Any:
     """The value a choice cell stands for; ``CellProblem`` when it stands for none."""
     value = _choices(key).get(_folded(text))
     if value is None:
-        raise CellProblem(
-            _("“%(text)s” is not one of the choices of this column.") % {"text": text}
-        )
+        raise CellProblem(_("Not one of the choices of this column (see the registration form)."))
     return value
 
 
@@ -197,7 +196,7 @@ def categories(text: str, *, sensitive: bool) -> list[str]:
             continue
         category = choice("category", word)
         if (category in SENSITIVE_CATEGORIES) != sensitive:
-            raise CellProblem(_("“%(text)s” belongs in the other consent column.") % {"text": word})
+            raise CellProblem(_("A category that belongs in the other consent column."))
         found.append(str(category))
     return sorted(set(found))
 
@@ -217,11 +216,11 @@ def day(value: Any) -> str:
     if match is None and re.fullmatch(r"\d{8}", text):
         match = re.fullmatch(r"(\d{4})(\d{2})(\d{2})", text)
     if match is None:
-        raise CellProblem(_("“%(text)s” is not a date. Write it as 2019-03-05.") % {"text": text})
+        raise CellProblem(_("Not a date. Write it as 2019-03-05."))
     try:
         return date(*(int(part) for part in match.groups())).isoformat()
     except ValueError:
-        raise CellProblem(_("“%(text)s” is not a date on the calendar.") % {"text": text}) from None
+        raise CellProblem(_("Not a date on the calendar.")) from None
 
 
 def text_of(column: Column, value: Any) -> str:
@@ -242,4 +241,7 @@ def text_of(column: Column, value: Any) -> str:
         value = int(value) if value.is_integer() else value
     if isinstance(value, (datetime, date)):
         return day(value)
-    return str(value).strip()
+    text = clean_text(str(value))
+    if text.startswith("'") and text[1:2] in ("=", "+", "-", "@"):
+        text = text[1:]  # how a spreadsheet (and our rejected rows) keeps such a value text
+    return text

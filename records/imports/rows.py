@@ -94,10 +94,18 @@ class Handlers:
         self.department = department
         self.form = IntakeForm()
         self.by_name: dict[str, User] = {}
+        self.shared_names: set[str] = set()  # two colleagues called 张伟: the account decides
+        by_full_name: dict[str, User] = {}
         for person in User.objects.filter(department=department, is_active=True):
             if policy.can(person, Capability.RECORD_INTAKE):
                 self.by_name[person.username.casefold()] = person
-                self.by_name.setdefault(person.get_full_name().casefold(), person)
+                name = person.get_full_name().casefold()
+                if name in by_full_name:
+                    self.shared_names.add(name)
+                by_full_name[name] = person
+        self.usernames = set(self.by_name)
+        for name, person in by_full_name.items():
+            self.by_name.setdefault(name, person)
 
     def find(self, text: str) -> User:
         if not text:
@@ -108,7 +116,12 @@ class Handlers:
             raise CellProblem(
                 _("Name the handler: a member of the department who keeps this file.")
             )
-        person = self.by_name.get(text.strip().casefold())
+        key = text.strip().casefold()
+        if key in self.shared_names and key not in self.usernames:
+            raise CellProblem(
+                _("Several people of the department have this name. Use their account name.")
+            )
+        person = self.by_name.get(key)
         if person is None:
             raise CellProblem(
                 _("No one of this name registers files in the department. Use their account name.")
@@ -160,10 +173,16 @@ def check(row: SheetRow, handlers: Handlers) -> Checked | list[str]:
     except CellProblem as problem:
         problems["handler"] = str(problem)
     references = {}
-    for key in ("old_number", "evidence_reference"):
-        references[key] = text_of(BY_KEY[key], row.cells.get(key))
+    for key, longest in (("old_number", 40), ("evidence_reference", 100)):
+        try:
+            references[key] = text_of(BY_KEY[key], row.cells.get(key))
+        except CellProblem as problem:
+            problems[key] = str(problem)
+            continue
         if identifiers.found_in(references[key]):
             problems[key] = _("Only a number or a place, never a customer's phone or ID number.")
+        elif len(references[key]) > longest:
+            problems[key] = _("At most %(n)s characters.") % {"n": longest}
     if not problems and valid:
         meta, terms = form.metadata(), form.consent_terms()
         content = intake.clean_content(meta.kind, form.content())
@@ -188,7 +207,7 @@ def check(row: SheetRow, handlers: Handlers) -> Checked | list[str]:
         minimum=derivation.minimum,
         tier=tier,
         handler_id=handler.pk,
-        old_number=references["old_number"][:40],
-        evidence_reference=references["evidence_reference"][:100],
+        old_number=references["old_number"],
+        evidence_reference=references["evidence_reference"],
         indexes={kind: blind_index(kind, value) if value else "" for kind, value in keys.items()},
     )

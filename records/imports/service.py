@@ -47,8 +47,9 @@ def _upload(batch: ImportBatch) -> bytes:
 
 
 def _destroy_upload(batch: ImportBatch) -> None:
-    """The upload and the checked rows go: their data keys are inside the blobs, so nothing
-    can open a copy of them (a backup's) either. The caller saves the batch."""
+    """The upload and the checked rows go (the caller saves the batch). A backup taken while
+    the import was open still holds them sealed, openable with the key-encryption key, until
+    that backup is pruned."""
     batch.sealed_upload = b""
     batch.chunks.all().delete()
 
@@ -229,6 +230,8 @@ def run(batch_id: str) -> None:
             locked = ImportBatch.objects.select_for_update().get(pk=found.pk)
             if locked.status != ImportStatus.IMPORTING or locked.next_chunk != number:
                 return  # another run got here first and carries on
+            # Two imports of one department saving at once would each miss the other's files.
+            Department.objects.select_for_update().get(pk=locked.department_id)
             locked.department, locked.started_by = found.department, found.started_by
             chunk = ImportChunk.objects.get(pk=chunk_id)
             opened = crypto.open_blob(_chunk_context(locked, number), chunk.sealed)

@@ -116,8 +116,8 @@ def rejects_view(request: AuthenticatedHttpRequest, import_id: Any) -> HttpRespo
         for message in refused.messages:
             messages.error(request, message)
         return redirect("records:import", import_id=batch.pk)
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="rejected-rows.xlsx"'
+    response = HttpResponse(data, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="rejected-rows.csv"'
     return response
 
 
@@ -125,8 +125,8 @@ def rejects_view(request: AuthenticatedHttpRequest, import_id: Any) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def approve_view(request: AuthenticatedHttpRequest, import_id: Any) -> HttpResponse:
     """The head looks through the import's files and approves them all at once."""
-    policy.require_can(request.user, Capability.RECORD_REVIEW)
     batch = get_object_or_404(ImportBatch.objects.select_related("department"), pk=import_id)
+    approval.require_approver(request.user, batch)
     if request.method == "POST":
         try:
             approved = approval.approve(request.user, batch)

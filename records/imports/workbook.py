@@ -1,12 +1,14 @@
 """Reading an uploaded register (xlsx, or CSV in UTF-8 or GB18030) and writing the template and
 the rejected rows.
 
-Everything happens in memory: the upload arrives in memory (records.uploads), is sealed before
-it is stored, and is read here from bytes. openpyxl reads in streaming mode, so a 100,000-row
-sheet never sits in memory as cells. A file is refused as a whole, with a reason, when it is
-not a register at all: an old .xls, a macro-enabled workbook, a sheet with formulas (a formula's
-value is whatever Excel last computed, and a formula can reach outside the file), a zip that
-unpacks to more than a register could, more rows than one import takes.
+Customer data stays in memory: the upload arrives in memory (records.uploads), is sealed before
+it is stored, and is read here from bytes; the rejected rows go back as a CSV built in memory
+(openpyxl writes a worksheet through a temporary file, so it writes only the empty template).
+openpyxl reads in streaming mode, so a 100,000-row sheet never sits in memory as cells. A file
+is refused as a whole, with a reason, when it is not a register at all: an old .xls, a
+macro-enabled workbook, a damaged one, a zip that unpacks to more than a register could, more
+rows than one import takes. A row with a formula is refused on its own (a formula's value is
+whatever Excel last computed, and a formula can reach outside the file).
 """
 
 from __future__ import annotations
@@ -16,12 +18,12 @@ import io
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 
 from core.csvsafe import neutralise
 from records.imports.columns import (
@@ -34,6 +36,7 @@ from records.imports.columns import (
     header_keys,
     in_each_language,
 )
+from records.models import CustomerKind
 
 MAX_ROWS = 100_000
 MAX_BYTES = 20 * 1024 * 1024  # 100,000 full rows of the template come to about 10 MB
@@ -73,10 +76,21 @@ def file_format(data: bytes) -> str:
 
 
 def read(data: bytes) -> Iterator[SheetRow]:
-    """Every non-empty row of every register sheet; ``Unreadable`` for a file that is not one."""
-    if file_format(data) == "xlsx":
-        return _read_xlsx(data)
-    return _read_csv(data)
+    """Every non-empty row of every register sheet; ``Unreadable`` for a file that is not one,
+    also when the damage is found only as the file is read (a part missing or corrupt, a cell
+    openpyxl cannot convert, a CSV field beyond any register's)."""
+    return _guarded(_read_xlsx(data) if file_format(data) == "xlsx" else _read_csv(data))
+
+
+def _guarded(rows: Iterator[SheetRow]) -> Iterator[SheetRow]:
+    try:
+        yield from rows
+    except Unreadable:
+        raise
+    except csv.Error:
+        raise Unreadable(_("A cell of this CSV file is longer than any register's.")) from None
+    except Exception:
+        raise Unreadable(_("This file is damaged or is not an Excel workbook.")) from None
 
 
 def _check_zip(data: bytes) -> None:
@@ -111,7 +125,7 @@ def _read_xlsx(data: bytes) -> Iterator[SheetRow]:
     _check_zip(data)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (InvalidFileException, KeyError, OSError, ValueError):
+    except Exception:
         raise Unreadable(_("This file is damaged or is not an Excel workbook.")) from None
     count = 0
     try:
@@ -199,7 +213,10 @@ def _row(sheet: Sheet, number: int, kind: str | None, values: list[Any], formula
         try:
             found = str(choice("kind", str(cells.get("kind") or "")))
         except CellProblem as error:
-            problem = problem or str(error)
+            problem = problem or _("%(column)s: %(problem)s") % {
+                "column": KIND.label,
+                "problem": error,
+            }
     return SheetRow(sheet, number, found, cells, values, problem)
 
 
@@ -249,23 +266,30 @@ def csv_template() -> bytes:
 
 
 def rejects(rows: list[tuple[SheetRow, list[str]]]) -> bytes:
-    """The rejected rows as they were uploaded, each with its problems in a last column, one
-    sheet per uploaded sheet: correct them there and import that workbook."""
-    book = Workbook(write_only=True)
-    sheets: dict[int, Any] = {}
+    """The rejected rows in the CSV template's layout (UTF-8 with a BOM), each with its problems
+    in a last column: correct them there and import the file as it is. Built in memory: they
+    are customer data (openpyxl would spool a worksheet through a temporary file in clear)."""
+    columns = csv_columns()
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([str(column.label) for column in columns] + [_("Problems")])
     for row, problems in rows:
-        target = sheets.get(id(row.sheet))
-        if target is None:
-            target = book.create_sheet(row.sheet.name or _("Rejected rows"))
-            target.append([neutralise(h) for h in row.sheet.headers] + [_("Problems")])
-            sheets[id(row.sheet)] = target
-        values = [neutralise(v) if isinstance(v, str) else v for v in row.values]
-        padded = values + [None] * (len(row.sheet.headers) - len(values))
-        target.append(
-            [*padded, _("Row %(number)s: ") % {"number": row.number} + " ".join(problems)]
+        kind = CustomerKind(row.kind).label if row.kind in CustomerKind.values else ""
+        cells = {**row.cells, "kind": kind}
+        values = [_cell_text(cells.get(column.key)) for column in columns]
+        writer.writerow(
+            [*values, _("Row %(number)s: ") % {"number": row.number} + " ".join(problems)]
         )
-    if not sheets:
-        book.create_sheet(_("Rejected rows"))
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return out.getvalue().encode("utf-8-sig")
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return neutralise(str(value))

@@ -95,15 +95,18 @@ def workbook(user: User, found: InventoryRound) -> bytes:
         folder, check = item.paper_file, item.settled_by
         sheet.append(
             [
-                folder.record.archive_number,
-                folder.record.old_number,
-                folder.room,
-                folder.cabinet,
-                folder.shelf,
-                check.get_result_display() if check else _("Not yet checked"),
-                neutralise(check.note) if check else "",
-                check.checked_by.get_full_name() if check else "",
-                _when(item),
+                neutralise(value)
+                for value in (
+                    folder.record.archive_number,
+                    folder.record.old_number,
+                    folder.room,
+                    folder.cabinet,
+                    folder.shelf,
+                    check.get_result_display() if check else _("Not yet checked"),
+                    check.note if check else "",
+                    check.checked_by.get_full_name() if check else "",
+                    _when(item),
+                )
             ]
         )
     out = io.BytesIO()

@@ -13,14 +13,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import audit
 from access import policy
 from access.models import User
-from access.policy import Capability
+from access.policy import Capability, RecordAction
 from core.refusals import Refused
 from records import paper
 from records.inventory.models import InventoryRound, RoundItem, RoundStatus
@@ -113,15 +113,25 @@ def record(user: User, found: InventoryRound, number: str, result: str, note: st
     number = number.strip()
     with transaction.atomic():
         _open(found)
-        item = (
-            found.items.select_for_update(of=("self",))
-            .select_related("paper_file__record", "settled_by__checked_by")
-            .filter(
-                Q(paper_file__record__archive_number__iexact=number)
-                | Q(paper_file__record__old_number__iexact=number)
-            )
-            .first()
+        items = found.items.select_for_update(of=("self",)).select_related(
+            "paper_file__record", "settled_by__checked_by"
         )
+        matches = list(items.filter(paper_file__record__archive_number__iexact=number)) or list(
+            items.filter(paper_file__record__old_number__iexact=number)[:2]
+        )
+        if len(matches) > 1:
+            raise Refused(
+                {
+                    "number": [
+                        _(
+                            "Several folders of this round came in with the old number "
+                            "%(number)s. Type the archive number on the cover sheet."
+                        )
+                        % {"number": number}
+                    ]
+                }
+            )
+        item = matches[0] if matches else None
         if item is None:
             raise Refused(
                 {
@@ -149,6 +159,9 @@ def record(user: User, found: InventoryRound, number: str, result: str, note: st
                     ]
                 }
             )
+        decision = policy.decide(user, RecordAction.MANAGE_PAPER, item.paper_file.record)
+        if not decision:  # the file left the archive since the round was planned (destroyed)
+            raise Refused({"number": [str(decision.reason)]})
         item.settled_by = paper.check(user, item.paper_file, result, note)
         item.save(update_fields=["settled_by"])
     return item
@@ -164,8 +177,12 @@ def close(user: User, found: InventoryRound) -> int:
     policy.require_can(user, Capability.PAPER_ARCHIVE)
     with transaction.atomic():
         locked = _open(found)
-        left = list(unchecked(locked).select_related("paper_file__record"))
-        for item in left:
+        left = []
+        for item in unchecked(locked).select_related("paper_file__record"):
+            if not policy.decide(user, RecordAction.MANAGE_PAPER, item.paper_file.record):
+                item.delete()  # destroyed since the round was planned: nothing to look for
+                continue
+            left.append(item)
             item.settled_by = paper.check(
                 user,
                 item.paper_file,

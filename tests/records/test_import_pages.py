@@ -41,8 +41,9 @@ def test_r10_head_uploads_sees_the_check_downloads_rejects_imports_and_approves(
     assert "Row" in text
     assert "Mobile phone" in text
     batch = ImportBatch.objects.get()
-    rejects = head.get(f"/records/imports/{batch.pk}/rejected.xlsx")
-    assert rejects["Content-Type"].startswith("application/vnd.openxmlformats")
+    rejects = head.get(f"/records/imports/{batch.pk}/rejected.csv")
+    assert rejects["Content-Type"].startswith("text/csv")
+    assert "Mobile phone" in rejects.content.decode("utf-8-sig").splitlines()[1]
     with django_capture_on_commit_callbacks(execute=True):
         head.post(f"/records/imports/{batch.pk}/act/", {"action": "start"})
     if not settings.CELERY_TASK_ALWAYS_EAGER:  # the worker's part (see test_imports.start)

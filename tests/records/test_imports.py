@@ -85,14 +85,21 @@ def test_r10_check_refuses_bad_rows_with_the_column_and_saves_nothing(world):
     assert AuditEvent.objects.filter(action="import.checked").count() == 1
 
 
-def test_r10_rejected_rows_download_has_each_row_with_its_problems(world):
+def test_r10_rejected_rows_download_has_each_row_with_its_problems(world, start):
     batch = service.check(world.head, world.dept, _register())
-    sheet = load_workbook(io.BytesIO(service.rejected_rows(world.head, batch))).worksheets[0]
-    lines = list(sheet.iter_rows(values_only=True))
+    data = service.rejected_rows(world.head, batch)
+    lines = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert len(lines) == 6  # the header and five rows
+    assert lines[0][0] == "Kind of customer"
     assert lines[0][-1] == "Problems"
-    assert lines[2][-1].startswith("Row 5:")
+    assert lines[2][-1].startswith("Row 5: Mobile phone:")
     assert AuditEvent.objects.filter(action="import.rejects_downloaded").count() == 1
+    # Corrected where they are, the rejected rows import as they are.
+    lines[2][lines[0].index("Mobile phone")] = "13912345678"
+    out = io.StringIO()
+    csv.writer(out).writerows(lines[:1] + lines[2:3])
+    again = service.check(world.head, world.dept, out.getvalue().encode("utf-8-sig"))
+    assert (again.valid_rows, again.rejected_rows) == (1, 0), sorting.shown_problems(again)
 
 
 def test_r10_r11_import_encrypts_submits_with_consent_and_destroys_the_upload(world, start):
@@ -221,6 +228,23 @@ def test_r10_a_file_that_is_not_a_register_is_refused_with_a_reason(world, data,
     assert ImportBatch.objects.count() == 0
 
 
+def test_r10_a_workbook_damaged_inside_or_a_huge_csv_cell_is_refused_not_a_crash(world):
+    good = io.BytesIO(_register(3, bad=False))
+    damaged = io.BytesIO()
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(damaged, "w") as target:
+        for entry in source.infolist():
+            body = source.read(entry)
+            if entry.filename.startswith("xl/worksheets/"):
+                body = body[: len(body) // 2]  # cut off halfway: not XML any more
+            target.writestr(entry, body)
+    with pytest.raises(Refused, match="damaged"):
+        service.check(world.head, world.dept, damaged.getvalue())
+    huge = '客户类型,姓名\n个人,"' + "长" * 200_000 + '"\n'
+    with pytest.raises(Refused, match="longer than any"):
+        service.check(world.head, world.dept, huge.encode())
+    assert ImportBatch.objects.count() == 0
+
+
 def test_r10_a_macro_workbook_is_refused(world):
     data = io.BytesIO(_xlsx_with(lambda sheet: sheet.append(["A-1", "zhang.wei", "张三"])))
     with zipfile.ZipFile(data, "a") as archive:
@@ -286,3 +310,45 @@ def test_r10_the_same_customer_twice_in_a_register_is_saved_once(world, start, m
     batch.refresh_from_db()
     assert (batch.created_files, batch.known_rows, batch.rejected_rows) == (4, 1, 1)
     assert CustomerRecord.objects.count() == 4
+
+
+def test_r10_no_cell_value_is_kept_with_the_problems(world):
+    rows = samples.person_rows(2, ["zhang.wei"])
+    rows[0]["source"] = "欧阳晓梅 13912345678"  # a name and a mobile typed in the wrong column
+    rows[1]["acquired_at"] = "13812345678"
+    batch = service.check(world.head, world.dept, samples.build({"person": rows}))
+    assert batch.rejected_rows == 2
+    stored = str(batch.problems)
+    assert "欧阳晓梅" not in stored
+    assert "139" not in stored
+    assert "138" not in stored
+
+
+def test_r10_a_name_two_colleagues_share_must_be_an_account_name(world):
+    from access.roles import Role
+    from tests.factories import make_person
+
+    make_person("zhang.wei2", roles=[Role.SALES], department=world.dept, full_name="张伟")
+    rows = samples.person_rows(2, ["张伟", "zhang.wei2"])
+    batch = service.check(world.head, world.dept, samples.build({"person": rows}))
+    assert batch.valid_rows == 1
+    assert "account name" in sorting.shown_problems(batch)[0]["problems"][0]
+
+
+def test_r14_only_the_departments_head_approves_and_a_second_click_is_told_why(world, start):
+    from access import people
+    from access.models import Department
+    from access.policy import Denied
+    from access.roles import Role
+    from tests.factories import make_person
+
+    batch = service.check(world.head, world.dept, _register(5, bad=False))
+    start(world.head, batch)
+    other = Department.objects.create(code="sales-2", name="销售二部")
+    stranger = make_person("li.na", roles=[Role.DEPT_HEAD], department=other)
+    people.set_head(other, stranger)
+    with pytest.raises(Denied):
+        approval.approve(stranger, batch)
+    assert approval.approve(world.head, batch).approved == 4
+    with pytest.raises(Refused, match="waiting for your approval"):
+        approval.approve(world.head, batch)

@@ -121,3 +121,34 @@ def test_r33_only_the_archive_runs_rounds(archive):
 
     with pytest.raises(Denied):
         rounds.plan(world.head, name="x", rooms=[], cabinets=[], due_on=None)
+
+
+def test_r33_an_old_number_two_folders_share_asks_for_the_archive_number(archive):
+    world, folders = archive
+    for folder in folders[:2]:
+        type(folder.record).objects.filter(pk=folder.record_id).update(old_number="0001")
+    found = rounds.plan(world.keeper, name="盘点", rooms=["档案室A"], cabinets=[], due_on=None)
+    with pytest.raises(Refused, match="Several folders"):
+        rounds.record(world.keeper, found, "0001", "found", "")
+    assert rounds.progress(found).checked == 0
+
+
+def test_r33_a_folder_destroyed_during_the_round_does_not_stop_its_closing(archive):
+    world, folders = archive
+    found = rounds.plan(world.keeper, name="盘点", rooms=["档案室A"], cabinets=[], due_on=None)
+    type(folders[0].record).objects.filter(pk=folders[0].record_id).update(status="destroyed")
+    with pytest.raises(Refused, match="destroyed"):
+        rounds.record(world.keeper, found, _number(folders[0]), "found", "")
+    assert rounds.close(world.keeper, found) == 3  # the other three, never found
+    assert Incident.objects.count() == 3
+
+
+def test_r33_the_export_keeps_a_formula_in_an_old_number_as_text(archive):
+    world, folders = archive
+    type(folders[0].record).objects.filter(pk=folders[0].record_id).update(
+        old_number='=HYPERLINK("http://evil.example","x")'
+    )
+    found = rounds.plan(world.keeper, name="盘点", rooms=["档案室A"], cabinets=[], due_on=None)
+    sheet = load_workbook(io.BytesIO(report.workbook(world.keeper, found))).worksheets[0]
+    olds = [line[1] for line in sheet.iter_rows(min_row=2, values_only=True)]
+    assert '\'=HYPERLINK("http://evil.example","x")' in olds
