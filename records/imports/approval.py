@@ -22,18 +22,27 @@ from records.models import CustomerRecord, RecordStatus
 class Stage:
     """What an import's page offers this person, by where the import is."""
 
+    checking: bool  # being checked: rows so far, refresh
     waiting: bool  # checked, not started: import or cancel
     running: bool  # saving: progress, refresh, carry on
+    approving: bool  # being approved: files so far, refresh
     saved: bool  # the commit has run: progress complete, files created
     may_approve: bool
     rejects_kept: bool  # the upload still exists: the rejected rows can be downloaded
 
+    @property
+    def refreshing(self) -> bool:
+        """Work goes on in the background: the page reloads itself to follow it."""
+        return self.checking or self.running or self.approving
+
 
 def stage(user: User, batch: ImportBatch) -> Stage:
-    saved = batch.status in (ImportStatus.IMPORTED, ImportStatus.APPROVED)
+    saved = batch.status in (ImportStatus.IMPORTED, ImportStatus.APPROVING, ImportStatus.APPROVED)
     return Stage(
+        checking=batch.status == ImportStatus.CHECKING,
         waiting=batch.status == ImportStatus.CHECKED,
         running=batch.status == ImportStatus.IMPORTING,
+        approving=batch.status == ImportStatus.APPROVING,
         saved=saved,
         may_approve=batch.status == ImportStatus.IMPORTED and bool(to_approve(user, batch)),
         rejects_kept=bool(batch.sealed_upload),
@@ -63,33 +72,65 @@ def require_approver(user: User, batch: ImportBatch) -> None:
         raise Denied(decision)
 
 
-def approve(user: User, batch: ImportBatch) -> Approval:
-    """Approve every file of the import this person reviews: each is approved, numbered and
-    audited by the ordinary review, one by one. The import is locked meanwhile: a second click
-    finds nothing left to approve instead of a file approved already."""
+def start_approval(user: User, batch: ImportBatch) -> None:
+    """Approve the import's files in the background (``run_approval``): thousands of files
+    take longer than a page may. A second click is told the approval is under way."""
+    from records.imports.tasks import approve_import
+
     require_approver(user, batch)
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.status == ImportStatus.APPROVING:
+            raise Refused({"__all__": [_("The files are being approved already.")]})
         if batch.status not in (ImportStatus.IMPORTED, ImportStatus.APPROVED):
             raise Refused(
                 {"__all__": [_("The files can be approved once the import has finished.")]}
             )
-        mine = to_approve(user, batch)
-        if not mine:
+        if not to_approve(user, batch):
             raise Refused(
                 {"__all__": [_("None of this import's files is waiting for your approval.")]}
             )
-        for record in mine:
-            review.approve(user, record)
-        left = batch.records.filter(status=RecordStatus.SUBMITTED).count()
-        if not left:
-            batch.status, batch.approved_by, batch.approved_at = (
-                ImportStatus.APPROVED,
-                user,
-                timezone.now(),
-            )
-            batch.save(update_fields=["status", "approved_by", "approved_at"])
-    return Approval(len(mine), left)
+        batch.status, batch.approved_by = ImportStatus.APPROVING, user
+        batch.save(update_fields=["status", "approved_by"])
+        transaction.on_commit(lambda: approve_import.delay(str(batch.pk)))
+
+
+APPROVAL_CHUNK = 100
+
+
+def run_approval(batch_id: str) -> None:
+    """The approval (Celery task body): each file through ``review.approve`` (numbered, one
+    event per file), a hundred per transaction with the count on the page. A file its approver
+    may not review (a head's own) is left for management."""
+    batch = ImportBatch.objects.select_related("approved_by").filter(pk=batch_id).first()
+    if batch is None or batch.status != ImportStatus.APPROVING or batch.approved_by is None:
+        return
+    user = batch.approved_by
+    while True:
+        with transaction.atomic():
+            locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+            if locked.status != ImportStatus.APPROVING:
+                return
+            mine = to_approve(user, locked)[:APPROVAL_CHUNK]
+            for record in mine:
+                review.approve(user, record)
+            locked.approved_files += len(mine)
+            if not mine:
+                left = locked.records.filter(status=RecordStatus.SUBMITTED).exists()
+                locked.status = ImportStatus.IMPORTED if left else ImportStatus.APPROVED
+                locked.approved_at = timezone.now()
+            locked.save(update_fields=["approved_files", "status", "approved_at"])
+            if not mine:
+                return
+
+
+def approve(user: User, batch: ImportBatch) -> Approval:
+    """``start_approval`` and ``run_approval`` in this process (the demo and the tests)."""
+    before = batch.records.filter(status=RecordStatus.APPROVED).count()
+    start_approval(user, batch)
+    run_approval(str(batch.pk))
+    approved = batch.records.filter(status=RecordStatus.APPROVED).count() - before
+    return Approval(approved, batch.records.filter(status=RecordStatus.SUBMITTED).count())
 
 
 def awaiting_consent(user: User) -> int:

@@ -11,14 +11,21 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ImportStatus(models.TextChoices):
+    CHECKING = "checking", _("Being checked")
+    REFUSED = "refused", _("Not a register that can be read")
     CHECKED = "checked", _("Checked, not yet imported")
     IMPORTING = "importing", _("Importing")
     IMPORTED = "imported", _("Imported, awaiting approval")
+    APPROVING = "approving", _("Being approved")
     APPROVED = "approved", _("Approved")
     CANCELLED = "cancelled", _("Cancelled")
 
 
 STATUS_MEANINGS = {
+    ImportStatus.CHECKING: _(
+        "Every row is being checked in the background; nothing is saved. This page follows it."
+    ),
+    ImportStatus.REFUSED: _("Nothing was saved and the uploaded file is destroyed."),
     ImportStatus.CHECKED: _(
         "Every row was checked and nothing is saved yet. Import the valid rows, or cancel and "
         "upload a corrected register."
@@ -30,6 +37,10 @@ STATUS_MEANINGS = {
     ImportStatus.IMPORTED: _(
         "The files are saved and waiting for the department head's approval, which numbers them. "
         "Rows without consent evidence are drafts with their handlers until evidence is attached."
+    ),
+    ImportStatus.APPROVING: _(
+        "The files are being approved and numbered one by one in the background. This page "
+        "follows it."
     ),
     ImportStatus.APPROVED: _("The department head approved the imported files."),
     ImportStatus.CANCELLED: _(
@@ -51,8 +62,9 @@ class ImportBatch(models.Model):
     )
     file_format = models.CharField(max_length=10)  # "xlsx" or "csv"
     status = models.CharField(
-        _("status"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.CHECKED
+        _("status"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.CHECKING
     )
+    refusal = models.CharField(max_length=300, blank=True)  # why the file could not be read
     # The uploaded register, sealed (records.crypto.seal_blob); blanked when the import ends.
     sealed_upload = models.BinaryField(default=b"")
     total_rows = models.PositiveIntegerField(default=0)
@@ -75,6 +87,7 @@ class ImportBatch(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    approved_files = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("register import")
@@ -105,6 +118,8 @@ class ImportChunk(models.Model):
     number = models.PositiveIntegerField()
     rows = models.PositiveIntegerField()  # rows of the upload it covers, rejected ones too
     sealed = models.BinaryField()
+    # Its rejected rows as lines of the rejects CSV, sealed: the download needs no new check.
+    sealed_rejects = models.BinaryField(default=b"")
 
     class Meta:
         constraints = [

@@ -17,9 +17,12 @@ The upload and the checked rows are destroyed when the import ends or is cancell
 
 from __future__ import annotations
 
+from typing import Any
+
 import orjson
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 import audit
@@ -58,9 +61,11 @@ def _chunk_context(batch: ImportBatch, number: int) -> str:
     return f"import:{batch.pk}:{number}"
 
 
-def check(user: User, department: Department, data: bytes) -> ImportBatch:
-    """Read and check an uploaded register; ``Refused`` (on "file") for a file that is not one.
-    The rows that passed are kept sealed, a chunk at a time, for the commit."""
+def receive(user: User, department: Department, data: bytes, *, queue: bool = True) -> ImportBatch:
+    """Take an upload: refused at once (``Refused`` on "file") when it is plainly not a
+    register; else kept sealed and checked in the background (``check_batch``)."""
+    from records.imports.tasks import check_register
+
     policy.require_can(user, Capability.RECORD_IMPORT)
     if not policy.import_departments(user, Department.objects.filter(pk=department.pk)).exists():
         raise Denied(policy.decide_import(user, ImportBatch(department=department)))
@@ -70,53 +75,126 @@ def check(user: User, department: Department, data: bytes) -> ImportBatch:
         raise Refused(
             {"file": [_("A register may be at most 20 MB. Split it and import it in parts.")]}
         )
-    batch = ImportBatch(department=department, started_by=user)
-    handlers = row_checks.Handlers(department, user)
-    by_tier: dict[str, int] = {}
-    ignored: list[str] = []
     try:
-        with transaction.atomic():
-            batch.file_format = workbook.file_format(data)
-            batch.sealed_upload = crypto.seal_blob(_context(batch), data)
-            batch.save()
-            for number, chunk in enumerate(sorting.chunks(workbook.read(data))):
-                for sheet in {id(row.sheet): row.sheet for row in chunk}.values():
-                    ignored += [name for name in sheet.unknown if name not in ignored]
-                found = sorting.sort(chunk, handlers)
-                batch.total_rows += len(chunk)
-                batch.valid_rows += len(found.new)
-                batch.known_rows += found.known
-                batch.rejected_rows += len(found.rejected)
-                batch.awaiting_consent += sum(1 for c in found.new if not c.evidence_reference)
-                for item in found.new:
-                    by_tier[str(item.tier)] = by_tier.get(str(item.tier), 0) + 1
-                room = max(SHOWN_PROBLEMS - len(batch.problems), 0)
-                batch.problems += sorting.shown(found.rejected[:room], found.duplicates, handlers)
-                sealed = orjson.dumps([item.to_json() for item in found.new])
-                ImportChunk.objects.create(
-                    batch=batch,
-                    number=number,
-                    rows=len(chunk),
-                    sealed=crypto.seal_blob(_chunk_context(batch, number), sealed),
-                )
-            if not batch.total_rows:
-                raise Refused({"file": [_("The register has no rows under its header row.")]})
-            batch.preview = {"by_tier": by_tier}
-            batch.ignored_columns = ignored[:50]
-            batch.save()
-            audit.record(
-                user,
-                "import.checked",
-                target=batch,
-                department=department.name,
-                rows=batch.total_rows,
-                valid=batch.valid_rows,
-                rejected=batch.rejected_rows,
-                already_imported=batch.known_rows,
-            )
+        file_format = workbook.file_format(data)
+        first = next(workbook.read(data), None)  # the headers and the first row
     except workbook.Unreadable as unreadable:
         raise Refused({"file": [str(unreadable)]}) from None
+    if first is None:
+        raise Refused({"file": [_("The register has no rows under its header row.")]})
+    batch = ImportBatch(department=department, started_by=user, file_format=file_format)
+    batch.sealed_upload = crypto.seal_blob(_context(batch), data)
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    with transaction.atomic():
+        batch.save()
+        if queue:
+            transaction.on_commit(lambda: check_register.delay(str(batch.pk), language))
     return batch
+
+
+def check(user: User, department: Department, data: bytes) -> ImportBatch:
+    """``receive`` and ``check_batch`` in this process (the demo, the benchmark, the tests)."""
+    batch = receive(user, department, data, queue=False)
+    check_batch(str(batch.pk))
+    batch.refresh_from_db()
+    if batch.status == ImportStatus.REFUSED:
+        raise Refused({"file": [batch.refusal]})
+    return batch
+
+
+def _sealed_rows(batch: ImportBatch, number: int, rows: list[Any]) -> bytes:
+    return crypto.seal_blob(_chunk_context(batch, number), orjson.dumps(rows))
+
+
+def check_batch(batch_id: str) -> None:
+    """The check (Celery task body): every row, a chunk per transaction, the counts on the page
+    growing as it goes. A run that died is started over (the check saves no file)."""
+    found = ImportBatch.objects.select_related("department", "started_by").filter(pk=batch_id)
+    batch = found.first()
+    if batch is None or batch.status != ImportStatus.CHECKING:
+        return
+    batch.chunks.all().delete()
+    counts = ImportBatch(pk=batch.pk)  # a blank set of counters
+    handlers = row_checks.Handlers(batch.department, batch.started_by)
+    by_tier: dict[str, int] = {}
+    problems: list[dict] = []
+    ignored: list[str] = []
+    try:
+        for number, chunk in enumerate(sorting.chunks(workbook.read(_upload(batch)))):
+            for sheet in {id(row.sheet): row.sheet for row in chunk}.values():
+                ignored += [name for name in sheet.unknown if name not in ignored]
+            sorted_ = sorting.sort(chunk, handlers)
+            counts.total_rows += len(chunk)
+            counts.valid_rows += len(sorted_.new)
+            counts.known_rows += sorted_.known
+            counts.rejected_rows += len(sorted_.rejected)
+            counts.awaiting_consent += sum(1 for c in sorted_.new if not c.evidence_reference)
+            for item in sorted_.new:
+                by_tier[str(item.tier)] = by_tier.get(str(item.tier), 0) + 1
+            room = max(SHOWN_PROBLEMS - len(problems), 0)
+            problems += sorting.shown(sorted_.rejected[:room], sorted_.duplicates, handlers)
+            rejects = workbook.reject_lines(sorted_.rejected)
+            with transaction.atomic():
+                locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+                if locked.status != ImportStatus.CHECKING:
+                    return  # cancelled meanwhile
+                ImportChunk.objects.create(
+                    batch=locked,
+                    number=number,
+                    rows=len(chunk),
+                    sealed=_sealed_rows(locked, number, [i.to_json() for i in sorted_.new]),
+                    sealed_rejects=crypto.seal_blob(_rejects_context(locked, number), rejects)
+                    if rejects
+                    else b"",
+                )
+                _copy_counts(counts, locked)
+                locked.problems = problems
+                locked.save()
+    except workbook.Unreadable as unreadable:
+        _refuse(batch, str(unreadable))
+        return
+    with transaction.atomic():
+        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if locked.status != ImportStatus.CHECKING:
+            return
+        _copy_counts(counts, locked)
+        locked.problems = problems
+        locked.preview = {"by_tier": by_tier}
+        locked.ignored_columns = ignored[:50]
+        locked.status = ImportStatus.CHECKED
+        locked.save()
+        audit.record(
+            batch.started_by,
+            "import.checked",
+            target=locked,
+            department=batch.department.name,
+            rows=locked.total_rows,
+            valid=locked.valid_rows,
+            rejected=locked.rejected_rows,
+            already_imported=locked.known_rows,
+        )
+
+
+_COUNTS = ("total_rows", "valid_rows", "known_rows", "rejected_rows", "awaiting_consent")
+
+
+def _copy_counts(source: ImportBatch, target: ImportBatch) -> None:
+    for name in _COUNTS:
+        setattr(target, name, getattr(source, name))
+
+
+def _refuse(batch: ImportBatch, reason: str) -> None:
+    with transaction.atomic():
+        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        locked.status, locked.refusal = ImportStatus.REFUSED, reason[:300]
+        locked.finished_at = timezone.now()
+        _destroy_upload(locked)
+        locked.save()
+        audit.record(batch.started_by, "import.cancelled", target=locked)
+
+
+def _rejects_context(batch: ImportBatch, number: int) -> str:
+    return f"import:{batch.pk}:{number}:rejects"
 
 
 def require(user: User, batch: ImportBatch) -> None:
@@ -127,16 +205,19 @@ def require(user: User, batch: ImportBatch) -> None:
 
 
 def rejected_rows(user: User, batch: ImportBatch) -> bytes:
-    """The rejected rows as uploaded, with their problems: a workbook to correct and import."""
+    """The rejected rows as uploaded, with their problems: a CSV to correct and import."""
     require(user, batch)
     if not batch.sealed_upload:
         raise Refused({"__all__": [_("The uploaded file was destroyed when the import ended.")]})
-    handlers = row_checks.Handlers(batch.department, batch.started_by)
-    found: list[tuple[workbook.SheetRow, list[str]]] = []
-    for chunk in sorting.chunks(workbook.read(_upload(batch))):
-        found += sorting.sort(chunk, handlers).rejected
-    audit.record(user, "import.rejects_downloaded", target=batch, rows=len(found))
-    return workbook.rejects(found)
+    lines = [
+        crypto.open_blob(_rejects_context(batch, number), sealed)
+        for number, sealed in batch.chunks.order_by("number").values_list(
+            "number", "sealed_rejects"
+        )
+        if sealed
+    ]
+    audit.record(user, "import.rejects_downloaded", target=batch, rows=batch.rejected_rows)
+    return workbook.rejects_file(b"".join(lines))
 
 
 def start(user: User, batch: ImportBatch) -> None:
@@ -159,7 +240,7 @@ def cancel(user: User, batch: ImportBatch) -> None:
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         require(user, batch)
-        if batch.status != ImportStatus.CHECKED:
+        if batch.status not in (ImportStatus.CHECKING, ImportStatus.CHECKED):
             raise Refused({"__all__": [_("Only an import not yet started can be cancelled.")]})
         batch.status, batch.finished_at = ImportStatus.CANCELLED, timezone.now()
         _destroy_upload(batch)

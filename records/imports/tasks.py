@@ -1,14 +1,32 @@
-"""The background half of an import (records.imports.service.run)."""
+"""The background halves of an import: its check, its commit and its approval."""
 
 from __future__ import annotations
 
 from celery import shared_task
+from django.utils import translation
+
+# ``acks_late``: a worker killed halfway leaves the message queued, and the next worker carries
+# on (the commit from its progress mark; the check and the approval by what is left to do).
+
+
+@shared_task(name="records.import_check", acks_late=True, ignore_result=True)
+def check_register(batch_id: str, language: str) -> None:
+    """Check an uploaded register; its problems are written in the uploader's language too."""
+    from records.imports import service
+
+    with translation.override(language):
+        service.check_batch(batch_id)
 
 
 @shared_task(name="records.import_register", acks_late=True, ignore_result=True)
 def import_register(batch_id: str) -> None:
-    """Save an import's rows. ``acks_late``: a worker killed halfway leaves the message queued,
-    and the next worker carries on from the import's progress mark."""
     from records.imports import service
 
     service.run(batch_id)
+
+
+@shared_task(name="records.import_approve", acks_late=True, ignore_result=True)
+def approve_import(batch_id: str) -> None:
+    from records.imports import approval
+
+    approval.run_approval(batch_id)

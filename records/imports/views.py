@@ -37,7 +37,7 @@ def imports_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            batch = service.check(request.user, form.cleaned_data["department"], upload.read())
+            batch = service.receive(request.user, form.cleaned_data["department"], upload.read())
         except Refused as refused:
             add_errors(form, refused)
         else:
@@ -129,23 +129,13 @@ def approve_view(request: AuthenticatedHttpRequest, import_id: Any) -> HttpRespo
     approval.require_approver(request.user, batch)
     if request.method == "POST":
         try:
-            approved = approval.approve(request.user, batch)
+            approval.start_approval(request.user, batch)
         except Refused as refused:
             for message in refused.messages:
                 messages.error(request, message)
         else:
-            messages.success(
-                request,
-                _("%(n)s files approved and numbered.") % {"n": approved.approved}
-                + (
-                    " "
-                    + _("%(n)s of the head's own files are left for management to approve.")
-                    % {"n": approved.left}
-                    if approved.left
-                    else ""
-                ),
-            )
-            return redirect("records:review_queue")
+            messages.success(request, _("The approval has started; this page follows it."))
+            return redirect("records:import", import_id=batch.pk)
     return render(
         request,
         "records/imports/approve.html",

@@ -265,22 +265,27 @@ def csv_template() -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-def rejects(rows: list[tuple[SheetRow, list[str]]]) -> bytes:
-    """The rejected rows in the CSV template's layout (UTF-8 with a BOM), each with its problems
-    in a last column: correct them there and import the file as it is. Built in memory: they
-    are customer data (openpyxl would spool a worksheet through a temporary file in clear)."""
-    columns = csv_columns()
+def reject_lines(rows: list[tuple[SheetRow, list[str]]]) -> bytes:
+    """Rejected rows as lines of the rejects CSV (``rejects_file``), in the CSV template's
+    layout, each with its problems in a last column. Built in memory: they are customer data
+    (openpyxl would spool a worksheet through a temporary file in clear)."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([str(column.label) for column in columns] + [_("Problems")])
     for row, problems in rows:
         kind = CustomerKind(row.kind).label if row.kind in CustomerKind.values else ""
         cells = {**row.cells, "kind": kind}
-        values = [_cell_text(cells.get(column.key)) for column in columns]
-        writer.writerow(
-            [*values, _("Row %(number)s: ") % {"number": row.number} + " ".join(problems)]
-        )
-    return out.getvalue().encode("utf-8-sig")
+        values = [_cell_text(cells.get(column.key)) for column in csv_columns()]
+        where = _("Row %(number)s: ") % {"number": row.number}
+        writer.writerow([*values, where + " ".join(problems)])
+    return out.getvalue().encode()
+
+
+def rejects_file(lines: bytes) -> bytes:
+    """The rejected rows' CSV (UTF-8 with a BOM, which Excel and WPS recognise): correct the
+    rows where they are and import the file as it is."""
+    out = io.StringIO()
+    csv.writer(out).writerow([str(column.label) for column in csv_columns()] + [_("Problems")])
+    return ("\ufeff" + out.getvalue()).encode() + lines
 
 
 def _cell_text(value: Any) -> str:

@@ -22,7 +22,7 @@ from records.imports import samples
 from records.imports.models import ImportBatch, ImportStatus
 from records.models import CustomerRecord, RecordStatus
 from tests.e2e.conftest import SCREENS
-from tests.e2e.journey_checks import Words, assert_fits_and_reads, in_both_languages, messages
+from tests.e2e.journey_checks import Words, assert_fits_and_reads, in_both_languages
 from tests.factories import make_person
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -87,9 +87,11 @@ def test_r10_r15_head_imports_a_register_approves_it_and_the_archive_finds_an_ol
     form.get_by_role("button", name=say("检查登记簿", "Check the register")).click()
     page.wait_for_url("**/records/imports/*/")
 
-    # The check: nothing saved yet, what will be created, and each refused row with its reason.
-    status = page.inner_text("[data-testid=import-status]")
-    assert say("已检查，尚未导入", "Checked, not yet imported") in status
+    # The check (in the background; the page follows it): nothing saved yet, what will be
+    # created, and each refused row with its reason.
+    expect(page.locator("[data-testid=import-status]")).to_contain_text(
+        say("已检查，尚未导入", "Checked, not yet imported"), timeout=60_000
+    )
     assert page.inner_text("[data-testid=valid-rows]").startswith("195")
     assert page.inner_text("[data-testid=rejected-rows]") == "5"
     problems = page.locator("[data-testid=import-problems] tbody tr")
@@ -132,8 +134,13 @@ def test_r10_r15_head_imports_a_register_approves_it_and_the_archive_finds_an_ol
     expect(page.locator("[data-testid=import-files] tbody tr")).to_have_count(156)
     assert_fits_and_reads(page, say)
     page.get_by_role("button", name=say("全部审批通过", "Approve them all")).click()
-    page.wait_for_url("**/records/review/")
-    assert say("已审批并编号 156 份档案。", "156 files approved and numbered.") in messages(page)
+    page.wait_for_url("**/records/imports/*/")
+    expect(page.locator("[data-testid=import-status]")).to_contain_text(
+        say("已批准", "Approved"), timeout=60_000
+    )
+    assert say("已审批并编号 156 份档案。", "156 files approved and numbered.") in page.inner_text(
+        "[data-testid=approved-files]"
+    )
     assert ImportBatch.objects.get().status == ImportStatus.APPROVED
     assert AuditEvent.objects.filter(action="record.approve").count() == 156
 
