@@ -15,6 +15,7 @@ from access.policy import Capability, Denied, RecordAction
 from core.refusals import Refused
 from records import review
 from records.imports.models import ImportBatch, ImportStatus
+from records.imports.service import lock
 from records.models import CustomerRecord, RecordStatus
 
 
@@ -108,7 +109,7 @@ def run_approval(batch_id: str) -> None:
     user = batch.approved_by
     while True:
         with transaction.atomic():
-            locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+            locked = lock(batch.pk)
             if locked.status != ImportStatus.APPROVING:
                 return
             mine = to_approve(user, locked)[:APPROVAL_CHUNK]
