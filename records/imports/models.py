@@ -73,6 +73,7 @@ class ImportBatch(models.Model):
     known_rows = models.PositiveIntegerField(default=0)  # already in Baomi: skipped
     done_rows = models.PositiveIntegerField(default=0)  # rows the commit has been through
     next_chunk = models.PositiveIntegerField(default=0)  # the commit's progress mark
+    check_run = models.PositiveIntegerField(default=0)  # which run of the check owns the chunks
     created_files = models.PositiveIntegerField(default=0)
     awaiting_consent = models.PositiveIntegerField(default=0)
     # What the check found, to show without reading the upload again: per rejected row its

@@ -17,6 +17,7 @@ The upload and the checked rows are destroyed when the import ends or is cancell
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import orjson
@@ -38,6 +39,7 @@ from records.imports import sorting, workbook
 from records.imports.models import ImportBatch, ImportChunk, ImportStatus
 from records.models import Consent, CustomerRecord, RecordStatus
 
+logger = logging.getLogger(__name__)
 SHOWN_PROBLEMS = 500  # rejected rows listed on the page; all of them are in the download
 
 
@@ -111,9 +113,24 @@ def check_batch(batch_id: str) -> None:
     growing as it goes. A run that died is started over (the check saves no file)."""
     found = ImportBatch.objects.select_related("department", "started_by").filter(pk=batch_id)
     batch = found.first()
-    if batch is None or batch.status != ImportStatus.CHECKING:
+    if batch is None:
         return
-    batch.chunks.all().delete()
+    with transaction.atomic():  # this run owns the chunks from now on; an older run stops
+        owner = lock(batch.pk)
+        if owner.status != ImportStatus.CHECKING:
+            return
+        owner.check_run += 1
+        owner.save(update_fields=["check_run"])
+        owner.chunks.all().delete()
+        run_number = owner.check_run
+    try:
+        _check_rows(batch, run_number)
+    except Exception as error:
+        logger.error("import check failed: %s", type(error).__name__)
+        _refuse(batch, _("The register could not be checked. Upload it again."), run_number)
+
+
+def _check_rows(batch: ImportBatch, run_number: int) -> None:
     counts = ImportBatch(pk=batch.pk)  # a blank set of counters
     handlers = row_checks.Handlers(batch.department, batch.started_by)
     by_tier: dict[str, int] = {}
@@ -136,8 +153,8 @@ def check_batch(batch_id: str) -> None:
             rejects = workbook.reject_lines(sorted_.rejected)
             with transaction.atomic():
                 locked = lock(batch.pk)
-                if locked.status != ImportStatus.CHECKING:
-                    return  # cancelled meanwhile
+                if locked.status != ImportStatus.CHECKING or locked.check_run != run_number:
+                    return  # cancelled meanwhile, or a newer run took over
                 ImportChunk.objects.create(
                     batch=locked,
                     number=number,
@@ -151,11 +168,11 @@ def check_batch(batch_id: str) -> None:
                 locked.problems = problems
                 locked.save(update_fields=[*_COUNTS, "problems"])
     except workbook.Unreadable as unreadable:
-        _refuse(batch, str(unreadable))
+        _refuse(batch, str(unreadable), run_number)
         return
     with transaction.atomic():
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-        if locked.status != ImportStatus.CHECKING:
+        if locked.status != ImportStatus.CHECKING or locked.check_run != run_number:
             return
         _copy_counts(counts, locked)
         locked.problems = problems
@@ -189,9 +206,14 @@ def _copy_counts(source: ImportBatch, target: ImportBatch) -> None:
         setattr(target, name, getattr(source, name))
 
 
-def _refuse(batch: ImportBatch, reason: str) -> None:
+def _refuse(batch: ImportBatch, reason: str, run_number: int) -> None:
+    """The check ends without a register: nothing of it stays (counts, problems, upload)."""
     with transaction.atomic():
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if locked.status != ImportStatus.CHECKING or locked.check_run != run_number:
+            return  # cancelled meanwhile, or a newer run took over
+        _copy_counts(ImportBatch(pk=batch.pk), locked)
+        locked.problems, locked.preview, locked.ignored_columns = [], {}, []
         locked.status, locked.refusal = ImportStatus.REFUSED, reason[:300]
         locked.finished_at = timezone.now()
         _destroy_upload(locked)
@@ -213,8 +235,13 @@ def require(user: User, batch: ImportBatch) -> None:
 def rejected_rows(user: User, batch: ImportBatch) -> bytes:
     """The rejected rows as uploaded, with their problems: a CSV to correct and import."""
     require(user, batch)
-    if not batch.sealed_upload:
-        raise Refused({"__all__": [_("The uploaded file was destroyed when the import ended.")]})
+    if (
+        batch.status not in (ImportStatus.CHECKED, ImportStatus.IMPORTING)
+        or not batch.sealed_upload
+    ):
+        raise Refused(
+            {"__all__": [_("The rejected rows can be downloaded between the check and the end.")]}
+        )
     lines = [
         crypto.open_blob(_rejects_context(batch, number), sealed)
         for number, sealed in batch.chunks.order_by("number").values_list(

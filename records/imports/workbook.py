@@ -129,7 +129,7 @@ def _read_xlsx(data: bytes) -> Iterator[SheetRow]:
         raise Unreadable(_("This file is damaged or is not an Excel workbook.")) from None
     count = 0
     try:
-        for worksheet in book.worksheets:
+        for position, worksheet in enumerate(book.worksheets, start=1):
             rows = worksheet.iter_rows()
             first = next(rows, None)
             headers = [cell.value for cell in first] if first else []
@@ -141,11 +141,11 @@ def _read_xlsx(data: bytes) -> Iterator[SheetRow]:
             if sheet_kind is None and "kind" not in keys:
                 raise Unreadable(
                     _(
-                        "Sheet “%(sheet)s”: name it after the kind of customer it lists "
+                        "Sheet %(sheet)s: name it after the kind of customer it lists "
                         "(%(kinds)s) or add a column “%(column)s”."
                     )
                     % {
-                        "sheet": worksheet.title,
+                        "sheet": position,  # its place, not its title: a title may be a name
                         "kinds": "、".join(str(label) for label in SHEETS.values()),
                         "column": KIND.label,
                     }

@@ -18,7 +18,7 @@ from openpyxl import Workbook, load_workbook
 from access.policy import Denied, RecordAction, decide
 from audit.models import AuditEvent
 from core.refusals import Refused
-from records import catalogue
+from records import catalogue, consents
 from records import content as record_content
 from records.imports import approval, samples, service, sorting, workbook
 from records.imports.models import ImportBatch, ImportStatus
@@ -354,3 +354,26 @@ def test_r14_only_the_departments_head_approves_and_a_second_click_is_told_why(w
     assert approval.approve(world.head, batch).approved == 4
     with pytest.raises(Refused, match="waiting for your approval"):
         approval.approve(world.head, batch)
+
+
+def test_r14_an_approval_that_meets_a_file_it_may_not_approve_skips_it_and_ends(world, start):
+    batch = service.check(world.head, world.dept, _register(5, bad=False))
+    start(world.head, batch)
+    first = CustomerRecord.objects.filter(import_batch=batch, status="submitted").first()
+    consents.withdraw(world.sales, first)  # consent withdrawn while the import waited
+    approved = approval.approve(world.head, batch)
+    assert (approved.approved, approved.left) == (3, 1)
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.IMPORTED  # not left "being approved"; one file remains
+
+
+def test_r10_a_check_that_fails_is_refused_not_left_checking(world, monkeypatch):
+    def broken(*args):
+        raise RuntimeError("a database hiccup")
+
+    monkeypatch.setattr(sorting, "sort", broken)
+    with pytest.raises(Refused, match="could not be checked"):
+        service.check(world.head, world.dept, _register(3, bad=False))
+    batch = ImportBatch.objects.get()
+    assert batch.status == ImportStatus.REFUSED
+    assert bytes(batch.sealed_upload) == b""
