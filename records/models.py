@@ -387,6 +387,11 @@ class InventoryCheck(models.Model):
     def __str__(self) -> str:
         return f"{self.paper_file.audit_label()} / {self.get_result_display()}"
 
+    @property
+    def reported(self) -> bool:
+        """Anything but found intact is a discrepancy, reported as an incident (R73)."""
+        return self.result != InventoryResult.FOUND
+
 
 # Models of the wings, imported here so that Django registers them with the records app.
 from records.imports.models import ImportBatch, ImportChunk  # noqa: E402, F401

@@ -76,7 +76,7 @@ def check(
             target=record,
             result=result,
         )
-        if result != InventoryResult.FOUND:
+        if row.reported:
             incidents.report(
                 user,
                 kind="loss",

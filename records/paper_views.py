@@ -77,7 +77,7 @@ def paper_view(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
         return redirect("records:paper", pk=record.pk)
     if which == "inventory" and folder and inventory.is_valid():
         row = paper.check(request.user, folder, **inventory.cleaned_data)
-        if row.result == "found":
+        if not row.reported:
             messages.success(request, _("Inventory check recorded."))
         else:
             messages.warning(

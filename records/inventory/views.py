@@ -73,7 +73,7 @@ def round_view(request: AuthenticatedHttpRequest, round_id: Any) -> HttpResponse
             add_errors(form, refused)
         else:
             number = item.paper_file.record.archive_number
-            if data["result"] == "found":
+            if item.settled_by is not None and not item.settled_by.reported:
                 messages.success(request, _("%(number)s: found intact.") % {"number": number})
             else:
                 messages.warning(
