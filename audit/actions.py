@@ -143,6 +143,7 @@ _ACTIONS = [
     Action("grant.expired_use", _("Expired grant used"), "access"),
     # The audit log itself (R70)
     Action("audit.console_view", _("Audit console viewed"), "audit"),
+    Action("report.management", _("Management report viewed or exported"), "audit"),
     Action("audit.export", _("Audit events exported"), "audit"),
     Action("audit.verify", _("Audit chain verified"), "audit"),
     Action("audit.anchor", _("Audit chain head anchored"), "audit"),

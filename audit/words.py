@@ -84,6 +84,7 @@ DETAILS: dict[str, Promise] = {
     "deadline": gettext_lazy("Deadline"),
     "minutes": gettext_lazy("Minutes"),
     "format": gettext_lazy("Format"),
+    "table": gettext_lazy("Table"),
     "download": gettext_lazy("Download"),
     "damaged": gettext_lazy("Damaged"),
     "result": gettext_lazy("Result"),

@@ -77,6 +77,18 @@ def register() -> None:
             todo=_("Inventory rounds to work through, or this year's round to plan."),
         ),
         NavItem(
+            key="management_report",
+            group="audit",
+            order=35,
+            label=_("Management report"),
+            url_name="records:reports",
+            capability=Capability.MANAGEMENT_REPORT,
+            description=_(
+                "Files, consent, loans, retention, inventory and incidents in figures, with "
+                "charts, Excel and PDF."
+            ),
+        ),
+        NavItem(
             key="imports",
             group="files",
             order=125,

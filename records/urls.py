@@ -4,6 +4,7 @@ from records import paper_views, views
 from records.circulation.views import custody as custody_views
 from records.imports import views as import_views
 from records.inventory import views as inventory_views
+from records.reports import views as report_views
 
 app_name = "records"
 
@@ -26,6 +27,14 @@ urlpatterns = [
         inventory_views.report_view,
         {"file_format": "xlsx"},
         name="inventory_xlsx",
+    ),
+    path("reports/", report_views.report_view, name="reports"),
+    path("reports/report.pdf", report_views.export_view, {"file_format": "pdf"}, name="report_pdf"),
+    path(
+        "reports/report.xlsx",
+        report_views.export_view,
+        {"file_format": "xlsx"},
+        name="report_xlsx",
     ),
     path("imports/", import_views.imports_view, name="imports"),
     path(

@@ -23,6 +23,7 @@ def register() -> None:
         Outcome,
         RecordStatus,
     )
+    from records.reports.tables import TITLES
     from records.rights.models import SubjectRequest
 
     register_values("tier", Tier.choices)
@@ -44,6 +45,12 @@ def register() -> None:
         [("pdf", _("PDF document")), ("xlsx", _("Excel workbook"))],
         scope="inventory.report",
     )
+    register_values(
+        "format",
+        [("page", _("On screen")), ("pdf", _("PDF document")), ("xlsx", _("Excel workbook"))],
+        scope="report.management",
+    )
+    register_values("table", TITLES.items())
     register_values("method", ConsentMethod.choices)
     register_values("content_type", FILE_FORMATS.items())
     register_values(

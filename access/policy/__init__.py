@@ -71,6 +71,7 @@ from access.policy.records import (
     review_queue,
     visible_records,
 )
+from access.policy.reports import reads_company_wide, report_departments
 from access.policy.requests import (
     ApprovalLike,
     RequestAction,
@@ -144,8 +145,10 @@ __all__ = [
     "may_receive",
     "needs_second_approver",
     "offboarding_candidates",
+    "reads_company_wide",
     "receivers",
     "refusal",
+    "report_departments",
     "require",
     "require_can",
     "require_request",

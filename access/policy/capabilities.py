@@ -50,6 +50,7 @@ class Capability(StrEnum):
     PROCESSING_RECORD = "processing_record"
     BREACH_RESPONSE = "breach_response"
     ENROLMENT_APPROVAL = "enrolment_approval"
+    MANAGEMENT_REPORT = "management_report"
 
 
 _RULES: dict[Capability, Callable[[User, frozenset[Role]], bool]] = {
@@ -133,6 +134,10 @@ _RULES: dict[Capability, Callable[[User, frozenset[Role]], bool]] = {
     ),
     # R52, 001 §7: legal signs confidentiality agreements with third parties and keeps them.
     Capability.EXTERNAL_PARTIES: lambda user, roles: Role.LEGAL in roles,
+    # Issue 19 §3: the figures of the archive, aggregates only; heads see their departments'.
+    Capability.MANAGEMENT_REPORT: lambda user, roles: (
+        bool(roles & {Role.MANAGEMENT, Role.SECURITY_OFFICER}) or bool(headed_department_ids(user))
+    ),
     # R62: heads hand over the files of people leaving their department; management anyone's.
     Capability.OFFBOARDING: lambda user, roles: (
         bool(headed_department_ids(user)) or Role.MANAGEMENT in roles
@@ -201,6 +206,9 @@ _CAPABILITY_REFUSALS: dict[Capability, str | Promise] = {
         "Only security officers and auditors review emergency access."
     ),
     Capability.ENROLMENT_APPROVAL: _("Only the information-security officer approves this."),
+    Capability.MANAGEMENT_REPORT: _(
+        "The management report is for management, the security officer and department heads."
+    ),
     Capability.PROCESSING_RECORD: _(
         "The record of processing activities is kept by the security officer and legal."
     ),
