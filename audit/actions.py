@@ -54,6 +54,7 @@ _ACTIONS = [
     Action("inventory.round_planned", _("Inventory round planned"), "record"),
     Action("inventory.round_closed", _("Inventory round closed"), "record"),
     Action("inventory.report", _("Inventory round report printed or exported"), "record"),
+    Action("inventory.worksheet", _("Inventory worksheet printed"), "record"),
     # Bringing an existing register in (issue 19 §1)
     Action("record.imported", _("Client file imported from a register"), "record"),
     Action("import.checked", _("Register uploaded and checked"), "record"),
@@ -75,6 +76,7 @@ _ACTIONS = [
     Action("record.paper_registered", _("Paper file location registered"), "record"),
     Action("record.inventory_check", _("Paper file inventory check"), "record"),
     Action("record.cover_sheet", _("Paper file cover sheet printed"), "record"),
+    Action("record.registration_form", _("Customer registration form printed"), "record"),
     Action("record.keys_rotated", _("Data keys re-wrapped under a new key"), "record"),
     Action("backup.created", _("Encrypted backup made"), "backup"),
     Action("backup.pruned", _("Old backup generation deleted"), "backup"),
@@ -100,6 +102,7 @@ _ACTIONS = [
     Action("hold.placed", _("Legal hold placed"), "disposal"),
     Action("hold.released", _("Legal hold released"), "disposal"),
     Action("disposal.proposed", _("Files proposed for destruction"), "disposal"),
+    Action("disposal.list_printed", _("Destruction list printed"), "disposal"),
     Action("disposal.item_removed", _("File taken out of a disposal batch"), "disposal"),
     Action("disposal.signed", _("Disposal batch signed"), "disposal"),
     Action("disposal.executed", _("Disposal batch executed"), "disposal"),
@@ -114,6 +117,7 @@ _ACTIONS = [
     Action("person.handover_sheet", _("Hand-over sheet printed"), "access"),
     # Requests and grants (access issue)
     Action("request.create", _("Request submitted"), "request"),
+    Action("request.form_printed", _("Request form printed"), "request"),
     Action("request.approve", _("Request approved"), "request"),
     Action("request.reject", _("Request rejected"), "request"),
     Action("request.cancel", _("Request withdrawn"), "request"),

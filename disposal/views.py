@@ -17,7 +17,7 @@ from access.http import AuthenticatedHttpRequest
 from access.policy import Capability
 from core.forms import add_errors, posted
 from core.refusals import Refused
-from disposal import batches, execution_preview, holds, processing, retention
+from disposal import batches, destruction_list, execution_preview, holds, processing, retention
 from disposal.forms import HoldForm, PolicyForm, ReleaseForm, RemoveForm, WitnessForm
 from disposal.models import (
     DestructionCertificate,
@@ -141,6 +141,18 @@ def certificate_view(request: AuthenticatedHttpRequest, batch_id: int) -> HttpRe
     certificate = get_object_or_404(DestructionCertificate, batch=batch)
     response = HttpResponse(bytes(certificate.pdf), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{certificate.number}.pdf"'
+    return response
+
+
+@never_cache
+@require_http_methods(["GET"])
+def list_pdf_view(request: AuthenticatedHttpRequest, batch_id: int) -> HttpResponse:
+    """The batch's 销毁清单, to check against the folders and sign on paper."""
+    batch = _batch(request, batch_id)
+    response = HttpResponse(
+        destruction_list.destruction_list(request.user, batch), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'inline; filename="{batch.number}-list.pdf"'
     return response
 
 

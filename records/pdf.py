@@ -16,13 +16,17 @@ import functools
 import io
 import logging
 import struct
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 from django.conf import settings
 from django.utils import translation
 from django.utils.functional import Promise
+from reportlab.graphics import renderPDF
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics, ttfonts
@@ -31,6 +35,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 logger = logging.getLogger(__name__)
+P = ParamSpec("P")
+R = TypeVar("R")
 EMBEDDED = "BaomiCJK"
 FALLBACK = "STSong-Light"
 WIDTH, HEIGHT = A4
@@ -130,6 +136,18 @@ def chinese(text: Promise | str) -> str:
     """A translated label as the Chinese documents print it, whatever language the page is in."""
     with translation.override("zh-hans"):
         return str(text)
+
+
+def in_chinese(make: Callable[P, R]) -> Callable[P, R]:
+    """Run a form's maker in Chinese: every label it reads (``get_state_display()`` too)
+    prints as the paper forms of the archive do, whatever the reader's page language."""
+
+    @functools.wraps(make)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with translation.override("zh-hans"):
+            return make(*args, **kwargs)
+
+    return wrapper
 
 
 def fit(text: str, size: float, width: float) -> list[str]:
@@ -301,6 +319,28 @@ class Document:
         for column in columns:
             self._draw(column.x * mm, self.y, column.header, size)
         self.y -= size * 0.8 * mm
+
+    def qr(self, value: str, *, side: float = 20) -> None:
+        """A QR code of ``value`` (a file's or a request's number) in this page's top right
+        corner, the number printed under it: the archive's scanner types it into the inventory
+        or the lending desk, the way it reads the cover sheet's number."""
+        widget = QrCodeWidget(value)
+        x0, y0, x1, y1 = widget.getBounds()
+        size = side * mm
+        drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+        drawing.add(widget)
+        renderPDF.draw(drawing, self.canvas, WIDTH - MARGIN - size, HEIGHT - 7 * mm - size)
+        right = WIDTH - MARGIN - fonts().width(value, 7)
+        self._draw(right, HEIGHT - 9 * mm - size, value, 7)
+
+    def signatures(self, labels: Sequence[str]) -> None:
+        """Signature lines, one per signer, each with its date: the form is signed on paper."""
+        for label in labels:
+            self._room_for(12 * mm)
+            self.y -= 6 * mm
+            self._draw(MARGIN, self.y, f"{label}：________________", 11)
+            self._draw(MARGIN + 95 * mm, self.y, "日期：______年____月____日", 11)
+            self.y -= 6 * mm
 
     def finish(self) -> bytes:
         if not self.y:

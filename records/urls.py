@@ -4,6 +4,7 @@ from records import paper_views, views
 from records.circulation.views import custody as custody_views
 from records.imports import views as import_views
 from records.inventory import views as inventory_views
+from records.printed import views as printed_views
 from records.reports import views as report_views
 
 app_name = "records"
@@ -16,6 +17,11 @@ urlpatterns = [
     path("inventory/", inventory_views.rounds_view, name="inventory"),
     path("inventory/<int:round_id>/", inventory_views.round_view, name="inventory_round"),
     path("inventory/<int:round_id>/close/", inventory_views.close_view, name="inventory_close"),
+    path(
+        "inventory/<int:round_id>/worksheet.pdf",
+        inventory_views.worksheet_view,
+        name="inventory_worksheet",
+    ),
     path(
         "inventory/<int:round_id>/report.pdf",
         inventory_views.report_view,
@@ -56,6 +62,7 @@ urlpatterns = [
     path("", include("records.rights.urls")),
     path("<uuid:pk>/paper/", paper_views.paper_view, name="paper"),
     path("<uuid:pk>/paper/cover.pdf", paper_views.cover_sheet_view, name="cover_sheet"),
+    path("<uuid:pk>/registration.pdf", printed_views.registration_view, name="registration_form"),
     path("<uuid:pk>/", views.detail_view, name="detail"),
     path("<uuid:pk>/edit/", views.edit_view, name="edit"),
     path("<uuid:pk>/submit/", views.submit_view, name="submit"),

@@ -19,6 +19,7 @@ urlpatterns = [
     path("approvals/", views.approvals_view, name="approvals"),
     path("desk/", views.desk_view, name="desk"),
     path("<int:pk>/", views.detail_view, name="detail"),
+    path("<int:pk>/form.pdf", views.form_pdf_view, name="form_pdf"),
     path("<int:pk>/cancel/", views.cancel_view, name="cancel"),
     path("<int:pk>/hand-out/", views.hand_out_view, name="hand_out"),
     path("<int:pk>/copy/download/", views.copy_download_view, name="copy_download"),

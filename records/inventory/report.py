@@ -18,7 +18,7 @@ from core.csvsafe import neutralise
 from records.inventory.models import InventoryRound, RoundItem, RoundStatus
 from records.inventory.rounds import progress
 from records.models import InventoryResult
-from records.pdf import Column, Document, chinese
+from records.pdf import Column, Document, chinese, in_chinese
 
 
 def _items(found: InventoryRound) -> list[RoundItem]:
@@ -80,6 +80,50 @@ def pdf(user: User, found: InventoryRound) -> bytes:
     doc.text("盘点人签字：____________　　复核人签字：____________　　日期：____________")
     data = doc.finish()
     audit.record(user, "inventory.report", target=found, format="pdf")
+    return data
+
+
+@in_chinese
+def worksheet(user: User, found: InventoryRound) -> bytes:
+    """盘点表: the due list on paper, by room, cabinet and shelf, a box to tick per result, for a
+    walk where a phone is not at hand; folders already recorded show their result."""
+    policy.require_can(user, Capability.PAPER_ARCHIVE)
+    doc = Document(
+        f"盘点表 {found.name}",
+        heading=f"档案盘点表：{found.name}",
+        footer="本表只列档案编号与位置，不含客户信息；盘点后录入系统，与盘点报告一并存档。",
+        stamp="内部资料 · 注意保管",
+    )
+    doc.new_page()
+    printed = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+    doc.facts(
+        [
+            ("范围", "、".join(found.rooms) or "全部档案室"),
+            ("档案柜", "、".join(found.cabinets) or "全部"),
+            ("应完成日期", found.due_on.isoformat() if found.due_on else "—"),
+            ("打印", f"{user.get_full_name()} {printed}"),
+        ],
+        size=10,
+    )
+    doc.space(4)
+    columns = [Column("档案编号", 20), Column("原编号", 52), Column("位置", 80),
+               Column("盘点结果", 118), Column("备注", 170)]  # fmt: skip
+    boxes = "□完好 □缺失 □损坏 □错位"
+    rows = [
+        [
+            item.paper_file.record.archive_number or "",
+            item.paper_file.record.old_number,
+            f"{item.paper_file.room} / {item.paper_file.cabinet} / {item.paper_file.shelf}",
+            chinese(InventoryResult(item.settled_by.result).label) if item.settled_by else boxes,
+            "",
+        ]
+        for item in _items(found)
+    ]
+    doc.table(columns, rows or [["—", "", "", "", ""]], size=9)
+    doc.space(8)
+    doc.signatures(["盘点人签字", "复核人签字"])
+    data = doc.finish()
+    audit.record(user, "inventory.worksheet", target=found)
     return data
 
 

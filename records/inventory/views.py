@@ -122,6 +122,15 @@ def close_view(request: AuthenticatedHttpRequest, round_id: Any) -> HttpResponse
 
 @never_cache
 @require_http_methods(["GET"])
+def worksheet_view(request: AuthenticatedHttpRequest, round_id: Any) -> HttpResponse:
+    found = _round(request, round_id)
+    response = HttpResponse(report.worksheet(request.user, found), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="inventory-{found.pk}-worksheet.pdf"'
+    return response
+
+
+@never_cache
+@require_http_methods(["GET"])
 def report_view(request: AuthenticatedHttpRequest, round_id: Any, file_format: str) -> HttpResponse:
     found = _round(request, round_id)
     if file_format == "xlsx":

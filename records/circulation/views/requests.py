@@ -17,7 +17,7 @@ from access.models import AccessRequest, Medium, User
 from access.policy import Capability, RequestAction
 from core.forms import add_errors, posted
 from core.refusals import Refused
-from records.circulation import copies, lending
+from records.circulation import copies, lending, printed
 from records.circulation.forms import BorrowForm, CopyForm, DestroyForm, SignForm, TakeBackForm
 from records.fields import SECTION_LABELS, Section
 
@@ -111,6 +111,16 @@ def _request(user: User, pk: int) -> AccessRequest:
     req = get_object_or_404(AccessRequest.objects.select_related("requester"), pk=pk)
     policy.require_request(user, RequestAction.VIEW, req)
     return req
+
+
+@never_cache
+@require_http_methods(["GET"])
+def form_pdf_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The request's paper form (借阅申请表, 复制申请表), to print, sign and file."""
+    req = _request(request.user, pk)
+    response = HttpResponse(printed.request_form(request.user, req), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{req.number}.pdf"'
+    return response
 
 
 @never_cache
