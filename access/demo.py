@@ -152,3 +152,31 @@ def seed_audit_story(ctx: DemoContext) -> None:
 
 
 register_step(90, "audit", seed_audit_story)
+
+
+def seed_training(ctx: DemoContext) -> None:
+    """R80: 陈静 held the autumn confidentiality training; 李娜 missed it, so she heads the list
+    of people due (with anyone created since)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from access import training
+    from access.models import TrainingSession
+
+    if TrainingSession.objects.exists():
+        ctx.out.write("a training session exists already; left as it is\n")
+        return
+    attended = [person for name, person in ctx.people.items() if name not in ("li.na", "sysadmin")]
+    session = training.record_session(
+        ctx.people["chen.jing"],
+        held_on=timezone.localdate() - timedelta(days=40),
+        topic="客户信息保密制度与《个人信息保护法》要点",
+        trainer="陈静",
+        materials="讲义和案例分析（纸质版存档案室）；结业测验",
+        attendees=attended,
+    )
+    ctx.out.write(f"training session of {session.held_on}: {len(attended)} attended\n")
+
+
+register_step(80, "training", seed_training)

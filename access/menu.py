@@ -43,6 +43,15 @@ def open_incidents(user: User) -> int:
     return incidents.open_incidents().count()
 
 
+def training_overdue(user: User) -> int:
+    from django.utils import timezone
+
+    from access import training
+
+    today = timezone.localdate()
+    return sum(1 for standing in training.standings() if standing.overdue(today))
+
+
 def resets_to_approve(user: User) -> int:
     from access import enrolment
 
@@ -91,6 +100,17 @@ def register() -> None:
             capability=Capability.INCIDENT_REPORT,
             description=_("Report a suspected leak; follow what happens to your report."),
             count=open_incidents,
+        ),
+        NavItem(
+            key="training",
+            group="admin",
+            order=48,
+            label=_("Confidentiality training"),
+            url_name="access:training",
+            capability=Capability.TRAINING_REGISTER,
+            description=_("Sessions held, who attended, who is due this year."),
+            count=training_overdue,
+            todo=_("People past their yearly confidentiality training."),
         ),
         NavItem(
             key="admin",

@@ -177,3 +177,28 @@ def expiring_ndas() -> int:
         audit.record(None, "party.nda_reminder", party, expires_on=until)
         sent += 1
     return sent
+
+
+def training_due() -> int:
+    """R80: people due for confidentiality training within thirty days (or past due, or never
+    trained) hear once per due date, with their department head."""
+    from access import training
+
+    sent = 0
+    for standing in training.reminders_due():
+        person = standing.person
+        head = person.department.head if person.department else None
+        with transaction.atomic():  # the mark and the mail (outbox), or neither
+            if not training.claim_reminder(standing):
+                continue
+            due, name = f"{standing.due_on:%Y-%m-%d}", person.get_full_name()
+            _mail(
+                f"[Baomi] 保密培训到期提醒 / Confidentiality training due: {name}",
+                f"{name} 的年度保密培训应于 {due} 前完成，请参加下一期保密培训。\n"
+                f"{name} is due for the yearly confidentiality training by {due}. "
+                "Please attend the next session.",
+                [person.email, head.email if head else ""],
+            )
+            audit.record(None, "training.reminder", person, due_on=due)
+        sent += 1
+    return sent

@@ -23,6 +23,7 @@ def send_reminders() -> dict[str, int]:
         counts["approvals_waiting"] = reminders.stale_approvals()
         counts["copies_not_destroyed"] = reminders.copies_not_destroyed()
         counts["ndas_expiring"] = reminders.expiring_ndas()
+        counts["training_due"] = reminders.training_due()
         counts["reviews_escalated"] = reviews.escalate_due()
     return dict(counts)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from access.views import account, agreement, enrolment, reviews, signin
+from access.views import account, agreement, enrolment, reviews, signin, training
 
 app_name = "access"
 
@@ -28,4 +28,7 @@ urlpatterns = [
     path("reviews/items/<int:item_id>/", reviews.decide_view, name="review_decide"),
     path("reviews/<int:campaign_id>/", reviews.campaign_view, name="review_campaign"),
     path("reviews/<int:campaign_id>/close/", reviews.close_view, name="review_close"),
+    # The confidentiality training register (R80).
+    path("training/", training.training_view, name="training"),
+    path("training/<int:session_id>/", training.session_view, name="training_session"),
 ]

@@ -16,6 +16,7 @@ def register() -> None:
         BreakGlass,
         CopyFormat,
         EnrolmentLink,
+        ExitPledge,
         ExternalParty,
         Grant,
         GrantPermission,
@@ -39,6 +40,12 @@ def register() -> None:
         ],
     )
     register_values("staff_as", [("roles", _("Their roles"))])
+    register_values("method", ExitPledge.Method.choices, scope="pledge.signed")
+    register_values(
+        "format",
+        [("pdf", _("PDF document")), ("scan", _("The signed scan"))],
+        scope="pledge.read",
+    )
     register_values("kind", RequestKind.choices)
     register_values("kind", ExternalParty.Kind.choices)
     register_values("kind", ReviewItem.Kind.choices)

@@ -115,6 +115,12 @@ _ACTIONS = [
     Action("record.handed_over", _("File reassigned in a hand-over"), "record"),
     Action("person.handed_over", _("Hand-over completed (leaving or role change)"), "access"),
     Action("person.handover_sheet", _("Hand-over sheet printed"), "access"),
+    Action("training.session_recorded", _("Confidentiality training session recorded"), "access"),
+    Action("training.attendance_recorded", _("Training attendance recorded"), "access"),
+    Action("training.reminder", _("Confidentiality training reminder sent"), "access"),
+    Action("pledge.prepared", _("Exit confidentiality pledge prepared"), "access"),
+    Action("pledge.signed", _("Exit confidentiality pledge signed"), "access"),
+    Action("pledge.read", _("Exit confidentiality pledge printed or opened"), "access"),
     # Requests and grants (access issue)
     Action("request.create", _("Request submitted"), "request"),
     Action("request.form_printed", _("Request form printed"), "request"),

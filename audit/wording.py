@@ -221,6 +221,8 @@ _LABELS: list[tuple[re.Pattern[str], Promise]] = [
     (re.compile(r"^consent (?P<x>\d+)$"), gettext_lazy("Consent %(x)s")),
     (re.compile(r"^import (?P<x>[0-9a-f]+)$"), gettext_lazy("Register import %(x)s")),
     (re.compile(r"^inventory round (?P<x>\d+)$"), gettext_lazy("Inventory round %(x)s")),
+    (re.compile(r"^training (?P<x>\d+)$"), gettext_lazy("Training session %(x)s")),
+    (re.compile(r"^pledge (?P<x>\d+)$"), gettext_lazy("Exit pledge %(x)s")),
     (re.compile(r"^paper$"), gettext_lazy("Paper folder")),
     (re.compile(r"^v(?P<x>\d+)$"), gettext_lazy("Version %(x)s")),
 ]

@@ -29,6 +29,12 @@ from access.models.requests import (
     ShareLink,
 )
 from access.models.reviews import ReviewCampaign, ReviewItem
+from access.models.training import (
+    ExitPledge,
+    TrainingAttendance,
+    TrainingReminder,
+    TrainingSession,
+)
 
 __all__ = [
     "AccessRequest",
@@ -45,6 +51,7 @@ __all__ = [
     "CopyRegisterEntry",
     "Department",
     "EnrolmentLink",
+    "ExitPledge",
     "ExternalParty",
     "Grant",
     "GrantPermission",
@@ -58,6 +65,9 @@ __all__ = [
     "ReviewCampaign",
     "ReviewItem",
     "ShareLink",
+    "TrainingAttendance",
+    "TrainingReminder",
+    "TrainingSession",
     "Transfer",
     "User",
 ]

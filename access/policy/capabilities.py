@@ -51,6 +51,14 @@ class Capability(StrEnum):
     BREACH_RESPONSE = "breach_response"
     ENROLMENT_APPROVAL = "enrolment_approval"
     MANAGEMENT_REPORT = "management_report"
+    TRAINING_REGISTER = "training_register"
+    SIGN_EXIT_PLEDGE = "sign_exit_pledge"
+
+
+def _pledge_waiting(user: User) -> bool:
+    from access.models import ExitPledge
+
+    return ExitPledge.objects.filter(person_id=user.pk, signed_at__isnull=True).exists()
 
 
 _RULES: dict[Capability, Callable[[User, frozenset[Role]], bool]] = {
@@ -138,6 +146,11 @@ _RULES: dict[Capability, Callable[[User, frozenset[Role]], bool]] = {
     Capability.MANAGEMENT_REPORT: lambda user, roles: (
         bool(roles & {Role.MANAGEMENT, Role.SECURITY_OFFICER}) or bool(headed_department_ids(user))
     ),
+    # R80, 000 §2.2: the security officer organises confidentiality training and keeps its
+    # register (sessions, attendance, who is due).
+    Capability.TRAINING_REGISTER: lambda user, roles: Role.SECURITY_OFFICER in roles,
+    # R81: whoever is leaving and has an exit pledge to sign (prepared by their head).
+    Capability.SIGN_EXIT_PLEDGE: lambda user, roles: _pledge_waiting(user),
     # R62: heads hand over the files of people leaving their department; management anyone's.
     Capability.OFFBOARDING: lambda user, roles: (
         bool(headed_department_ids(user)) or Role.MANAGEMENT in roles
@@ -209,6 +222,8 @@ _CAPABILITY_REFUSALS: dict[Capability, str | Promise] = {
     Capability.MANAGEMENT_REPORT: _(
         "The management report is for management, the security officer and department heads."
     ),
+    Capability.TRAINING_REGISTER: _("The security officer keeps the training register."),
+    Capability.SIGN_EXIT_PLEDGE: _("You have no exit pledge waiting for your signature."),
     Capability.PROCESSING_RECORD: _(
         "The record of processing activities is kept by the security officer and legal."
     ),

@@ -63,6 +63,23 @@ def decide_offboarding(user: Person, person: Person) -> Decision:
     return ALLOW
 
 
+def decide_pledge(user: Person, action: str, pledge: Any) -> Decision:
+    """The exit pledge (R81): the head who hands the person over prepares it and keeps the
+    signed scan; the person signs it themselves, once; both may read it again."""
+    is_person = getattr(user, "pk", None) == pledge.person_id
+    if action == "sign":
+        if not is_person:
+            return Decision(False, _("Only the person leaving signs their own pledge."))
+        if pledge.signed_at is not None:
+            return Decision(False, _("This pledge is already signed."))
+        return ALLOW
+    if action == "read" and is_person:
+        return ALLOW
+    if action not in ("prepare", "scan", "read"):
+        raise ValueError(f"unknown pledge action {action!r}")
+    return decide_offboarding(user, pledge.person)
+
+
 def offboarding_candidates(user: Person) -> QuerySet:
     """People whose files this person may hand over."""
     from django.contrib.auth import get_user_model

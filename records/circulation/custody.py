@@ -21,6 +21,7 @@ from access import people, policy, workflow
 from access.models import (
     AccessRequest,
     CopyRegisterEntry,
+    ExitPledge,
     Handover,
     RequestState,
     Transfer,
@@ -29,6 +30,7 @@ from access.models import (
 from access.policy import RecordAction
 from access.workflow import Cause, require_action, transition
 from core.refusals import Message, Refused
+from records.circulation import pledges
 from records.classification import Tier
 from records.models import CustomerRecord, PaperFile
 from records.paper import MARKS
@@ -127,13 +129,21 @@ class Preview:
     open_requests: int
     paper_out: list[str] = field(default_factory=list)
     copies_out: list[str] = field(default_factory=list)
+    # R81: a leaver signs the exit pledge first (None: not prepared yet, or not leaving).
+    leaving: bool = False
+    pledge: ExitPledge | None = None
+
+    @property
+    def pledge_missing(self) -> bool:
+        """A leaver whose pledge is not signed yet: the hand-over waits for it."""
+        return self.leaving and not (self.pledge and self.pledge.signed)
 
     @property
     def blocked(self) -> bool:
         return bool(self.paper_out or self.copies_out)
 
 
-def preview(actor: User, person: User) -> Preview:
+def preview(actor: User, person: User, *, leaving: bool = False) -> Preview:
     policy.require_can(actor, policy.Capability.OFFBOARDING)
     decision = policy.decide_offboarding(actor, person)
     if not decision.allowed:
@@ -159,6 +169,8 @@ def preview(actor: User, person: User) -> Preview:
                 request__requester=person, destroyed_at__isnull=True
             ).values_list("serial", flat=True)
         ),
+        leaving=leaving,
+        pledge=pledges.waiting_for(person) if leaving else None,
     )
 
 
@@ -171,7 +183,7 @@ def hand_over(
 ) -> Handover:
     """Move everything ``person`` holds to ``receiver`` and close their access, in one
     transaction. Raises ``Refused`` listing what must come back first."""
-    seen = preview(actor, person)
+    seen = preview(actor, person, leaving=reason == Handover.Reason.LEAVING)
     if seen.blocked:
         problems: list[Message] = []
         if seen.paper_out:
@@ -194,6 +206,18 @@ def hand_over(
     ]
     if unfit:
         raise Refused({"receiver": unfit})
+    if seen.pledge_missing:
+        raise Refused(
+            {
+                "__all__": [
+                    _(
+                        "The exit confidentiality pledge is not signed yet. Prepare it below: "
+                        "the person confirms it in Baomi, or signs it on paper and you upload "
+                        "the scan. The account is closed only after that."
+                    )
+                ]
+            }
+        )
     with transaction.atomic():
         records = list(
             CustomerRecord.objects.select_for_update().filter(pk__in=[r.pk for r in seen.records])
@@ -228,6 +252,8 @@ def hand_over(
             sessions_ended=closed.sessions_ended,
             account_disabled=closed.account_disabled,
         )
+        if seen.pledge is not None:  # kept with the hand-over it belongs to
+            ExitPledge.objects.filter(pk=seen.pledge.pk).update(handover=handover)
         audit.record(
             actor,
             "person.handed_over",

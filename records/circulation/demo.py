@@ -121,3 +121,17 @@ def seed_requests(ctx: DemoContext) -> None:
 
 
 register_step(60, "requests", seed_requests)
+
+
+def seed_pledge(ctx: DemoContext) -> None:
+    """R81: 李娜 is leaving; 赵磊 prepared her exit pledge, which waits for her signature (and
+    her hand-over for the folder she still has on loan)."""
+    from records.circulation import pledges
+
+    leaver = ctx.people["li.na"]
+    pledge = pledges.prepare(ctx.people["zhao.lei"], leaver)
+    state = "signed" if pledge.signed else "awaiting her signature"
+    ctx.out.write(f"exit pledge of 李娜 prepared by 赵磊, {state}\n")
+
+
+register_step(62, "exit pledge", seed_pledge)

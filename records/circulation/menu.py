@@ -48,6 +48,12 @@ def loans_due(user: User) -> date | None:
     return requests.loans_of(user).values_list("due_on", flat=True).first()
 
 
+def pledge_to_sign(user: User) -> int:
+    from access.models import ExitPledge
+
+    return ExitPledge.objects.filter(person_id=user.pk, signed_at__isnull=True).count()
+
+
 def register() -> None:
     for item in (
         NavItem(
@@ -119,6 +125,17 @@ def register() -> None:
             url_name="requests:parties",
             capability=Capability.EXTERNAL_PARTIES,
             description=_("Suppliers, design teams and partners, with their NDAs."),
+        ),
+        NavItem(
+            key="exit_pledge",
+            group="work",
+            order=105,
+            label=_("My exit pledge"),
+            url_name="requests:my_pledge",
+            capability=Capability.SIGN_EXIT_PLEDGE,
+            description=_("Read and sign your exit confidentiality pledge before you leave."),
+            count=pledge_to_sign,
+            todo=_("Your exit confidentiality pledge, to read and sign before you leave."),
         ),
         NavItem(
             key="handover",

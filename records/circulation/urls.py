@@ -2,6 +2,7 @@ from django.urls import path
 
 from records.circulation.views import break_glass as break_glass_views
 from records.circulation.views import custody as custody_views
+from records.circulation.views import pledges as pledge_views
 from records.circulation.views import requests as views
 from records.circulation.views import sharing as share_views
 
@@ -36,6 +37,10 @@ urlpatterns = [
     path("incoming/<int:transfer_id>/accept/", custody_views.accept_view, name="accept"),
     path("incoming/<int:transfer_id>/decline/", custody_views.decline_view, name="decline"),
     path("handover/", custody_views.handover_view, name="handover"),
+    path("pledge/", pledge_views.mine_view, name="my_pledge"),
+    path("pledges/prepare/", pledge_views.prepare_view, name="pledge_prepare"),
+    path("pledges/<int:pledge_id>/scan/", pledge_views.scan_view, name="pledge_scan"),
+    path("pledges/<int:pledge_id>/pledge.pdf", pledge_views.pdf_view, name="pledge_pdf"),
     path(
         "handover/<int:handover_id>/",
         custody_views.handover_detail_view,

@@ -19,7 +19,7 @@ from access.models import Department, User
 from access.policy import Capability
 from core.csvsafe import neutralise
 from records.pdf import Column, Document
-from records.reports import activity, files
+from records.reports import activity, files, staff
 from records.reports.tables import Report, Table
 
 
@@ -46,6 +46,7 @@ def build(user: User, department: Department | None = None) -> Report:
         activity.outstanding(chosen, today),
         activity.turnaround(chosen, today),
         activity.inventory(chosen, today),
+        staff.training_coverage(chosen, today),
     ]
     if department is None and policy.reads_company_wide(user):
         tables.append(activity.incidents(today))

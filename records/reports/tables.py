@@ -25,6 +25,7 @@ TITLES: dict[str, Promise] = {
     "turnaround": _("Request turnaround"),
     "inventory": _("Inventory results"),
     "incidents": _("Incidents by kind"),
+    "training": _("Confidentiality training coverage"),
 }
 
 

@@ -4,6 +4,7 @@ someone leaves, and emergency access with its review."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from access import people
@@ -76,6 +77,33 @@ def test_r62_hand_over_of_a_leaver_shows_what_will_happen_then_gives_the_sheet(
     assert not Handover.objects.exists()  # the preview changes nothing
     assert CustomerRecord.objects.filter(handler=leaver).count() == 2
 
+    # R81: a leaver signs the exit pledge first; the hand-over waits for it.
+    assert say("离职保密承诺书", "exit confidentiality pledge") in page.inner_text(
+        "[data-testid=pledge-missing]"
+    )
+    expect(
+        preview.get_by_role("button", name=say("完成交接", "Complete the hand-over"))
+    ).to_have_count(0)
+    page.get_by_role("button", name=say("准备承诺书", "Prepare the pledge")).click()
+    page.wait_for_url("**/requests/handover/?person=*")
+    assert say("等待签署", "Waiting for the signature") in page.inner_text(
+        "[data-testid=pledge-status]"
+    )
+    assert_fits_and_reads(page, say)
+    _go(leaving, live_server, "/")
+    leaving.get_by_role("link", name=say("我的离职保密承诺书", "My exit pledge")).first.click()
+    leaving.wait_for_url("**/requests/pledge/")
+    assert "离职后" in leaving.inner_text("[data-testid=pledge-text]")
+    assert_fits_and_reads(leaving, say)
+    leaving.get_by_role("button", name=say("签署承诺书", "Sign the pledge")).click()
+    assert say("请勾选", "Tick the box") in leaving.inner_text("[data-testid=sign-pledge]")
+    leaving.get_by_label(say("本人已阅读本承诺书", "I have read this pledge")).check()
+    leaving.get_by_role("button", name=say("签署承诺书", "Sign the pledge")).click()
+    assert say("已签署", "is signed") in messages(leaving)
+
+    page.reload()
+    preview = page.locator("[data-testid=handover-preview]")
+    assert say("已于", "Signed on") in page.inner_text("[data-testid=pledge-status]")
     preview.get_by_role("button", name=say("完成交接", "Complete the hand-over")).click()
     page.wait_for_url("**/requests/handover/*/")
     assert say("交接已完成。", "The hand-over is complete.") in messages(page)

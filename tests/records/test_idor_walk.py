@@ -99,6 +99,8 @@ def walk_objects(sales_org):
     lawyer = make_person("lawyer", roles=[Role.LEGAL])
     hold = holds.place(lawyer, reference="案号", reason="诉讼", records=[record])
     user: User = sales_org.colleague
+    from access import training
+    from records.circulation import pledges
     from records.imports.models import ImportBatch
     from records.inventory.models import InventoryRound
 
@@ -126,6 +128,7 @@ def walk_objects(sales_org):
             "handover_id": handover.pk,
             "party_id": party.pk,
             "break_glass_id": emergency.pk,
+            "pledge_id": pledges.prepare(sales_org.head, sales_org.colleague).pk,
         },
         "access": {
             "item_id": campaign.items.first().pk,
@@ -135,6 +138,14 @@ def walk_objects(sales_org):
             "user_id": sales_org.head.pk,
             "link_id": EnrolmentLink.objects.create(
                 user=sales_org.head, purpose="reset", reason="walk", needs_approval=True
+            ).pk,
+            "session_id": training.record_session(
+                officer,
+                held_on=timezone.localdate(),
+                topic="保密培训",
+                trainer="陈静",
+                materials="",
+                attendees=[],
             ).pk,
         },
         "audit": {

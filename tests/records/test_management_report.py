@@ -29,6 +29,9 @@ from access.models import (
     Medium,
     RequestKind,
     RequestState,
+    TrainingAttendance,
+    TrainingSession,
+    User,
 )
 from access.roles import Role
 from audit.models import AuditEvent, Incident
@@ -146,6 +149,14 @@ def archive():
             InventoryCheck.objects.filter(pk=check.pk).update(
                 checked_at=timezone.now() - timedelta(days=rng.randint(0, 500))
             )
+    staff = list(User.objects.all())
+    for n, held in enumerate((today - timedelta(days=400), today - timedelta(days=100), today)):
+        session = TrainingSession.objects.create(
+            held_on=held, topic=f"保密培训 {n}", trainer="陈静", recorded_by=w.officer
+        )
+        for person in rng.sample(staff, 4):
+            TrainingAttendance.objects.create(session=session, person=person, recorded_by=w.officer)
+    User.objects.filter(pk=w.head2.pk).update(date_joined=timezone.now())  # new, not yet due
     for n in range(12):
         reported = timezone.now() - timedelta(days=rng.randint(0, 500))
         closed = rng.random() < 0.5
@@ -279,6 +290,29 @@ def test_R19_3_every_figure_of_the_report_equals_a_count_made_in_the_database(ar
                 result,
                 since,
             )
+
+    training = report.table("training")
+    people = (
+        "FROM access_user u WHERE u.department_id = %s AND u.is_active "
+        "AND u.employment_status <> 'left'"
+    )
+    attended = "SELECT 1 FROM access_trainingattendance a WHERE a.person_id = u.id"
+    recent = (
+        "SELECT 1 FROM access_trainingattendance a JOIN access_trainingsession s "
+        "ON s.id = a.session_id WHERE a.person_id = u.id AND s.held_on >= %s"
+    )
+    for name, dept in depts.items():
+        row = _row(training, name)
+        assert row[1] == _sql(f"SELECT COUNT(*) {people}", dept)
+        assert row[2] == _sql(
+            f"SELECT COUNT(*) {people} AND (EXISTS ({recent}) OR (NOT EXISTS ({attended}) "
+            "AND u.date_joined >= %s))",
+            dept,
+            today - timedelta(days=365),
+            local_midnight(today),
+        )
+        assert row[6] == _sql(f"SELECT COUNT(*) {people} AND NOT EXISTS ({attended})", dept)
+    assert sum(int(row[1]) for row in training.rows) > 0
 
     incidents = report.table("incidents")
     for row, kind in zip(incidents.rows, Incident.Kind, strict=True):

@@ -14,12 +14,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from access import policy
 from access.http import AuthenticatedHttpRequest
-from access.models import Handover, Transfer
+from access.models import ExitPledge, Handover, Transfer
 from access.policy import Capability, RecordAction
 from core.forms import add_errors
 from core.refusals import Refused
 from records.circulation import custody
 from records.circulation.forms import DeclineForm, HandoverForm
+from records.circulation.views.pledges import HANDOVER_FIELDS, ScanForm
 from records.forms import TransferForm
 from records.models import CustomerRecord
 
@@ -97,7 +98,8 @@ def handover_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     seen = None
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
-        seen = custody.preview(user, data["person"])
+        leaving = data["reason"] == Handover.Reason.LEAVING
+        seen = custody.preview(user, data["person"], leaving=leaving)
         if request.method == "POST" and request.POST.get("confirm") == "yes":
             try:
                 handover = custody.hand_over(
@@ -108,7 +110,14 @@ def handover_view(request: AuthenticatedHttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("The hand-over is complete."))
                 return redirect("requests:handover_detail", handover_id=handover.pk)
-    return render(request, "records/circulation/handover.html", {"form": form, "preview": seen})
+    carry = [
+        (name, request.POST.get(name) or request.GET.get(name, "")) for name in HANDOVER_FIELDS
+    ]
+    return render(
+        request,
+        "records/circulation/handover.html",
+        {"form": form, "preview": seen, "carry": carry, "scan_form": ScanForm()},
+    )
 
 
 def _handover(request: AuthenticatedHttpRequest, handover_id: int) -> Handover:
@@ -125,8 +134,11 @@ def _handover(request: AuthenticatedHttpRequest, handover_id: int) -> Handover:
 def handover_detail_view(request: AuthenticatedHttpRequest, handover_id: int) -> HttpResponse:
     handover = _handover(request, handover_id)
     files = CustomerRecord.objects.filter(pk__in=handover.record_ids).order_by("archive_number")
+    pledge = ExitPledge.objects.filter(handover=handover).first()
     return render(
-        request, "records/circulation/handover_detail.html", {"handover": handover, "files": files}
+        request,
+        "records/circulation/handover_detail.html",
+        {"handover": handover, "files": files, "pledge": pledge},
     )
 
 

@@ -13,7 +13,7 @@ from access.models import Handover, RequestState, Transfer, User
 from access.roles import Role
 from audit.models import AuditEvent
 from core.refusals import Refused
-from records.circulation import custody, lending
+from records.circulation import custody, lending, pledges
 from records.models import CustomerRecord, PaperFile
 from tests.factories import bare_record, make_person, numbered, read_grant, register
 from tests.helpers import client_verified
@@ -79,8 +79,11 @@ def test_r62_hand_over_leaves_the_leaver_with_no_files_grants_sessions_or_second
     browser = client_verified(leaver)
     assert browser.get("/").status_code == 200
     receiver = make_person("next", roles=[Role.SALES], department=lending_org.b)
+    pledge = pledges.sign(leaver, pledges.prepare(lending_org.head_b, leaver))
 
     handover = custody.hand_over(lending_org.head_b, leaver, receiver, Handover.Reason.LEAVING)
+    pledge.refresh_from_db()
+    assert pledge.handover == handover  # R81: the signed pledge is kept with the hand-over
 
     leaver.refresh_from_db()
     assert not CustomerRecord.objects.filter(handler=leaver).exists()
@@ -159,6 +162,7 @@ def test_handover_page_previews_then_completes_and_offers_the_sheet(lending_org)
     receiver = make_person("next", roles=[Role.SALES], department=lending_org.b)
     numbered(bare_record(lending_org.borrower, lending_org.b, tier=3), 9)
     head = client_verified(lending_org.head_b)
+    pledges.sign(lending_org.borrower, pledges.prepare(lending_org.head_b, lending_org.borrower))
     choice = {"person": lending_org.borrower.pk, "receiver": receiver.pk, "reason": "leaving"}
     page = head.get("/requests/handover/", choice)
     assert page.status_code == 200
