@@ -79,7 +79,9 @@ def search(
     """One page of the files matching ``criteria``, in archive-number order: the page after the
     cursor ``after``, or the page before ``before``, or the first page."""
     matching = _matching(user, criteria)
-    rows_of = matching.select_related("department", "handler", "paper__custodian")
+    rows_of = matching.select_related(
+        "department", "handler", "paper__custodian", "declared_location"
+    )
     if before:
         rows = list(
             rows_of.filter(archive_number__lt=before).order_by("-archive_number")[: size + 1]

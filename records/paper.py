@@ -16,6 +16,7 @@ from access.models import User
 from access.policy import RecordAction
 from audit import incidents
 from records.classification import Tier
+from records.imports.models import DeclaredLocation
 from records.models import CustomerRecord, InventoryCheck, InventoryResult, PaperFile
 from records.pdf import CONFIDENTIAL_RED, HEIGHT, WIDTH, Document, chinese, mm
 
@@ -55,7 +56,14 @@ def register_location(
             custodian=custodian.get_full_name(),
             first=created,
         )
+        # An imported file's folder, placed: the register's word for it is no longer needed.
+        DeclaredLocation.objects.filter(record=record).delete()
     return paper
+
+
+def declared_location(record: CustomerRecord) -> DeclaredLocation | None:
+    """Where the imported register said the folder is, until the archive places it."""
+    return DeclaredLocation.objects.filter(record=record).first()
 
 
 def check(

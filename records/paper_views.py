@@ -54,16 +54,11 @@ def paper_view(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     record = get_object_or_404(CustomerRecord.objects.select_related("department"), pk=pk)
     policy.require(request.user, RecordAction.MANAGE_PAPER, record)
     folder = PaperFile.objects.filter(record=record).select_related("custodian").first()
-    initial = (
-        {
-            "room": folder.room,
-            "cabinet": folder.cabinet,
-            "shelf": folder.shelf,
-            "custodian": folder.custodian_id,
-        }
-        if folder
-        else {"custodian": request.user.pk}
-    )
+    declared = None if folder else paper.declared_location(record)
+    place = folder or declared
+    initial: dict[str, Any] = {"custodian": folder.custodian_id if folder else request.user.pk}
+    if place:
+        initial.update(room=place.room, cabinet=place.cabinet, shelf=place.shelf)
     which = request.POST.get("form") if request.method == "POST" else None
     location = PaperLocationForm(
         request.POST if which == "location" else None,
@@ -93,6 +88,7 @@ def paper_view(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
             "folder": folder,
             "checks": list(folder.checks.select_related("checked_by")[:50]) if folder else [],
             "location_form": location,
+            "declared": declared,
             "inventory_form": inventory,
         },
         status=status,

@@ -52,6 +52,7 @@ def _field_column(spec: Field) -> Column:
 KIND = Column("kind", _("Kind of customer"))
 HEAD = (
     Column("old_number", _("Old archive number"), text=True),
+    Column("paper_location", _("Paper folder location (room / cabinet / shelf)"), text=True),
     Column("handler", _("Handler (account name)")),
     Column("source", _("Source of the information")),
     Column("acquired_at", _("Information obtained on")),

@@ -129,3 +129,20 @@ class ImportChunk(models.Model):
 
     def __str__(self) -> str:
         return f"{self.batch.audit_label()} / {self.number}"
+
+
+class DeclaredLocation(models.Model):
+    """Where the register said an imported file's paper folder is kept. Not a placement: the
+    archive checks the folder is there and places it through the folder's page (records.paper),
+    which starts from these values; placing it removes this row."""
+
+    record = models.OneToOneField(
+        "records.CustomerRecord", on_delete=models.CASCADE, related_name="declared_location"
+    )
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="+")
+    room = models.CharField(_("archive room"), max_length=60)
+    cabinet = models.CharField(_("cabinet"), max_length=30)
+    shelf = models.CharField(_("shelf"), max_length=30)
+
+    def __str__(self) -> str:
+        return f"{self.room} / {self.cabinet} / {self.shelf}"

@@ -9,6 +9,7 @@ kept with the import and shown on a page, and a cell may hold a customer's data.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -43,6 +44,7 @@ class Checked:
     old_number: str
     evidence_reference: str
     indexes: dict[str, str]  # blind index kind -> value ("" when absent)
+    location: tuple[str, str, str] | None = None  # room, cabinet, shelf as the register says
 
     def to_json(self) -> dict[str, Any]:
         terms = self.terms
@@ -60,7 +62,7 @@ class Checked:
             },
             "levels": [self.minimum, self.tier],
             "handler_id": self.handler_id,
-            "references": [self.old_number, self.evidence_reference],
+            "references": [self.old_number, self.evidence_reference, list(self.location or ())],
             "indexes": self.indexes,
         }
 
@@ -82,7 +84,39 @@ class Checked:
             old_number=data["references"][0],
             evidence_reference=data["references"][1],
             indexes=data["indexes"],
+            location=_location_of(data["references"][2:]),
         )
+
+
+def _location_of(stored: list[Any]) -> tuple[str, str, str] | None:
+    """A chunk sealed before locations were read has no third reference."""
+    parts = stored[0] if stored else []
+    return (parts[0], parts[1], parts[2]) if len(parts) == 3 else None
+
+
+# Room, cabinet and shelf as a register writes them: "档案室A / 03 / 2", "档案室A-03-2".
+# A slash (or comma) wins over a hyphen, which may be part of a room's name.
+_LOCATION_PARTS = (re.compile(r"[/／\\、,，]"), re.compile(r"-"))
+_LOCATION_LIMITS = (60, 30, 30)
+
+
+def location(text: str) -> tuple[str, str, str] | None:
+    """The three parts of a paper location, or None when the cell is empty; ``CellProblem``
+    when it is not room / cabinet / shelf."""
+    if not text:
+        return None
+    parts: list[str] = []
+    for separator in _LOCATION_PARTS:
+        parts = [part.strip() for part in separator.split(text.strip())]
+        if len(parts) > 1:
+            break
+    if len(parts) != 3 or not all(parts):
+        raise CellProblem(
+            _("Write the room, the cabinet and the shelf, for example 档案室A / 03 / 2.")
+        )
+    if any(len(part) > limit for part, limit in zip(parts, _LOCATION_LIMITS, strict=True)):
+        raise CellProblem(_("A room has at most 60 characters, a cabinet or shelf 30."))
+    return parts[0], parts[1], parts[2]
 
 
 class Handlers:
@@ -140,7 +174,13 @@ def _form_data(row: SheetRow, problems: dict[str, str]) -> dict[str, Any]:
         column = BY_KEY[key]
         try:
             text = text_of(column, value)
-            if not text or key in ("kind", "handler", "old_number", "evidence_reference"):
+            if not text or key in (
+                "kind",
+                "handler",
+                "old_number",
+                "evidence_reference",
+                "paper_location",
+            ):
                 continue
             if key in ("source", "tier", "gender", "income_band", "consent_method"):
                 data[key] = str(choice(key, text))
@@ -183,6 +223,11 @@ def check(row: SheetRow, handlers: Handlers) -> Checked | list[str]:
             problems[key] = _("Only a number or a place, never a customer's phone or ID number.")
         elif len(references[key]) > longest:
             problems[key] = _("At most %(n)s characters.") % {"n": longest}
+    place = None
+    try:
+        place = location(text_of(BY_KEY["paper_location"], row.cells.get("paper_location")))
+    except CellProblem as problem:
+        problems["paper_location"] = str(problem)
     if not problems and valid:
         meta, terms = form.metadata(), form.consent_terms()
         content = intake.clean_content(meta.kind, form.content())
@@ -210,4 +255,5 @@ def check(row: SheetRow, handlers: Handlers) -> Checked | list[str]:
         old_number=references["old_number"],
         evidence_reference=references["evidence_reference"],
         indexes={kind: blind_index(kind, value) if value else "" for kind, value in keys.items()},
+        location=place,
     )

@@ -57,6 +57,8 @@ def person_rows(
                 "consent_method": "纸质",
                 "consent_obtained_at": obtained,
                 "evidence_reference": "" if index % 5 == 4 else f"档案袋 2019-{number:04d}",
+                # The folder's place, where the register kept it (the archive confirms it).
+                "paper_location": f"档案室A / {1 + index // 50 % 9:02d} / {1 + index % 5}",
             }
         )
     return rows

@@ -36,7 +36,7 @@ from records import content as record_content
 from records.fields import categories_present
 from records.imports import rows as row_checks
 from records.imports import sorting, workbook
-from records.imports.models import ImportBatch, ImportChunk, ImportStatus
+from records.imports.models import DeclaredLocation, ImportBatch, ImportChunk, ImportStatus
 from records.models import Consent, CustomerRecord, RecordStatus
 
 logger = logging.getLogger(__name__)
@@ -281,6 +281,9 @@ def cancel(user: User, batch: ImportBatch) -> None:
         audit.record(user, "import.cancelled", target=batch)
 
 
+PLACE = ("room", "cabinet", "shelf")
+
+
 def _save(batch: ImportBatch, items: list[row_checks.Checked]) -> None:
     """Encrypt, classify and save the rows' files with their consents, one event per file."""
     actor, now = batch.started_by, timezone.now()
@@ -308,6 +311,13 @@ def _save(batch: ImportBatch, items: list[row_checks.Checked]) -> None:
         rows.append(consents.consent_row(actor, record, item.terms, None, item.evidence_reference))
     CustomerRecord.objects.bulk_create(records)
     Consent.objects.bulk_create(rows)
+    DeclaredLocation.objects.bulk_create(
+        DeclaredLocation(
+            record=record, batch=batch, room=place[0], cabinet=place[1], shelf=place[2]
+        )
+        for record, item in zip(records, items, strict=True)
+        if (place := item.location)
+    )
     audit.record_many(
         actor,
         "record.imported",

@@ -238,6 +238,10 @@ def template() -> bytes:
             "A row without the place where its signed consent is kept is imported as a draft "
             "that waits for consent evidence."
         ),
+        _(
+            "The paper folder's location as room / cabinet / shelf (e.g. 档案室A / 03 / 2): the "
+            "archive checks it and places the folder after the file is approved."
+        ),
         _("At most %(limit)s rows per import.") % {"limit": f"{MAX_ROWS:,}"},
     ):
         notes.append([line])

@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from access.roles import Role
 from records import intake, review
 from records.circulation import parties
-from tests.factories import PDF, make_person, register
+from records.imports import service as imports
+from tests.factories import PDF, build_world, make_person, register
 
 
 @pytest.fixture
@@ -38,3 +40,24 @@ def share_world(lending_org):
     review.approve(lending_org.head_a, record)
     record.refresh_from_db()
     return lending_org, lawyer, officer, party, record
+
+
+@pytest.fixture
+def world():
+    """The world of the import tests (issue 19 §1): 销售一部 with its head and staff."""
+    return build_world()
+
+
+@pytest.fixture
+def start(django_capture_on_commit_callbacks):
+    """Start an import and run its commit: Celery runs it eagerly on SQLite; with a broker the
+    message goes to Redis and the test does the worker's part (the browser journey runs a real
+    worker; a worker thread cannot see this test's uncommitted transaction)."""
+
+    def starting(user, batch):
+        with django_capture_on_commit_callbacks(execute=True):
+            imports.start(user, batch)
+        if not settings.CELERY_TASK_ALWAYS_EAGER:
+            imports.run(str(batch.pk))
+
+    return starting

@@ -12,7 +12,6 @@ import io
 import zipfile
 
 import pytest
-from django.conf import settings
 from openpyxl import Workbook, load_workbook
 
 from access.policy import Denied, RecordAction, decide
@@ -23,29 +22,8 @@ from records import content as record_content
 from records.imports import approval, samples, service, sorting, workbook
 from records.imports.models import ImportBatch, ImportStatus
 from records.models import CustomerRecord, RecordStatus
-from tests.factories import build_world
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world():
-    return build_world()
-
-
-@pytest.fixture
-def start(django_capture_on_commit_callbacks):
-    """Start an import and run its commit: Celery runs it eagerly on SQLite; with a broker the
-    message goes to Redis and the test does the worker's part (the browser journey runs a real
-    worker; a worker thread cannot see this test's uncommitted transaction)."""
-
-    def starting(user, batch):
-        with django_capture_on_commit_callbacks(execute=True):
-            service.start(user, batch)
-        if not settings.CELERY_TASK_ALWAYS_EAGER:
-            service.run(str(batch.pk))
-
-    return starting
 
 
 def _bad_rows(rows):
