@@ -22,6 +22,7 @@ from access.models import (
     Grant,
     RequestKind,
     RequestState,
+    User,
 )
 from access.roles import Role
 
@@ -181,24 +182,37 @@ def expiring_ndas() -> int:
 
 def training_due() -> int:
     """R80: people due for confidentiality training within thirty days (or past due, or never
-    trained) hear once per due date, with their department head."""
+    trained) hear once per due date; each department head gets one list of their people due
+    in the same sweep, not a mail per person."""
     from access import training
 
     sent = 0
+    heads: dict[int, tuple[User, list[str]]] = {}
     for standing in training.reminders_due():
         person = standing.person
-        head = person.department.head if person.department else None
         with transaction.atomic():  # the mark and the mail (outbox), or neither
             if not training.claim_reminder(standing):
                 continue
             due, name = f"{standing.due_on:%Y-%m-%d}", person.get_full_name()
             _mail(
                 f"[Baomi] 保密培训到期提醒 / Confidentiality training due: {name}",
-                f"{name} 的年度保密培训应于 {due} 前完成，请参加下一期保密培训。\n"
-                f"{name} is due for the yearly confidentiality training by {due}. "
+                f"您的年度保密培训应于 {due} 前完成，请参加下一期保密培训。\n"
+                f"Your yearly confidentiality training is due by {due}. "
                 "Please attend the next session.",
-                [person.email, head.email if head else ""],
+                [person.email],
             )
             audit.record(None, "training.reminder", person, due_on=due)
+        head = person.department.head if person.department else None
+        if head is not None and head.pk != person.pk:
+            heads.setdefault(head.pk, (head, []))[1].append(f"{name} {due}")
         sent += 1
+    for head, names in heads.values():
+        listed = "\n".join(names)
+        _mail(
+            "[Baomi] 部门人员保密培训到期 / Staff due for confidentiality training",
+            f"以下人员的年度保密培训即将到期或已到期：\n{listed}\n"
+            f"These people of your department are due for the yearly confidentiality "
+            f"training:\n{listed}",
+            [head.email],
+        )
     return sent

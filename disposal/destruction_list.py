@@ -13,6 +13,7 @@ from datetime import datetime
 from django.utils import timezone
 
 import audit
+from access import policy
 from access.models import User
 from disposal.models import DisposalBatch, DisposalItem, RetentionPolicy
 from records.classification import Tier
@@ -32,7 +33,9 @@ def _when(moment: datetime | None) -> str:
 
 @in_chinese
 def destruction_list(user: User, batch: DisposalBatch) -> bytes:
-    """The list as the batch stands; the caller has checked the person may see the batch."""
+    """The list as the batch stands, for those who see the batch (its signers)."""
+    if not policy.disposal_batches(user, DisposalBatch.objects.filter(pk=batch.pk)).exists():
+        raise policy.Denied(policy.refusal(policy.Capability.DISPOSAL_DESK))
     items = list(
         batch.items.filter(active=True)
         .select_related("record", "record__paper")

@@ -107,6 +107,14 @@ class ExitPledge(models.Model):
 
     class Meta:
         ordering = ["-prepared_at", "-pk"]
+        # One pledge waits per person: preparing twice (a double click) cannot make two.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=models.Q(handover__isnull=True),
+                name="one_open_pledge_per_person",
+            )
+        ]
         verbose_name = _("exit confidentiality pledge")
         verbose_name_plural = _("exit confidentiality pledges")
 

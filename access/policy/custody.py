@@ -77,6 +77,9 @@ def decide_pledge(user: Person, action: str, pledge: Any) -> Decision:
         return ALLOW
     if action not in ("prepare", "scan", "read"):
         raise ValueError(f"unknown pledge action {action!r}")
+    if action == "scan" and pledge.signed_at is not None:
+        # What was signed, and how, is evidence: a later scan would overwrite it.
+        return Decision(False, _("This pledge is already signed."))
     return decide_offboarding(user, pledge.person)
 
 

@@ -143,7 +143,7 @@ class Preview:
         return bool(self.paper_out or self.copies_out)
 
 
-def preview(actor: User, person: User, *, leaving: bool = False) -> Preview:
+def preview(actor: User, person: User, *, reason: str = "") -> Preview:
     policy.require_can(actor, policy.Capability.OFFBOARDING)
     decision = policy.decide_offboarding(actor, person)
     if not decision.allowed:
@@ -169,8 +169,8 @@ def preview(actor: User, person: User, *, leaving: bool = False) -> Preview:
                 request__requester=person, destroyed_at__isnull=True
             ).values_list("serial", flat=True)
         ),
-        leaving=leaving,
-        pledge=pledges.waiting_for(person) if leaving else None,
+        leaving=reason == Handover.Reason.LEAVING,
+        pledge=pledges.waiting_for(person) if reason == Handover.Reason.LEAVING else None,
     )
 
 
@@ -183,7 +183,7 @@ def hand_over(
 ) -> Handover:
     """Move everything ``person`` holds to ``receiver`` and close their access, in one
     transaction. Raises ``Refused`` listing what must come back first."""
-    seen = preview(actor, person, leaving=reason == Handover.Reason.LEAVING)
+    seen = preview(actor, person, reason=reason)
     if seen.blocked:
         problems: list[Message] = []
         if seen.paper_out:

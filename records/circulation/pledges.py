@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 import audit
@@ -74,7 +74,11 @@ def prepare(user: User, person: User) -> ExitPledge:
         if not decision.allowed:
             raise policy.Denied(decision)
         pledge.text_sha256 = content_sha256({"text": text})
-        pledge.save()
+        try:
+            with transaction.atomic():
+                pledge.save()
+        except IntegrityError:  # prepared at the same moment by another request
+            return ExitPledge.objects.get(person=person, handover__isnull=True)
         audit.record(user, "pledge.prepared", person)
     return pledge
 

@@ -104,6 +104,7 @@ HEADER_ALIASES = {
     "档案号": "old_number", "经办人": "handler", "经手人": "handler", "客户姓名": "full_name",
     "手机": "mobile", "手机号": "mobile", "电话": "mobile", "身份证号": "id_number",
     "身份证号码": "id_number", "来源": "source", "客户类别": "kind",
+    "纸质档案位置": "paper_location", "存放位置": "paper_location", "档案位置": "paper_location",
 }  # fmt: skip
 
 

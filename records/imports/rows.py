@@ -225,9 +225,15 @@ def check(row: SheetRow, handlers: Handlers) -> Checked | list[str]:
             problems[key] = _("At most %(n)s characters.") % {"n": longest}
     place = None
     try:
-        place = location(text_of(BY_KEY["paper_location"], row.cells.get("paper_location")))
+        written = text_of(BY_KEY["paper_location"], row.cells.get("paper_location"))
+        place = location(written)
     except CellProblem as problem:
         problems["paper_location"] = str(problem)
+    else:
+        if identifiers.found_in(written):  # kept in clear and audited when placed: no PII
+            problems["paper_location"] = _(
+                "Only a number or a place, never a customer's phone or ID number."
+            )
     if not problems and valid:
         meta, terms = form.metadata(), form.consent_terms()
         content = intake.clean_content(meta.kind, form.content())

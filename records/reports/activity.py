@@ -37,27 +37,35 @@ def _requests(departments: Sequence[Department]) -> QuerySet[AccessRequest]:
 
 def outstanding(departments: Sequence[Department], today: date) -> Table:
     requests = _requests(departments)
-    out = Q(kind=RequestKind.BORROW, state=RequestState.FULFILLED)
-    loans = requests.aggregate(
-        paper=Count("id", filter=out & Q(medium=Medium.PAPER)),
-        paper_late=Count("id", filter=out & Q(medium=Medium.PAPER, due_on__lt=today)),
-        online=Count("id", filter=out & Q(medium=Medium.ELECTRONIC)),
-        online_late=Count("id", filter=out & Q(medium=Medium.ELECTRONIC, due_on__lt=today)),
+    # Files, not requests: one loan may carry several folders; each counts for its department.
+    items = AccessRequestItem.objects.filter(
+        record__department__in=[dept.pk for dept in departments],
+        request__kind=RequestKind.BORROW,
+        request__state=RequestState.FULFILLED,
+        returned_at__isnull=True,
+    )
+    paper, online = Q(request__medium=Medium.PAPER), Q(request__medium=Medium.ELECTRONIC)
+    late = Q(request__due_on__lt=today)
+    loans = items.aggregate(
+        paper=Count("id", filter=paper),
+        paper_late=Count("id", filter=paper & late),
+        online=Count("id", filter=online),
+        online_late=Count("id", filter=online & late),
     )
     copies = CopyRegisterEntry.objects.filter(
         request__in=requests, destroyed_at__isnull=True
     ).aggregate(n=Count("id"), late=Count("id", filter=Q(destroy_by__lt=today)))
     rows: list[list[str | int]] = [
         [str(_("Paper folders lent out")), loans["paper"], loans["paper_late"]],
-        [str(_("Electronic loans open")), loans["online"], loans["online_late"]],
+        [str(_("Files on electronic loan")), loans["online"], loans["online_late"]],
         [str(_("Copies not yet destroyed")), copies["n"], copies["late"]],
     ]
     return Table(
         key="loans",
         definition=_(
-            "Loans handed out and not yet returned, and copies made and not yet confirmed "
-            "destroyed; overdue means past the return date, or past the destroy-by date for a "
-            "copy."
+            "Files handed out on loan and not yet returned (each folder of a loan counts), and "
+            "copies made and not yet confirmed destroyed (one per copy request); overdue means "
+            "past the return date, or past the destroy-by date for a copy."
         ),
         columns=[_("What"), _("Outstanding"), _("Overdue")],
         rows=rows,
@@ -143,7 +151,8 @@ def inventory(departments: Sequence[Department], today: date) -> Table:
         key="inventory",
         definition=_(
             "Paper folders checked in the last 365 days, by what the archive found; every "
-            "result other than found became an incident."
+            "result other than found became an incident. The checks of folders destroyed since "
+            "go with them."
         ),
         columns=[_("Department"), *[code.label for code in results], _("Checks")],
         rows=rows,

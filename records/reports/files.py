@@ -26,6 +26,9 @@ from records.reports.tables import (
 
 # Files in the archive: past their first draft and not destroyed.
 HELD = ~Q(status__in=(RecordStatus.DRAFT, RecordStatus.DESTROYED))
+# Files that ever left their handler's draft (a purged abandoned draft never did): the ones
+# the monthly figures count as entered, held and destroyed.
+SUBMITTED = Q(submitted_at__isnull=False)
 
 
 def _by_department(files: QuerySet, departments: Sequence[Department], **counts: Q) -> dict:
@@ -109,15 +112,15 @@ def monthly(files: QuerySet, today: date) -> Table:
     aggregates = {}
     for i, start in enumerate(starts):
         begin, end = local_midnight(start), local_midnight(next_month(start))
-        entered = ~Q(status=RecordStatus.DRAFT) & Q(created_at__gte=begin, created_at__lt=end)
+        entered = SUBMITTED & Q(created_at__gte=begin, created_at__lt=end)
         aggregates[f"typed{i}"] = Count("id", filter=entered & Q(import_batch__isnull=True))
         aggregates[f"imported{i}"] = Count("id", filter=entered & Q(import_batch__isnull=False))
         aggregates[f"destroyed{i}"] = Count(
-            "id", filter=Q(destroyed_at__gte=begin, destroyed_at__lt=end)
+            "id", filter=SUBMITTED & Q(destroyed_at__gte=begin, destroyed_at__lt=end)
         )
         aggregates[f"held{i}"] = Count(
             "id",
-            filter=~Q(status=RecordStatus.DRAFT)
+            filter=SUBMITTED
             & Q(created_at__lt=end)
             & (Q(destroyed_at__isnull=True) | Q(destroyed_at__gte=end)),
         )
@@ -137,9 +140,10 @@ def monthly(files: QuerySet, today: date) -> Table:
     return Table(
         key="months",
         definition=_(
-            "Files entered in each month (typed in a form or imported from a register; drafts "
-            "still being written are not counted), files destroyed in it, and the files held at "
-            "its end (entered by then and not yet destroyed)."
+            "Files entered in each month (typed in a form or imported from a register, counted "
+            "once submitted for review; drafts never submitted are not counted, nor their "
+            "purge), files destroyed in it, and the files held at its end (entered by then and "
+            "not yet destroyed)."
         ),
         columns=[
             _("Month"),
@@ -170,8 +174,10 @@ def monthly(files: QuerySet, today: date) -> Table:
 
 
 def consent(files: QuerySet, departments: Sequence[Department]) -> Table:
+    # The customer's consent stands: not withdrawn on the file (a withdrawal marks the file and
+    # its latest consent, older consent rows stay as they were) and one consent row in force.
     current = Q(consents__withdrawn_at__isnull=True, consents__isnull=False)
-    held_ids = files.filter(HELD)
+    held_ids = files.filter(HELD, consent_withdrawn_at__isnull=True)
     covered = dict(
         held_ids.filter(current)
         .order_by()

@@ -20,8 +20,9 @@ def test_r15_r22_the_registers_paper_location_waits_for_the_archive_to_place_the
 ):
     rows = samples.person_rows(3, ["zhang.wei"])
     rows[1]["paper_location"] = "档案室B 07"  # no cabinet and shelf apart: refused, told how
+    rows[2]["paper_location"] = "张三 / 13912345678 / 2"  # kept in clear: never a phone number
     batch = service.check(world.head, world.dept, samples.build({"person": rows}))
-    assert batch.rejected_rows == 1
+    assert batch.rejected_rows == 2
     shown = " ".join(p for item in sorting.shown_problems(batch) for p in item["problems"])
     assert "Paper folder location" in shown  # the column, and how to write it
     assert "for example 档案室A / 03 / 2" in shown

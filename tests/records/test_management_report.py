@@ -92,6 +92,9 @@ def archive():
         record = bare_record(w.sales, dept, tier=int(rng.choice(list(Tier))), status=status)
         created = today - timedelta(days=rng.randint(0, 420))
         fields: dict[str, object] = {"created_at": _at(created, rng.randint(0, 23))}
+        if status != RecordStatus.DRAFT and not (status == RecordStatus.DESTROYED and n % 2):
+            # Submitted for review (a destroyed file may also be a purged, never-sent draft).
+            fields["submitted_at"] = fields["created_at"]
         if status == RecordStatus.DESTROYED:
             fields["destroyed_at"] = _at(created + timedelta(days=rng.randint(0, 60)))
         if rng.random() < 0.7:
@@ -128,7 +131,10 @@ def archive():
         decided = None if state == RequestState.PENDING else created + timedelta(hours=n * 3 + 1)
         AccessRequest.objects.filter(pk=req.pk).update(created_at=created, decided_at=decided)
         for record in rng.sample(records, rng.choice((1, 2))):
-            AccessRequestItem.objects.create(request=req, record=record)
+            back = state == RequestState.RETURNED or rng.random() < 0.2  # one folder back early
+            AccessRequestItem.objects.create(
+                request=req, record=record, returned_at=timezone.now() if back else None
+            )
         if kind == RequestKind.COPY and state != RequestState.PENDING:
             CopyRegisterEntry.objects.create(
                 request=req,
@@ -204,7 +210,7 @@ def test_R19_3_every_figure_of_the_report_equals_a_count_made_in_the_database(ar
     for row, start in zip(months.rows, month_starts(today), strict=True):
         begin, end = local_midnight(start), local_midnight(next_month(start))
         entered = (
-            "FROM records_customerrecord WHERE status <> 'draft' "
+            "FROM records_customerrecord WHERE submitted_at IS NOT NULL "
             "AND created_at >= %s AND created_at < %s"
         )
         assert row[1] == _sql(f"SELECT COUNT(*) {entered} AND import_batch_id IS NULL", begin, end)
@@ -212,13 +218,13 @@ def test_R19_3_every_figure_of_the_report_equals_a_count_made_in_the_database(ar
             f"SELECT COUNT(*) {entered} AND import_batch_id IS NOT NULL", begin, end
         )
         assert row[4] == _sql(
-            "SELECT COUNT(*) FROM records_customerrecord "
-            "WHERE destroyed_at >= %s AND destroyed_at < %s",
+            "SELECT COUNT(*) FROM records_customerrecord WHERE submitted_at IS NOT NULL "
+            "AND destroyed_at >= %s AND destroyed_at < %s",
             begin,
             end,
         )
         assert row[5] == _sql(
-            "SELECT COUNT(*) FROM records_customerrecord WHERE status <> 'draft' "
+            "SELECT COUNT(*) FROM records_customerrecord WHERE submitted_at IS NOT NULL "
             "AND created_at < %s AND (destroyed_at IS NULL OR destroyed_at >= %s)",
             end,
             end,
@@ -230,8 +236,9 @@ def test_R19_3_every_figure_of_the_report_equals_a_count_made_in_the_database(ar
         row = _row(consent, name)
         assert row[1] == _sql(f"SELECT COUNT(*) {files} AND {HELD}", dept)
         assert row[2] == _sql(
-            f"SELECT COUNT(*) {files} AND {HELD} AND EXISTS (SELECT 1 FROM records_consent c "
-            "WHERE c.record_id = records_customerrecord.id AND c.withdrawn_at IS NULL)",
+            f"SELECT COUNT(*) {files} AND {HELD} AND consent_withdrawn_at IS NULL AND EXISTS "
+            "(SELECT 1 FROM records_consent c WHERE c.record_id = records_customerrecord.id "
+            "AND c.withdrawn_at IS NULL)",
             dept,
         )
         assert row[4] == _sql(
@@ -257,10 +264,14 @@ def test_R19_3_every_figure_of_the_report_equals_a_count_made_in_the_database(ar
         assert row[6] == _sql(f"SELECT COUNT(*) {live} AND retention_until IS NULL", dept)
 
     loans = report.table("loans")
-    out = "FROM access_accessrequest WHERE kind = 'borrow' AND state = 'fulfilled' AND medium = %s"
+    out = (
+        "FROM access_accessrequestitem i JOIN access_accessrequest q ON q.id = i.request_id "
+        "WHERE q.kind = 'borrow' AND q.state = 'fulfilled' AND i.returned_at IS NULL "
+        "AND q.medium = %s"
+    )
     for i, medium in ((0, "paper"), (1, "electronic")):
         assert loans.rows[i][1] == _sql(f"SELECT COUNT(*) {out}", medium)
-        assert loans.rows[i][2] == _sql(f"SELECT COUNT(*) {out} AND due_on < %s", medium, today)
+        assert loans.rows[i][2] == _sql(f"SELECT COUNT(*) {out} AND q.due_on < %s", medium, today)
     assert loans.rows[2][1] == _sql(
         "SELECT COUNT(*) FROM access_copyregisterentry WHERE destroyed_at IS NULL"
     )
@@ -331,11 +342,12 @@ def test_R19_3_a_head_sees_only_their_departments_figures_and_no_company_inciden
     assert report.table("statuses").totals[-1] == _sql(
         "SELECT COUNT(*) FROM records_customerrecord WHERE department_id = %s", dept2
     )
-    # Loans count a request when one of its files belongs to the department.
+    # Loans count the department's own files on loan, whoever asked for them.
     touching = _sql(
-        "SELECT COUNT(DISTINCT q.id) FROM access_accessrequest q JOIN access_accessrequestitem i "
+        "SELECT COUNT(*) FROM access_accessrequest q JOIN access_accessrequestitem i "
         "ON i.request_id = q.id JOIN records_customerrecord r ON r.id = i.record_id WHERE "
-        "r.department_id = %s AND q.kind = 'borrow' AND q.state = 'fulfilled'",
+        "r.department_id = %s AND q.kind = 'borrow' AND q.state = 'fulfilled' "
+        "AND i.returned_at IS NULL",
         dept2,
     )
     loans = report.table("loans")

@@ -98,8 +98,7 @@ def handover_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     seen = None
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
-        leaving = data["reason"] == Handover.Reason.LEAVING
-        seen = custody.preview(user, data["person"], leaving=leaving)
+        seen = custody.preview(user, data["person"], reason=data["reason"])
         if request.method == "POST" and request.POST.get("confirm") == "yes":
             try:
                 handover = custody.hand_over(
@@ -135,6 +134,8 @@ def handover_detail_view(request: AuthenticatedHttpRequest, handover_id: int) ->
     handover = _handover(request, handover_id)
     files = CustomerRecord.objects.filter(pk__in=handover.record_ids).order_by("archive_number")
     pledge = ExitPledge.objects.filter(handover=handover).first()
+    if pledge and not policy.decide_pledge(request.user, "read", pledge).allowed:
+        pledge = None  # the receiver sees the hand-over, not the leaver's pledge
     return render(
         request,
         "records/circulation/handover_detail.html",

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from access import policy
 from access.http import AuthenticatedHttpRequest
-from access.models import ExitPledge, User
+from access.models import ExitPledge, Handover, User
 from access.policy import Capability
 from core.forms import BaomiForm, posted
 from records.circulation import pledges
@@ -44,15 +45,20 @@ class ConfirmForm(BaomiForm):
 
 def _back(request: AuthenticatedHttpRequest) -> HttpResponse:
     query = urlencode({k: request.POST.get(k, "") for k in HANDOVER_FIELDS})
-    return redirect(f"/requests/handover/?{query}")
+    return redirect(f"{reverse('requests:handover')}?{query}")
 
 
 @require_POST
 def prepare_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """From the hand-over page of someone leaving (the pledge is for leavers only)."""
     policy.require_can(request.user, Capability.OFFBOARDING)
+    chosen = request.POST.get("person", "")
     person = get_object_or_404(
-        policy.offboarding_candidates(request.user), pk=request.POST.get("person") or 0
+        policy.offboarding_candidates(request.user), pk=int(chosen) if chosen.isdigit() else 0
     )
+    if request.POST.get("reason") != Handover.Reason.LEAVING:
+        messages.error(request, _("An exit pledge is for someone leaving the company."))
+        return _back(request)
     pledges.prepare(request.user, person)
     messages.success(
         request,

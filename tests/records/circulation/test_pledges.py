@@ -91,3 +91,32 @@ def test_R81_only_the_leavers_head_prepares_and_only_the_leaver_signs(lending_or
         pledges.sign(lending_org.head_b, pledge)
     # Someone with no pledge to sign has no such page.
     assert client_verified(lending_org.owner).get("/requests/pledge/").status_code == 403
+
+
+def test_R81_odd_requests_to_prepare_get_an_answer_not_an_error(lending_org):
+    head = client_verified(lending_org.head_b)
+    assert head.post("/requests/pledges/prepare/", {"person": "abc"}).status_code == 404
+    moving = {"person": lending_org.borrower.pk, "reason": "role_change"}
+    answer = head.post("/requests/pledges/prepare/", moving, follow=True)
+    assert "for someone leaving" in answer.content.decode()
+    assert not ExitPledge.objects.exists()
+
+
+def test_R81_a_signed_pledge_is_evidence_no_scan_replaces_it(lending_org):
+    leaver = lending_org.borrower
+    pledge = pledges.sign(leaver, pledges.prepare(lending_org.head_b, leaver))
+    head = client_verified(lending_org.head_b)
+    scan = SimpleUploadedFile("other.pdf", PDF, content_type="application/pdf")
+    assert head.post(f"/requests/pledges/{pledge.pk}/scan/", {"scan": scan}).status_code == 403
+    pledge.refresh_from_db()
+    assert pledge.method == ExitPledge.Method.ACKNOWLEDGED
+
+
+def test_R81_the_receiver_sees_the_hand_over_but_not_the_leavers_pledge(lending_org):
+    leaver = lending_org.borrower
+    receiver = make_person("next", roles=[Role.SALES], department=lending_org.b)
+    pledges.sign(leaver, pledges.prepare(lending_org.head_b, leaver))
+    handover = custody.hand_over(lending_org.head_b, leaver, receiver, Handover.Reason.LEAVING)
+    page = client_verified(receiver).get(f"/requests/handover/{handover.pk}/")
+    assert page.status_code == 200
+    assert "pledge.pdf" not in page.content.decode()
