@@ -41,11 +41,6 @@ def register() -> None:
     )
     register_values("staff_as", [("roles", _("Their roles"))])
     register_values("method", ExitPledge.Method.choices, scope="pledge.signed")
-    register_values(
-        "format",
-        [("pdf", _("PDF document")), ("scan", _("The signed scan"))],
-        scope="pledge.read",
-    )
     register_values("kind", RequestKind.choices)
     register_values("kind", ExternalParty.Kind.choices)
     register_values("kind", ReviewItem.Kind.choices)
@@ -59,6 +54,12 @@ def register() -> None:
     register_values("decision", ApprovalDecision.choices)
     register_values("decision", ReviewItem.Decision.choices)
     register_values("format", CopyFormat.choices)
+    # After the copy formats: a scoped vocabulary also fills the shared one where it is empty.
+    register_values(
+        "format",
+        [("pdf", _("PDF document")), ("scan", _("The signed scan"))],
+        scope="pledge.read",
+    )
     register_values("permission", GrantPermission.choices)
     register_values("source", Grant.Source.choices)
     register_values("reason", BreakGlass.ReasonCode.choices, scope="access.break_glass")
