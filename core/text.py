@@ -26,6 +26,10 @@ _LINE_BREAKS = {"\r\n": "\n", "\r": "\n", "\u2028": "\n", "\u2029": "\n", "\x85"
 def clean_text(value: str, *, multiline: bool = False) -> str:
     """``value`` without invisible or direction-changing characters, trimmed. A single-line
     value has its line breaks and tabs turned into spaces."""
+    # Most text is already clean: printable (no Cc, Cf, Cs, line or paragraph separator, tab)
+    # and composed. It needs only the trim; the character walk below is for the rest.
+    if value.isprintable() and unicodedata.is_normalized("NFC", value):
+        return value.strip()
     for old, new in _LINE_BREAKS.items():
         value = value.replace(old, new)
     kept = []
