@@ -188,7 +188,11 @@ class DisposalBatch(models.Model):
         return self.number
 
     def needs_officer(self) -> bool:
-        """Level 1 files in the batch: the security officer signs too (R61)."""
+        """Level 1 files in the batch: the security officer signs too (R61). A list of batches
+        asks it once for all of them (``batches.desk`` annotates ``has_top_secret``)."""
+        known = getattr(self, "has_top_secret", None)
+        if known is not None:
+            return bool(known)
         return self.items.filter(active=True, record__tier=TOP_SECRET).exists()
 
     def needed_signatures(self) -> list[str]:

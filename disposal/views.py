@@ -33,10 +33,7 @@ from disposal.models import (
 @never_cache
 def batches_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require_can(request.user, Capability.DISPOSAL_DESK)
-    rows = [
-        (b, b.items.filter(active=True).count(), b.needed_signatures())
-        for b in batches.visible_batches(request.user)[:50]
-    ]
+    rows = [(b, count, b.needed_signatures()) for b, count in batches.desk(request.user)]
     return render(
         request,
         "disposal/batches.html",
