@@ -14,6 +14,7 @@ from records import intake, review
 from records.circulation import parties
 from records.imports import service as imports
 from tests.factories import PDF, build_world, make_person, register
+from tests.records.report_archive import archive  # noqa: F401 - the report tests' fixture
 
 
 @pytest.fixture
