@@ -54,7 +54,8 @@ def prepare_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require_can(request.user, Capability.OFFBOARDING)
     chosen = request.POST.get("person", "")
     person = get_object_or_404(
-        policy.offboarding_candidates(request.user), pk=int(chosen) if chosen.isdigit() else 0
+        policy.offboarding_candidates(request.user),
+        pk=int(chosen) if chosen.isascii() and chosen.isdigit() else 0,
     )
     if request.POST.get("reason") != Handover.Reason.LEAVING:
         messages.error(request, _("An exit pledge is for someone leaving the company."))

@@ -95,7 +95,8 @@ def test_R81_only_the_leavers_head_prepares_and_only_the_leaver_signs(lending_or
 
 def test_R81_odd_requests_to_prepare_get_an_answer_not_an_error(lending_org):
     head = client_verified(lending_org.head_b)
-    assert head.post("/requests/pledges/prepare/", {"person": "abc"}).status_code == 404
+    for odd in ("abc", "²", "-1", "99999999999999999999999"):
+        assert head.post("/requests/pledges/prepare/", {"person": odd}).status_code == 404, odd
     moving = {"person": lending_org.borrower.pk, "reason": "role_change"}
     answer = head.post("/requests/pledges/prepare/", moving, follow=True)
     assert "for someone leaving" in answer.content.decode()
