@@ -8,8 +8,6 @@ carries the batch number.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django.utils import timezone
 
 import audit
@@ -18,17 +16,13 @@ from access.models import User
 from disposal.models import DisposalBatch, DisposalItem, RetentionPolicy
 from records.classification import Tier
 from records.paper import MARKS
-from records.pdf import Column, Document, chinese, in_chinese
+from records.pdf import Column, Document, chinese, in_chinese, minute
 
 SIGNERS = {
     "head": "部门负责人签字",
     "archivist": "档案管理员签字",
     "officer": "信息安全负责人签字",
 }
-
-
-def _when(moment: datetime | None) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
 @in_chinese
@@ -56,9 +50,9 @@ def destruction_list(user: User, batch: DisposalBatch) -> bytes:
             ("批次编号", batch.number),
             ("所属部门", batch.department.name),
             ("状态", chinese(batch.get_state_display())),
-            ("提出时间", _when(batch.proposed_at)),
+            ("提出时间", minute(batch.proposed_at)),
             ("档案数量", f"{len(items)} 份"),
-            ("打印", f"{user.get_full_name()} {_when(timezone.now())}"),
+            ("打印", f"{user.get_full_name()} {minute(timezone.now())}"),
         ],
         size=10,
     )
@@ -72,7 +66,7 @@ def destruction_list(user: User, batch: DisposalBatch) -> bytes:
             RetentionPolicy.words_for(item.policy) or item.policy,
             item.due_on.isoformat(),
             _paper(item),
-            _when(item.executed_at),
+            minute(item.executed_at),
         ]
         for item in items
     ]
@@ -91,7 +85,7 @@ def destruction_list(user: User, batch: DisposalBatch) -> bytes:
     for role in required:
         who, when = signed[role]
         if who:
-            doc.text(f"{SIGNERS[role]}：{who.get_full_name()}（系统签批 {_when(when)}）", size=10)
+            doc.text(f"{SIGNERS[role]}：{who.get_full_name()}（系统签批 {minute(when)}）", size=10)
     doc.signatures([SIGNERS[role] for role in required if not signed[role][0]] + ["监销人签字"])
     data = doc.finish()
     audit.record(user, "disposal.list_printed", target=batch)

@@ -18,11 +18,12 @@ import logging
 import struct
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.functional import Promise
 from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
@@ -148,6 +149,11 @@ def in_chinese(make: Callable[P, R]) -> Callable[P, R]:
             return make(*args, **kwargs)
 
     return wrapper
+
+
+def minute(moment: datetime | None) -> str:
+    """A moment as the paper forms print it: local time to the minute ("" when it is unset)."""
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
 def fit(text: str, size: float, width: float) -> list[str]:

@@ -15,11 +15,13 @@ from dataclasses import dataclass
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 import audit
 from access import policy
-from access.models import ExitPledge, User
+from access.models import ExitPledge, Handover, User
 from core.canonical import content_sha256
+from core.refusals import Refused
 from records import crypto
 from records.attachments import check_upload
 from records.pdf import Document, in_chinese
@@ -59,8 +61,11 @@ def waiting_for(person: User) -> ExitPledge | None:
     return ExitPledge.objects.filter(person=person, handover__isnull=True).first()
 
 
-def prepare(user: User, person: User) -> ExitPledge:
-    """The person's pledge, prepared once: preparing again returns the one waiting."""
+def prepare(user: User, person: User, reason: str = Handover.Reason.LEAVING) -> ExitPledge:
+    """The person's pledge, prepared once: preparing again returns the one waiting. Only for
+    someone leaving (``reason`` of their hand-over)."""
+    if reason != Handover.Reason.LEAVING:
+        raise Refused({"__all__": [_("An exit pledge is for someone leaving the company.")]})
     with transaction.atomic():
         found = waiting_for(person)
         if found is not None:

@@ -8,8 +8,6 @@ its reader. It carries the highest mark among its files and a QR code of the req
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django.utils import timezone
 
 import audit
@@ -20,7 +18,7 @@ from access.roles import Role
 from records.classification import Tier
 from records.fields import SECTION_LABELS
 from records.paper import MARKS
-from records.pdf import Column, Document, chinese, in_chinese
+from records.pdf import Column, Document, chinese, in_chinese, minute
 
 TITLES = {
     RequestKind.BORROW: "客户档案借阅申请表",
@@ -49,17 +47,13 @@ NOTICES = {
 }
 
 
-def _when(moment: datetime | None) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
-
-
 def _asked(req: AccessRequest) -> list[tuple[str, str]]:
     requester = req.requester
     department = requester.department.name if requester.department else ""
     lines = [
         ("申请编号", req.number),
         ("申请人", f"{requester.get_full_name()} {department}".strip()),
-        ("申请时间", _when(req.created_at)),
+        ("申请时间", minute(req.created_at)),
         ("当前状态", chinese(req.get_state_display())),
     ]
     if req.kind == RequestKind.BORROW:
@@ -108,10 +102,10 @@ def request_form(user: User, req: AccessRequest) -> bytes:
             item.record.archive_number or "",
             item.record.department.name,
             MARKS[Tier(item.record.tier)],
-            _when(item.handed_out_at),
+            minute(item.handed_out_at),
             " ".join(
                 part
-                for part in (_when(item.returned_at), chinese(item.get_return_condition_display()))
+                for part in (minute(item.returned_at), chinese(item.get_return_condition_display()))
                 if part
             ),
         ]
@@ -131,7 +125,7 @@ def request_form(user: User, req: AccessRequest) -> bytes:
             ),
             step.decided_by.get_full_name() if step.decided_by else "",
             chinese(step.get_decision_display()),
-            _when(step.decided_at),
+            minute(step.decided_at),
             step.comment,
         ]
         for step in req.approvals.select_related("department", "decided_by")

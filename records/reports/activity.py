@@ -23,7 +23,7 @@ from access.models import (
 )
 from audit.models import Incident
 from records.models import InventoryCheck, InventoryResult
-from records.reports.tables import Chart, Series, Table, median, one_decimal
+from records.reports.tables import Chart, Series, Table, median, one_decimal, with_totals
 
 YEAR = timedelta(days=365)
 
@@ -33,6 +33,13 @@ def _requests(departments: Sequence[Department]) -> QuerySet[AccessRequest]:
         record__department__in=[dept.pk for dept in departments]
     ).values("request_id")
     return AccessRequest.objects.filter(pk__in=touching)
+
+
+def _durations(rows: QuerySet, start: str, end: str, *, hours: int) -> list[float]:
+    """How long each row took from ``start`` to ``end`` (rows not ended yet left out), in units
+    of ``hours``."""
+    ended = rows.filter(**{f"{end}__isnull": False}).values_list(start, end)
+    return [(finish - begin).total_seconds() / (3600 * hours) for begin, finish in ended]
 
 
 def outstanding(departments: Sequence[Department], today: date) -> Table:
@@ -89,13 +96,7 @@ def turnaround(departments: Sequence[Department], today: date) -> Table:
     rows: list[list[str | int]] = []
     for kind in RequestKind:
         asked = requests.filter(kind=kind)
-        waits = [
-            (decided - created).total_seconds() / 3600
-            for created, decided in asked.filter(decided_at__isnull=False).values_list(
-                "created_at", "decided_at"
-            )
-            if decided
-        ]
+        waits = _durations(asked, "created_at", "decided_at", hours=1)
         rows.append(
             [
                 str(kind.label),
@@ -142,11 +143,6 @@ def inventory(departments: Sequence[Department], today: date) -> Table:
     for dept in departments:
         counts = [found.get(dept.pk, {}).get(code.value, 0) for code in results]
         rows.append([dept.name, *counts, sum(counts)])
-    totals: list[str | int] | None = None
-    if rows:
-        totals = [str(_("All departments"))] + [
-            sum(int(row[i]) for row in rows) for i in range(1, len(rows[0]))
-        ]
     return Table(
         key="inventory",
         definition=_(
@@ -156,7 +152,7 @@ def inventory(departments: Sequence[Department], today: date) -> Table:
         ),
         columns=[_("Department"), *[code.label for code in results], _("Checks")],
         rows=rows,
-        totals=totals,
+        totals=with_totals(rows),
     )
 
 
@@ -166,13 +162,7 @@ def incidents(today: date) -> Table:
     rows: list[list[str | int]] = []
     for kind in Incident.Kind:
         of_kind = reported.filter(kind=kind)
-        days = [
-            (closed - opened).total_seconds() / 86400
-            for opened, closed in of_kind.filter(closed_at__isnull=False).values_list(
-                "reported_at", "closed_at"
-            )
-            if closed
-        ]
+        days = _durations(of_kind, "reported_at", "closed_at", hours=24)
         rows.append(
             [
                 str(kind.label),

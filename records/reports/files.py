@@ -22,6 +22,7 @@ from records.reports.tables import (
     month_starts,
     next_month,
     percent,
+    with_totals,
 )
 
 # Files in the archive: past their first draft and not destroyed.
@@ -43,13 +44,6 @@ def _by_department(files: QuerySet, departments: Sequence[Department], **counts:
     return {dept.pk: {**empty, **found.get(dept.pk, {})} for dept in departments}
 
 
-def _with_totals(rows: list[list], first: int = 1) -> list:
-    """The total of each numeric column below ``first``."""
-    return [_("All departments")] + [
-        sum(row[i] for row in rows) for i in range(first, len(rows[0]))
-    ]
-
-
 def held_by_level(files: QuerySet, departments: Sequence[Department]) -> Table:
     tiers = list(Tier)
     counts = _by_department(
@@ -67,7 +61,7 @@ def held_by_level(files: QuerySet, departments: Sequence[Department]) -> Table:
         ),
         columns=[_("Department"), *[tier.label for tier in tiers], _("Total")],
         rows=rows,
-        totals=_with_totals(rows) if rows else None,
+        totals=with_totals(rows),
         charts=[
             Chart(
                 title=_("Files held, by level"),
@@ -102,7 +96,7 @@ def by_status(files: QuerySet, departments: Sequence[Department]) -> Table:
         definition=_("Every file the system knows, by where it stands today."),
         columns=[_("Department"), *[status.label for status in statuses], _("Total")],
         rows=rows,
-        totals=_with_totals(rows) if rows else None,
+        totals=with_totals(rows),
     )
 
 
@@ -270,7 +264,7 @@ def retention(files: QuerySet, departments: Sequence[Department], today: date) -
             _("No date yet"),
         ],
         rows=rows,
-        totals=_with_totals(rows) if rows else None,
+        totals=with_totals(rows),
     )
 
 

@@ -99,6 +99,15 @@ def local_midnight(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
+def with_totals(rows: list[list[Cell]]) -> list[Cell] | None:
+    """The row under a table: "All departments" and the sum of each figure column (None for a
+    table without rows)."""
+    if not rows:
+        return None
+    sums = [sum(int(row[i]) for row in rows) for i in range(1, len(rows[0]))]
+    return [str(_("All departments")), *sums]
+
+
 def percent(part: int, whole: int) -> str:
     return f"{100 * part / whole:.1f}%" if whole else "—"
 

@@ -18,9 +18,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from access import policy
 from access.http import AuthenticatedHttpRequest
-from access.models import ExitPledge, Handover, User
+from access.models import ExitPledge, User
 from access.policy import Capability
 from core.forms import BaomiForm, posted
+from core.refusals import Refused
 from records.circulation import pledges
 
 # The hand-over page's own fields, carried through a pledge action and back to its preview.
@@ -57,10 +58,12 @@ def prepare_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         policy.offboarding_candidates(request.user),
         pk=int(chosen) if chosen.isascii() and chosen.isdigit() else 0,
     )
-    if request.POST.get("reason") != Handover.Reason.LEAVING:
-        messages.error(request, _("An exit pledge is for someone leaving the company."))
+    try:
+        pledges.prepare(request.user, person, request.POST.get("reason", ""))
+    except Refused as refused:
+        for problem in refused.errors.get("__all__", []):
+            messages.error(request, problem)
         return _back(request)
-    pledges.prepare(request.user, person)
     messages.success(
         request,
         _(
