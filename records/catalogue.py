@@ -19,6 +19,8 @@ from access.models import User
 from records.models import CustomerRecord
 
 PAGE_SIZE = 50
+# Counted exactly up to here; beyond it the page says "more than 1,000".
+COUNT_LIMIT = 1000
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ class Page:
     total: int = 0
     after: str = ""  # the cursor of the next page ("" on the last)
     before: str = ""  # the cursor of the previous page ("" on the first)
+    more_than: int = 0  # set (to COUNT_LIMIT) when more files match than were counted
 
 
 # A page cursor is an archive number ("KH-2026-000123"); anything else (an edited address, a NUL
@@ -73,31 +76,52 @@ def _matching(user: User, criteria: Criteria) -> QuerySet[CustomerRecord]:
     return found
 
 
+def _rows_of(user: User, criteria: Criteria) -> QuerySet[CustomerRecord]:
+    return _matching(user, criteria).select_related(
+        "department", "handler", "paper__custodian", "declared_location"
+    )
+
+
+def page_query(
+    user: User, criteria: Criteria, *, after: str = "", size: int = PAGE_SIZE
+) -> QuerySet[CustomerRecord]:
+    """The query of the page after ``after`` (one more row than the page, to tell if another
+    follows): a range of the archive-number index (tests EXPLAIN it on PostgreSQL)."""
+    query = _rows_of(user, criteria)
+    query = query.filter(archive_number__gt=after) if after else query
+    return query.order_by("archive_number")[: size + 1]
+
+
+def count_matching(user: User, criteria: Criteria) -> int:
+    """How many files match, counted up to ``COUNT_LIMIT + 1``: past that the page says "more
+    than" rather than count the whole archive on every page (issue 20 §1)."""
+    return _matching(user, criteria)[: COUNT_LIMIT + 1].count()
+
+
 def search(
     user: User, criteria: Criteria, *, after: str = "", before: str = "", size: int = PAGE_SIZE
 ) -> Page:
     """One page of the files matching ``criteria``, in archive-number order: the page after the
     cursor ``after``, or the page before ``before``, or the first page."""
-    matching = _matching(user, criteria)
-    rows_of = matching.select_related(
-        "department", "handler", "paper__custodian", "declared_location"
-    )
     if before:
         rows = list(
-            rows_of.filter(archive_number__lt=before).order_by("-archive_number")[: size + 1]
+            _rows_of(user, criteria)
+            .filter(archive_number__lt=before)
+            .order_by("-archive_number")[: size + 1]
         )
         more_before = len(rows) > size
         rows = list(reversed(rows[:size]))
         more_after = True
     else:
-        query = rows_of.filter(archive_number__gt=after) if after else rows_of
-        rows = list(query.order_by("archive_number")[: size + 1])
+        rows = list(page_query(user, criteria, after=after, size=size))
         more_after = len(rows) > size
         rows = rows[:size]
         more_before = bool(after)
+    total = count_matching(user, criteria)
     return Page(
         rows=rows,
-        total=matching.count(),
+        total=total,
+        more_than=COUNT_LIMIT if total > COUNT_LIMIT else 0,
         after=rows[-1].archive_number or "" if rows and more_after else "",
         before=rows[0].archive_number or "" if rows and more_before else "",
     )

@@ -46,6 +46,21 @@ def write(record: CustomerRecord, cipher: crypto.RecordCipher, content: Content)
         setattr(record, column, crypto.blind_index(kind, keys[kind]) if keys[kind] else "")
 
 
+def read_identity(record: CustomerRecord) -> Content:
+    """The identity section alone: the name a list shows and every value a search compares
+    (issue 20 §2). A list row never opens the financial, transaction or other sections."""
+    return read(record, sections=(Section.IDENTITY,))
+
+
+# The sealed columns a list or a search leaves in the database (``QuerySet.defer``): only the
+# identity section is read for a row.
+NOT_LISTED = (
+    *(column for section, column in _COLUMN.items() if section != Section.IDENTITY),
+    "sealed_communications",
+    "sealed_review_comment",
+)
+
+
 # Blind-index kind -> column. The kind is part of the HMAC message (records/crypto/).
 INDEX_COLUMNS = {"name": "name_index", "mobile": "phone_index", "id": "id_index"}
 
@@ -60,11 +75,16 @@ def search_keys(content: Content) -> dict[str, str]:
     }
 
 
-def read(record: CustomerRecord, cipher: crypto.RecordCipher | None = None) -> Content:
-    """Every section opened; raises ``crypto.DecryptionFailed`` rather than return bad data."""
+def read(
+    record: CustomerRecord,
+    cipher: crypto.RecordCipher | None = None,
+    sections: tuple[Section, ...] = tuple(Section),
+) -> Content:
+    """The sections asked for (every one by default) opened; raises
+    ``crypto.DecryptionFailed`` rather than return bad data."""
     cipher = cipher or cipher_of(record)
     content: Content = {}
-    for section in Section:
+    for section in sections:
         blob = getattr(record, _COLUMN[section])
         if blob:
             content.update(cipher.open_json(section.value, blob))

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from access.policy.lists import DEPARTMENT_LIST, OWN_LIST
 from records.classification import Tier
 
 
@@ -153,10 +154,20 @@ class CustomerRecord(models.Model):
     class Meta:
         verbose_name = _("client file")
         verbose_name_plural = _("client files")
+        # One per list scope, partial on the list's own filter (access.policy.lists), ending
+        # in the keyset's (updated_at, id): any page is one index range (issue 20 §1).
         indexes = [
-            models.Index(fields=["handler", "-updated_at"], name="record_handler_recent"),
             models.Index(
-                fields=["department", "status", "-updated_at"], name="record_dept_status_recent"
+                fields=["handler", "-updated_at", "-id"], name="record_own_list", condition=OWN_LIST
+            ),
+            models.Index(
+                fields=["department", "-updated_at", "-id"],
+                name="record_department_list",
+                condition=DEPARTMENT_LIST,
+            ),
+            models.Index(
+                fields=["department", "status", "-updated_at", "-id"],
+                name="record_dept_status_recent",
             ),
             models.Index(fields=["-updated_at"], name="record_recent"),
         ]
@@ -361,40 +372,13 @@ class PaperFile(models.Model):
         return f"{self.record.audit_label()} / paper"
 
 
-class InventoryResult(models.TextChoices):
-    FOUND = "found", _("Found intact")
-    MISSING = "missing", _("Missing")
-    DAMAGED = "damaged", _("Damaged")
-    MISPLACED = "misplaced", _("Found in the wrong place")
-
-
-class InventoryCheck(models.Model):
-    """One archivist check (盘点) of one paper file."""
-
-    paper_file = models.ForeignKey(PaperFile, on_delete=models.CASCADE, related_name="checks")
-    result = models.CharField(_("result"), max_length=10, choices=InventoryResult.choices)
-    note = models.CharField(_("note"), max_length=200, blank=True)
-    checked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    checked_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("inventory check")
-        verbose_name_plural = _("inventory checks")
-        ordering = ["-checked_at"]
-
-    def __str__(self) -> str:
-        return f"{self.paper_file.audit_label()} / {self.get_result_display()}"
-
-    @property
-    def reported(self) -> bool:
-        """Anything but found intact is a discrepancy, reported as an incident (R73)."""
-        return self.result != InventoryResult.FOUND
-
-
 # Models of the wings, imported here so that Django registers them with the records app.
 from records.imports.models import ImportBatch, ImportChunk  # noqa: E402, F401
-from records.inventory.models import InventoryRound, RoundItem  # noqa: E402, F401
+from records.inventory.models import (  # noqa: E402, F401
+    InventoryCheck,
+    InventoryResult,
+    InventoryRound,
+    RoundItem,
+)
 from records.ops.models import Backup, OutboxMessage  # noqa: E402, F401
 from records.rights.models import CalendarDay, SubjectRequest  # noqa: E402, F401

@@ -58,6 +58,7 @@ from access.policy.disposal import (
 )
 from access.policy.grants import READ_PERMISSION, grant_rows, granted_records, loans
 from access.policy.imports import decide_import, decide_import_approval, import_departments
+from access.policy.lists import department_files, own_files
 from access.policy.records import (
     RecordAction,
     RecordLike,
@@ -134,6 +135,7 @@ __all__ = [
     "decide_signature",
     "decide_transfer_answer",
     "decides_permission",
+    "department_files",
     "disposal_batches",
     "grant_rows",
     "granted_records",
@@ -147,6 +149,7 @@ __all__ = [
     "may_receive",
     "needs_second_approver",
     "offboarding_candidates",
+    "own_files",
     "reads_company_wide",
     "receivers",
     "refusal",

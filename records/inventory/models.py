@@ -1,4 +1,5 @@
-"""An inventory round and the folders it covers (frozen when the round is planned)."""
+"""Inventory (盘点): one archivist's check of one paper folder, and a round of checks with the
+folders it covers (frozen when the round is planned)."""
 
 from __future__ import annotations
 
@@ -64,3 +65,37 @@ class RoundItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round.audit_label()} / {self.paper_file_id}"
+
+
+class InventoryResult(models.TextChoices):
+    FOUND = "found", _("Found intact")
+    MISSING = "missing", _("Missing")
+    DAMAGED = "damaged", _("Damaged")
+    MISPLACED = "misplaced", _("Found in the wrong place")
+
+
+class InventoryCheck(models.Model):
+    """One archivist check (盘点) of one paper file."""
+
+    paper_file = models.ForeignKey(
+        "records.PaperFile", on_delete=models.CASCADE, related_name="checks"
+    )
+    result = models.CharField(_("result"), max_length=10, choices=InventoryResult.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    checked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("inventory check")
+        verbose_name_plural = _("inventory checks")
+        ordering = ["-checked_at"]
+
+    def __str__(self) -> str:
+        return f"{self.paper_file.audit_label()} / {self.get_result_display()}"
+
+    @property
+    def reported(self) -> bool:
+        """Anything but found intact is a discrepancy, reported as an incident (R73)."""
+        return self.result != InventoryResult.FOUND

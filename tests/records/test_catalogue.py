@@ -110,3 +110,21 @@ def test_r15_only_the_archive_opens_the_catalogue(archive):
     _keeper, north, _south = archive
     seller = make_person("sun.li", roles=[Role.SALES], department=north)
     assert client_verified(seller).get(reverse("records:catalogue")).status_code == 403
+
+
+def test_r15_a_large_archive_is_counted_up_to_a_limit_and_said_so(archive, monkeypatch):
+    """Issue 20 §1: the catalogue does not count a million files on every page; past the limit
+    the archivist reads "more than", in Chinese and English, and narrowing brings the count."""
+    keeper, _north, _south = archive
+    monkeypatch.setattr(catalogue, "COUNT_LIMIT", 100)
+    page = catalogue.search(keeper, catalogue.Criteria())
+    assert (page.total, page.more_than) == (101, 100)
+    narrowed = catalogue.search(keeper, catalogue.Criteria(tier=1))
+    assert (narrowed.total, narrowed.more_than) == (23, 0)
+    client = client_verified(keeper)
+    client.cookies["django_language"] = "zh-hans"
+    chinese = client.get(reverse("records:catalogue")).content.decode()
+    assert "超过 100 份" in chinese
+    client.cookies["django_language"] = "en"
+    english = client.get(reverse("records:catalogue"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "More than 100 files found" in english
