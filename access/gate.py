@@ -12,6 +12,7 @@ from enum import IntEnum
 
 from django.http import HttpRequest
 
+from access import snapshot
 from access.models import Agreement
 
 
@@ -40,6 +41,7 @@ ALLOW_LIST: dict[str, Stage] = {
 }
 
 _STAGE_ATTR = "_baomi_stage"
+_AGREEMENT_ATTR = "_baomi_agreement"
 
 
 def required_stage(view_name: str) -> Stage:
@@ -57,13 +59,31 @@ def stage_of(request: HttpRequest) -> Stage:
     elif not getattr(user, "is_verified", lambda: False)():
         stage = Stage.PASSWORD
     else:
-        current = Agreement.objects.current_with_signature_of(user)
-        stage = Stage.AGREED if current is not None and current.signed else Stage.VERIFIED
+        state = getattr(user, snapshot.AGREEMENT_ATTR, None)
+        if state is None:  # a user the session did not load (just signed in): ask
+            current = Agreement.objects.current_with_signature_of(user)
+            state = snapshot.AgreementState(
+                current.version if current else None, current.signed_at if current else None
+            )
+        setattr(request, _AGREEMENT_ATTR, state)
+        stage = Stage.AGREED if state.signed else Stage.VERIFIED
     setattr(request, _STAGE_ATTR, stage)
     return stage
 
 
+def signed_agreement(request: HttpRequest) -> snapshot.AgreementState | None:
+    """The current agreement's version and when this person signed it, as the gate read them
+    for this request: pages that show it (home) do not read it again."""
+    if stage_of(request) < Stage.AGREED:
+        return None
+    return getattr(request, _AGREEMENT_ATTR, None)
+
+
 def forget_stage(request: HttpRequest) -> None:
     """Drop the cached stage after sign-in, sign-out or signing the agreement."""
-    if hasattr(request, _STAGE_ATTR):
-        delattr(request, _STAGE_ATTR)
+    for attr in (_STAGE_ATTR, _AGREEMENT_ATTR):
+        if hasattr(request, attr):
+            delattr(request, attr)
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        snapshot.forget(user)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -11,10 +13,13 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.middleware import OTPMiddleware
 
 import audit
-from access import gate, signin
+from access import gate, signin, snapshot
 from access.http import signed_in_user
 
 
@@ -103,3 +108,21 @@ class AccessGateMiddleware:
             )
             return redirect(step)
         return redirect_to_login(request.get_full_path(), reverse("access:agreement"))
+
+
+class SnapshotOTPMiddleware(OTPMiddleware):
+    """django-otp's middleware, without its query when the session's device is one of the
+    confirmed authenticators read with the user (access/snapshot.py, issue 20 §4). The device
+    itself loads only if something asks for it; any other case goes through django-otp as is.
+    """
+
+    def _verify_user_sync(self, request: HttpRequest, user: Any) -> Any:
+        known = snapshot.confirmed_devices(user) if user.is_authenticated else None
+        persistent_id = request.session.get(DEVICE_ID_SESSION_KEY)
+        if known and persistent_id and self._normalize_persistent_id(persistent_id) in known:
+            self._init_user_fields(user)
+            user.otp_device = SimpleLazyObject(
+                functools.partial(self._device_from_persistent_id, persistent_id)
+            )
+            return user
+        return super()._verify_user_sync(request, user)

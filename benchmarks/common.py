@@ -7,6 +7,7 @@ from __future__ import annotations
 import resource
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,6 +46,18 @@ def drop(database_url: str) -> None:
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def alternate(rounds: int, ours, baseline) -> tuple[list[float], list[float]]:
+    """Time ``ours`` and ``baseline`` in turn, ``rounds`` times each, so both meet the same
+    caches and the same load."""
+    mine, base = [], []
+    for _ in range(rounds):
+        for run, times in ((ours, mine), (baseline, base)):
+            start = time.perf_counter()
+            run()
+            times.append(time.perf_counter() - start)
+    return mine, base
 
 
 def rss_mb() -> float:

@@ -164,7 +164,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "access.middleware.SnapshotOTPMiddleware",  # django-otp's, reading what the user query read
     "django.contrib.messages.middleware.MessageMiddleware",
     "core.middleware.FieldHistoryMiddleware",  # django-auditlog's, with Baomi's client address
     "access.middleware.SessionTimeoutMiddleware",

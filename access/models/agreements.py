@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
 
     class _Signed(TypedDict):
         signed: bool  # the person has signed this version
+        signed_at: datetime | None  # when
 
 
 class AgreementQuerySet(models.QuerySet):
@@ -28,9 +30,15 @@ class AgreementQuerySet(models.QuerySet):
         return self.published().order_by("-version").first()
 
     def current_with_signature_of(self, user: User) -> WithAnnotations[Agreement, _Signed] | None:
-        """The current agreement, annotated with ``signed`` for ``user``, in one query."""
+        """The current agreement, annotated with ``signed`` and ``signed_at`` for ``user``, in
+        one query (the gate reads it on every request; the home page shows the date)."""
         signed = AgreementSignature.objects.filter(agreement=OuterRef("pk"), user=user)
-        return self.published().annotate(signed=Exists(signed)).order_by("-version").first()
+        return (
+            self.published()
+            .annotate(signed=Exists(signed), signed_at=Subquery(signed.values("signed_at")[:1]))
+            .order_by("-version")
+            .first()
+        )
 
 
 class Agreement(models.Model):

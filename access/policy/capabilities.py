@@ -55,10 +55,19 @@ class Capability(StrEnum):
     SIGN_EXIT_PLEDGE = "sign_exit_pledge"
 
 
-def _pledge_waiting(user: User) -> bool:
-    from access.models import ExitPledge
+_PLEDGE_CACHE_ATTR = "_baomi_pledge_waiting"
 
-    return ExitPledge.objects.filter(person_id=user.pk, signed_at__isnull=True).exists()
+
+def _pledge_waiting(user: User) -> bool:
+    """Read once per request (the menu and the page both ask), cached on the user object as
+    the roles are; signing the pledge redirects, so the next request reads it afresh."""
+    cached = getattr(user, _PLEDGE_CACHE_ATTR, None)
+    if cached is None:
+        from access.models import ExitPledge
+
+        cached = ExitPledge.objects.filter(person_id=user.pk, signed_at__isnull=True).exists()
+        setattr(user, _PLEDGE_CACHE_ATTR, cached)
+    return cached
 
 
 _RULES: dict[Capability, Callable[[User, frozenset[Role]], bool]] = {

@@ -7,17 +7,15 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from access import agreements, enrolment, shell
+from access import enrolment, gate, shell
 from access.http import AuthenticatedHttpRequest
 
 
 @require_http_methods(["GET"])
 def home_view(request: AuthenticatedHttpRequest) -> HttpResponse:
-    agreement = agreements.current_agreement()
-    signature = agreements.signature_of(request.user, agreement) if agreement else None
     panels = shell.home_panels(request.user)
     context = {
-        "signature": signature,
+        "agreement": gate.signed_agreement(request),
         "panels": panels,
         "to_do": shell.to_do(request.user, panels),
         "today": timezone.localdate(),

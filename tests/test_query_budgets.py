@@ -1,0 +1,109 @@
+"""Issue 20 §3: each kind of page costs the same number of queries whatever it holds: rows in
+a list, attachments and grants on a file, files awaiting review, folders in the catalogue,
+events in the audit log. A page that asks once per row (an N+1) fails here before it is slow
+with real data. Each page is asked twice first: the first page of a session fills caches."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from access.roles import Role
+from records import attachments, intake
+from records import content as record_content
+from records.models import PaperFile
+from tests.factories import approved, build_world, make_person, pdf_upload, read_grant, register
+from tests.helpers import client_verified
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    return build_world()
+
+
+def cost(client, url: str) -> int:
+    client.get(url)
+    with CaptureQueriesContext(connection) as seen:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(seen)
+
+
+def same_cost(client, url: str, grow: Callable[[], None]) -> None:
+    before = cost(client, url)
+    grow()
+    assert cost(client, url) == before
+
+
+def test_r15_a_list_page_costs_the_same_for_one_file_or_twenty(world):
+    register(world.sales)
+    sales = client_verified(world.sales)
+    same_cost(sales, reverse("records:list"), lambda: [register(world.sales) for _ in range(19)])
+
+
+def test_r15_a_heads_department_list_costs_the_same_for_one_file_or_twenty(world):
+    others = [make_person(f"s{n}", roles=[Role.SALES], department=world.dept) for n in range(4)]
+
+    def submitted(n: int) -> None:
+        for i in range(n):
+            intake.submit(others[i % 4], register(others[i % 4]))
+
+    submitted(1)
+    head = client_verified(world.head)
+    same_cost(head, reverse("records:list") + "?scope=department", lambda: submitted(19))
+
+
+def test_r14_the_review_queue_costs_the_same_for_one_file_or_ten(world):
+    intake.submit(world.sales, register(world.sales))
+    head = client_verified(world.head)
+    same_cost(
+        head,
+        reverse("records:review_queue"),
+        lambda: [intake.submit(world.sales, register(world.sales)) for _ in range(9)],
+    )
+
+
+def test_r21_a_file_page_costs_the_same_whatever_its_attachments_and_grants(world):
+    record = approved(world.sales, world.head)
+    sales = client_verified(world.sales)
+    url = reverse("records:detail", args=[record.pk])
+
+    def more() -> None:
+        cipher = record_content.cipher_of(record)
+        for _ in range(3):
+            attachments.store(world.sales, record, cipher, pdf_upload(), "contract")
+        for n in range(3):
+            reader = make_person(f"reader{n}", roles=[Role.SALES], department=world.dept)
+            read_grant(reader, record, world.head)
+
+    same_cost(sales, url, more)
+
+
+def test_r33_the_catalogue_costs_the_same_for_one_folder_or_twenty(world):
+    def placed(n: int) -> None:
+        for _ in range(n):
+            record = approved(world.sales, world.head)
+            PaperFile.objects.create(
+                record=record, room="档案室A", cabinet="1", shelf="2", custodian=world.keeper
+            )
+
+    placed(1)
+    keeper = client_verified(world.keeper)
+    same_cost(keeper, reverse("records:catalogue"), lambda: placed(19))
+
+
+def test_r70_the_audit_log_costs_the_same_for_few_events_or_many(world):
+    auditor = make_person("audit.li", roles=[Role.AUDITOR], full_name="李审")
+    client = client_verified(auditor)
+
+    def busier() -> None:
+        for _ in range(10):
+            register(world.sales)  # each leaves events by a person of a department
+
+    same_cost(client, reverse("audit:events"), busier)
