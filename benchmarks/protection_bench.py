@@ -54,12 +54,18 @@ class KnownPerson:
     def __call__(self, request):
         from django.contrib.messages.storage.fallback import FallbackStorage
         from django.contrib.sessions.backends.signed_cookies import SessionStore
+        from django.utils import timezone
 
+        from access import snapshot
         from access.models import User
 
         # The script runs as __main__; Django imports this class anew, so the id travels by
         # the environment.
-        request.user = User.objects.get(pk=int(os.environ["BENCH_PERSON"]))
+        user = User.objects.get(pk=int(os.environ["BENCH_PERSON"]))
+        # Taken as fully signed in without asking, so the page (menu included) is the same.
+        user.is_verified = lambda: True
+        setattr(user, snapshot.AGREEMENT_ATTR, snapshot.AgreementState(1, timezone.now()))
+        request.user = user
         request.session = SessionStore()
         request._messages = FallbackStorage(request)  # as the middleware sets it
         return self.get_response(request)
