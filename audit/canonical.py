@@ -93,3 +93,27 @@ def canonical_bytes(row: tuple, seq: int) -> bytes:
 def chain_digest(prev: bytes, row: tuple, seq: int) -> bytes:
     """The 32-byte hash of an event, given the 32-byte hash of the event before it."""
     return hashlib.sha256(prev + canonical_bytes(row, seq)).digest()
+
+
+def first_broken(
+    prev: bytes, rows: list[tuple], first_seq: int, hashes: list[bytes], marks: frozenset[int]
+) -> tuple[int | None, bytes, dict[int, bytes]]:
+    """Recompute a run of events' hashes from ``prev`` and compare each with ``hashes``: the
+    offset of the first that differs (None if none), the hash of the last that matched, and
+    the hashes at the sequence numbers in ``marks`` (anchors).
+
+    The verifier's inner loop, kept tight (names bound locally, one call per event): at a
+    million events every call and attribute lookup per event is a second of CPU.
+    """
+    sha256, canonical = hashlib.sha256, canonical_bytes
+    seen: dict[int, bytes] = {}
+    seq = first_seq
+    for offset, row in enumerate(rows):
+        digest = sha256(prev + canonical(row, seq)).digest()
+        if digest != hashes[offset]:
+            return offset, prev, seen
+        if seq in marks:
+            seen[seq] = digest
+        prev = digest
+        seq += 1
+    return None, prev, seen

@@ -14,7 +14,7 @@ from django.db import connection
 
 from audit.anchor_series import series_problem
 from audit.anchors import Anchor, read_anchors
-from audit.canonical import GENESIS, chain_digest
+from audit.canonical import GENESIS, chain_digest, first_broken
 from audit.chain import (
     GENESIS_DIGEST,
     VERIFY_BLOCKS,
@@ -102,46 +102,50 @@ def verify_block(number: int, anchor_seqs: frozenset[int] = frozenset()) -> Bloc
     ).get(number=number)
     ids, hashes = unpack_ids(id_blob), unpack_hashes(hash_blob)
     rows = {row[0]: row for row in event_rows(ids=ids)}
-    prev = block_prev = bytes.fromhex(prev_hex)
-    at_anchor: dict[int, str] = {}
-    for offset, event_id in enumerate(ids):
-        seq = first_seq + offset
+    block_prev = bytes.fromhex(prev_hex)
+    # The block's events in chain order, up to the first one that is gone.
+    present: list[tuple] = []
+    for event_id in ids:
         row = rows.get(event_id)
         if row is None:
-            return BlockResult(
-                number,
-                offset,
-                Problem(
-                    "missing",
-                    f"sequence {seq} is missing: event #{event_id} was deleted",
-                    seq=seq,
-                    event_id=event_id,
-                ),
-                at_anchor,
+            break
+        present.append(row)
+    broken, prev, seen = first_broken(block_prev, present, first_seq, hashes, anchor_seqs)
+    at_anchor = {seq: digest.hex() for seq, digest in seen.items()}
+    if broken is not None:
+        seq, row = first_seq + broken, present[broken]
+        event_id = row[0]
+        belongs = _misplaced(row, hashes, block_prev, first_seq)
+        if belongs is not None:
+            problem = Problem(
+                "reordered",
+                f"event #{event_id} is at sequence {seq} but belongs at sequence {belongs}: "
+                "events were re-ordered",
+                seq=seq,
+                event_id=event_id,
             )
-        digest = chain_digest(prev, row, seq)
-        if digest != hashes[offset]:
-            belongs = _misplaced(row, hashes, block_prev, first_seq)
-            if belongs is not None:
-                problem = Problem(
-                    "reordered",
-                    f"event #{event_id} is at sequence {seq} but belongs at sequence {belongs}: "
-                    "events were re-ordered",
-                    seq=seq,
-                    event_id=event_id,
-                )
-            else:
-                problem = Problem(
-                    "changed",
-                    f"event #{event_id} at sequence {seq} was changed after it was written: its "
-                    "content no longer matches its hash",
-                    seq=seq,
-                    event_id=event_id,
-                )
-            return BlockResult(number, offset, problem, at_anchor)
-        if seq in anchor_seqs:
-            at_anchor[seq] = digest.hex()
-        prev = digest
+        else:
+            problem = Problem(
+                "changed",
+                f"event #{event_id} at sequence {seq} was changed after it was written: its "
+                "content no longer matches its hash",
+                seq=seq,
+                event_id=event_id,
+            )
+        return BlockResult(number, broken, problem, at_anchor)
+    if len(present) < len(ids):
+        seq, event_id = first_seq + len(present), ids[len(present)]
+        return BlockResult(
+            number,
+            len(present),
+            Problem(
+                "missing",
+                f"sequence {seq} is missing: event #{event_id} was deleted",
+                seq=seq,
+                event_id=event_id,
+            ),
+            at_anchor,
+        )
     if prev.hex() != head_hex or len(ids) != count:
         return BlockResult(
             number,

@@ -29,8 +29,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--workers",
             type=int,
-            default=os.cpu_count() or 1,
-            help="processes checking blocks in parallel (PostgreSQL; default: one per CPU)",
+            # Each worker waits on PostgreSQL for part of every block, so one more than the
+            # CPUs keeps them busy: 2 CPUs, 1M events: 255k events/s with 2, 274k with 3.
+            default=(os.cpu_count() or 1) + 1,
+            help="processes checking blocks in parallel (PostgreSQL; default: one per CPU, plus "
+            "one)",
         )
         parser.add_argument(
             "--restored-up-to",
