@@ -25,16 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.common import recreate  # noqa: E402 - after sys.path
+from benchmarks.common import configure, recreate  # noqa: E402 - after sys.path
 
-BENCH_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/baomi_bench")
-os.environ["DATABASE_URL"] = BENCH_URL
-# A broker URL turns off the embedded mode's seal-on-commit: a separate sealer runs, as in
-# production. Nothing is sent to it.
-os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/14")
-os.environ.setdefault("BAOMI_VAR_DIR", str(ROOT / "var" / "bench"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("BAOMI_LOG_LEVEL", "ERROR")
+DEFAULT_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/baomi_bench")
 
 
 def setup_django() -> None:
@@ -354,11 +347,15 @@ def main() -> None:
     parser.add_argument(
         "--reuse", action="store_true", help="keep the database of the last run if it fits"
     )
+    parser.add_argument(
+        "--database-url", default=DEFAULT_URL, help="its own database, dropped and created"
+    )
     args = parser.parse_args()
+    configure(args.database_url)
     wanted = set(args.only.split(","))
-    print(f"database {BENCH_URL}; {os.cpu_count()} CPUs")
+    print(f"database {args.database_url}; {os.cpu_count()} CPUs")
     if not args.reuse:
-        recreate(BENCH_URL)
+        recreate(args.database_url)
     setup_django()
     if "append" in wanted:
         bench_append(args.per_writer, args.reps, args.seal_interval)

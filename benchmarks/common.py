@@ -13,6 +13,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def configure(database_url: str) -> None:
+    """Point Django at a benchmark's database. Each script calls it from ``main``, never on
+    import, so a process that imports a benchmark keeps its own DATABASE_URL (issue 20 §7)."""
+    import os
+
+    os.environ["DATABASE_URL"] = database_url
+    # A broker URL turns off the embedded mode's seal-on-commit: a separate sealer runs, as in
+    # production. Nothing is sent to it.
+    os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/14")
+    os.environ.setdefault("BAOMI_VAR_DIR", str(ROOT / "var" / "bench"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("BAOMI_LOG_LEVEL", "ERROR")
+
+
 def psql(database_url: str, sql: str) -> None:
     """Run one statement on the server of ``database_url``, connected to its postgres database."""
     admin = database_url.rsplit("/", 1)[0] + "/postgres"

@@ -27,16 +27,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.common import drop, insert_files, recreate, rss_mb  # noqa: E402 - after sys.path
+from benchmarks.common import configure, drop, insert_files, recreate, rss_mb  # noqa: E402 - after sys.path
 
-BENCH_URL = os.environ.get(
+DEFAULT_URL = os.environ.get(
     "BENCH_DISPOSAL_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/baomi_bench_disposal"
 )
-os.environ["DATABASE_URL"] = BENCH_URL
-os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/14")
-os.environ.setdefault("BAOMI_VAR_DIR", str(ROOT / "var" / "bench"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("BAOMI_LOG_LEVEL", "ERROR")
 
 
 def seed(total: int, sales) -> None:
@@ -131,8 +126,12 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--execute", type=int, default=2000)
     parser.add_argument("--keep", action="store_true", help="do not drop the bench database")
+    parser.add_argument(
+        "--database-url", default=DEFAULT_URL, help="its own database, dropped and created"
+    )
     args = parser.parse_args()
-    recreate(BENCH_URL)
+    configure(args.database_url)
+    recreate(args.database_url)
     import django
 
     django.setup()
@@ -145,12 +144,12 @@ def main() -> None:
     keeper = make_person("bench-keeper", roles=[Role.ARCHIVIST])
     officer = make_person("bench-officer", roles=[Role.SECURITY_OFFICER])
     head = User.objects.get(pk=heads[0].pk)
-    print(f"PostgreSQL {BENCH_URL.rsplit('@', 1)[-1]}, {os.cpu_count()} CPUs")
+    print(f"PostgreSQL {args.database_url.rsplit('@', 1)[-1]}, {os.cpu_count()} CPUs")
     seed(args.records, sales)
     bench_sweep()
     bench_execute(args.execute, head, keeper, officer)
     if not args.keep:
-        drop(BENCH_URL)
+        drop(args.database_url)
 
 
 if __name__ == "__main__":

@@ -27,16 +27,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.common import drop, recreate, rss_mb  # noqa: E402 - after sys.path
+from benchmarks.common import configure, drop, recreate, rss_mb  # noqa: E402 - after sys.path
 
-BENCH_URL = os.environ.get(
+DEFAULT_URL = os.environ.get(
     "BENCH_IMPORT_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/baomi_bench_import"
 )
-os.environ["DATABASE_URL"] = BENCH_URL
-os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/14")
-os.environ.setdefault("BAOMI_VAR_DIR", str(ROOT / "var" / "bench"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("BAOMI_LOG_LEVEL", "ERROR")
 
 _next_number = [1]
 
@@ -95,8 +90,12 @@ def main() -> None:
     parser.add_argument("--round", type=int, default=5_000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--keep", action="store_true", help="do not drop the bench database")
+    parser.add_argument(
+        "--database-url", default=DEFAULT_URL, help="its own database, dropped and created"
+    )
     args = parser.parse_args()
-    recreate(BENCH_URL)
+    configure(args.database_url)
+    recreate(args.database_url)
     import django
 
     django.setup()
@@ -109,7 +108,7 @@ def main() -> None:
     head = make_person("bench-head", roles=[Role.DEPT_HEAD], department=dept)
     people.set_head(dept, head)
     sales = make_person("bench-sales", roles=[Role.SALES], department=dept)
-    print(f"PostgreSQL {BENCH_URL.rsplit('@', 1)[-1]}, {os.cpu_count()} CPUs")
+    print(f"PostgreSQL {args.database_url.rsplit('@', 1)[-1]}, {os.cpu_count()} CPUs")
 
     whole, saving = [], []
     for number in range(1, args.rounds + 1):
@@ -147,7 +146,7 @@ def main() -> None:
         f"{rss_mb():,.0f} MB after   goal: flat"
     )
     if not args.keep:
-        drop(BENCH_URL)
+        drop(args.database_url)
 
 
 if __name__ == "__main__":

@@ -31,18 +31,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.common import alternate, drop, percentile, recreate  # noqa: E402 - after sys.path
+from benchmarks.common import alternate, configure, drop, percentile, recreate  # noqa: E402 - after sys.path
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/baomi_bench_protection"
-
-
-def configure(database_url: str) -> None:
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/14")
-    os.environ.setdefault("BAOMI_VAR_DIR", str(ROOT / "var" / "bench"))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("BAOMI_LOG_LEVEL", "ERROR")
-    os.environ["ALLOWED_HOSTS"] = "testserver,localhost"
 
 
 class KnownPerson:
@@ -94,6 +85,7 @@ def main() -> None:
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
     args = parser.parse_args()
     configure(args.database_url)
+    os.environ["ALLOWED_HOSTS"] = "testserver,localhost"
     recreate(args.database_url)
     import django
 
