@@ -267,7 +267,8 @@ def main() -> None:
 
     from tests.integration.stack import Stack, production_env
 
-    env = production_env(LOAD_URL, BROKER, VAR / "stack") | KEYS | {"BAOMI_LOG_LEVEL": "WARNING"}
+    # The stack logs at its own level: its start is read from the worker's "ready." line.
+    env = production_env(LOAD_URL, BROKER, VAR / "stack") | KEYS
     # The product plus one trivial page behind the same gate, the baseline (load_settings.py).
     env["DJANGO_SETTINGS_MODULE"] = "benchmarks.load_settings"
     if args.threads:

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.journey_checks import SCREENS
+
 # Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a thread
 # with a running loop unless told that this is deliberate (it is: tests set up data directly).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -76,7 +78,6 @@ def _close_every_context(request):
             context.close()
 
 
-SCREENS = {"desktop": 1366, "phone": 390}
 FAILURE_SHOTS = Path(os.environ.get("BAOMI_VAR_DIR", "var")) / "screenshots" / "failures"
 
 

@@ -8,16 +8,14 @@ import pytest
 import audit
 from access.models import Department
 from access.roles import Role
-from tests.e2e.conftest import SCREENS
-from tests.e2e.journey_checks import assert_fits_and_reads, in_both_languages
+from tests.e2e.journey_checks import assert_fits_and_reads, on_every_screen
 from tests.factories import PASSWORD, make_person
 from tests.helpers import give_authenticator, otp_code, sign_current_agreement
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-@in_both_languages
-@pytest.mark.parametrize("width", SCREENS.values(), ids=SCREENS.keys())
+@on_every_screen
 def test_r70_auditor_filters_events_in_the_browser(width, say, live_server, browser):
     dept = Department.objects.create(code="sales-1", name="销售一部")
     seller = make_person(

@@ -22,12 +22,11 @@ from access.models import (
 )
 from access.roles import Role
 from records.circulation import lending, parties
-from tests.e2e.conftest import SCREENS
 from tests.e2e.journey_checks import (
     assert_fits_and_reads,
     assert_reads,
-    in_both_languages,
     messages,
+    on_every_screen,
     overflow,
 )
 from tests.factories import PDF, approved, make_person
@@ -60,8 +59,7 @@ def _share_world():
     return owner, head, officer, record, party
 
 
-@in_both_languages
-@pytest.mark.parametrize("width", SCREENS.values(), ids=SCREENS.keys())
+@on_every_screen
 def test_r52_external_share_reaches_the_recipient_in_either_language_on_any_screen(
     live_server, browser, signed_in, tmp_path, width, say
 ):
@@ -172,8 +170,7 @@ def test_r52_external_share_reaches_the_recipient_in_either_language_on_any_scre
     context.close()
 
 
-@in_both_languages
-@pytest.mark.parametrize("width", SCREENS.values(), ids=SCREENS.keys())
+@on_every_screen
 def test_r52_the_one_time_delivery_link_fits_the_screen_it_is_shown_on(
     live_server, signed_in, width, say
 ):
@@ -201,8 +198,7 @@ def test_r52_the_one_time_delivery_link_fits_the_screen_it_is_shown_on(
     assert overflow(asker) == 0
 
 
-@in_both_languages
-@pytest.mark.parametrize("width", SCREENS.values(), ids=SCREENS.keys())
+@on_every_screen
 def test_r51_a_file_handed_to_a_colleague_changes_handler_only_on_their_receipt(
     live_server, signed_in, width, say
 ):

@@ -13,8 +13,7 @@ from access import people
 from access.models import Department
 from access.roles import Role
 from records import intake, review
-from tests.e2e.conftest import SCREENS
-from tests.e2e.journey_checks import assert_fits_and_reads, in_both_languages
+from tests.e2e.journey_checks import assert_fits_and_reads, on_every_screen
 from tests.e2e.test_record_journey import _sign_in
 from tests.factories import make_person, register
 from tests.helpers import give_authenticator, sign_current_agreement
@@ -22,8 +21,7 @@ from tests.helpers import give_authenticator, sign_current_agreement
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-@in_both_languages
-@pytest.mark.parametrize("width", SCREENS.values(), ids=SCREENS.keys())
+@on_every_screen
 def test_r42_copy_request_approval_download_and_destruction_in_the_browser(
     width, say, live_server, browser, console_errors, tmp_path
 ):

@@ -10,8 +10,11 @@ from pypdf import PdfReader
 from disposal import batches, sweep
 from disposal.models import DisposalBatch
 from records import paper
-from tests.e2e.conftest import SCREENS
-from tests.e2e.journey_checks import assert_fits_and_reads, in_both_languages, messages
+from tests.e2e.journey_checks import (
+    assert_fits_and_reads,
+    messages,
+    on_every_screen,
+)
 from tests.e2e.test_record_journey import _sign_in
 from tests.factories import approved, build_world, make_due
 from tests.helpers import give_authenticator, sign_current_agreement
@@ -19,8 +22,7 @@ from tests.helpers import give_authenticator, sign_current_agreement
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-@in_both_languages
-@pytest.mark.parametrize("width", SCREENS.values(), ids=SCREENS.keys())
+@on_every_screen
 def test_r61_archivist_signs_executes_and_downloads_the_certificate(
     width, say, live_server, browser, console_errors, tmp_path
 ):
@@ -78,8 +80,7 @@ def test_r61_archivist_signs_executes_and_downloads_the_certificate(
     assert console_errors == []
 
 
-@in_both_languages
-@pytest.mark.parametrize("width", SCREENS.values(), ids=SCREENS.keys())
+@on_every_screen
 def test_r61_recording_a_paper_shredding_first_says_what_it_makes_final(
     width, say, live_server, signed_in
 ):

@@ -15,11 +15,10 @@ from access.models import (
 )
 from access.roles import Role
 from records.models import CustomerRecord
-from tests.e2e.conftest import SCREENS
 from tests.e2e.journey_checks import (
     assert_fits_and_reads,
-    in_both_languages,
     messages,
+    on_every_screen,
 )
 from tests.factories import approved, make_person
 
@@ -32,8 +31,7 @@ def _go(page, live_server, path: str):
     return response
 
 
-@in_both_languages
-@pytest.mark.parametrize("width", SCREENS.values(), ids=SCREENS.keys())
+@on_every_screen
 def test_r62_hand_over_of_a_leaver_shows_what_will_happen_then_gives_the_sheet(
     live_server, signed_in, tmp_path, width, say
 ):
@@ -163,8 +161,7 @@ def _break_glass(page, record, say) -> None:
     page.wait_for_url(f"**/records/{record.pk}/")
 
 
-@in_both_languages
-@pytest.mark.parametrize("width", SCREENS.values(), ids=SCREENS.keys())
+@on_every_screen
 def test_r70_emergency_access_opens_the_file_with_a_reason_and_the_officer_reviews_it(
     live_server, signed_in, width, say
 ):
@@ -229,8 +226,7 @@ def test_r70_emergency_access_opens_the_file_with_a_reason_and_the_officer_revie
     assert reviewer.console_errors == []
 
 
-@in_both_languages
-@pytest.mark.parametrize("width", SCREENS.values(), ids=SCREENS.keys())
+@on_every_screen
 def test_r70_a_file_opened_by_emergency_access_says_so_not_that_it_is_on_loan(
     live_server, signed_in, width, say
 ):

@@ -21,8 +21,11 @@ from audit.models import AuditEvent
 from records.imports import samples
 from records.imports.models import ImportBatch, ImportStatus
 from records.models import CustomerRecord, RecordStatus
-from tests.e2e.conftest import SCREENS
-from tests.e2e.journey_checks import Words, assert_fits_and_reads, in_both_languages
+from tests.e2e.journey_checks import (
+    Words,
+    assert_fits_and_reads,
+    on_every_screen,
+)
 from tests.factories import make_person
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -63,8 +66,7 @@ def _go(page, live_server, path: str) -> None:
     assert response.status == 200, path
 
 
-@in_both_languages
-@pytest.mark.parametrize("width", SCREENS.values(), ids=SCREENS.keys())
+@on_every_screen
 def test_r10_r15_head_imports_a_register_approves_it_and_the_archive_finds_an_old_number(
     live_server, signed_in, worker, width, say: Words
 ):

@@ -10,8 +10,11 @@ from access import people
 from access.models import Department
 from access.roles import Role
 from audit.models import Incident
-from tests.e2e.conftest import SCREENS
-from tests.e2e.journey_checks import assert_fits_and_reads, in_both_languages, messages
+from tests.e2e.journey_checks import (
+    assert_fits_and_reads,
+    messages,
+    on_every_screen,
+)
 from tests.factories import bare_record, make_person, numbered
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -23,8 +26,7 @@ def _go(page, live_server, path: str):
     return response
 
 
-@in_both_languages
-@pytest.mark.parametrize("width", SCREENS.values(), ids=SCREENS.keys())
+@on_every_screen
 def test_r73_an_incident_reported_by_staff_is_triaged_and_closed_with_a_summary(
     live_server, signed_in, width, say
 ):

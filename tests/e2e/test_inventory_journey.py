@@ -11,15 +11,18 @@ from playwright.sync_api import expect
 from audit.models import Incident
 from records import paper
 from records.inventory.models import InventoryRound, RoundStatus
-from tests.e2e.conftest import SCREENS
-from tests.e2e.journey_checks import Words, assert_fits_and_reads, in_both_languages, messages
+from tests.e2e.journey_checks import (
+    Words,
+    assert_fits_and_reads,
+    messages,
+    on_every_screen,
+)
 from tests.factories import approved, build_world
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-@in_both_languages
-@pytest.mark.parametrize("width", SCREENS.values(), ids=SCREENS.keys())
+@on_every_screen
 def test_r33_r85_archivist_works_an_inventory_round_and_a_missing_folder_is_reported(
     live_server, signed_in, width, say: Words
 ):

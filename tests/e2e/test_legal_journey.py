@@ -14,15 +14,17 @@ from django.utils import timezone
 from access.models import Department, ExternalParty
 from access.roles import Role
 from disposal.models import LegalHold
-from tests.e2e.conftest import SCREENS
-from tests.e2e.journey_checks import assert_fits_and_reads, in_both_languages, messages
+from tests.e2e.journey_checks import (
+    assert_fits_and_reads,
+    messages,
+    on_every_screen,
+)
 from tests.factories import PDF, bare_record, make_person, numbered
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-@in_both_languages
-@pytest.mark.parametrize("width", SCREENS.values(), ids=SCREENS.keys())
+@on_every_screen
 def test_r52_r60_legal_registers_a_partner_with_its_nda_and_holds_a_file_for_a_case(
     live_server, signed_in, tmp_path, width, say
 ):

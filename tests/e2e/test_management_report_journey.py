@@ -15,7 +15,12 @@ from access.roles import Role
 from audit.models import AuditEvent
 from records.models import CustomerRecord
 from tests.e2e.conftest import SCREENS
-from tests.e2e.journey_checks import Words, assert_fits_and_reads, in_both_languages
+from tests.e2e.journey_checks import (
+    Words,
+    assert_fits_and_reads,
+    in_both_languages,
+    on_every_screen,
+)
 from tests.factories import approved, bare_record, build_world, make_person
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -39,8 +44,7 @@ def _cell(page, table: str, row: str, column: int) -> str:
     return found.locator("td").nth(column - 1).inner_text().strip()
 
 
-@in_both_languages
-@pytest.mark.parametrize("width", SCREENS.values(), ids=SCREENS.keys())
+@on_every_screen
 def test_r19_3_management_reads_the_report_and_its_figures_are_the_databases(
     live_server, signed_in, width, say: Words
 ):

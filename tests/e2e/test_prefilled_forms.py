@@ -17,11 +17,11 @@ from django.utils import timezone
 
 from access.models import User
 from records.models import CustomerRecord, RecordStatus
+from tests.e2e.journey_checks import SCREENS
 from tests.helpers import client_verified
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-SCREENS = {"desktop": 1366, "phone": 390}
 LOCALES = {"zh": "zh-CN", "en": "en-US"}
 SAVED = {"zh": "已保存为草稿", "en": "Saved as a draft"}
 OUTCOME = {"zh": "业务结果已登记", "en": "Outcome recorded"}

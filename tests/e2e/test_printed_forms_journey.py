@@ -18,8 +18,11 @@ from disposal.models import DisposalBatch
 from records import paper
 from records.circulation import lending
 from records.inventory import rounds
-from tests.e2e.conftest import SCREENS
-from tests.e2e.journey_checks import Words, assert_fits_and_reads, in_both_languages
+from tests.e2e.journey_checks import (
+    Words,
+    assert_fits_and_reads,
+    on_every_screen,
+)
 from tests.factories import approved, build_world, make_due
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -36,8 +39,7 @@ def _printed(page, live_server, testid: str) -> str:
     return " ".join(" ".join(p.extract_text() for p in pages).split())
 
 
-@in_both_languages
-@pytest.mark.parametrize("width", SCREENS.values(), ids=SCREENS.keys())
+@on_every_screen
 def test_r19_4_each_form_prints_from_its_page(live_server, signed_in, width, say: Words):
     world = build_world()
     record = approved(world.sales, world.head)

@@ -10,8 +10,7 @@ from access import people
 from access.models import Department
 from access.roles import Role
 from records.models import CustomerRecord, RecordStatus
-from tests.e2e.conftest import SCREENS
-from tests.e2e.journey_checks import assert_fits_and_reads, in_both_languages
+from tests.e2e.journey_checks import assert_fits_and_reads, on_every_screen
 from tests.factories import PASSWORD, PDF, make_person
 from tests.helpers import give_authenticator, otp_code, sign_current_agreement
 
@@ -30,8 +29,7 @@ def _sign_in(page, base: str, user, device, next_path: str) -> None:
     page.wait_for_url("**" + next_path)
 
 
-@in_both_languages
-@pytest.mark.parametrize("width", SCREENS.values(), ids=SCREENS.keys())
+@on_every_screen
 def test_r10_r14_register_submit_approve_and_reveal_in_the_browser(
     width, say, live_server, browser, tmp_path, console_errors
 ):

@@ -16,12 +16,11 @@ from access.models import Department, Grant, ReviewCampaign, ReviewItem, User
 from access.roles import Role
 from audit.models import Incident
 from records.models import InventoryCheck, PaperFile
-from tests.e2e.conftest import SCREENS
 from tests.e2e.journey_checks import (
     Words,
     assert_fits_and_reads,
-    in_both_languages,
     messages,
+    on_every_screen,
 )
 from tests.factories import bare_record, make_person, numbered, read_grant
 
@@ -66,8 +65,7 @@ def _open_review(page, live_server, say: Words) -> ReviewCampaign:
     return ReviewCampaign.objects.get()
 
 
-@in_both_languages
-@pytest.mark.parametrize("width", SCREENS.values(), ids=SCREENS.keys())
+@on_every_screen
 def test_r72_access_review_is_opened_decided_by_the_head_and_closed_with_its_report(
     live_server, signed_in, width, say
 ):
@@ -177,8 +175,7 @@ def test_r72_access_review_is_opened_decided_by_the_head_and_closed_with_its_rep
     assert deciding.console_errors == []
 
 
-@in_both_languages
-@pytest.mark.parametrize("width", SCREENS.values(), ids=SCREENS.keys())
+@on_every_screen
 def test_r72_management_finds_the_heads_on_its_to_do_list_and_keeps_their_roles(
     live_server, signed_in, width, say
 ):
@@ -216,8 +213,7 @@ def test_r72_management_finds_the_heads_on_its_to_do_list_and_keeps_their_roles(
     assert manager.console_errors == []
 
 
-@in_both_languages
-@pytest.mark.parametrize("width", SCREENS.values(), ids=SCREENS.keys())
+@on_every_screen
 def test_r72_closing_a_review_with_items_unreviewed_asks_for_a_confirmation_first(
     live_server, signed_in, width, say
 ):
@@ -248,8 +244,7 @@ def _paper_world():
     return keeper, numbered(bare_record(owner, dept, tier=2), 3)
 
 
-@in_both_languages
-@pytest.mark.parametrize("width", SCREENS.values(), ids=SCREENS.keys())
+@on_every_screen
 def test_r33_archivist_places_a_paper_folder_and_records_found_and_missing_checks(
     live_server, signed_in, width, say
 ):

@@ -16,16 +16,14 @@ from access import people
 from access.models import AccessRequest, Department
 from access.roles import Role
 from records.circulation import parties
-from tests.e2e.conftest import SCREENS
-from tests.e2e.journey_checks import assert_fits_and_reads, in_both_languages
+from tests.e2e.journey_checks import assert_fits_and_reads, on_every_screen
 from tests.factories import PDF, approved, make_person
 from tests.helpers import client_verified
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-@in_both_languages
-@pytest.mark.parametrize("width", SCREENS.values(), ids=SCREENS.keys())
+@on_every_screen
 def test_r52_share_request_approvals_delivery_and_receipt_in_the_browser(
     width, say, live_server, browser, console_errors, tmp_path
 ):

@@ -11,15 +11,18 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from access.models import TrainingSession
-from tests.e2e.conftest import SCREENS
-from tests.e2e.journey_checks import Words, assert_fits_and_reads, in_both_languages, messages
+from tests.e2e.journey_checks import (
+    Words,
+    assert_fits_and_reads,
+    messages,
+    on_every_screen,
+)
 from tests.factories import build_world
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-@in_both_languages
-@pytest.mark.parametrize("width", SCREENS.values(), ids=SCREENS.keys())
+@on_every_screen
 def test_r80_the_officer_records_a_training_session(live_server, signed_in, width, say: Words):
     world = build_world()
     page = signed_in(world.officer, locale=say.locale, width=width)
