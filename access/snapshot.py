@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from django.db import router
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connections, router
 from django.db.models import DateTimeField, Exists, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Now
 from django.utils import timezone
 
 from access.roles import Role
@@ -49,10 +49,9 @@ def annotated(users: QuerySet[User]) -> QuerySet[User]:
     from access.models import Agreement, AgreementSignature, ExitPledge
 
     person = OuterRef("pk")
-    # The database's clock, not a parameter: the query is compiled once (``load``).
-    current = (
-        Agreement.objects.filter(published_at__lte=Now()).order_by("-version").values("version")
-    )[:1]
+    # ``published`` compares with the database's clock, not a parameter: the query is
+    # compiled once (``load``).
+    current = Agreement.objects.published().order_by("-version").values("version")[:1]
     signed = AgreementSignature.objects.filter(user=person, agreement__version=Subquery(current))
     roles = {
         f"{_ROLE}{role.name.lower()}": Exists(Group.objects.filter(user=person, name=role.value))
@@ -73,7 +72,7 @@ def annotated(users: QuerySet[User]) -> QuerySet[User]:
 
 # The user query with every annotation, compiled once per database: building a query of ten
 # subqueries through the ORM cost more than running it (~8 ms against ~1 ms a request).
-_COMPILED: dict[str, tuple[str, tuple[Any, ...]]] = {}
+_COMPILED: dict[tuple[str, str], tuple[str, tuple[Any, ...]]] = {}
 _SENTINEL = -424242  # stands for the user id in the compiled parameters
 
 
@@ -82,11 +81,14 @@ def load(pk: Any) -> User | None:
     from access.models import User
 
     alias = router.db_for_read(User)
-    if alias not in _COMPILED:
+    key = (alias, connections[alias].vendor)
+    if key not in _COMPILED:
         query = annotated(User._default_manager.filter(pk=_SENTINEL)).query
         sql, params = query.get_compiler(alias).as_sql()
-        _COMPILED[alias] = (sql, tuple(params))
-    sql, params = _COMPILED[alias]
+        if list(params).count(_SENTINEL) != 1:  # the id must be the one parameter replaced
+            raise ImproperlyConfigured("the person query's parameters hold the sentinel twice")
+        _COMPILED[key] = (sql, tuple(params))
+    sql, params = _COMPILED[key]
     found = list(
         User._default_manager.db_manager(alias).raw(
             sql, [pk if value == _SENTINEL else value for value in params]

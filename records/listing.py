@@ -13,7 +13,7 @@ import heapq
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, QuerySet
@@ -169,9 +169,13 @@ def _parse_cursor(cursor: str) -> tuple[datetime, uuid.UUID] | None:
     stamp, _sep, ident = cursor.partition("_")
     try:
         moment, key = datetime.fromisoformat(stamp), uuid.UUID(ident)
-    except ValueError:
+        if moment.tzinfo is None:
+            return None
+        # In UTC here, as the database compares it: an edited year 1 or 9999 with an offset
+        # overflows in the conversion, and starts from the first page instead of a 500.
+        return moment.astimezone(UTC), key
+    except (ValueError, OverflowError):
         return None
-    return (moment, key) if moment.tzinfo is not None else None
 
 
 def _position(record: CustomerRecord) -> tuple[datetime, uuid.UUID]:

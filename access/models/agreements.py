@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, TypedDict
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Subquery
+from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -24,7 +25,9 @@ if TYPE_CHECKING:
 
 class AgreementQuerySet(models.QuerySet):
     def published(self) -> AgreementQuerySet:
-        return self.filter(published_at__lte=timezone.now())
+        # The database's clock, as the per-request snapshot asks it (access/snapshot.py): the
+        # gate and the agreement page agree on which version is current.
+        return self.filter(published_at__lte=Now())
 
     def current(self) -> Agreement | None:
         return self.published().order_by("-version").first()

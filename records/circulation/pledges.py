@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import audit
-from access import policy
+from access import policy, snapshot
 from access.models import ExitPledge, Handover, User
 from core.canonical import content_sha256
 from core.refusals import Refused
@@ -104,6 +104,7 @@ def sign(user: User, pledge: ExitPledge) -> ExitPledge:
         )
         if updated:
             audit.record(user, "pledge.signed", pledge.person, method="acknowledged")
+    snapshot.forget(user)  # the page after this asks whether a pledge still waits
     pledge.refresh_from_db()
     return pledge
 

@@ -5,6 +5,7 @@ showing more or less than the rules allow."""
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from access import policy
@@ -59,3 +60,46 @@ def test_r15_department_list_is_what_visible_records_shows_of_others_files(files
             head == files.legal_head
         )
     assert not ids(policy.department_files(files.sales, everything, files.dept.pk))
+
+
+def test_r15_a_head_of_two_departments_pages_through_both_in_order(files):
+    """One query per headed department, merged: every file once, newest change first."""
+    from access import people
+    from access.models import Department
+    from records import listing
+
+    second = Department.objects.create(code="sales-2", name="销售二部")
+    people.set_head(second, files.head)
+    seller = make_person("qian.li", roles=[Role.SALES], department=second)
+    for status in STATUSES:
+        bare_record(seller, second, status=status)
+    head = User.objects.get(pk=files.head.pk)
+    filters = listing.Filters(scope="department")
+    seen, cursor = [], ""
+    while True:
+        page = listing.page(head, filters, cursor, size=3)
+        seen += [row.record for row in page.rows]
+        if not page.next_cursor:
+            break
+        cursor = page.next_cursor
+    expected = CustomerRecord.objects.filter(
+        department__in=[files.dept, second], restricted_at__isnull=True
+    ).exclude(status__in=["draft", "destroyed"])
+    assert [r.pk for r in seen] == [r.pk for r in expected.order_by("-updated_at", "-id")]
+    assert {r.department_id for r in seen} == {files.dept.pk, second.pk}
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "0001-01-01T00:00:00+05:00_6f1c1b7e-6a55-4a35-9d3f-3d2f8a7f1c11",
+        "9999-12-31T23:59:59-05:00_6f1c1b7e-6a55-4a35-9d3f-3d2f8a7f1c11",
+        "2026-01-01T00:00:00_6f1c1b7e-6a55-4a35-9d3f-3d2f8a7f1c11",
+        "x" * 500,
+    ],
+)
+def test_r15_an_edited_cursor_starts_from_the_first_page(files, cursor):
+    from tests.helpers import client_verified
+
+    response = client_verified(files.sales).get(reverse("records:list"), {"after": cursor})
+    assert response.status_code == 200

@@ -81,7 +81,9 @@ def test_r2_a_removed_authenticator_ends_verification_on_the_next_request(world)
 def test_r2_an_authenticator_unconfirmed_by_an_administrator_stops_the_session(world):
     client = client_verified(world.sales)
     TOTPDevice.objects.filter(user=world.sales).update(confirmed=False)
-    assert client.get(reverse("records:list")).status_code == 302
+    response = client.get(reverse("records:list"))
+    assert response.status_code == 302
+    assert "otp" in response["Location"]
 
 
 def test_issue19_a_pledge_prepared_shows_in_the_menu_on_the_next_request(world):
@@ -100,3 +102,29 @@ def test_r3_home_shows_the_signed_agreement_without_reading_it_again(world):
     signed = timezone.localtime(AgreementSignature.objects.get(user=world.sales).signed_at)
     version = Agreement.objects.current().version
     assert f"Version {version}, signed {signed:%Y-%m-%d %H:%M}" in page
+
+
+def test_r2_a_session_naming_someone_elses_authenticator_is_not_verified(world):
+    """The fast path trusts the session's device only when it is the person's own."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    client = client_verified(world.sales)
+    other = client_verified(world.head)  # gives the head a confirmed authenticator
+    assert other.get(reverse("records:list")).status_code == 200
+    theirs = TOTPDevice.objects.get(user=world.head, confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = theirs.persistent_id
+    session.save()
+    response = client.get(reverse("records:list"))
+    assert response.status_code == 302
+    assert "otp" in response["Location"]
+
+
+def test_r2_a_password_change_ends_the_other_sessions(world):
+    client = client_verified(world.sales)
+    assert client.get(reverse("records:list")).status_code == 200
+    world.sales.set_password("Another-Long-Passphrase-9")
+    world.sales.save()
+    response = client.get(reverse("records:list"))
+    assert response.status_code == 302
+    assert reverse("access:login") in response["Location"]
