@@ -8,6 +8,7 @@ Used by tests/integration/test_real_stack.py (issue 7 §5).
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -135,14 +136,26 @@ class Stack:
         from tests.integration.proxy import Proxy, require
 
         require()
+        try:
+            for process in self.processes.values():
+                process.start(self.env)
+            wait_for("the worker to be ready", lambda: self._ready("worker", "ready."))
+            wait_for("beat to start", lambda: self._ready("beat", "beat: Starting"))
+            wait_for("gunicorn to answer", self._web_answers)
+            # Browsers reach web through compose's TLS proxy, as in production (issue 18 §5).
+            self.proxy = Proxy(self.port, self.logs / "nginx")
+            self.proxy.start()
+        except BaseException:
+            # A stack that failed to start must not outlive its caller: a worker left behind
+            # keeps taking tasks from the shared broker (it took a later run's verification).
+            self._kill_started()
+            raise
+
+    def _kill_started(self) -> None:
         for process in self.processes.values():
-            process.start(self.env)
-        wait_for("the worker to be ready", lambda: self._ready("worker", "ready."))
-        wait_for("beat to start", lambda: self._ready("beat", "beat: Starting"))
-        wait_for("gunicorn to answer", self._web_answers)
-        # Browsers reach web through compose's TLS proxy, as in production (issue 18 §5).
-        self.proxy = Proxy(self.port, self.logs / "nginx")
-        self.proxy.start()
+            if process.popen is not None:
+                with contextlib.suppress(AssertionError):  # killed if SIGTERM is not enough
+                    process.stop(timeout=10)
 
     def _ready(self, name: str, marker: str) -> bool:
         process = self.processes[name]
