@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -19,8 +19,7 @@ if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
     class _Signed(TypedDict):
-        signed: bool  # the person has signed this version
-        signed_at: datetime | None  # when
+        signed_at: datetime | None  # when the person signed this version (None: not yet)
 
 
 class AgreementQuerySet(models.QuerySet):
@@ -33,12 +32,12 @@ class AgreementQuerySet(models.QuerySet):
         return self.published().order_by("-version").first()
 
     def current_with_signature_of(self, user: User) -> WithAnnotations[Agreement, _Signed] | None:
-        """The current agreement, annotated with ``signed`` and ``signed_at`` for ``user``, in
-        one query (the gate reads it on every request; the home page shows the date)."""
+        """The current agreement, annotated with when ``user`` signed it (``signed_at``, None if
+        they have not), in one query: the gate's answer for a person the session did not load."""
         signed = AgreementSignature.objects.filter(agreement=OuterRef("pk"), user=user)
         return (
             self.published()
-            .annotate(signed=Exists(signed), signed_at=Subquery(signed.values("signed_at")[:1]))
+            .annotate(signed_at=Subquery(signed.values("signed_at")[:1]))
             .order_by("-version")
             .first()
         )
