@@ -1,4 +1,5 @@
-"""Signals access/ answers: django-axes lockouts (audited) and anomaly alerts (e-mailed)."""
+"""Signals access/ answers: django-axes lockouts (audited), anomaly alerts and incidents (e-mailed,
+and announced to the group chats subscribed: core.announcements)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from axes.signals import user_locked_out
 from django.core.mail import send_mail
 from django.dispatch import receiver
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone, translation
 
 import audit
@@ -18,6 +20,7 @@ from audit import wording
 from audit.anomalies import alert_raised
 from audit.incidents import incident_overdue, incident_reported
 from audit.models import Alert, Incident
+from core.announcements import Topic, announce
 
 
 @receiver(user_locked_out, dispatch_uid="baomi.access.locked_out")
@@ -32,6 +35,23 @@ def _in(language: str, words: Callable[..., str], *args: Any) -> str:
     """``words(*args)`` in ``language``: the mails speak Chinese and English, whoever sends."""
     with translation.override(language):
         return words(*args)
+
+
+@receiver(alert_raised, dispatch_uid="baomi.access.alert_chat")
+def announce_alert(sender: User, alert: Alert, **kwargs: object) -> None:
+    """An anomaly alert reaches the security group chats too. The person's name stays in the
+    officers' mail: a group is read by more people than the officers."""
+    when = timezone.localtime(alert.window_start)
+    announce(
+        Topic.SECURITY,
+        f"异常访问告警：{_in('zh-hans', wording.rule, alert.rule)}",
+        [
+            f"时段：{when:%Y-%m-%d %H:00}",
+            f"说明：{_in('zh-hans', wording.rule_summary, alert.rule, alert.count)}",
+            "请信息安全负责人登录查看并处理。",
+        ],
+        reverse("audit:kpis"),
+    )
 
 
 @receiver(alert_raised, dispatch_uid="baomi.access.alert_mail")
@@ -59,6 +79,25 @@ def mail_security_officers(sender: User, alert: Alert, **kwargs: object) -> None
     )
 
 
+def _incident_chat(incident: Incident, title: str, closing: str) -> None:
+    """The incident's reference, kind, severity and deadline in the incident group chats; never
+    its description, which may quote customer data."""
+    with translation.override("zh-hans"):
+        lines = [
+            f"类型：{incident.get_kind_display()}",
+            f"严重程度：{incident.get_severity_display()}",
+            f"报告时间：{timezone.localtime(incident.reported_at):%Y-%m-%d %H:%M}",
+        ]
+    if incident.due_at:
+        lines.append(f"处理期限：{timezone.localtime(incident.due_at):%Y-%m-%d %H:%M}")
+    announce(
+        Topic.INCIDENTS,
+        f"{title}：{incident.reference}",
+        [*lines, closing],
+        reverse("audit:incident", args=[incident.pk]),
+    )
+
+
 def _incident_lines(incident: Incident) -> str:
     lines = (
         f"编号 Reference: {incident.reference}\n"
@@ -75,6 +114,7 @@ def _incident_lines(incident: Incident) -> str:
 def mail_new_incident(sender: type, incident: Incident, **kwargs: object) -> None:
     """A new incident report reaches every security officer at once (R73). The description
     stays in Baomi: a mail is not the place for what may be customer data."""
+    _incident_chat(incident, "新的事件报告", "请信息安全负责人登录处理。")
     recipients = directory.alert_recipients()
     if recipients:
         send_mail(
@@ -90,6 +130,7 @@ def mail_new_incident(sender: type, incident: Incident, **kwargs: object) -> Non
 @receiver(incident_overdue, dispatch_uid="baomi.access.incident_overdue_mail")
 def mail_overdue_incident(sender: type, incident: Incident, **kwargs: object) -> None:
     """An incident past its deadline goes to management (and the officers) once (R73, R83)."""
+    _incident_chat(incident, "事件逾期未处理", "该事件已超过处理期限，请督促处理。")
     recipients = directory.management_recipients()
     if recipients:
         send_mail(

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Manager, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 import audit
@@ -25,6 +26,7 @@ from access.models import (
     User,
 )
 from access.roles import Role
+from core.announcements import Topic, announce
 
 EXPIRY_NOTICE = timedelta(days=3)
 NDA_NOTICE = timedelta(days=30)
@@ -143,6 +145,12 @@ def stale_approvals() -> int:
                 f"申请 {req.number} 已等待审批超过两天。\n"
                 f"Request {req.number} has waited more than two days for your decision.",
                 to,
+            )
+            announce(
+                Topic.APPROVALS,
+                f"待审批申请超过两天：{req.number}",
+                [f"申请 {req.number} 已等待审批超过两天，请审批人登录处理。"],
+                reverse("requests:detail", args=[req.pk]),
             )
             audit.record(None, "request.reminder", req, reminder="approval_waiting")
         sent += 1

@@ -81,6 +81,10 @@ _ACTIONS = [
     Action("backup.created", _("Encrypted backup made"), "backup"),
     Action("backup.pruned", _("Old backup generation deleted"), "backup"),
     Action("backup.drill", _("Restore drill run"), "backup"),
+    # Group-chat alerts (issue 21 §3)
+    Action("alerts.channel_added", _("Group robot connected for alerts"), "admin"),
+    Action("alerts.channel_removed", _("Group robot removed"), "admin"),
+    Action("alerts.channel_tested", _("Test message sent to a group robot"), "admin"),
     Action("record.export", _("Client file exported"), "record"),
     Action("record.destroy", _("Client file destroyed"), "record"),
     Action("record.restricted", _("Client file restricted (storage only)"), "record"),

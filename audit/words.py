@@ -15,6 +15,7 @@ DETAILS: dict[str, Promise] = {
     "tier": gettext_lazy("Classification"),
     "minimum_tier": gettext_lazy("Lowest classification allowed"),
     "kind": gettext_lazy("Kind"),
+    "topics": gettext_lazy("Alerts carried"),
     "categories": gettext_lazy("Data categories"),
     "separate_categories": gettext_lazy("Separately consented categories"),
     "files": gettext_lazy("Files"),

@@ -55,8 +55,15 @@ class RecordsConfig(AppConfig):
         from records.circulation import menu as circulation_menu
         from records.imports import demo as imports_demo  # noqa: F401 - seed_demo step
         from records.inventory import demo as inventory_demo  # noqa: F401 - seed_demo step
+        from records.ops import chat  # noqa: F401 - answers core.announcements
+        from records.ops import menu as ops_menu
         from records.rights import demo as rights_demo  # noqa: F401 - seed_demo step
         from records.rights import menu as rights_menu
 
-        for register in (menu.register, circulation_menu.register, rights_menu.register):
+        for register in (
+            menu.register,
+            circulation_menu.register,
+            rights_menu.register,
+            ops_menu.register,
+        ):
             register()

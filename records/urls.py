@@ -4,6 +4,7 @@ from records import paper_views, views
 from records.circulation.views import custody as custody_views
 from records.imports import views as import_views
 from records.inventory import views as inventory_views
+from records.ops import views as ops_views
 from records.printed import views as printed_views
 from records.reports import views as report_views
 
@@ -34,6 +35,9 @@ urlpatterns = [
         {"file_format": "xlsx"},
         name="inventory_xlsx",
     ),
+    path("alerts/robots/", ops_views.robots_view, name="robots"),
+    path("alerts/robots/<int:robot_id>/test/", ops_views.robot_test_view, name="robot_test"),
+    path("alerts/robots/<int:robot_id>/remove/", ops_views.robot_remove_view, name="robot_remove"),
     path("reports/", report_views.report_view, name="reports"),
     path("reports/report.pdf", report_views.export_view, {"file_format": "pdf"}, name="report_pdf"),
     path(

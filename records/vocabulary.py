@@ -40,6 +40,11 @@ def register() -> None:
     register_values("outcome", Outcome.choices)
     register_values("outcome", SubjectRequest.Outcome.choices)
     register_values("result", InventoryResult.choices)
+    from core.announcements import TOPIC_LABELS
+    from records.ops.models import ChatChannel
+
+    register_values("kind", ChatChannel.Kind.choices)
+    register_values("topics", TOPIC_LABELS.items())
     register_values(
         "format",
         [("pdf", _("PDF document")), ("xlsx", _("Excel workbook"))],

@@ -39,7 +39,7 @@ PRODUCT_TERMS = {
     "PDF", "CSV", "ZIP", "JPEG", "PNG", "MP3", "M4A", "WAV", "Excel", "WPS", "UTF", "BOM",
     "TOTP", "OTP", "SHA", "ID", "IP", "URL", "HTTPS", "KB", "MB", "GB", "Baomi", "PIPL",
     "English", "WeCom", "DingTalk", "Google", "Authenticator", "Microsoft", "QR", "AM", "PM",
-    "CST", "UTC",
+    "CST", "UTC", "Webhook", "SEC",
 }  # fmt: skip
 ENGLISH_WORD = re.compile(r"\b[A-Za-z]{2,}\b")
 ADDRESS = re.compile(r"(?:https?://\S+|(?<!\S)/[\w./-]*)")

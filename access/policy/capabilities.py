@@ -53,6 +53,7 @@ class Capability(StrEnum):
     MANAGEMENT_REPORT = "management_report"
     TRAINING_REGISTER = "training_register"
     SIGN_EXIT_PLEDGE = "sign_exit_pledge"
+    ALERT_CHANNELS = "alert_channels"
 
 
 _PLEDGE_CACHE_ATTR = "_baomi_pledge_waiting"
@@ -130,6 +131,8 @@ _RULES: dict[Capability, Callable[[User, frozenset[Role]], bool]] = {
     ),
     # R60: management and legal set how long files are kept; legal places holds.
     Capability.RETENTION_POLICIES: lambda user, roles: bool(roles & {Role.MANAGEMENT, Role.LEGAL}),
+    # Issue 21 §3: the security officer decides which group chats hear the alerts.
+    Capability.ALERT_CHANNELS: lambda user, roles: Role.SECURITY_OFFICER in roles,
     Capability.LEGAL_HOLDS: lambda user, roles: Role.LEGAL in roles,
     # PIPL Art. 44-47: the security officer answers customers' requests about their data, with
     # legal. The access report names staff, so nobody else produces it.
@@ -216,6 +219,9 @@ _CAPABILITY_REFUSALS: dict[Capability, str | Promise] = {
     Capability.EXTERNAL_PARTIES: _("Only the legal department keeps external parties and NDAs."),
     Capability.ACCESS_REVIEW_ADMIN: _("Only the security officer runs access reviews."),
     Capability.RETENTION_POLICIES: _("Only management and legal set retention periods."),
+    Capability.ALERT_CHANNELS: _(
+        "Only the information-security officer connects group chats to the alerts."
+    ),
     Capability.LEGAL_HOLDS: _("Only the legal department places or lifts legal holds."),
     Capability.DISPOSAL_DESK: _(
         "Disposal batches are for archivists, department heads and the security officer."

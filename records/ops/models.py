@@ -1,10 +1,11 @@
-"""What the operations wing keeps in the database: the verified backup archives and the sealed
-mail outbox."""
+"""What the operations wing keeps in the database: the verified backup archives, the sealed
+outbox (mail and group-chat messages) and the group-robot channels."""
 
 from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +34,39 @@ class Backup(models.Model):
         return self.name
 
 
+class ChatChannel(models.Model):
+    """A WeCom or DingTalk group robot the security officer connected (issue 21 §3). Its key,
+    access token and signing secret are sealed: whoever holds them can post into the group.
+    Removing a channel drops them and keeps the row, which the delivery log still names."""
+
+    class Kind(models.TextChoices):
+        WECOM = "wecom", _("WeCom group robot")
+        DINGTALK = "dingtalk", _("DingTalk group robot")
+
+    name = models.CharField(max_length=60)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    sealed = models.BinaryField(null=True)
+    # The key's last characters: enough to tell two robots apart, useless to post with.
+    hint = models.CharField(max_length=8, blank=True)
+    topics = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("group robot")
+        verbose_name_plural = _("group robots")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def audit_label(self) -> str:
+        return self.name
+
+
 class OutboxMessage(models.Model):
     """One e-mail waiting for the worker (issue 18 §7): written in the transaction that decided
     to send it, so nothing is lost when the mail server is down and nothing is sent for work
@@ -49,6 +83,11 @@ class OutboxMessage(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     gave_up_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=300, blank=True)
+    # A group-chat message goes to this robot; a row without one is an e-mail.
+    channel = models.ForeignKey(
+        ChatChannel, null=True, blank=True, on_delete=models.PROTECT, related_name="messages"
+    )
+    topic = models.CharField(max_length=12, blank=True)
 
     class Meta:
         verbose_name = _("outgoing e-mail")

@@ -36,6 +36,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from records import crypto
+from records.ops import chat
 from records.ops.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -114,11 +115,11 @@ class OutboxBackend(BaseEmailBackend):
             row.save()
             stored += 1
         if stored:
-            transaction.on_commit(_deliver_soon)
+            transaction.on_commit(deliver_soon)
         return stored
 
 
-def _deliver_soon() -> None:
+def deliver_soon() -> None:
     from core.tasks import enqueue
     from records.ops.tasks import send_outbox
 
@@ -152,7 +153,8 @@ def deliver_pending(limit: int = 200, budget_seconds: float = 120.0) -> dict[str
 def _claim() -> OutboxMessage | None:
     with transaction.atomic():
         row = (
-            OutboxMessage.objects.select_for_update(skip_locked=True)
+            OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("channel")
             .filter(
                 sent_at__isnull=True,
                 gave_up_at__isnull=True,
@@ -178,16 +180,26 @@ def _describe(error: Exception) -> str:
         return f"{type(error).__name__}: {', '.join(codes)}"
     if isinstance(error, smtplib.SMTPResponseException):
         return f"{type(error).__name__}: {error.smtp_code}"
+    if isinstance(error, chat.ChatNotDelivered):  # already says only the code
+        return f"{type(error).__name__}: {error}"
     if isinstance(error, OSError) and error.errno:
         return f"{type(error).__name__}: errno {error.errno} ({error.strerror})"
     return type(error).__name__
 
 
+def _send(row: OutboxMessage, connection: Any) -> None:
+    """A group-chat message to its robot (records/ops/chat.py), anything else as a mail."""
+    if row.channel_id is not None:
+        chat.deliver(row, row.sealed or b"")
+        return
+    message = _unpack(crypto.open_blob(_context(row.pk), row.sealed or b""))
+    message.connection = connection
+    message.send(fail_silently=False)
+
+
 def _attempt(row: OutboxMessage, connection: Any) -> str:
     try:
-        message = _unpack(crypto.open_blob(_context(row.pk), row.sealed or b""))
-        message.connection = connection
-        message.send(fail_silently=False)
+        _send(row, connection)
     except Exception as error:  # any failure is a retry: the row keeps the mail
         row.last_error = _describe(error)[:300]
         if row.attempts > len(RETRY_PAUSES):

@@ -20,10 +20,12 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from access import directory
 from core import health
+from core.announcements import Topic, announce
 from core.models import Heartbeat, JobRun, OpsAlert
 from records.ops.models import OutboxMessage
 
@@ -108,15 +110,23 @@ def _disk() -> Finding:
     return Finding(low, f"{usage.free // 1024**2} MB free of {usage.total // 1024**2} MB")
 
 
-def _mail() -> Finding:
+def _outbox(chats: bool) -> Finding:
+    """Mail (or group-chat messages) given up in the last day, or waiting too long. A robot
+    removed on purpose is not a failure."""
     now = timezone.now()
-    given_up = OutboxMessage.objects.filter(gave_up_at__gte=now - timedelta(days=1)).count()
-    waiting = OutboxMessage.objects.filter(
+    rows = OutboxMessage.objects.filter(channel__isnull=not chats)
+    given_up = (
+        rows.filter(gave_up_at__gte=now - timedelta(days=1))
+        .exclude(last_error__endswith="channel removed")
+        .count()
+    )
+    waiting = rows.filter(
         sent_at__isnull=True, gave_up_at__isnull=True, created_at__lt=now - MAIL_LATE_AFTER
     ).count()
+    what = "group-chat messages" if chats else "mails"
     return Finding(
         bool(given_up or waiting),
-        f"{given_up} mails given up in the last day, {waiting} waiting for over 30 minutes",
+        f"{given_up} {what} given up in the last day, {waiting} waiting for over 30 minutes",
     )
 
 
@@ -127,7 +137,8 @@ CHECKS: dict[str, Callable[[], Finding]] = {
     OpsAlert.Kind.CHAIN: _chain,
     OpsAlert.Kind.SEALER: _sealer,
     OpsAlert.Kind.DISK: _disk,
-    OpsAlert.Kind.MAIL: _mail,
+    OpsAlert.Kind.MAIL: lambda: _outbox(chats=False),
+    OpsAlert.Kind.CHAT: lambda: _outbox(chats=True),
 }
 
 
@@ -176,7 +187,19 @@ def _in(language: str, alert: OpsAlert) -> str:
         return str(OpsAlert.Kind(alert.kind).label)
 
 
+def _announce(alert: OpsAlert, *, recovered: bool) -> None:
+    """The operations group chats hear what the mail says, but not the technical detail."""
+    zh = _in("zh-hans", alert)
+    when = timezone.localtime(alert.closed_at if recovered else alert.opened_at)
+    title = f"已恢复：{zh}" if recovered else f"运行故障：{zh}"
+    closing = "此问题已恢复。" if recovered else "请系统管理员立即检查。"
+    announce(
+        Topic.OPERATIONS, title, [f"时间：{when:%Y-%m-%d %H:%M}", closing], reverse("audit:kpis")
+    )
+
+
 def _mail_about(alert: OpsAlert, *, recovered: bool) -> None:
+    _announce(alert, recovered=recovered)
     recipients = directory.operations_recipients()
     if not recipients:
         log.error("operations alert %s with nobody to tell", alert.kind)

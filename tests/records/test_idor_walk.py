@@ -40,6 +40,7 @@ def _urls_with_ids():
 def walk_objects(sales_org):
     from access.models import EnrolmentLink, User
     from access.roles import Role
+    from records.ops.models import ChatChannel
     from tests.factories import make_person
 
     record = register(sales_org.sales)
@@ -120,6 +121,9 @@ def walk_objects(sales_org):
             "round_id": InventoryRound.objects.create(name="盘点", planned_by=sales_org.head).pk,
             "import_id": ImportBatch.objects.create(
                 department=record.department, started_by=sales_org.head, file_format="xlsx"
+            ).pk,
+            "robot_id": ChatChannel.objects.create(
+                name="群", kind="wecom", topics=["security"], created_by=officer
             ).pk,
         },
         "requests": {

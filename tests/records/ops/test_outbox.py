@@ -29,7 +29,7 @@ def through_the_outbox(settings, monkeypatch):
     settings.BAOMI_MAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     mail.outbox = []
     queued: list[int] = []
-    monkeypatch.setattr(outbox, "_deliver_soon", lambda: queued.append(1))
+    monkeypatch.setattr(outbox, "deliver_soon", lambda: queued.append(1))
     return queued
 
 
