@@ -38,6 +38,13 @@ ALLOW_LIST: dict[str, Stage] = {
     # An external recipient has no account: the single-use token and the passcode given out of
     # band are the key (records/circulation/sharing.py); the page shows no customer content.
     "share_link": Stage.ANONYMOUS,
+    # The integration API: a client's token is the key, checked by the API itself
+    # (records/api/auth.py) on every call; no session is read. Its schema and reference page
+    # are not listed: they are for people signed in.
+    "api:drafts": Stage.ANONYMOUS,
+    "api:record_status": Stage.ANONYMOUS,
+    "api:outcome": Stage.ANONYMOUS,
+    "api:reference_status": Stage.ANONYMOUS,
 }
 
 _STAGE_ATTR = "_baomi_stage"

@@ -85,6 +85,10 @@ _ACTIONS = [
     Action("alerts.channel_added", _("Group robot connected for alerts"), "admin"),
     Action("alerts.channel_removed", _("Group robot removed"), "admin"),
     Action("alerts.channel_tested", _("Test message sent to a group robot"), "admin"),
+    # The integration API (issue 21 §2)
+    Action("api.client_issued", _("Integration client created (token issued)"), "admin"),
+    Action("api.client_revoked", _("Integration client's token revoked"), "admin"),
+    Action("api.call", _("Integration API called"), "admin"),
     Action("record.export", _("Client file exported"), "record"),
     Action("record.destroy", _("Client file destroyed"), "record"),
     Action("record.restricted", _("Client file restricted (storage only)"), "record"),

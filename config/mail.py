@@ -26,4 +26,6 @@ def mail_settings(env: environ.Env) -> dict[str, Any]:
         "BAOMI_DINGTALK_WEBHOOK_URL", default="https://oapi.dingtalk.com/robot/send"
     )
     found["BAOMI_PUBLIC_URL"] = env.str("BAOMI_PUBLIC_URL", default="")
+    found["DEFAULT_FROM_EMAIL"] = env.str("DEFAULT_FROM_EMAIL", default="baomi@localhost")
+    found["SERVER_EMAIL"] = found["DEFAULT_FROM_EMAIL"]
     return found

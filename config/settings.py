@@ -24,6 +24,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config import detection, keychecks, queue
+from config.api import API_APPS, api_settings
 from config.database import database
 from config.logs import logging_from, request_ids
 from config.mail import mail_settings
@@ -143,6 +144,7 @@ INSTALLED_APPS = [
     "csp",
     "auditlog",
     "guardian",
+    *API_APPS,
     # Ours, in dependency order: disposal -> records -> access -> audit -> core.
     "core",
     "audit",
@@ -363,8 +365,7 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://baomi")}
 # --- E-mail -----------------------------------------------------------------------------------
 
 vars().update(mail_settings(env))  # through the sealed outbox; EMAIL_URL's backend delivers
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="baomi@localhost")
-SERVER_EMAIL = DEFAULT_FROM_EMAIL
+vars().update(api_settings(env))  # the integration API (config/api.py)
 
 # --- Celery -----------------------------------------------------------------------------------
 
@@ -374,8 +375,7 @@ if not CELERY_BROKER_URL:
     CELERY_BROKER_URL = "memory://"
 # Serialisation, acknowledgement, time limits, visibility timeout: config/queue.py.
 vars().update(queue.celery_settings(env, CELERY_BROKER_URL, TIME_ZONE, VAR_DIR))
-# Periodic jobs (config/schedule.py); each can be disabled from the environment with
-# BAOMI_BEAT_DISABLE=name1,name2 (see config/celery.py).
+# Periodic jobs (config/schedule.py); BAOMI_BEAT_DISABLE=name1,name2 disables some.
 CELERY_BEAT_SCHEDULE = beat_schedule(env)
 BAOMI_BEAT_DISABLE = env.list("BAOMI_BEAT_DISABLE", default=[])
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("records/", include("records.urls")),
     path("requests/", include("records.circulation.urls")),
     path("disposal/", include("disposal.urls")),
+    path("api/v1/", include("records.api.urls")),
     # An external recipient's delivery link (R52): no account; the token and passcode are the key.
     path("share/<str:token>/", share_link_view, name="share_link"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -51,6 +51,7 @@ class RecordsConfig(AppConfig):
         auditlog.register(InventoryCheck)
 
         from records import menu
+        from records.api import demo as api_demo  # noqa: F401 - seed_demo step
         from records.circulation import demo as circulation_demo  # noqa: F401 - seed_demo step
         from records.circulation import menu as circulation_menu
         from records.imports import demo as imports_demo  # noqa: F401 - seed_demo step

@@ -90,9 +90,17 @@ def create(
     terms: consents.ConsentTerms,
     evidence: UploadedFile | None = None,
     uploads: Sequence[Upload] = (),
+    *,
+    registered_by: User | None = None,
+    evidence_reference: str = "",
 ) -> CustomerRecord:
-    """Save a new draft in the registering person's department, with its consent."""
+    """Save a new draft in the registering person's department, with its consent.
+
+    ``user`` is the handler whose draft it becomes (and who must be allowed to register);
+    ``registered_by`` the one who typed it when that is someone else: an integration client's
+    service identity (the CRM through the API), which the audit log then names."""
     policy.require_can(user, Capability.RECORD_INTAKE)
+    actor = registered_by or user
     content = clean_content(meta.kind, content)
     kinds = [upload.kind for upload in uploads]
     derivation, tier = check_content(meta, content, terms, kinds)
@@ -114,11 +122,11 @@ def create(
         evidence_row = (
             attachments.store(user, record, cipher, evidence, "consent") if evidence else None
         )
-        consents.record_consent(user, record, terms, evidence_row)
+        consents.record_consent(actor, record, terms, evidence_row, evidence_reference)
         for upload in uploads:
             attachments.store(user, record, cipher, upload.file, upload.kind)
         audit.record(
-            user,
+            actor,
             "record.create",
             target=record,
             kind=record.kind,

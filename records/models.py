@@ -373,6 +373,7 @@ class PaperFile(models.Model):
 
 
 # Models of the wings, imported here so that Django registers them with the records app.
+from records.api.models import ClientReference, IdempotentCall, IntegrationClient  # noqa: E402, F401
 from records.imports.models import ImportBatch, ImportChunk  # noqa: E402, F401
 from records.inventory.models import (  # noqa: E402, F401
     InventoryCheck,

@@ -22,8 +22,15 @@ def set_outcome(
     record: CustomerRecord,
     outcome: str,
     contract_ended_on: date | None = None,
+    *,
+    client: policy.ClientLike | None = None,
 ) -> CustomerRecord:
-    policy.require(user, RecordAction.SET_OUTCOME, record)
+    """``client``: an integration client acting through the API (``user`` is then its service
+    identity); its scopes and departments decide instead of the person rules."""
+    if client is not None:
+        policy.require_api_record(client, policy.Scope.SET_OUTCOME, record)
+    else:
+        policy.require(user, RecordAction.SET_OUTCOME, record)
     if outcome == Outcome.DEAL_CLOSED and contract_ended_on is None:
         raise Refused({"contract_ended_on": [_("Give the date the contract ends (or ended).")]})
     with transaction.atomic():

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from records import paper_views, views
+from records.api import pages as api_pages
 from records.circulation.views import custody as custody_views
 from records.imports import views as import_views
 from records.inventory import views as inventory_views
@@ -35,6 +36,8 @@ urlpatterns = [
         {"file_format": "xlsx"},
         name="inventory_xlsx",
     ),
+    path("integrations/", api_pages.clients_view, name="api_clients"),
+    path("integrations/<int:client_id>/revoke/", api_pages.revoke_view, name="api_revoke"),
     path("alerts/robots/", ops_views.robots_view, name="robots"),
     path("alerts/robots/<int:robot_id>/test/", ops_views.robot_test_view, name="robot_test"),
     path("alerts/robots/<int:robot_id>/remove/", ops_views.robot_remove_view, name="robot_remove"),

@@ -45,6 +45,18 @@ def register() -> None:
 
     register_values("kind", ChatChannel.Kind.choices)
     register_values("topics", TOPIC_LABELS.items())
+    from access.policy import SCOPE_LABELS
+
+    register_values("scopes", SCOPE_LABELS.items())
+    register_values(
+        "endpoint",
+        [
+            ("drafts", _("Hand over an intake draft")),
+            ("record_status", _("Read a file's status")),
+            ("reference_status", _("Read a file's status by the client's reference")),
+            ("outcome", _("Set a deal outcome")),
+        ],
+    )
     register_values(
         "format",
         [("pdf", _("PDF document")), ("xlsx", _("Excel workbook"))],

@@ -9,6 +9,7 @@ levels or statuses to decide. One module per subject, one public surface here:
 - ``grants``: per-object grants as the rules read them (``loans``, ``granted_records``);
 - ``requests``: approval chains and who acts on a request (``decide_request``);
 - ``custody``: who may hold a file, hand-overs, emergency access;
+- ``integrations``: what an integration client (the CRM, through the API) may do;
 - ``reviews``: the yearly access review; ``disposal``: disposal batches;
 - ``actions``: everything a person may do on one file, computed in one pass for a page
   (requests, transfers and disposal batches: ``access.workflow.available_actions``).
@@ -58,6 +59,18 @@ from access.policy.disposal import (
 )
 from access.policy.grants import READ_PERMISSION, grant_rows, granted_records, loans
 from access.policy.imports import decide_import, decide_import_approval, import_departments
+from access.policy.integrations import (
+    SCOPE_LABELS,
+    ClientLike,
+    Scope,
+    decide_api,
+    decide_api_record,
+    decide_client,
+    decide_scope,
+    require_api,
+    require_api_record,
+    require_scope,
+)
 from access.policy.lists import department_files, own_files
 from access.policy.records import (
     RecordAction,
@@ -94,16 +107,19 @@ __all__ = [
     "DISPOSAL_SIGNATURES",
     "PERMISSION_CAPABILITIES",
     "READ_PERMISSION",
+    "SCOPE_LABELS",
     "Allowed",
     "ApprovalLike",
     "BatchLike",
     "Capability",
+    "ClientLike",
     "Decision",
     "Denied",
     "Person",
     "RecordAction",
     "RecordLike",
     "RequestAction",
+    "Scope",
     "Step",
     "TransferLike",
     "allowed_actions",
@@ -116,10 +132,13 @@ __all__ = [
     "clear_fields",
     "custodians",
     "decide",
+    "decide_api",
+    "decide_api_record",
     "decide_approval",
     "decide_batch_signature",
     "decide_break_glass",
     "decide_break_glass_review",
+    "decide_client",
     "decide_disposal_edit",
     "decide_disposal_execution",
     "decide_disposal_signature",
@@ -132,6 +151,7 @@ __all__ = [
     "decide_pledge",
     "decide_request",
     "decide_review_item",
+    "decide_scope",
     "decide_signature",
     "decide_transfer_answer",
     "decides_permission",
@@ -155,8 +175,11 @@ __all__ = [
     "refusal",
     "report_departments",
     "require",
+    "require_api",
+    "require_api_record",
     "require_can",
     "require_request",
+    "require_scope",
     "review_items_for",
     "review_queue",
     "reviewer_role_for",

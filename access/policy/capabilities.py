@@ -54,6 +54,7 @@ class Capability(StrEnum):
     TRAINING_REGISTER = "training_register"
     SIGN_EXIT_PLEDGE = "sign_exit_pledge"
     ALERT_CHANNELS = "alert_channels"
+    INTEGRATION_CLIENTS = "integration_clients"
 
 
 _PLEDGE_CACHE_ATTR = "_baomi_pledge_waiting"
@@ -133,6 +134,9 @@ _RULES: dict[Capability, Callable[[User, frozenset[Role]], bool]] = {
     Capability.RETENTION_POLICIES: lambda user, roles: bool(roles & {Role.MANAGEMENT, Role.LEGAL}),
     # Issue 21 §3: the security officer decides which group chats hear the alerts.
     Capability.ALERT_CHANNELS: lambda user, roles: Role.SECURITY_OFFICER in roles,
+    # Issue 21 §2: the security officer approves anything that leaves the company, and decides
+    # which systems may hand files over and read their status.
+    Capability.INTEGRATION_CLIENTS: lambda user, roles: Role.SECURITY_OFFICER in roles,
     Capability.LEGAL_HOLDS: lambda user, roles: Role.LEGAL in roles,
     # PIPL Art. 44-47: the security officer answers customers' requests about their data, with
     # legal. The access report names staff, so nobody else produces it.
@@ -221,6 +225,9 @@ _CAPABILITY_REFUSALS: dict[Capability, str | Promise] = {
     Capability.RETENTION_POLICIES: _("Only management and legal set retention periods."),
     Capability.ALERT_CHANNELS: _(
         "Only the information-security officer connects group chats to the alerts."
+    ),
+    Capability.INTEGRATION_CLIENTS: _(
+        "Only the information-security officer lets other systems use the integration API."
     ),
     Capability.LEGAL_HOLDS: _("Only the legal department places or lifts legal holds."),
     Capability.DISPOSAL_DESK: _(

@@ -134,6 +134,12 @@ def test_allow_list_is_small_and_explicit():
         "share_link",
         # Issue 17 §20: a one-time enrolment link (a token sent out of band) sets a password.
         "access:enrol",
+        # Issue 21 §2: the integration API, whose client token is checked on every call
+        # (tests/records/api: no token, a wrong, revoked or expired one get 401).
+        "api:drafts",
+        "api:record_status",
+        "api:outcome",
+        "api:reference_status",
     }
     assert all(stage < Stage.AGREED for stage in ALLOW_LIST.values())
 

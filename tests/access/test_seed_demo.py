@@ -163,3 +163,17 @@ def test_r71_every_event_about_a_file_carries_the_files_department_and_level():
     assert all(e.details["record_department"] for e in exports)
     with pytest.raises(AuditError, match="audit_context"):
         audit.record(None, "record.view", record, record_department="销售二部")
+
+
+def test_i21_2_seed_demo_has_the_crm_hand_a_draft_over_through_the_api():
+    from audit.models import AuditEvent
+    from records.api.models import ClientReference
+
+    seed()
+    link = ClientReference.objects.select_related("record__handler", "client").get()
+    assert link.reference == "CRM-2026-0042"
+    assert link.record.handler.username == "zhang.wei"
+    assert link.record.status == "draft"
+    call = AuditEvent.objects.get(action="api.call")
+    assert call.actor_name == "销售客户管理系统（接口）"
+    assert call.details["http_status"] == 201

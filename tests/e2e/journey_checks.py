@@ -12,7 +12,7 @@ import pytest
 PRODUCT_TERMS = {
     "PDF", "CSV", "ZIP", "JPEG", "PNG", "Excel", "WPS", "TOTP", "OTP", "SHA", "ID", "IP", "URL",
     "HTTPS", "KB", "MB", "GB", "Baomi", "PIPL", "English", "QR", "AM", "PM", "CST", "UTC",
-    "Webhook", "SEC",
+    "Webhook", "SEC", "OpenAPI",
 }  # fmt: skip
 ENGLISH_WORD = re.compile(r"\b[A-Za-z]{2,}\b")
 INTERNAL = [

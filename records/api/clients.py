@@ -1,0 +1,107 @@
+"""Issuing, finding and revoking integration clients (issue 21 §2).
+
+A token is 32 random bytes (``secrets.token_urlsafe``) behind a short ``bm_`` prefix that lets
+people and secret scanners recognise it. Only its SHA-256 is stored: a token has the entropy of
+a key, so a slow password hash would add nothing but latency to every call, and the database
+never holds anything that opens the API."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+import audit
+from access.models import Department, User
+from access.policy import Scope
+from core.refusals import Refused
+from records.api.models import IntegrationClient
+
+PREFIX = "bm_"
+
+
+def digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Issued:
+    client: IntegrationClient
+    token: str  # shown once, never stored
+
+
+@transaction.atomic
+def issue(
+    actor: User,
+    *,
+    name: str,
+    scopes: list[str],
+    departments: list[Department],
+    expires_on: date | None,
+    rate_per_minute: int,
+) -> Issued:
+    """A new client with its service identity and token; the act in the audit log."""
+    name = name.strip()
+    if IntegrationClient.objects.filter(name=name).exists():
+        raise Refused({"name": [_("A client with this name exists. Choose another name.")]})
+    chosen = [str(scope) for scope in Scope if str(scope) in scopes]
+    if not chosen:
+        raise Refused({"scopes": [_("Choose at least one thing this client may do.")]})
+    if not departments:
+        raise Refused({"departments": [_("Choose the departments this client acts for.")]})
+    if expires_on is not None and expires_on <= timezone.localdate():
+        raise Refused({"expires_on": [_("The expiry date must be in the future.")]})
+    with translation.override("zh-hans"):  # stored once, as the company writes names
+        shown_as = _("%(name)s (integration)") % {"name": name}
+    identity = User(
+        username=f"api-{uuid.uuid4().hex[:12]}",
+        full_name=shown_as,
+        is_active=False,  # cannot sign in, is asked for nothing, appears in no directory
+    )
+    identity.set_unusable_password()
+    identity.save()
+    token = PREFIX + secrets.token_urlsafe(32)
+    expires_at = timezone.make_aware(datetime.combine(expires_on, time.max)) if expires_on else None
+    client = IntegrationClient.objects.create(
+        name=name, service_user=identity, scopes=chosen, token_hash=digest(token),
+        token_prefix=token[:8], rate_per_minute=rate_per_minute, expires_at=expires_at,
+        created_by=actor,
+    )  # fmt: skip
+    client.departments.set(departments)
+    audit.record(
+        actor,
+        "api.client_issued",
+        client,
+        scopes=chosen,
+        departments=sorted(str(d) for d in departments),
+        expires_on=expires_on.isoformat() if expires_on else "",
+    )
+    return Issued(client, token)
+
+
+@transaction.atomic
+def revoke(actor: User, client: IntegrationClient) -> None:
+    """The token stops working at the next call."""
+    if client.revoked_at is not None:
+        return
+    client.revoked_at = timezone.now()
+    client.save(update_fields=["revoked_at"])
+    audit.record(actor, "api.client_revoked", client)
+
+
+def by_token(token: str) -> IntegrationClient | None:
+    """The client a presented token belongs to (revoked and expired ones too: the policy says
+    why they are refused)."""
+    if not token.startswith(PREFIX) or len(token) > 200:
+        return None
+    return (
+        IntegrationClient.objects.select_related("service_user")
+        .filter(token_hash=digest(token))
+        .first()
+    )
