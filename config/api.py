@@ -39,4 +39,6 @@ def api_settings(env: environ.Env) -> dict[str, Any]:
             "REDOC_DIST": "SIDECAR",
             "COMPONENT_SPLIT_REQUEST": True,
         },
+        # Webhook addresses must be https://; an intranet CRM that only speaks http needs this.
+        "BAOMI_WEBHOOK_ALLOW_HTTP": env.bool("BAOMI_WEBHOOK_ALLOW_HTTP", default=False),
     }

@@ -54,6 +54,12 @@ class Announcement:
 announced = Signal()  # sender: Topic; keyword: announcement
 
 
+class NotDelivered(Exception):
+    """A message to another system (a group robot, a client's webhook) was not taken. Its text
+    is the other side's status or code only, never an address, a key or the message: the
+    outbox keeps it as the row's last error."""
+
+
 def announce(topic: Topic, title: str, lines: list[str] | tuple[str, ...], path: str) -> None:
     """Tell every channel subscribed to ``topic``, in the caller's transaction."""
     announced.send(sender=topic, announcement=Announcement(topic, title, tuple(lines), path))

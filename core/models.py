@@ -50,7 +50,7 @@ class OpsAlert(models.Model):
         SEALER = "sealer", _("Audit events are not being sealed")
         DISK = "disk", _("The disk is nearly full")
         MAIL = "mail", _("Mail could not be delivered")
-        CHAT = "chat", _("Group chat messages could not be delivered")
+        CHAT = "chat", _("Group chat messages or notifications to other systems failed")
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     opened_at = models.DateTimeField(default=timezone.now)

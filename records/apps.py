@@ -52,6 +52,10 @@ class RecordsConfig(AppConfig):
 
         from records import menu
         from records.api import demo as api_demo  # noqa: F401 - seed_demo step
+        from records.api import webhooks  # answers audit.api.recorded
+        from records.ops import outbox
+
+        outbox.WEBHOOK_SENDER[:] = [webhooks.deliver]
         from records.circulation import demo as circulation_demo  # noqa: F401 - seed_demo step
         from records.circulation import menu as circulation_menu
         from records.imports import demo as imports_demo  # noqa: F401 - seed_demo step

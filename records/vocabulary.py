@@ -49,6 +49,16 @@ def register() -> None:
 
     register_values("scopes", SCOPE_LABELS.items())
     register_values(
+        "webhook_event",
+        [
+            ("file.approved", _("File approved")),
+            ("file.returned", _("File returned for correction")),
+            ("file.destroyed", _("File destroyed")),
+            ("request.approved", _("Request approved")),
+            ("request.rejected", _("Request rejected")),
+        ],
+    )
+    register_values(
         "endpoint",
         [
             ("drafts", _("Hand over an intake draft")),

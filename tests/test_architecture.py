@@ -11,7 +11,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ("core", "audit", "access", "records", "disposal", "config")
-WINGS = ("records.circulation", "records.rights", "records.ops")
+WINGS = ("records.circulation", "records.rights", "records.ops", "records.api")
 # What an app's outer shell wires together (Django finds these by name): they may import the
 # app's wings; the wings may not import them back.
 SHELL = ("apps", "urls", "tasks", "admin", "management")

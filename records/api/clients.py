@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import urllib.parse
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -21,9 +23,13 @@ import audit
 from access.models import Department, User
 from access.policy import Scope
 from core.refusals import Refused
+from records import crypto
+from records.api import webhooks
 from records.api.models import IntegrationClient
+from records.models import OutboxMessage
 
 PREFIX = "bm_"
+REVOKED = "client revoked"  # the outbox's last error of what revoking stopped
 
 
 def digest(token: str) -> str:
@@ -34,6 +40,19 @@ def digest(token: str) -> str:
 class Issued:
     client: IntegrationClient
     token: str  # shown once, never stored
+    webhook_secret: str = ""  # shown once; stored sealed (the HMAC key must be read to sign)
+
+
+def _check_webhook_url(url: str) -> str:
+    url = url.strip()
+    parts = urllib.parse.urlsplit(url)
+    plain = getattr(settings, "BAOMI_WEBHOOK_ALLOW_HTTP", False)  # config/api.py
+    allowed = ("https", "http") if plain else ("https",)
+    if parts.scheme not in allowed or not parts.hostname:
+        raise Refused({"webhook_url": [_("Give the https:// address where the system listens.")]})
+    if parts.username or parts.password:
+        raise Refused({"webhook_url": [_("No user name or password in the address.")]})
+    return url
 
 
 @transaction.atomic
@@ -45,6 +64,7 @@ def issue(
     departments: list[Department],
     expires_on: date | None,
     rate_per_minute: int,
+    webhook_url: str = "",
 ) -> Issued:
     """A new client with its service identity and token; the act in the audit log."""
     name = name.strip()
@@ -57,6 +77,11 @@ def issue(
         raise Refused({"departments": [_("Choose the departments this client acts for.")]})
     if expires_on is not None and expires_on <= timezone.localdate():
         raise Refused({"expires_on": [_("The expiry date must be in the future.")]})
+    wants_webhooks = str(Scope.WEBHOOKS) in chosen
+    if wants_webhooks:
+        webhook_url = _check_webhook_url(webhook_url)
+    elif webhook_url.strip():
+        raise Refused({"webhook_url": [_("Tick notifications too, or leave the address empty.")]})
     with translation.override("zh-hans"):  # stored once, as the company writes names
         shown_as = _("%(name)s (integration)") % {"name": name}
     identity = User(
@@ -71,9 +96,16 @@ def issue(
     client = IntegrationClient.objects.create(
         name=name, service_user=identity, scopes=chosen, token_hash=digest(token),
         token_prefix=token[:8], rate_per_minute=rate_per_minute, expires_at=expires_at,
-        created_by=actor,
+        created_by=actor, webhook_url=webhook_url if wants_webhooks else "",
     )  # fmt: skip
     client.departments.set(departments)
+    secret = ""
+    if wants_webhooks:
+        secret = webhooks.new_secret()
+        client.webhook_secret = crypto.seal_blob(
+            webhooks.secret_context(client.pk), secret.encode()
+        )
+        client.save(update_fields=["webhook_secret"])
     audit.record(
         actor,
         "api.client_issued",
@@ -82,7 +114,7 @@ def issue(
         departments=sorted(str(d) for d in departments),
         expires_on=expires_on.isoformat() if expires_on else "",
     )
-    return Issued(client, token)
+    return Issued(client, token, secret)
 
 
 @transaction.atomic
@@ -92,6 +124,10 @@ def revoke(actor: User, client: IntegrationClient) -> None:
         return
     client.revoked_at = timezone.now()
     client.save(update_fields=["revoked_at"])
+    # Notifications not yet sent are not sent: the system is no longer one of ours.
+    OutboxMessage.objects.filter(client=client, sent_at__isnull=True).update(
+        gave_up_at=client.revoked_at, sealed=None, last_error=REVOKED
+    )
     audit.record(actor, "api.client_revoked", client)
 
 

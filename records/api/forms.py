@@ -33,6 +33,16 @@ class ClientForm(BaomiForm):
         required=False,
         help_text=_("Leave empty for no end date; revoke the token when the system goes."),
     )
+    webhook_url = forms.URLField(
+        label=_("Address for notifications"),
+        required=False,
+        max_length=300,
+        assume_scheme="https",
+        help_text=_(
+            "Only with notifications ticked: where the system hears that a file was approved, "
+            "returned or destroyed, or a request decided."
+        ),
+    )
     rate_per_minute = forms.IntegerField(
         label=_("Calls per minute at most"), min_value=1, max_value=6000, initial=60
     )

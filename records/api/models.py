@@ -27,6 +27,10 @@ class IntegrationClient(models.Model):
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # Where the client hears what happened to its departments' files (scope webhooks:receive),
+    # and the HMAC key it checks our signature with: sealed, shown once when issued.
+    webhook_url = models.URLField(max_length=300, blank=True)
+    webhook_secret = models.BinaryField(null=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

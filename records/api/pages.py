@@ -16,7 +16,7 @@ from access.http import AuthenticatedHttpRequest
 from access.policy import SCOPE_LABELS, Capability
 from core.forms import add_errors, posted
 from core.refusals import Refused
-from records.api import clients
+from records.api import clients, webhooks
 from records.api.forms import ClientForm
 from records.api.models import IntegrationClient
 
@@ -42,7 +42,7 @@ def clients_view(request: AuthenticatedHttpRequest) -> HttpResponse:
             issued = clients.issue(
                 request.user, name=data["name"], scopes=data["scopes"],
                 departments=list(data["departments"]), expires_on=data["expires_on"],
-                rate_per_minute=data["rate_per_minute"],
+                rate_per_minute=data["rate_per_minute"], webhook_url=data["webhook_url"],
             )  # fmt: skip
         except Refused as problem:
             add_errors(form, problem)
@@ -51,7 +51,12 @@ def clients_view(request: AuthenticatedHttpRequest) -> HttpResponse:
             return render(
                 request,
                 "records/api/token.html",
-                {"client": issued.client, "token": issued.token, "scopes": _scopes(issued.client)},
+                {
+                    "client": issued.client,
+                    "token": issued.token,
+                    "webhook_secret": issued.webhook_secret,
+                    "scopes": _scopes(issued.client),
+                },
             )
     rows = [
         (client, _scopes(client), _state(client), policy.decide_client(client).allowed)
@@ -60,7 +65,7 @@ def clients_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "records/api/clients.html",
-        {"form": form, "clients": rows},
+        {"form": form, "clients": rows, "deliveries": webhooks.recent()},
         status=400 if form.is_bound else 200,
     )
 

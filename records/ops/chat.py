@@ -38,7 +38,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import audit
-from core.announcements import Announcement, Topic, announced
+from core.announcements import Announcement, NotDelivered, Topic, announced
 from core.refusals import Refused
 from records import crypto
 from records.ops.models import ChatChannel, OutboxMessage
@@ -49,7 +49,7 @@ MAX_LINES = 12
 MAX_LINE = 200
 
 
-class ChatNotDelivered(Exception):
+class ChatNotDelivered(NotDelivered):
     """The robot's endpoint did not take the message (its code, never the key or the text)."""
 
 

@@ -87,7 +87,16 @@ class OutboxMessage(models.Model):
     channel = models.ForeignKey(
         ChatChannel, null=True, blank=True, on_delete=models.PROTECT, related_name="messages"
     )
-    topic = models.CharField(max_length=12, blank=True)
+    topic = models.CharField(max_length=20, blank=True)
+    # A notification to an integration client's webhook (records/api/webhooks.py). Named by
+    # its label: the API wing registers how to send it, the outbox never imports the wing.
+    client = models.ForeignKey(
+        "records.IntegrationClient",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="notifications",
+    )
 
     class Meta:
         verbose_name = _("outgoing e-mail")

@@ -25,7 +25,7 @@ import json
 import logging
 import smtplib
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -35,6 +35,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.utils import timezone
 
+from core.announcements import NotDelivered
 from records import crypto
 from records.ops import chat
 from records.ops.models import OutboxMessage
@@ -154,7 +155,7 @@ def _claim() -> OutboxMessage | None:
     with transaction.atomic():
         row = (
             OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("channel")
+            .select_related("channel", "client")
             .filter(
                 sent_at__isnull=True,
                 gave_up_at__isnull=True,
@@ -180,17 +181,27 @@ def _describe(error: Exception) -> str:
         return f"{type(error).__name__}: {', '.join(codes)}"
     if isinstance(error, smtplib.SMTPResponseException):
         return f"{type(error).__name__}: {error.smtp_code}"
-    if isinstance(error, chat.ChatNotDelivered):  # already says only the code
+    if isinstance(error, NotDelivered):  # already says only the code
         return f"{type(error).__name__}: {error}"
     if isinstance(error, OSError) and error.errno:
         return f"{type(error).__name__}: errno {error.errno} ({error.strerror})"
     return type(error).__name__
 
 
+# How a notification to an integration client's webhook is sent: registered by the API wing
+# (records/api/webhooks.py), which the outbox may not import.
+WEBHOOK_SENDER: list[Callable[[OutboxMessage, bytes | memoryview], None]] = []
+
+
 def _send(row: OutboxMessage, connection: Any) -> None:
-    """A group-chat message to its robot (records/ops/chat.py), anything else as a mail."""
+    """A group-chat message to its robot (records/ops/chat.py), a notification to a client's
+    webhook, anything else as a mail."""
     if row.channel_id is not None:
         chat.deliver(row, row.sealed or b"")
+        return
+    if row.client_id is not None:
+        for send in WEBHOOK_SENDER:
+            send(row, row.sealed or b"")
         return
     message = _unpack(crypto.open_blob(_context(row.pk), row.sealed or b""))
     message.connection = connection

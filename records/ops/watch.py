@@ -20,6 +20,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -111,19 +112,21 @@ def _disk() -> Finding:
 
 
 def _outbox(chats: bool) -> Finding:
-    """Mail (or group-chat messages) given up in the last day, or waiting too long. A robot
-    removed on purpose is not a failure."""
+    """Mail (or group-chat messages and webhook notifications) given up in the last day, or
+    waiting too long. A robot removed or a client revoked on purpose is not a failure."""
     now = timezone.now()
-    rows = OutboxMessage.objects.filter(channel__isnull=not chats)
+    mail = Q(channel__isnull=True, client__isnull=True)
+    rows = OutboxMessage.objects.exclude(mail) if chats else OutboxMessage.objects.filter(mail)
     given_up = (
         rows.filter(gave_up_at__gte=now - timedelta(days=1))
         .exclude(last_error__endswith="channel removed")
+        .exclude(last_error__endswith="client revoked")
         .count()
     )
     waiting = rows.filter(
         sent_at__isnull=True, gave_up_at__isnull=True, created_at__lt=now - MAIL_LATE_AFTER
     ).count()
-    what = "group-chat messages" if chats else "mails"
+    what = "group-chat messages or notifications" if chats else "mails"
     return Finding(
         bool(given_up or waiting),
         f"{given_up} {what} given up in the last day, {waiting} waiting for over 30 minutes",

@@ -1,0 +1,163 @@
+"""Outgoing webhooks (issue 21 §2): a client with the ``webhooks:receive`` scope hears when a
+file of its departments is approved, returned or destroyed, and when a request about such a
+file is decided.
+
+What happened is read off the audit log as it is written (``audit.api.recorded``): the one
+record of every decision, so no service needs a call of its own. Each notification is an
+outbox row written in the deciding transaction (records/ops/outbox.py), sent by the worker
+with the mail's retries, and signed:
+
+    X-Baomi-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>" keyed with the secret>
+
+The client checks the signature with the secret it was given once, and refuses a ``t`` more
+than five minutes old (replays). A notification carries numbers and states, never a customer
+value.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+import urllib.error
+import urllib.request
+import uuid
+from typing import Any
+
+from django.db import transaction
+from django.dispatch import receiver
+
+from access import policy
+from access.models import AccessRequest
+from access.policy import Scope
+from audit.api import recorded
+from audit.models import AuditEvent
+from core.announcements import NotDelivered
+from records import crypto
+from records.api.models import ClientReference, IntegrationClient
+from records.models import CustomerRecord, OutboxMessage
+
+TIMEOUT_SECONDS = 10
+FILE_EVENTS = {
+    "record.approve": "file.approved",
+    "record.return": "file.returned",
+    "record.destroy": "file.destroyed",
+}
+REQUEST_EVENTS = {"request.approve": "request.approved", "request.reject": "request.rejected"}
+
+
+def secret_context(client_id: int) -> str:
+    return f"webhook-secret:{client_id}"
+
+
+def _message_context(row_id: object) -> str:
+    return f"outbox:{row_id}"
+
+
+def _subscribers() -> list[IntegrationClient]:
+    found = IntegrationClient.objects.filter(revoked_at__isnull=True).exclude(webhook_url="")
+    return [client for client in found if policy.decide_scope(client, Scope.WEBHOOKS)]
+
+
+def _file(record: CustomerRecord, client: IntegrationClient) -> dict[str, Any]:
+    reference = (
+        ClientReference.objects.filter(client=client, record=record)
+        .values_list("reference", flat=True)
+        .first()
+    )
+    return {
+        "id": str(record.pk),
+        "archive_number": record.archive_number or None,
+        "reference": reference,
+        "status": record.status,
+        "level": int(record.tier),
+    }
+
+
+@receiver(recorded, dispatch_uid="baomi.records.api.webhooks")
+def on_event(sender: type, event: AuditEvent, **kwargs: object) -> None:
+    name = FILE_EVENTS.get(event.action) or REQUEST_EVENTS.get(event.action)
+    if name is None or (event.action == "request.approve" and not event.details.get("final")):
+        return
+    clients = _subscribers()
+    if not clients:
+        return
+    base = {"event": name, "occurred_at": event.occurred_at.isoformat()}
+    if event.action in FILE_EVENTS:
+        record = CustomerRecord.objects.filter(pk=event.target_id).first()
+        if record is None:
+            return
+        for client in clients:
+            if policy.decide_api(client, Scope.WEBHOOKS, record.department_id):
+                _queue(client, name, {**base, "file": _file(record, client)})
+        return
+    req = AccessRequest.objects.filter(pk=event.target_id).first()
+    if req is None:
+        return
+    records = list(CustomerRecord.objects.filter(request_items__request=req))
+    for client in clients:
+        mine = [r for r in records if policy.decide_api(client, Scope.WEBHOOKS, r.department_id)]
+        if mine:
+            payload = {
+                **base,
+                "request": {"number": req.number, "kind": req.kind, "state": req.state},
+                "files": [_file(record, client) for record in mine],
+            }
+            _queue(client, name, payload)
+
+
+def _queue(client: IntegrationClient, name: str, payload: dict[str, Any]) -> None:
+    row = OutboxMessage(client=client, topic=name, recipients=1)
+    payload = {"id": str(row.pk), **payload}
+    row.sealed = crypto.seal_blob(_message_context(row.pk), json.dumps(payload).encode())
+    row.save()
+    from core.tasks import enqueue_named
+
+    transaction.on_commit(lambda: enqueue_named("records.send_outbox"))
+
+
+def signature(secret: bytes, timestamp: int, body: bytes) -> str:
+    digest = hmac.new(secret, str(timestamp).encode() + b"." + body, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={digest}"
+
+
+def deliver(row: OutboxMessage, sealed_payload: bytes | memoryview) -> None:
+    """POST one notification; ``NotDelivered`` (the outbox retries) unless the answer is 2xx."""
+    client = row.client
+    if client is None or not policy.decide_scope(client, Scope.WEBHOOKS):
+        raise NotDelivered("client revoked or no longer subscribed")
+    if not client.webhook_url or not client.webhook_secret:
+        raise NotDelivered("no webhook address")
+    body = crypto.open_blob(_message_context(row.pk), sealed_payload)
+    secret = crypto.open_blob(secret_context(client.pk), client.webhook_secret)
+    request = urllib.request.Request(  # noqa: S310 - http(s) only, checked when issued
+        client.webhook_url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "User-Agent": "Baomi-Webhooks/1",
+            "X-Baomi-Event": row.topic,
+            "X-Baomi-Delivery": str(row.pk),
+            "X-Baomi-Signature": signature(secret, int(time.time()), body),
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS):  # noqa: S310
+            return
+    except urllib.error.HTTPError as error:
+        raise NotDelivered(f"HTTP {error.code}") from None
+    except (urllib.error.URLError, OSError) as error:
+        reason = getattr(error, "reason", error)
+        raise NotDelivered(f"unreachable ({type(reason).__name__})") from None
+
+
+def new_secret() -> str:
+    return "whsec_" + uuid.uuid4().hex + uuid.uuid4().hex
+
+
+def recent(limit: int = 50) -> list[OutboxMessage]:
+    """The delivery log the security officer reads: the latest notifications and their fate."""
+    rows = OutboxMessage.objects.filter(client__isnull=False).select_related("client")
+    return list(rows.order_by("-created_at")[:limit])

@@ -1,0 +1,190 @@
+"""Issue 21 §2: outgoing webhooks. The CRM hands a draft over through the API; when the head
+approves the file, the CRM's receiver on loopback gets a notification signed with its secret
+(checked here as a receiver should: HMAC of "<t>.<body>", t recent), carrying the archive number
+and its own reference, never a customer value. A receiver that is down gets it later; a revoked
+client gets nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from access.roles import Role
+from audit.models import AuditEvent
+from records import intake, review
+from records.api import clients
+from records.models import CustomerRecord, OutboxMessage
+from records.ops import outbox
+from tests.factories import build_world, make_person
+from tests.records.api.test_integration_api import Api, _draft, _no_customer_value
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+class Receiver:
+    """The CRM's webhook endpoint: it keeps what it accepted, refuses a bad signature with 401,
+    and answers 503 while ``down`` is set."""
+
+    def __init__(self) -> None:
+        self.secret = b""
+        self.accepted: list[dict] = []
+        self.refused = 0
+        self.down = 0
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if receiver.down:
+                    receiver.down -= 1
+                    self.send_response(503)
+                    self.end_headers()
+                    return
+                fields = dict(p.split("=", 1) for p in self.headers["X-Baomi-Signature"].split(","))
+                expected = hmac.new(
+                    receiver.secret, fields["t"].encode() + b"." + body, hashlib.sha256
+                ).hexdigest()
+                fresh = abs(time.time() - int(fields["t"])) < 300
+                if not (fresh and hmac.compare_digest(expected, fields["v1"])):
+                    receiver.refused += 1
+                    self.send_response(401)
+                    self.end_headers()
+                    return
+                receiver.accepted.append(
+                    {"event": self.headers["X-Baomi-Event"], **json.loads(body)}
+                )
+                self.send_response(204)
+                self.end_headers()
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/baomi-hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+@pytest.fixture
+def receiver(settings, monkeypatch):
+    settings.BAOMI_WEBHOOK_ALLOW_HTTP = True
+    monkeypatch.setattr("core.tasks.enqueue_named", lambda name: True)  # the test is the worker
+    hook = Receiver()
+    yield hook
+    hook.server.shutdown()
+    hook.server.server_close()
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+def _crm(world, receiver):
+    issued = clients.issue(
+        world.officer, name="客户管理系统",
+        scopes=["drafts:create", "records:status", "webhooks:receive"],
+        departments=[world.dept], expires_on=None, rate_per_minute=60, webhook_url=receiver.url,
+    )  # fmt: skip
+    receiver.secret = issued.webhook_secret.encode()
+    return issued
+
+
+def test_i21_2_the_crm_receives_a_signed_webhook_when_the_head_approves(
+    live_server, world, receiver
+):
+    issued = _crm(world, receiver)
+    created = Api(live_server.url, issued.token).post("/drafts/", json=_draft())
+    assert created.status_code == 201
+    record = CustomerRecord.objects.get()
+    intake.submit(world.sales, record)
+    review.approve(world.head, record)
+    record.refresh_from_db()
+    assert outbox.deliver_pending()["sent"] == 1
+    [note] = receiver.accepted
+    assert note["event"] == "file.approved"
+    assert note["file"]["archive_number"] == record.archive_number
+    assert note["file"]["reference"] == "CRM-0001"
+    assert note["file"]["status"] == "approved"
+    _no_customer_value(json.dumps(note, ensure_ascii=False))
+    assert receiver.refused == 0
+    row = OutboxMessage.objects.get(client=issued.client)
+    assert row.sent_at is not None
+    assert row.sealed is None  # delivered: the content is gone
+
+
+def test_i21_2_a_receiver_that_is_down_gets_the_notification_later(world, receiver):
+    issued = _crm(world, receiver)
+    from tests.factories import register
+
+    record = register(world.sales)
+    intake.submit(world.sales, record)
+    receiver.down = 1
+    review.return_for_correction(world.head, record, "请补充身份证复印件")
+    assert outbox.deliver_pending() == {"sent": 0, "retry": 1, "gave_up": 0}
+    row = OutboxMessage.objects.get(client=issued.client)
+    assert row.last_error == "NotDelivered: HTTP 503"
+    OutboxMessage.objects.filter(pk=row.pk).update(next_attempt_at=row.created_at)
+    assert outbox.deliver_pending()["sent"] == 1
+    assert [n["event"] for n in receiver.accepted] == ["file.returned"]
+    assert receiver.accepted[0]["file"]["reference"] is None  # not one the CRM handed over
+
+
+def test_i21_2_a_revoked_client_hears_nothing_more(world, receiver):
+    issued = _crm(world, receiver)
+    from tests.factories import register
+
+    record = register(world.sales)
+    intake.submit(world.sales, record)
+    review.approve(world.head, record)  # queued while the client was in use
+    clients.revoke(world.officer, issued.client)
+    assert outbox.deliver_pending() == {"sent": 0, "retry": 0, "gave_up": 0}
+    row = OutboxMessage.objects.get(client=issued.client)
+    assert row.gave_up_at is not None
+    assert row.sealed is None
+    assert receiver.accepted == []
+    other = register(world.sales, evidence=True)
+    intake.submit(world.sales, other)
+    review.approve(world.head, other)
+    assert OutboxMessage.objects.filter(client=issued.client).count() == 1  # nothing new
+
+
+def test_i21_2_notifications_need_an_https_address_and_the_scope(world, settings):
+    from core.refusals import Refused
+
+    settings.BAOMI_WEBHOOK_ALLOW_HTTP = False
+    common = {"name": "X", "departments": [world.dept], "expires_on": None,
+              "rate_per_minute": 60}  # fmt: skip
+    with pytest.raises(Refused, match="https"):
+        clients.issue(world.officer, scopes=["webhooks:receive"],
+                      webhook_url="http://crm.example.cn/hook", **common)  # fmt: skip
+    with pytest.raises(Refused, match="Tick notifications"):
+        clients.issue(world.officer, scopes=["records:status"],
+                      webhook_url="https://crm.example.cn/hook", **common)  # fmt: skip
+    issued = clients.issue(world.officer, scopes=["webhooks:receive"],
+                           webhook_url="https://crm.example.cn/hook", **common)  # fmt: skip
+    assert issued.webhook_secret.startswith("whsec_")
+    assert issued.webhook_secret.encode() not in bytes(issued.client.webhook_secret)
+    assert issued.webhook_secret not in str(AuditEvent.objects.values_list("details"))
+
+
+def test_i21_2_a_decided_request_about_a_file_of_its_departments_is_notified(lending_org, receiver):
+    from tests.records.circulation.test_borrowing import approve_all, borrow
+
+    officer = make_person("chen.jing", roles=[Role.SECURITY_OFFICER], full_name="陈静")
+    issued = clients.issue(
+        officer, name="客户管理系统", scopes=["webhooks:receive"], departments=[lending_org.a],
+        expires_on=None, rate_per_minute=60, webhook_url=receiver.url,
+    )  # fmt: skip
+    receiver.secret = issued.webhook_secret.encode()
+    req = approve_all(borrow(lending_org), lending_org.head_a)
+    outbox.deliver_pending()
+    [note] = receiver.accepted
+    assert note["event"] == "request.approved"
+    assert note["request"] == {"number": req.number, "kind": "borrow", "state": "approved"}
+    assert [f["archive_number"] for f in note["files"]] == [lending_org.file.archive_number]
