@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 import audit
-from access import policy
+from access import passkeys, policy
 from access.gate import forget_stage
 from access.models import BackupCodeDevice, EnrolmentLink, User
 from access.people import end_sessions
@@ -220,6 +220,7 @@ def complete(request: HttpRequest, token: str, password: str) -> User:
         person.save(update_fields=["password"])
         TOTPDevice.objects.filter(user=person).delete()
         BackupCodeDevice.objects.filter(user=person).delete()
+        passkeys_removed = passkeys.remove_all(person)  # a reset replaces every factor
         link.used_at = timezone.now()
         link.save(update_fields=["used_at"])
         ended = end_sessions(person)
@@ -230,6 +231,7 @@ def complete(request: HttpRequest, token: str, password: str) -> User:
             purpose=link.purpose,
             issued_by=link.created_by_id,
             sessions_ended=ended,
+            passkeys_removed=passkeys_removed,
         )
     auth_login(request, person, backend="access.backends.AtWorkModelBackend")
     now = timezone.now().timestamp()

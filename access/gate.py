@@ -31,6 +31,9 @@ ALLOW_LIST: dict[str, Stage] = {
     "set_language": Stage.ANONYMOUS,
     "access:otp_verify": Stage.PASSWORD,
     "access:otp_setup": Stage.PASSWORD,
+    # The second factor with a passkey (issue 21 §1): the ceremony's two steps.
+    "access:passkey_verify_begin": Stage.PASSWORD,
+    "access:passkey_verify_complete": Stage.PASSWORD,
     "access:agreement": Stage.VERIFIED,
     # A one-time enrolment link is the key: its page sets the person's own password, and then
     # (only in that session) their first authenticator (access/enrolment.py).

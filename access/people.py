@@ -14,6 +14,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 import audit
+from access import passkeys
 from access.models import (
     AccessRequest,
     BackupCodeDevice,
@@ -186,6 +187,7 @@ def offboard(actor: User, person: User, *, leaving: bool, reason: str) -> Offboa
             .delete()[1]
             .get("access.BackupCodeDevice", 0)
         )
+        devices += passkeys.remove_all(person)
         person.is_active = False
         person.employment_status = User.EmploymentStatus.LEFT
         person.set_unusable_password()

@@ -18,13 +18,16 @@ from django.contrib.auth import authenticate, update_session_auth_hash
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.signals import user_login_failed
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest
 from django_otp import login as otp_login
 from django_otp.models import Device
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 import audit
+from access import passkeys
 from access.gate import forget_stage
 from access.http import signed_in_user
 from access.models import BackupCode, BackupCodeDevice, User
@@ -165,7 +168,13 @@ def _complete_sign_in(request: HttpRequest, device: Device) -> None:
     user = device.user
     if isinstance(device, BackupCodeDevice):
         audit.record(user, "auth.backup_code_used", target=user, left=device.remaining())
-    factor = "backup_code" if isinstance(device, BackupCodeDevice) else "totp"
+    factor = (
+        "backup_code"
+        if isinstance(device, BackupCodeDevice)
+        else "passkey"
+        if isinstance(device, WebAuthnCredential)
+        else "totp"
+    )
     audit.record(user, "auth.sign_in", target=user, factor=factor)
     AxesProxyHandler.reset_attempts(
         ip_address=getattr(request, "axes_ip_address", None), username=device.user.get_username()
@@ -233,6 +242,41 @@ def _new_backup_code() -> str:
 def backup_codes_left(user: User) -> int:
     device = BackupCodeDevice.objects.filter(user=user).first()
     return device.remaining() if device else 0
+
+
+def passkey_signed_in(request: HttpRequest, device: Device) -> None:
+    """The person's passkey was checked (django-otp-webauthn): their second factor is done."""
+    if device.user_id != signed_in_user(request).pk:  # the library checks; so do we
+        raise PermissionDenied
+    _complete_sign_in(request, device)
+
+
+def passkey_refused(request: HttpRequest) -> bool:
+    """A passkey that did not verify counts like a wrong code; True once that locked the
+    account out (the person is then signed out)."""
+    user = signed_in_user(request)
+    if is_locked_out(request, user.get_username()):
+        sign_out(request, reason="locked_out")
+        return True
+    _count_failure(request, user, stage="passkey")
+    return bool(getattr(request, "axes_locked_out", False))
+
+
+def remove_passkey(request: HttpRequest, credential: WebAuthnCredential) -> None:
+    """Remove one of the person's passkeys. If this session was signed in with it, the session
+    stays verified by the code the person just confirmed (removing needs a re-authentication
+    with password and code): removing a passkey does not send them back to the code step."""
+    user = signed_in_user(request)
+    used_now = getattr(user, "otp_device", None)
+    was_this = used_now is not None and used_now.persistent_id == credential.persistent_id
+    passkeys.remove(user, credential)
+    if was_this:
+        fallback = (
+            TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            or BackupCodeDevice.objects.filter(user=user, confirmed=True).first()
+        )
+        if fallback is not None:
+            otp_login(request, fallback)
 
 
 def reauthenticate(request: HttpRequest, password: str, token: str) -> bool:

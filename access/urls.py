@@ -1,6 +1,6 @@
 from django.urls import path
 
-from access.views import account, agreement, enrolment, reviews, signin, training
+from access.views import account, agreement, enrolment, passkeys, reviews, signin, training
 
 app_name = "access"
 
@@ -23,6 +23,19 @@ urlpatterns = [
     path("security/confirm/", account.reauth_view, name="reauth"),
     path("security/password/", account.password_change_view, name="password_change"),
     path("security/backup-codes/", account.backup_codes_view, name="backup_codes"),
+    path("security/passkeys/", passkeys.passkeys_view, name="passkeys"),
+    path("security/passkeys/<int:passkey_id>/rename/", passkeys.rename_view, name="passkey_rename"),
+    path("security/passkeys/<int:passkey_id>/remove/", passkeys.remove_view, name="passkey_remove"),
+    path("passkeys/add/begin/", passkeys.RegisterBegin.as_view(), name="passkey_add_begin"),
+    path(
+        "passkeys/add/complete/", passkeys.RegisterComplete.as_view(), name="passkey_add_complete"
+    ),
+    path("passkeys/verify/begin/", passkeys.VerifyBegin.as_view(), name="passkey_verify_begin"),
+    path(
+        "passkeys/verify/complete/",
+        passkeys.VerifyComplete.as_view(),
+        name="passkey_verify_complete",
+    ),
     # The yearly access review (R72): heads and management confirm or revoke roles and grants.
     path("reviews/", reviews.reviews_view, name="reviews"),
     path("reviews/items/<int:item_id>/", reviews.decide_view, name="review_decide"),

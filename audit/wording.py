@@ -49,7 +49,12 @@ _VALUES: dict[str, dict[str, Any]] = {
         "person": gettext_lazy("Events of a person"),
         "target": gettext_lazy("Events of an object"),
     },
-    "factor": {"totp": gettext_lazy("Authenticator app"), "backup": gettext_lazy("Backup code")},
+    "factor": {
+        "totp": gettext_lazy("Authenticator app"),
+        "backup": gettext_lazy("Backup code"),
+        "backup_code": gettext_lazy("Backup code"),
+        "passkey": gettext_lazy("Passkey"),
+    },
 }
 _VALUES["job"] = dict(JOBS)
 _VALUES["reminder"] = dict(REMINDERS)

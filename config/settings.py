@@ -24,7 +24,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config import detection, keychecks, queue
-from config.api import API_APPS, api_settings
+from config.connect import CONNECT_APPS, connect_settings
 from config.database import database
 from config.logs import logging_from, request_ids
 from config.mail import mail_settings
@@ -144,7 +144,7 @@ INSTALLED_APPS = [
     "csp",
     "auditlog",
     "guardian",
-    *API_APPS,
+    *CONNECT_APPS,
     # Ours, in dependency order: disposal -> records -> access -> audit -> core.
     "core",
     "audit",
@@ -365,7 +365,7 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://baomi")}
 # --- E-mail -----------------------------------------------------------------------------------
 
 vars().update(mail_settings(env))  # through the sealed outbox; EMAIL_URL's backend delivers
-vars().update(api_settings(env))  # the integration API (config/api.py)
+vars().update(connect_settings(env, CSRF_TRUSTED_ORIGINS))  # API, passkeys (config/connect.py)
 
 # --- Celery -----------------------------------------------------------------------------------
 

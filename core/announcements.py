@@ -63,3 +63,8 @@ class NotDelivered(Exception):
 def announce(topic: Topic, title: str, lines: list[str] | tuple[str, ...], path: str) -> None:
     """Tell every channel subscribed to ``topic``, in the caller's transaction."""
     announced.send(sender=topic, announcement=Announcement(topic, title, tuple(lines), path))
+
+
+class Undeliverable(NotDelivered):
+    """Not worth retrying: the destination is gone on purpose (a robot removed, a client
+    revoked or expired). The outbox gives up at once; the operations watch does not count it."""

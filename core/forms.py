@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from core import identifiers
 from core.refusals import ALL, Refused
@@ -205,3 +206,19 @@ class MomentField(forms.DateTimeField):
         super().validate(value)
         if value is not None:
             check_day(timezone.localdate(value), past_only=self.past_only)
+
+
+# Django's own form messages, pinned in Baomi's catalog with Django's Chinese wording: REST
+# framework (installed for the integration API) words them differently, and an app's catalog
+# takes precedence over Django's, so without these every form's "required" would change.
+DJANGO_MESSAGES = (
+    gettext_noop("This field is required."),
+    gettext_noop("Enter a valid URL."),
+    gettext_noop("Enter a valid email address."),
+    gettext_noop("No file was submitted."),
+    gettext_noop("The submitted file is empty."),
+    gettext_noop(
+        "Upload a valid image. The file you uploaded was either not an image or a corrupted image."
+    ),
+    gettext_noop("Value must be valid JSON."),
+)

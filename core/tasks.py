@@ -30,14 +30,6 @@ def enqueue(task: Any, *args: Any, **kwargs: Any) -> bool:
     return True
 
 
-def enqueue_named(name: str) -> bool:
-    """``enqueue`` a task known by its name: for a module that may not import the one that
-    defines it (a records wing asking for another wing's task)."""
-    from celery import current_app
-
-    return enqueue(current_app.tasks[name])
-
-
 @shared_task(name="baomi.heartbeat")
 def heartbeat() -> str:
     """Every minute from beat: the worker is alive (shown on the KPIs page)."""

@@ -56,6 +56,7 @@ class RecordsConfig(AppConfig):
         from records.ops import outbox
 
         outbox.WEBHOOK_SENDER[:] = [webhooks.deliver]
+        webhooks.DELIVER_SOON[:] = [outbox.deliver_soon]
         from records.circulation import demo as circulation_demo  # noqa: F401 - seed_demo step
         from records.circulation import menu as circulation_menu
         from records.imports import demo as imports_demo  # noqa: F401 - seed_demo step

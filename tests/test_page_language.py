@@ -139,3 +139,16 @@ def test_r16_no_internal_code_on_any_page_and_no_stray_english_in_chinese(langua
         for path, words in _walk(User.objects.get(username=username), language).items():
             problems[f"{username} {path}"] = words
     assert problems == {}, "\n".join(f"{page}: {words}" for page, words in problems.items())
+
+
+def test_i21_djangos_form_messages_keep_their_wording_beside_rest_framework():
+    """REST framework's catalog (installed for the API) words Django's "required" differently,
+    and an app's catalog outranks Django's: the pages' own wording is pinned in Baomi's."""
+    from django import forms
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        assert str(forms.Field().error_messages["required"]) == "这个字段是必填项。"
+        with pytest.raises(forms.ValidationError) as refused:
+            forms.EmailField().clean("not an address")
+        assert refused.value.messages == ["输入一个有效的 Email 地址。"]

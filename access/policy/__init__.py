@@ -22,7 +22,9 @@ Every decision has the form ``decide_*(user, [action,] object) -> Decision(allow
 from access.policy.accounts import (
     decide_enrolment_approval,
     decide_enrolment_issue,
+    decide_own_device,
     needs_second_approver,
+    require_own_device,
 )
 from access.policy.actions import Allowed, allowed_actions
 from access.policy.capabilities import (
@@ -148,6 +150,7 @@ __all__ = [
     "decide_import_approval",
     "decide_many",
     "decide_offboarding",
+    "decide_own_device",
     "decide_pledge",
     "decide_request",
     "decide_review_item",
@@ -178,6 +181,7 @@ __all__ = [
     "require_api",
     "require_api_record",
     "require_can",
+    "require_own_device",
     "require_request",
     "require_scope",
     "review_items_for",

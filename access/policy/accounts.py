@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from access.policy.decisions import ALLOW, Decision
+from access.policy.decisions import ALLOW, Decision, Denied
 from access.policy.roles import Person, roles_of, signed_in
 from access.roles import Role
 
@@ -43,3 +43,16 @@ def decide_enrolment_approval(officer: Person, link: Any) -> Decision:
     if not link.awaiting_approval:
         return Decision(False, _("This reset is not awaiting approval."))
     return ALLOW
+
+
+def decide_own_device(person: Person, device: Any) -> Decision:
+    """A second factor (a passkey) is changed or removed by its owner only (issue 21 §1)."""
+    if not signed_in(person) or getattr(device, "user_id", None) != person.pk:
+        return Decision(False, _("Only its owner can change or remove a passkey."))
+    return ALLOW
+
+
+def require_own_device(person: Person, device: Any) -> None:
+    decision = decide_own_device(person, device)
+    if not decision:
+        raise Denied(decision)

@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from access.policy.decisions import ALLOW, Decision, Denied
+from access.policy.file_state import state_refusal
+from access.policy.records import RecordAction, RecordLike
 from access.policy.terms import CATALOGUED
 
 
@@ -39,14 +41,6 @@ class ClientLike(Protocol):
     revoked_at: datetime | None
 
     def department_ids(self) -> frozenset[int]: ...
-
-
-class RecordLike(Protocol):
-    @property
-    def department_id(self) -> int | None: ...
-
-    @property
-    def status(self) -> str: ...
 
 
 def decide_client(client: ClientLike) -> Decision:
@@ -84,8 +78,12 @@ def decide_api(client: ClientLike, scope: Scope, department_id: int | None) -> D
 def decide_api_record(client: ClientLike, scope: Scope, record: RecordLike) -> Decision:
     """``decide_api`` for a file's department, and what the file's state allows."""
     decision = decide_api(client, scope, record.department_id)
-    if decision and scope == Scope.SET_OUTCOME and record.status not in CATALOGUED:
-        return Decision(False, _("The outcome is recorded once the file is approved."))
+    if decision and scope == Scope.SET_OUTCOME:
+        refused = state_refusal(RecordAction.SET_OUTCOME, record)  # as for a person
+        if refused is not None:
+            return refused
+        if record.status not in CATALOGUED:
+            return Decision(False, _("The outcome is recorded once the file is approved."))
     return decision
 
 

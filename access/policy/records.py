@@ -11,6 +11,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from access.policy.decisions import ALLOW, Decision, Denied
+from access.policy.file_state import state_refusal
 from access.policy.grants import grant_expiry, grant_rows, grants_read_once
 from access.policy.roles import Person, headed_department_ids, roles_of, signed_in
 from access.policy.terms import (
@@ -22,7 +23,7 @@ from access.policy.terms import (
     SENSITIVE,
     TOP_SECRET,
 )
-from access.policy.withdrawal import STOPPED_BY_WITHDRAWAL, withdrawn_refusal
+from access.policy.withdrawal import withdrawn_refusal
 from access.roles import Role
 
 
@@ -54,10 +55,6 @@ class RecordAction(StrEnum):
     HOLD = "hold"
     # Record how the business ended (deal closed, no deal): it starts the retention clock.
     SET_OUTCOME = "set_outcome"
-
-
-# What may still happen to a restricted file: keep it, hold it, destroy it when allowed.
-_STORAGE_ACTIONS = frozenset({"manage_paper", "dispose", "hold"})
 
 
 def require(user: Person, action: RecordAction | str, record: RecordLike) -> None:
@@ -222,23 +219,13 @@ def _decide_share(user: Person, record: RecordLike) -> Decision:
 
 
 def _decide_record(user: Person, action: RecordAction, record: RecordLike) -> Decision:
-    if record.status in GONE:
-        return Decision(False, _("This client file was destroyed; its content no longer exists."))
     roles = roles_of(user)
-    if getattr(record, "restricted_at", None) and action not in _STORAGE_ACTIONS:
-        # PIPL Art. 47 (2): purpose ended, kept only because the law requires it.
-        if action in (RecordAction.VIEW, RecordAction.REVEAL) and Role.LEGAL in roles:
-            return ALLOW
-        return Decision(
-            False,
-            _(
-                "This file is restricted: it is kept only because the law requires it. Only the "
-                "legal department can open it."
-            ),
-        )
-    withdrawn = getattr(record, "consent_withdrawn_at", None)
-    if withdrawn and action in STOPPED_BY_WITHDRAWAL:
-        return withdrawn_refusal(withdrawn)
+    legal_reading = action in (RecordAction.VIEW, RecordAction.REVEAL) and Role.LEGAL in roles
+    if legal_reading and getattr(record, "restricted_at", None) and record.status not in GONE:
+        return ALLOW  # the legal department opens a restricted file
+    refused = state_refusal(action, record)
+    if refused is not None:
+        return refused
     if action == RecordAction.MANAGE_PAPER:
         # Archivists handle the folder, not the content: they never need to open the file.
         if Role.ARCHIVIST not in roles:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from access import signin
+from access import passkeys, signin
 from access.forms import NewPasswordForm, ReauthenticationForm, reject
 from access.http import AuthenticatedHttpRequest
 from access.views._next import pop_next, remember_next
@@ -23,6 +23,7 @@ def security_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = {
         "backup_codes_left": signin.backup_codes_left(request.user),
         "has_authenticator": signin.has_authenticator(request.user),
+        "passkey_count": passkeys.passkeys_of(request.user).count(),
     }
     return render(request, "access/security.html", context)
 

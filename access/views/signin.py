@@ -18,7 +18,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from access import enrolment as enrolment_links
-from access import gate, signin
+from access import gate, passkeys, signin
 from access.forms import EnrolmentForm, OneTimeCodeForm, PasswordSignInForm, reject
 from access.http import signed_in_user
 from access.models import BackupCodeDevice, User
@@ -123,7 +123,8 @@ def otp_verify_view(request: HttpRequest) -> HttpResponse:
             _("That code was not accepted. Check the time on your phone and use the newest code."),
             "token",
         )
-    return render(request, "access/otp_verify.html", {"form": form})
+    has_passkey = passkeys.has_passkey(signed_in_user(request))
+    return render(request, "access/otp_verify.html", {"form": form, "has_passkey": has_passkey})
 
 
 @sensitive_post_parameters("token")

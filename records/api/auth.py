@@ -12,8 +12,10 @@ framework imports this module while it loads its own views, so this one may not 
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
+from django.core.cache import cache
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
@@ -22,6 +24,7 @@ from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 
 from access import policy
+from core.request_context import client_ip
 from records.api import clients
 from records.api.models import IntegrationClient
 
@@ -32,20 +35,43 @@ class ClientTokenAuthentication(BaseAuthentication):
     def authenticate(self, request: Request) -> tuple[Any, IntegrationClient] | None:
         header = request.META.get("HTTP_AUTHORIZATION", "")
         if not header:
+            _count_stranger(request)
             return None  # NotAuthenticated: 401 with the challenge below
         kind, _space, token = header.partition(" ")
-        if kind != self.keyword or not token.strip():
+        if kind.lower() != self.keyword.lower() or not token.strip():
+            _count_stranger(request)
             raise exceptions.AuthenticationFailed(_("Send the token as: Authorization: Bearer …"))
         client = clients.by_token(token.strip())
         if client is None:
+            _count_stranger(request)
             raise exceptions.AuthenticationFailed(_("This token is not known."))
         decision = policy.decide_client(client)
         if not decision:
+            # Named in the call's audit event (records/api/base.py), though refused.
+            setattr(request._request, PRESENTED, client)
             raise exceptions.AuthenticationFailed(str(decision.reason))
         return client.service_user, client
 
     def authenticate_header(self, request: Request) -> str:
         return f'{self.keyword} realm="baomi"'
+
+
+PRESENTED = "baomi_presented_client"
+# Calls without a valid token, per client address and minute: each is audited, so a flood of
+# them is refused before it can fill the audit log.
+STRANGER_CALLS_PER_MINUTE = 30
+
+
+def _count_stranger(request: Request) -> None:
+    address = client_ip(request._request) or "unknown"
+    key = f"baomi-api-strangers:{address}:{int(time.time() // 60)}"
+    cache.add(key, 0, timeout=120)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        count = 1
+    if count > STRANGER_CALLS_PER_MINUTE:
+        raise exceptions.Throttled(wait=60 - int(time.time()) % 60)
 
 
 class ActiveClient(BasePermission):

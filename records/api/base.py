@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 import audit
+from records.api.auth import PRESENTED
 from records.api.models import IntegrationClient
 
 
@@ -24,11 +25,13 @@ class ApiView(APIView):
         client = getattr(request, "_auth", None)
         if not isinstance(client, IntegrationClient):
             client = None
+        # A revoked or expired token still names its client (not as the actor: it is refused).
+        presented = getattr(request._request, PRESENTED, None)
         match = request.resolver_match
         audit.record(
             client.service_user if client else None,
             "api.call",
-            client,
+            client or presented,
             endpoint=match.url_name if match else "",
             http_status=response.status_code,
         )

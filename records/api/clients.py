@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -45,13 +45,26 @@ class Issued:
 
 def _check_webhook_url(url: str) -> str:
     url = url.strip()
-    parts = urllib.parse.urlsplit(url)
-    plain = getattr(settings, "BAOMI_WEBHOOK_ALLOW_HTTP", False)  # config/api.py
+    where = _("Give the https:// address where the system listens.")
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a malformed port
+    except ValueError:
+        raise Refused({"webhook_url": [where]}) from None
+    plain = getattr(settings, "BAOMI_WEBHOOK_ALLOW_HTTP", False)  # config/connect.py
     allowed = ("https", "http") if plain else ("https",)
     if parts.scheme not in allowed or not parts.hostname:
-        raise Refused({"webhook_url": [_("Give the https:// address where the system listens.")]})
+        raise Refused({"webhook_url": [where]})
     if parts.username or parts.password:
         raise Refused({"webhook_url": [_("No user name or password in the address.")]})
+    if webhooks.internal_address(url) and not getattr(
+        settings, "BAOMI_WEBHOOK_ALLOW_INTERNAL", False
+    ):
+        inside = _(
+            "This address is inside the company's network (or unknown). Ask the operator to "
+            "allow internal addresses, or use the system's public address."
+        )
+        raise Refused({"webhook_url": [inside]})
     return url
 
 
@@ -93,11 +106,17 @@ def issue(
     identity.save()
     token = PREFIX + secrets.token_urlsafe(32)
     expires_at = timezone.make_aware(datetime.combine(expires_on, time.max)) if expires_on else None
-    client = IntegrationClient.objects.create(
-        name=name, service_user=identity, scopes=chosen, token_hash=digest(token),
-        token_prefix=token[:8], rate_per_minute=rate_per_minute, expires_at=expires_at,
-        created_by=actor, webhook_url=webhook_url if wants_webhooks else "",
-    )  # fmt: skip
+    try:
+        with transaction.atomic():  # the same name sent twice at once (a double click)
+            client = IntegrationClient.objects.create(
+                name=name, service_user=identity, scopes=chosen, token_hash=digest(token),
+                token_prefix=token[:8], rate_per_minute=rate_per_minute, expires_at=expires_at,
+                created_by=actor, webhook_url=webhook_url if wants_webhooks else "",
+            )  # fmt: skip
+    except IntegrityError:
+        raise Refused(
+            {"name": [_("A client with this name exists. Choose another name.")]}
+        ) from None
     client.departments.set(departments)
     secret = ""
     if wants_webhooks:
@@ -125,9 +144,9 @@ def revoke(actor: User, client: IntegrationClient) -> None:
     client.revoked_at = timezone.now()
     client.save(update_fields=["revoked_at"])
     # Notifications not yet sent are not sent: the system is no longer one of ours.
-    OutboxMessage.objects.filter(client=client, sent_at__isnull=True).update(
-        gave_up_at=client.revoked_at, sealed=None, last_error=REVOKED
-    )
+    OutboxMessage.objects.filter(
+        client=client, sent_at__isnull=True, gave_up_at__isnull=True
+    ).update(gave_up_at=client.revoked_at, sealed=None, last_error=REVOKED)
     audit.record(actor, "api.client_revoked", client)
 
 

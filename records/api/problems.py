@@ -5,6 +5,7 @@ from a rule) becomes one, with the same sentence a person would read on a page."
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -17,6 +18,8 @@ from rest_framework.views import exception_handler
 from access.policy import Denied
 from core.refusals import ALL, Refused
 
+log = logging.getLogger(__name__)
+
 PROBLEM_TYPES = {
     400: "invalid-request",
     401: "unauthenticated",
@@ -26,7 +29,9 @@ PROBLEM_TYPES = {
     409: "conflict",
     415: "unsupported-media-type",
     422: "refused",
+    413: "too-large",
     429: "rate-limited",
+    500: "server-error",
 }
 
 
@@ -46,13 +51,21 @@ def problem(status: int, title: str, detail: str, **extra: Any) -> Response:
     return Response(body, status=status, content_type="application/problem+json")
 
 
-def _errors(detail: Any) -> dict[str, list[str]]:
+def _errors(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+    """REST framework's nested errors as messages by dotted field name (``consent.scope``)."""
     if isinstance(detail, dict):
-        return {
-            str(key): [str(item) for item in (value if isinstance(value, list) else [value])]
-            for key, value in detail.items()
-        }
-    return {"": [str(item) for item in (detail if isinstance(detail, list) else [detail])]}
+        found: dict[str, list[str]] = {}
+        for key, value in detail.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            found.update(_errors(value, name))
+        return found
+    items = detail if isinstance(detail, list) else [detail]
+    flat = [item for item in items if not isinstance(item, dict | list)]
+    found = {prefix: [str(item) for item in flat]} if flat else {}
+    for index, item in enumerate(items):
+        if isinstance(item, dict | list):
+            found.update(_errors(item, f"{prefix}.{index}" if prefix else str(index)))
+    return found
 
 
 def handler(error: Exception, context: dict[str, Any]) -> Response | None:
@@ -70,7 +83,12 @@ def handler(error: Exception, context: dict[str, Any]) -> Response | None:
         return problem(404, _("Not found"), str(error) or _("Nothing found at this address."))
     response = exception_handler(error, context)
     if response is None:
-        return None  # a programming error: Django's 500, logged with its request id
+        # A programming error: logged with its request id, answered as a problem document so
+        # that the call is still audited (records/api/base.py) and the client reads JSON.
+        log.exception("integration API call failed")
+        return problem(
+            500, _("Server error"), _("Something went wrong on our side; it was logged.")
+        )
     status = response.status_code
     if isinstance(error, exceptions.ValidationError):
         errors = _errors(error.detail)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from records.classification import Tier
@@ -50,7 +51,9 @@ class DraftIn(serializers.Serializer):
     def validate_content(self, value: dict[str, str]) -> dict[str, str]:
         unknown = sorted(set(value) - set(BY_NAME))
         if unknown:
-            raise serializers.ValidationError(f"Unknown fields: {', '.join(unknown)}")
+            raise serializers.ValidationError(
+                _("Not fields of the registration form: %(names)s") % {"names": ", ".join(unknown)}
+            )
         return value
 
 

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -47,9 +48,12 @@ def _client(request: Request) -> IntegrationClient:
 def _record(client: IntegrationClient, **lookup: Any) -> CustomerRecord:
     """A file of the client's departments, or 404 (another department's file does not exist
     for this client: no answer tells archive numbers apart)."""
-    found = CustomerRecord.objects.filter(
-        department_id__in=client.department_ids(), **lookup
-    ).first()
+    if any("\x00" in str(value) for value in lookup.values()):
+        found = None  # no number holds a NUL (and PostgreSQL refuses to compare one)
+    else:
+        found = CustomerRecord.objects.filter(
+            department_id__in=client.department_ids(), **lookup
+        ).first()
     if found is None:
         raise Http404(_("No file with this number in the departments this client acts for."))
     return found
@@ -73,7 +77,9 @@ class DraftsView(ApiView):
     def post(self, request: Request) -> Response:
         client = _client(request)
         policy.require_scope(client, Scope.CREATE_DRAFTS)
-        key = request.headers.get("Idempotency-Key", "")[:100]
+        key = request.headers.get("Idempotency-Key", "")
+        if len(key) > 100:
+            raise ValidationError({"Idempotency-Key": [_("At most 100 characters.")]})
         fingerprint = hashlib.sha256(
             json.dumps(request.data, sort_keys=True, default=str).encode()
         ).hexdigest()
@@ -88,9 +94,20 @@ class DraftsView(ApiView):
         given = DraftIn(data=request.data)
         given.is_valid(raise_exception=True)
         data = given.validated_data
-        handler = directory.at_work().filter(username=data["handler"]).first()
+        # Only among the client's departments: another department's people stay unknown to it.
+        handler = (
+            directory.at_work()
+            .filter(username=data["handler"], department_id__in=client.department_ids())
+            .first()
+        )
         if not isinstance(handler, User):
-            raise Refused({"handler": [_("No one at work has this account name.")]})
+            raise Refused(
+                {
+                    "handler": [
+                        _("No one at work in this client's departments has this account name.")
+                    ]
+                }
+            )
         policy.require_api(client, Scope.CREATE_DRAFTS, handler.department_id)
         form = form_for(data)
         reference = data.get("reference")
@@ -141,7 +158,11 @@ class ReferenceStatusView(ApiView):
     def get(self, request: Request, reference: str) -> Response:
         client = _client(request)
         policy.require_scope(client, Scope.READ_STATUS)
-        link = ClientReference.objects.filter(client=client, reference=reference).first()
+        link = (
+            None
+            if "\x00" in reference
+            else ClientReference.objects.filter(client=client, reference=reference).first()
+        )
         if link is None:
             raise Http404(_("This client handed over no file with this reference."))
         record = _record(client, pk=link.record_id)

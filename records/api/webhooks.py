@@ -18,13 +18,18 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import json
+import socket
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
+from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.dispatch import receiver
 
@@ -33,18 +38,23 @@ from access.models import AccessRequest
 from access.policy import Scope
 from audit.api import recorded
 from audit.models import AuditEvent
-from core.announcements import NotDelivered
+from core.announcements import NotDelivered, Undeliverable
 from records import crypto
 from records.api.models import ClientReference, IntegrationClient
 from records.models import CustomerRecord, OutboxMessage
 
 TIMEOUT_SECONDS = 10
+NO_LONGER_ALLOWED = "client no longer allowed"  # revoked, expired, or without the scope
 FILE_EVENTS = {
     "record.approve": "file.approved",
     "record.return": "file.returned",
     "record.destroy": "file.destroyed",
 }
 REQUEST_EVENTS = {"request.approve": "request.approved", "request.reject": "request.rejected"}
+# The outbox's "ask the worker once this commits" (records.ops.outbox.deliver_soon), wired by
+# records/apps.py: a wing may not import another, and a task looked up by name is not known in
+# a web process that never imported it.
+DELIVER_SOON: list[Callable[[], None]] = []
 
 
 def secret_context(client_id: int) -> str:
@@ -112,9 +122,8 @@ def _queue(client: IntegrationClient, name: str, payload: dict[str, Any]) -> Non
     payload = {"id": str(row.pk), **payload}
     row.sealed = crypto.seal_blob(_message_context(row.pk), json.dumps(payload).encode())
     row.save()
-    from core.tasks import enqueue_named
-
-    transaction.on_commit(lambda: enqueue_named("records.send_outbox"))
+    for deliver_soon in DELIVER_SOON:
+        transaction.on_commit(deliver_soon)
 
 
 def signature(secret: bytes, timestamp: int, body: bytes) -> str:
@@ -125,10 +134,12 @@ def signature(secret: bytes, timestamp: int, body: bytes) -> str:
 def deliver(row: OutboxMessage, sealed_payload: bytes | memoryview) -> None:
     """POST one notification; ``NotDelivered`` (the outbox retries) unless the answer is 2xx."""
     client = row.client
+    if client is not None:  # revoked a moment ago, after the row was claimed: read it again
+        client.refresh_from_db(fields=["revoked_at", "expires_at", "scopes", "webhook_url"])
     if client is None or not policy.decide_scope(client, Scope.WEBHOOKS):
-        raise NotDelivered("client revoked or no longer subscribed")
+        raise Undeliverable(NO_LONGER_ALLOWED)
     if not client.webhook_url or not client.webhook_secret:
-        raise NotDelivered("no webhook address")
+        raise Undeliverable(NO_LONGER_ALLOWED)
     body = crypto.open_blob(_message_context(row.pk), sealed_payload)
     secret = crypto.open_blob(secret_context(client.pk), client.webhook_secret)
     request = urllib.request.Request(  # noqa: S310 - http(s) only, checked when issued
@@ -143,14 +154,46 @@ def deliver(row: OutboxMessage, sealed_payload: bytes | memoryview) -> None:
             "X-Baomi-Signature": signature(secret, int(time.time()), body),
         },
     )
+    if internal_address(client.webhook_url) and not _internal_allowed():
+        raise Undeliverable("address not allowed (internal network)")
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS):  # noqa: S310
+        with _OPENER.open(request, timeout=TIMEOUT_SECONDS):
             return
     except urllib.error.HTTPError as error:
         raise NotDelivered(f"HTTP {error.code}") from None
     except (urllib.error.URLError, OSError) as error:
         reason = getattr(error, "reason", error)
         raise NotDelivered(f"unreachable ({type(reason).__name__})") from None
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A 3xx is an answer, not an instruction: a receiver cannot send the worker elsewhere."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
+
+
+def _internal_allowed() -> bool:
+    return bool(getattr(settings, "BAOMI_WEBHOOK_ALLOW_INTERNAL", False))  # config/connect.py
+
+
+def internal_address(url: str) -> bool:
+    """Whether ``url``'s host is (or resolves to) a loopback, link-local, private or otherwise
+    non-public address: the worker's own network, which a webhook must not reach unless the
+    operator allows it (an intranet CRM). Unresolvable counts as internal."""
+    host = urllib.parse.urlsplit(url).hostname or ""
+    try:
+        found = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except (OSError, UnicodeError):
+        return True
+    for text in found:
+        address = ipaddress.ip_address(str(text).split("%", 1)[0])
+        if not address.is_global:
+            return True
+    return False
 
 
 def new_secret() -> str:

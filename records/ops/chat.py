@@ -38,7 +38,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import audit
-from core.announcements import Announcement, NotDelivered, Topic, announced
+from core.announcements import Announcement, NotDelivered, Topic, Undeliverable, announced
 from core.refusals import Refused
 from records import crypto
 from records.ops.models import ChatChannel, OutboxMessage
@@ -91,7 +91,11 @@ def read_key(kind: str, typed: str) -> str:
     typed = typed.strip()
     parameter = "key" if kind == ChatChannel.Kind.WECOM else "access_token"
     if "://" in typed:
-        given = urllib.parse.urlsplit(typed)
+        try:
+            given = urllib.parse.urlsplit(typed)
+            given.port  # noqa: B018 - raises ValueError on a malformed port
+        except ValueError:
+            given = urllib.parse.urlsplit("")
         expected = urllib.parse.urlsplit(_endpoint(kind))
         if (given.scheme, given.netloc, given.path.rstrip("/")) != (
             expected.scheme,
@@ -263,7 +267,7 @@ def deliver(row: OutboxMessage, sealed_payload: bytes | memoryview) -> None:
     """Post one message; ``ChatNotDelivered`` (the outbox retries) unless the robot took it."""
     channel = row.channel
     if channel is None or channel.removed_at is not None or not channel.sealed:
-        raise ChatNotDelivered("channel removed")
+        raise Undeliverable("channel removed")
     payload = json.loads(crypto.open_blob(_message_context(row.pk), sealed_payload))
     url, body = _request(channel, payload)
     request = urllib.request.Request(  # noqa: S310 - http(s) only, see _endpoint

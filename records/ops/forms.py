@@ -38,7 +38,8 @@ class ChannelForm(BaomiForm):
             "DingTalk only: in the robot's security settings choose signing and copy the "
             "secret that starts with SEC."
         ),
-        widget=forms.PasswordInput(attrs={"autocomplete": "off"}, render_value=True),
+        # Not written back into the page when the form is refused: typed again, never echoed.
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
     )
     topics = forms.MultipleChoiceField(
         label=_("Alerts this group receives"),

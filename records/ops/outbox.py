@@ -35,7 +35,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.utils import timezone
 
-from core.announcements import NotDelivered
+from core.announcements import NotDelivered, Undeliverable
 from records import crypto
 from records.ops import chat
 from records.ops.models import OutboxMessage
@@ -200,8 +200,9 @@ def _send(row: OutboxMessage, connection: Any) -> None:
         chat.deliver(row, row.sealed or b"")
         return
     if row.client_id is not None:
-        for send in WEBHOOK_SENDER:
-            send(row, row.sealed or b"")
+        if not WEBHOOK_SENDER:
+            raise NotDelivered("no webhook sender")  # never "sent" by a process not wired
+        WEBHOOK_SENDER[0](row, row.sealed or b"")
         return
     message = _unpack(crypto.open_blob(_context(row.pk), row.sealed or b""))
     message.connection = connection
@@ -213,7 +214,7 @@ def _attempt(row: OutboxMessage, connection: Any) -> str:
         _send(row, connection)
     except Exception as error:  # any failure is a retry: the row keeps the mail
         row.last_error = _describe(error)[:300]
-        if row.attempts > len(RETRY_PAUSES):
+        if row.attempts > len(RETRY_PAUSES) or isinstance(error, Undeliverable):
             OutboxMessage.objects.filter(pk=row.pk).update(
                 last_error=row.last_error, gave_up_at=timezone.now()
             )

@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from access import policy
@@ -23,6 +24,7 @@ from records.ops.models import ChatChannel, OutboxMessage
 LOG_ROWS = 50
 
 
+@sensitive_post_parameters("address", "secret")
 @never_cache
 @require_http_methods(["GET", "POST"])
 def robots_view(request: AuthenticatedHttpRequest) -> HttpResponse:

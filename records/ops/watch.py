@@ -121,6 +121,7 @@ def _outbox(chats: bool) -> Finding:
         rows.filter(gave_up_at__gte=now - timedelta(days=1))
         .exclude(last_error__endswith="channel removed")
         .exclude(last_error__endswith="client revoked")
+        .exclude(last_error__endswith="client no longer allowed")
         .count()
     )
     waiting = rows.filter(

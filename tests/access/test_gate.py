@@ -129,6 +129,9 @@ def test_allow_list_is_small_and_explicit():
         "set_language",
         "access:otp_verify",
         "access:otp_setup",
+        # Issue 21 §1: the passkey as the second step (after the password only).
+        "access:passkey_verify_begin",
+        "access:passkey_verify_complete",
         "access:agreement",
         # R52: an external recipient's single-use delivery link (token + out-of-band passcode).
         "share_link",

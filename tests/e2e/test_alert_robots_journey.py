@@ -63,6 +63,10 @@ def test_i21_3_officer_connects_a_dingtalk_group_tests_it_and_removes_it(
     assert_fits_and_reads(page, say, allowed=(robots.dingtalk_url,))
     address = form.get_by_label(say("Webhook 地址", "Webhook address"))
     address.fill(f"{robots.dingtalk_url}?access_token={DINGTALK_TOKEN}")
+    # The secret is not written back into the refused page: typed again.
+    secret = form.get_by_label(say("加签密钥（钉钉）", "Signing secret (DingTalk)"))
+    assert secret.input_value() == ""
+    secret.fill(DINGTALK_SECRET)
     form.get_by_role("button", name=say("接入", "Connect"), exact=True).click()
     assert say("已接入“信息安全值班群”", "信息安全值班群 is connected") in messages(page)
     row = page.locator("[data-testid=robots] tbody tr")

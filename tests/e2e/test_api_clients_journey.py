@@ -47,7 +47,7 @@ def test_i21_2_officer_issues_a_token_the_crm_uses_it_and_the_officer_revokes_it
     form.get_by_role("button", name=say("签发令牌", "Issue the token")).click()
     # No department chosen: said at the field, the rest kept.
     form = page.locator("[data-testid=api-client-form]")
-    expect(form).to_contain_text(say("该字段是必填项", "This field is required"))
+    expect(form).to_contain_text(say("这个字段是必填项", "This field is required"))
     assert (
         form.get_by_label(say("系统名称", "Name of the system")).input_value() == "销售客户管理系统"
     )

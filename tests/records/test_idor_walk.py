@@ -44,6 +44,8 @@ def _urls_with_ids():
 
 @pytest.fixture
 def walk_objects(sales_org):
+    from django_otp_webauthn.models import WebAuthnCredential
+
     from access.models import EnrolmentLink, User
     from access.roles import Role
     from records.api import clients
@@ -157,6 +159,15 @@ def walk_objects(sales_org):
             "user_id": sales_org.head.pk,
             "link_id": EnrolmentLink.objects.create(
                 user=sales_org.head, purpose="reset", reason="walk", needs_approval=True
+            ).pk,
+            "passkey_id": WebAuthnCredential.objects.create(
+                user=sales_org.head,
+                name="手机",
+                confirmed=True,
+                credential_id=b"\x01" * 32,
+                public_key=b"\x01",
+                credential_id_sha256="0" * 64,
+                aaguid="0" * 32,
             ).pk,
             "session_id": training.record_session(
                 officer,

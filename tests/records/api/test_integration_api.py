@@ -6,6 +6,7 @@ document; every call is in the audit log; nothing in any answer is a customer va
 
 from __future__ import annotations
 
+import time
 from datetime import date, timedelta
 
 import pytest
@@ -153,6 +154,8 @@ def test_i21_2_refusals_have_their_status_and_a_problem_document(live_server, wo
     assert revoked.status_code == 401
     assert revoked.headers["Content-Type"].startswith(PROBLEM)
     assert revoked.headers["WWW-Authenticate"].startswith("Bearer")
+    refused_call = AuditEvent.objects.filter(action="api.call").latest("occurred_at")
+    assert refused_call.target_label == "只读系统"  # a revoked token still names its client
 
     unknown = Api(live_server.url, "bm_not-a-token").get("/references/CRM-0001/")
     nothing = Api(live_server.url, None).get("/references/CRM-0001/")
@@ -194,9 +197,12 @@ def test_i21_2_refusals_have_their_status_and_a_problem_document(live_server, wo
 
     other = Department.objects.create(code="sales-2", name="销售二部")
     make_person("li.na", roles=[Role.SALES], department=other, full_name="李娜")
+    # Another department's salesperson is unknown to the client, like no one at all.
     elsewhere = api.post("/drafts/", json=_draft(handler="li.na", reference="CRM-9"))
-    calls += 1
-    assert elsewhere.status_code == 403
+    nobody = api.post("/drafts/", json=_draft(handler="no.one", reference="CRM-9"))
+    calls += 2
+    assert elsewhere.status_code == nobody.status_code == 422
+    assert elsewhere.json()["errors"] == nobody.json()["errors"]
     assert AuditEvent.objects.filter(action="api.call").count() == calls
     assert CustomerRecord.objects.count() == 1
 
@@ -227,3 +233,58 @@ def test_i21_2_the_schema_and_reference_page_are_for_people_signed_in(world):
     from django.test import Client
 
     assert Client().get("/api/v1/schema/").status_code == 302  # to sign-in
+
+
+def test_i21_2_a_restricted_file_keeps_its_outcome_whoever_asks(live_server, world):
+    """A file kept only because the law requires it (PIPL 47) is refused to the API as to a
+    person: its retention cannot be moved from the CRM."""
+    from tests.factories import approved
+
+    record = approved(world.sales, world.head)
+    CustomerRecord.objects.filter(pk=record.pk).update(restricted_at=timezone.now())
+    api = Api(live_server.url, _issue(world).token)
+    answer = api.put(
+        f"/records/{record.archive_number}/outcome/",
+        json={"outcome": "no_deal"},
+    )
+    assert answer.status_code == 403
+    assert answer.json()["detail"].startswith("本档案已限制处理")
+    record.refresh_from_db()
+    assert record.outcome == "open"
+
+
+def test_i21_2_odd_bodies_get_a_problem_document_never_a_server_error(live_server, world):
+    api = Api(live_server.url, _issue(world).token)
+    calls = 0
+    deep = api.post("/drafts/", data=b"[" * 50_000, headers={"Content-Type": "application/json"})
+    calls += 1
+    assert deep.status_code == 400
+    assert deep.headers["Content-Type"].startswith(PROBLEM)
+    huge = api.post(
+        "/drafts/", data=b'{"a": "' + b"x" * 400_000 + b'"}',
+        headers={"Content-Type": "application/json"},
+    )  # fmt: skip
+    calls += 1
+    assert huge.status_code == 413
+    nested = api.post("/drafts/", json=_draft(consent={"purpose": "购房", "scope": "all"}))
+    calls += 1
+    assert nested.status_code == 400
+    errors = nested.json()["errors"]
+    assert "consent.scope" in errors  # by dotted field name, as plain text
+    assert all(isinstance(m, str) and "ErrorDetail" not in m for v in errors.values() for m in v)
+    nul = api.get("/references/CRM%00-1/")
+    calls += 1
+    assert nul.status_code == 404
+    assert AuditEvent.objects.filter(action="api.call").count() == calls
+
+
+def test_i21_2_calls_without_a_valid_token_are_limited_per_address(live_server, world):
+    from django.core.cache import cache
+
+    cache.clear()  # (other tests' strangers called from this address this minute)
+    while time.time() % 60 > 50:  # the count is per minute: do not straddle two
+        time.sleep(1)
+    stranger = Api(live_server.url, "bm_guessing")
+    answers = [stranger.get("/references/x/").status_code for _ in range(31)]
+    assert answers[:30] == [401] * 30
+    assert answers[30] == 429

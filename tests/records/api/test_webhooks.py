@@ -18,7 +18,7 @@ import pytest
 from access.roles import Role
 from audit.models import AuditEvent
 from records import intake, review
-from records.api import clients
+from records.api import clients, webhooks
 from records.models import CustomerRecord, OutboxMessage
 from records.ops import outbox
 from tests.factories import build_world, make_person
@@ -36,6 +36,7 @@ class Receiver:
         self.accepted: list[dict] = []
         self.refused = 0
         self.down = 0
+        self.moved = False
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -44,6 +45,11 @@ class Receiver:
 
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if receiver.moved:  # a receiver trying to send the worker elsewhere
+                    self.send_response(302)
+                    self.send_header("Location", "http://169.254.169.254/latest/meta-data/")
+                    self.end_headers()
+                    return
                 if receiver.down:
                     receiver.down -= 1
                     self.send_response(503)
@@ -73,7 +79,9 @@ class Receiver:
 @pytest.fixture
 def receiver(settings, monkeypatch):
     settings.BAOMI_WEBHOOK_ALLOW_HTTP = True
-    monkeypatch.setattr("core.tasks.enqueue_named", lambda name: True)  # the test is the worker
+    settings.BAOMI_WEBHOOK_ALLOW_INTERNAL = True  # the receiver is on loopback
+    monkeypatch.setattr(outbox, "deliver_soon", lambda: None)  # the test is the worker
+    monkeypatch.setattr(webhooks, "DELIVER_SOON", [lambda: None])
     hook = Receiver()
     yield hook
     hook.server.shutdown()
@@ -132,6 +140,12 @@ def test_i21_2_a_receiver_that_is_down_gets_the_notification_later(world, receiv
     OutboxMessage.objects.filter(pk=row.pk).update(next_attempt_at=row.created_at)
     assert outbox.deliver_pending()["sent"] == 1
     assert [n["event"] for n in receiver.accepted] == ["file.returned"]
+    receiver.moved = True
+    intake.submit(world.sales, record)  # corrected and sent again; the head approves
+    review.approve(world.head, record)
+    outbox.deliver_pending()
+    moved = OutboxMessage.objects.filter(client=issued.client).latest("created_at")
+    assert moved.last_error == "NotDelivered: HTTP 302"  # not followed
     assert receiver.accepted[0]["file"]["reference"] is None  # not one the CRM handed over
 
 
@@ -158,6 +172,7 @@ def test_i21_2_notifications_need_an_https_address_and_the_scope(world, settings
     from core.refusals import Refused
 
     settings.BAOMI_WEBHOOK_ALLOW_HTTP = False
+    settings.BAOMI_WEBHOOK_ALLOW_INTERNAL = False
     common = {"name": "X", "departments": [world.dept], "expires_on": None,
               "rate_per_minute": 60}  # fmt: skip
     with pytest.raises(Refused, match="https"):
@@ -166,8 +181,12 @@ def test_i21_2_notifications_need_an_https_address_and_the_scope(world, settings
     with pytest.raises(Refused, match="Tick notifications"):
         clients.issue(world.officer, scopes=["records:status"],
                       webhook_url="https://crm.example.cn/hook", **common)  # fmt: skip
+    for inside in ("https://127.0.0.1/hook", "https://169.254.169.254/latest", "https://10.1.2.3/",
+                   "https://[::1]/hook", "https://[/hook"):  # fmt: skip
+        with pytest.raises(Refused):
+            clients.issue(world.officer, scopes=["webhooks:receive"], webhook_url=inside, **common)
     issued = clients.issue(world.officer, scopes=["webhooks:receive"],
-                           webhook_url="https://crm.example.cn/hook", **common)  # fmt: skip
+                           webhook_url="https://8.8.8.8/hook", **common)  # fmt: skip
     assert issued.webhook_secret.startswith("whsec_")
     assert issued.webhook_secret.encode() not in bytes(issued.client.webhook_secret)
     assert issued.webhook_secret not in str(AuditEvent.objects.values_list("details"))
@@ -188,3 +207,12 @@ def test_i21_2_a_decided_request_about_a_file_of_its_departments_is_notified(len
     assert note["event"] == "request.approved"
     assert note["request"] == {"number": req.number, "kind": "borrow", "state": "approved"}
     assert [f["archive_number"] for f in note["files"]] == [lending_org.file.archive_number]
+
+
+def test_i21_2_a_notification_asks_the_worker_the_way_mail_does():
+    """A web process that never imported the worker's task modules still queues the send:
+    the notification uses the outbox's own call, wired when the app starts (a task looked up
+    by name once gave a 500 after an approval had committed)."""
+    from records.ops import outbox as the_outbox
+
+    assert [the_outbox.deliver_soon] == webhooks.DELIVER_SOON

@@ -149,6 +149,7 @@ def test_i21_3_keys_and_messages_are_sealed_at_rest_and_never_audited(robots, of
     [
         ("wecom", "https://evil.example.com/cgi-bin/webhook/send?key=abc", "", "not a"),
         ("wecom", "http://127.0.0.1:6379/", "", "not a"),
+        ("wecom", "https://[", "", "not a"),
         ("wecom", "", "", "no robot key"),
         ("dingtalk", DINGTALK_TOKEN, "", "signing secret"),
         ("dingtalk", "token with spaces", "SECx", "access token"),

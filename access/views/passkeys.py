@@ -1,0 +1,145 @@
+"""Passkey pages and ceremonies (issue 21 §1). django-otp-webauthn's views run the WebAuthn
+ceremonies; these subclasses add Baomi's rules (access/passkeys.py, access/signin.py):
+enrolling only right after re-authentication, a refused passkey counted towards the lockout,
+the sign-in completed as for a code (new session key, audit event, stage forgotten)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp_webauthn import exceptions
+from django_otp_webauthn.models import WebAuthnCredential
+from django_otp_webauthn.views import (
+    BeginCredentialAuthenticationView,
+    BeginCredentialRegistrationView,
+    CompleteCredentialAuthenticationView,
+    CompleteCredentialRegistrationView,
+)
+
+from access import passkeys, policy, signin
+from access.http import AuthenticatedHttpRequest
+from access.views._next import pop_next
+from access.views.signin import redirect_to_reauth
+from core.refusals import Refused
+
+
+class ConfirmFirst(exceptions.OTPWebAuthnApiError):
+    status_code = 403
+    default_code = "reauthenticate"
+    default_detail = gettext_lazy(
+        "Confirm your password and a code first (My account security), then add the passkey."
+    )
+
+
+class _Enrolling:
+    request: Any
+
+    def check_can_register(self) -> None:
+        if not signin.recently_reauthenticated(self.request):
+            raise ConfirmFirst()
+
+
+class RegisterBegin(_Enrolling, BeginCredentialRegistrationView):
+    pass
+
+
+class RegisterComplete(_Enrolling, CompleteCredentialRegistrationView):
+    def post(self, *args: Any, **kwargs: Any) -> HttpResponse:
+        data = self.request.data
+        name = str(data.pop("name", "")) if isinstance(data, dict) else ""
+        response = super().post(*args, **kwargs)
+        made = WebAuthnCredential.objects.get(pk=json.loads(response.content)["id"])
+        passkeys.enrolled(self.request.user, made, name)
+        return response
+
+
+class VerifyBegin(BeginCredentialAuthenticationView):
+    def check_can_authenticate(self) -> None:
+        user = self.get_user()
+        if user is None:
+            raise exceptions.NotAuthenticated()
+        if signin.is_locked_out(self.request, user.get_username()):
+            raise exceptions.UserDisabled(_("Too many failed attempts. Try again later."))
+
+
+class VerifyComplete(CompleteCredentialAuthenticationView):
+    def check_can_authenticate(self) -> None:
+        if self.get_user() is None:
+            raise exceptions.NotAuthenticated()
+
+    def handle_exception(self, exc: Exception) -> HttpResponse:
+        refused = isinstance(exc, exceptions.OTPWebAuthnApiError) and self.get_user() is not None
+        if refused and signin.passkey_refused(self.request):
+            return JsonResponse(
+                {"detail": _("Too many failed attempts. Try again later."),
+                 "code": "locked_out", "redirect_url": reverse("access:login")},
+                status=403,
+            )  # fmt: skip
+        return super().handle_exception(exc)
+
+    def complete_auth(self, device: WebAuthnCredential) -> None:
+        signin.passkey_signed_in(self.request, device)
+
+    def get_success_url(self) -> str:
+        return pop_next(self.request)
+
+
+@never_cache
+@require_http_methods(["GET"])
+def passkeys_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The person's passkeys; adding one needs a fresh confirmation of password and code."""
+    return render(
+        request,
+        "access/passkeys.html",
+        {
+            "passkeys": passkeys.passkeys_of(request.user),
+            "confirmed": signin.recently_reauthenticated(request),
+        },
+    )
+
+
+@require_POST
+def rename_view(request: AuthenticatedHttpRequest, passkey_id: int) -> HttpResponse:
+    credential = get_object_or_404(WebAuthnCredential, pk=passkey_id)
+    policy.require_own_device(request.user, credential)
+    try:
+        passkeys.rename(request.user, credential, request.POST.get("name", ""))
+    except Refused as problem:
+        messages.error(request, str(problem))
+    else:
+        messages.success(
+            request, _("The passkey is now called %(name)s.") % {"name": credential.name}
+        )
+    return redirect("access:passkeys")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def remove_view(request: AuthenticatedHttpRequest, passkey_id: int) -> HttpResponse:
+    """Removing asks first, and only right after a confirmation of password and code."""
+    credential = get_object_or_404(WebAuthnCredential, pk=passkey_id)
+    policy.require_own_device(request.user, credential)
+    if not signin.recently_reauthenticated(request):
+        return redirect_to_reauth(request)
+    if request.method == "POST":
+        signin.remove_passkey(request, credential)
+        messages.success(
+            request, _("The passkey %(name)s was removed.") % {"name": credential.name}
+        )
+        return redirect("access:passkeys")
+    others = passkeys.passkeys_of(request.user).exclude(pk=credential.pk).count()
+    return render(
+        request,
+        "access/passkey_remove.html",
+        {"passkey": credential, "others": others,
+         "has_authenticator": signin.has_authenticator(request.user)},
+    )  # fmt: skip
