@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.http.request import split_domain_port
 from django.utils.translation import gettext as _
 from django_otp_webauthn.models import WebAuthnCredential
 
@@ -24,9 +25,10 @@ NAME_LENGTH = 60
 
 
 def relying_party_id(request: HttpRequest) -> str:
-    """The host name the passkeys belong to: the site's own, without a port."""
-    host = request.get_host()
-    return host.rsplit(":", 1)[0] if not host.endswith("]") else host
+    """The host name the passkeys belong to: the site's own (``get_host`` has checked it
+    against ALLOWED_HOSTS), without a port, lower case, without a trailing dot."""
+    domain, _port = split_domain_port(request.get_host())
+    return domain.rstrip(".")
 
 
 def passkeys_of(user: User) -> QuerySet[WebAuthnCredential]:
@@ -69,5 +71,5 @@ def remove(user: User, credential: WebAuthnCredential) -> None:
 
 def remove_all(user: User) -> int:
     """Every passkey of a person (an administrator's reset of the second factor)."""
-    removed, _kinds = WebAuthnCredential.objects.filter(user=user).delete()
-    return removed
+    _total, kinds = WebAuthnCredential.objects.filter(user=user).delete()
+    return kinds.get(WebAuthnCredential._meta.label, 0)  # not counting their attestations

@@ -275,8 +275,11 @@ def remove_passkey(request: HttpRequest, credential: WebAuthnCredential) -> None
             TOTPDevice.objects.filter(user=user, confirmed=True).first()
             or BackupCodeDevice.objects.filter(user=user, confirmed=True).first()
         )
-        if fallback is not None:
-            otp_login(request, fallback)
+        if fallback is None:  # no other factor at all: start again from the password
+            sign_out(request, reason="second_factor_removed")
+            return
+        otp_login(request, fallback)
+        request.session.cycle_key()
 
 
 def reauthenticate(request: HttpRequest, password: str, token: str) -> bool:

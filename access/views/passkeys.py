@@ -9,9 +9,8 @@ import json
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -32,6 +31,41 @@ from access.views.signin import redirect_to_reauth
 from core.refusals import Refused
 
 
+class LockedOut(exceptions.OTPWebAuthnApiError):
+    status_code = 403
+    default_code = "locked_out"
+    default_detail = gettext_lazy("Too many failed attempts. Try again later.")
+
+
+class _JsonOnly:
+    """The library's views, hardened: a body that is not a JSON object (bytes that are not
+    UTF-8, nesting too deep, a list, a form) is a malformed request, and anything the
+    verification libraries raise on odd values is an unprocessable one: a 4xx JSON answer,
+    never a server error."""
+
+    def _parse_request_data(self, request: Any) -> dict[str, Any]:
+        if request.content_type.split(";", 1)[0] != "application/json":
+            raise exceptions.MalformedRequest()
+        try:
+            data = json.loads(request.body or b"{}")
+        except (ValueError, RecursionError):
+            raise exceptions.MalformedRequest() from None
+        if not isinstance(data, dict):
+            raise exceptions.MalformedRequest()
+        return data
+
+    def handle_exception(self, exc: Exception) -> HttpResponse:
+        return super().handle_exception(_as_api_error(exc))  # type: ignore[misc]
+
+
+def _as_api_error(exc: Exception) -> Exception:
+    if isinstance(exc, exceptions.OTPWebAuthnApiError):
+        return exc
+    if isinstance(exc, ValueError | TypeError | KeyError | RecursionError):
+        return exceptions.UnprocessableEntity()
+    return exc
+
+
 class ConfirmFirst(exceptions.OTPWebAuthnApiError):
     status_code = 403
     default_code = "reauthenticate"
@@ -48,42 +82,46 @@ class _Enrolling:
             raise ConfirmFirst()
 
 
-class RegisterBegin(_Enrolling, BeginCredentialRegistrationView):
+class RegisterBegin(_JsonOnly, _Enrolling, BeginCredentialRegistrationView):
     pass
 
 
-class RegisterComplete(_Enrolling, CompleteCredentialRegistrationView):
+class RegisterComplete(_JsonOnly, _Enrolling, CompleteCredentialRegistrationView):
     def post(self, *args: Any, **kwargs: Any) -> HttpResponse:
-        data = self.request.data
-        name = str(data.pop("name", "")) if isinstance(data, dict) else ""
+        data = self.request.data  # a dict (_JsonOnly)
+        name = str(data.pop("name", ""))
         response = super().post(*args, **kwargs)
         made = WebAuthnCredential.objects.get(pk=json.loads(response.content)["id"])
         passkeys.enrolled(self.request.user, made, name)
         return response
 
 
-class VerifyBegin(BeginCredentialAuthenticationView):
+class _Verifying:
+    request: Any
+    get_user: Any  # the library's (AuthenticationCeremonyMixin)
+
     def check_can_authenticate(self) -> None:
+        """Only after the password, and not once locked out (the code step checks the same)."""
         user = self.get_user()
         if user is None:
             raise exceptions.NotAuthenticated()
         if signin.is_locked_out(self.request, user.get_username()):
-            raise exceptions.UserDisabled(_("Too many failed attempts. Try again later."))
+            signin.sign_out(self.request, reason="locked_out")
+            raise LockedOut()
 
 
-class VerifyComplete(CompleteCredentialAuthenticationView):
-    def check_can_authenticate(self) -> None:
-        if self.get_user() is None:
-            raise exceptions.NotAuthenticated()
+class VerifyBegin(_JsonOnly, _Verifying, BeginCredentialAuthenticationView):
+    pass
 
+
+class VerifyComplete(_JsonOnly, _Verifying, CompleteCredentialAuthenticationView):
     def handle_exception(self, exc: Exception) -> HttpResponse:
-        refused = isinstance(exc, exceptions.OTPWebAuthnApiError) and self.get_user() is not None
-        if refused and signin.passkey_refused(self.request):
-            return JsonResponse(
-                {"detail": _("Too many failed attempts. Try again later."),
-                 "code": "locked_out", "redirect_url": reverse("access:login")},
-                status=403,
-            )  # fmt: skip
+        exc = _as_api_error(exc)
+        counted = isinstance(exc, exceptions.OTPWebAuthnApiError) and not isinstance(
+            exc, LockedOut | exceptions.NotAuthenticated
+        )
+        if counted and signin.passkey_refused(self.request):
+            exc = LockedOut()
         return super().handle_exception(exc)
 
     def complete_auth(self, device: WebAuthnCredential) -> None:

@@ -6,6 +6,7 @@
 //   the code form below it stays the way in.
 (function () {
   "use strict";
+  var LOGIN = "/accounts/login/";
   function csrfToken() {
     var field = document.querySelector("input[name=csrfmiddlewaretoken]");
     return field ? field.value : "";
@@ -18,6 +19,11 @@
       body: JSON.stringify(body || {}),
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (data) {
+        if (response.status === 429 || data.code === "locked_out") {
+          // Locked out (django-axes answers the attempt that locks with its own page): the
+          // session is over; the sign-in page says why.
+          data.redirect_url = data.redirect_url || LOGIN;
+        }
         if (!response.ok) {
           var error = new Error(data.detail || "");
           error.data = data;
@@ -65,7 +71,8 @@
       }).catch(function (error) {
         var data = (error && error.data) || {};
         if (data.redirect_url) { window.location.href = data.redirect_url; return; }
-        say(button.getAttribute("data-failed") + (data.detail ? " " + data.detail : ""));
+        // The page's own words only: the library's details are in English.
+        say(button.getAttribute("data-failed"));
         button.disabled = false;
       });
     });

@@ -118,3 +118,28 @@ def test_i21_1_a_reset_of_the_second_factor_and_leaving_remove_every_passkey(per
     _passkey(leaver)
     people.offboard(admin, leaver, leaving=True, reason="离职")
     assert not WebAuthnCredential.objects.filter(user=leaver).exists()
+
+
+def test_i21_1_odd_bodies_to_the_passkey_steps_are_refused_never_a_server_error(person):
+    _passkey(person)
+    half = _password_only(person)
+    bodies = [
+        (b'"\xff"', "application/json"),
+        (b"[" * 50_000, "application/json"),
+        (b"[1, 2]", "application/json"),
+        (b"name=x", "application/x-www-form-urlencoded"),
+        (
+            b'{"id": "AAAA", "rawId": "AAAA", "type": "public-key", "response": '
+            b'{"clientDataJSON": "e30", "authenticatorData": "AAAA", "signature": "AAAA", '
+            b'"userHandle": "a"}}',
+            "application/json",
+        ),
+    ]
+    answers = []
+    for body, kind in bodies:
+        half.post("/accounts/passkeys/verify/begin/", content_type="application/json")
+        answers.append(
+            half.post("/accounts/passkeys/verify/complete/", body, content_type=kind).status_code
+        )
+    assert all(400 <= status < 500 for status in answers), answers
+    assert AuditEvent.objects.filter(action="auth.sign_in_failed").count() == len(bodies)
