@@ -72,3 +72,14 @@ def test_i21_2_revoking_asks_first_then_the_token_stops(world):
     client.refresh_from_db()
     assert client.revoked_at is not None
     assert officer.get(f"/records/integrations/{client.pk}/revoke/").status_code == 404
+
+
+def test_i21_2_a_tokens_prefix_is_shown_as_a_code_not_as_words(world, monkeypatch):
+    """A random prefix such as "bm_g-BQi" once read as English and a snake_case code on the
+    Chinese page (a CI run failed on it): it is marked as code."""
+    from records.api import clients
+
+    monkeypatch.setattr(clients.secrets, "token_urlsafe", lambda n: "g-BQi" + "x" * 38)
+    officer = client_verified(world.officer)
+    _issue(officer, world)
+    assert "<code>bm_g-BQi…</code>" in officer.get("/records/integrations/").content.decode()
