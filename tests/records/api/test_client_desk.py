@@ -83,3 +83,10 @@ def test_i21_2_a_tokens_prefix_is_shown_as_a_code_not_as_words(world, monkeypatc
     officer = client_verified(world.officer)
     _issue(officer, world)
     assert "<code>bm_g-BQi…</code>" in officer.get("/records/integrations/").content.decode()
+
+
+def test_i21_2_the_desk_page_title_is_its_name_alone(world):
+    """The delivery log was once pasted into the page's <title> as well as its body."""
+    page = client_verified(world.officer).get("/records/integrations/").content.decode()
+    assert "<title>Integration API · Baomi</title>" in page
+    assert page.count('data-testid="api-deliveries"') == 1
