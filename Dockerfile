@@ -47,4 +47,4 @@ RUN DJANGO_SECRET_KEY=collectstatic-only DATABASE_URL=sqlite:////tmp/none.sqlite
 USER baomi
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz').status != 200)"
-CMD ["gunicorn", "config.wsgi:application", "--bind=0.0.0.0:8000", "--access-logfile=-", "--logger-class=config.gunicorn_logs.RedactingLogger"]
+CMD ["gunicorn", "config.wsgi:application", "--bind=0.0.0.0:8000", "--access-logfile=-", "--logger-class=config.gunicorn_logs.RedactingLogger", "--config=python:config.gunicorn_conf"]

@@ -23,7 +23,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config import detection, keychecks, queue
+from config import detection, keychecks, metrics, queue
 from config.connect import CONNECT_APPS, connect_settings
 from config.database import database
 from config.logs import logging_from, request_ids
@@ -68,8 +68,7 @@ SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="") or read_or_create_secret(
 BAOMI_KEY_FILE = Path(env.str("BAOMI_KEY_FILE", default=str(VAR_DIR / "master.key")))
 if not PRODUCTION:
     read_or_create_secret(BAOMI_KEY_FILE, nbytes=32)
-# How often the chain head is anchored (signed, outside the database): the longest tail a
-# database owner could cut unnoticed (docs/AUDIT.md).
+# How often the chain head is signed and anchored: the longest tail an owner could cut unseen.
 BAOMI_ANCHOR_MINUTES = env.int("BAOMI_ANCHOR_MINUTES", default=5)
 # The key that signs audit anchors (Ed25519, issue 17 §9): kept apart from the database host
 # in production (required there); embedded mode makes one on first start (0600).
@@ -383,6 +382,7 @@ BAOMI_BEAT_DISABLE = env.list("BAOMI_BEAT_DISABLE", default=[])
 
 LOGGING = logging_from(env)  # BAOMI_LOG_LEVEL, BAOMI_LOG_FORMAT (config/logs.py)
 DJANGO_GUID = request_ids()  # the request id in responses, logs, audit events, tasks
+vars().update(metrics.metrics_settings(env, INSTALLED_APPS, MIDDLEWARE))  # /metrics, if a token
 
 # --- Audit (issue 3) ----------------------------------------------------------------------------
 

@@ -137,8 +137,8 @@ class Stack:
 
         require()
         try:
-            for process in self.processes.values():
-                process.start(self.env)
+            for name, process in self.processes.items():
+                process.start(self.service_env(name))
             wait_for("the worker to be ready", lambda: self._ready("worker", "ready."))
             wait_for("beat to start", lambda: self._ready("beat", "beat: Starting"))
             wait_for("gunicorn to answer", self._web_answers)
@@ -150,6 +150,26 @@ class Stack:
             # keeps taking tasks from the shared broker (it took a later run's verification).
             self._kill_started()
             raise
+
+    def service_env(self, service: str) -> dict[str, str]:
+        """The stack's environment plus what compose gives this service alone: web's
+        Prometheus folder, moved under this stack's logs."""
+        extra = {}
+        if "PROMETHEUS_MULTIPROC_DIR" in COMPOSE["services"][service]["environment"]:
+            extra["PROMETHEUS_MULTIPROC_DIR"] = str(self.logs / "metrics")
+        return {**self.env, **extra}
+
+    def scrape(self, token: str) -> tuple[int, str]:
+        """/metrics as the scraper inside the compose network asks it: by service name, plain
+        HTTP, with its bearer token."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        try:
+            headers = {"Host": "web:8000", "Authorization": f"Bearer {token}"}
+            conn.request("GET", "/metrics", headers=headers)
+            response = conn.getresponse()
+            return response.status, response.read().decode()
+        finally:
+            conn.close()
 
     def _kill_started(self) -> None:
         for process in self.processes.values():

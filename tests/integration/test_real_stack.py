@@ -118,6 +118,28 @@ def _worker_dies_and_comes_back(stack: Stack, stack_env: dict[str, str], tmp_pat
     assert OutboxMessage.objects.filter(sent_at=None).count() == 0
 
 
+def _metrics_add_up_every_web_worker(stack: Stack, stack_env: dict[str, str]) -> None:
+    """Issue 18 §10: the scraper reads every gunicorn worker's requests (three sign-ins went to
+    either of two workers) and the background figures; the proxy never passes /metrics on."""
+    assert stack.scrape("wrong")[0] == 401
+    status, body = stack.scrape(stack_env["BAOMI_METRICS_TOKEN"])
+    assert status == 200
+
+    def value(name: str, labels: str = "") -> float:
+        found = re.findall(rf"^{name}{re.escape(labels)} (\S+)$", body, re.M)
+        assert found, (name, labels)
+        return sum(float(v) for v in found)
+
+    signed_in = '{method="POST",transport="https",view="access:login"}'
+    assert value("django_http_requests_total_by_view_transport_method_total", signed_in) >= 3
+    assert value("baomi_database_up") == 1
+    assert value("baomi_broker_up") == 1
+    assert value("baomi_job_last_run_ok", '{job="records.backup"}') == 1
+    assert value("baomi_worker_heartbeat_age_seconds") < 60
+    assert value("baomi_queue_length", '{queue="celery"}') >= 0
+    assert WebClient(stack).get("/metrics", follow=False).status == 404
+
+
 def _sign_in(client: WebClient, user, device) -> None:
     page = client.post("/accounts/login/", {"username": user.username, "password": PASSWORD})
     assert "/accounts/otp/verify/" in page.url, page.text[:500]
@@ -161,6 +183,7 @@ def test_r31_the_production_stack_serves_a_journey_and_runs_tasks_on_the_worker(
         "BAOMI_DRILL_DATABASE_URL": roles.url(roles.drill, "postgres"),
     }
 
+    stack_env["BAOMI_METRICS_TOKEN"] = "stack-scraper-token"  # issue 18 §10
     stack = Stack(stack_env, tmp_path)
     try:
         stack.start()
@@ -257,6 +280,7 @@ def test_r31_the_production_stack_serves_a_journey_and_runs_tasks_on_the_worker(
         # heartbeat being late and mails the alert itself (issue 18 §7); when a new worker
         # runs, the "recovered" mail follows.
         _worker_dies_and_comes_back(stack, stack_env, tmp_path)
+        _metrics_add_up_every_web_worker(stack, stack_env)
     finally:
         codes = stack.stop()
     assert codes == {"beat": 0, "web": 0, "worker": 0}, codes
