@@ -24,7 +24,6 @@ from access.policy.accounts import (
     decide_enrolment_issue,
     decide_own_device,
     needs_second_approver,
-    require_own_device,
 )
 from access.policy.actions import Allowed, allowed_actions
 from access.policy.capabilities import (
@@ -181,7 +180,6 @@ __all__ = [
     "require_api",
     "require_api_record",
     "require_can",
-    "require_own_device",
     "require_request",
     "require_scope",
     "review_items_for",

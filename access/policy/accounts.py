@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from access.policy.decisions import ALLOW, Decision, Denied
+from access.policy.decisions import ALLOW, Decision
 from access.policy.roles import Person, roles_of, signed_in
 from access.roles import Role
 
@@ -50,9 +50,3 @@ def decide_own_device(person: Person, device: Any) -> Decision:
     if not signed_in(person) or getattr(device, "user_id", None) != person.pk:
         return Decision(False, _("Only its owner can change or remove a passkey."))
     return ALLOW
-
-
-def require_own_device(person: Person, device: Any) -> None:
-    decision = decide_own_device(person, device)
-    if not decision:
-        raise Denied(decision)

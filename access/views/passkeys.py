@@ -9,8 +9,8 @@ import json
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -28,6 +28,7 @@ from access import passkeys, policy, signin
 from access.http import AuthenticatedHttpRequest
 from access.views._next import pop_next
 from access.views.signin import redirect_to_reauth
+from audit.api import record_denied
 from core.refusals import Refused
 
 
@@ -145,10 +146,19 @@ def passkeys_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+def _own_passkey(request: AuthenticatedHttpRequest, passkey_id: int) -> WebAuthnCredential:
+    """The person's own passkey, or 404 (recorded): someone else's answers exactly as one that
+    does not exist, so walking the numbers tells nobody which exist."""
+    credential = WebAuthnCredential.objects.filter(pk=passkey_id).first()
+    if credential is None or not policy.decide_own_device(request.user, credential):
+        record_denied(request, "not_visible")
+        raise Http404
+    return credential
+
+
 @require_POST
 def rename_view(request: AuthenticatedHttpRequest, passkey_id: int) -> HttpResponse:
-    credential = get_object_or_404(WebAuthnCredential, pk=passkey_id)
-    policy.require_own_device(request.user, credential)
+    credential = _own_passkey(request, passkey_id)
     try:
         passkeys.rename(request.user, credential, request.POST.get("name", ""))
     except Refused as problem:
@@ -164,8 +174,7 @@ def rename_view(request: AuthenticatedHttpRequest, passkey_id: int) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def remove_view(request: AuthenticatedHttpRequest, passkey_id: int) -> HttpResponse:
     """Removing asks first, and only right after a confirmation of password and code."""
-    credential = get_object_or_404(WebAuthnCredential, pk=passkey_id)
-    policy.require_own_device(request.user, credential)
+    credential = _own_passkey(request, passkey_id)
     if not signin.recently_reauthenticated(request):
         return redirect_to_reauth(request)
     if request.method == "POST":
