@@ -107,3 +107,26 @@ def test_r70_the_audit_log_costs_the_same_for_few_events_or_many(world):
             register(world.sales)  # each leaves events by a person of a department
 
     same_cost(client, reverse("audit:events"), busier)
+
+
+def test_r21_reading_a_page_writes_one_row_at_most_its_audit_event(world):
+    """Issue 20 §4: the protection writes nothing per request (no session save, no last-seen
+    update, no lockout bookkeeping); a page that reads customer data writes its one audit
+    event in one statement, the request's only write and its only commit."""
+    record = approved(world.sales, world.head)
+    sales = client_verified(world.sales)
+    pages = {
+        reverse("records:detail", args=[record.pk]): ["audit_auditevent"],
+        reverse("records:list"): [],
+        reverse("home"): [],
+    }
+    for url, written in pages.items():
+        sales.get(url)
+        with CaptureQueriesContext(connection) as seen:
+            assert sales.get(url).status_code == 200
+        writes = [q["sql"] for q in seen if q["sql"].lstrip().upper().startswith(WRITE_STATEMENTS)]
+        tables = [sql.split('"')[1] for sql in writes]
+        assert tables == written, (url, writes)
+
+
+WRITE_STATEMENTS = ("INSERT", "UPDATE", "DELETE", "SAVEPOINT", "BEGIN", "COMMIT")
