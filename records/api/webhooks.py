@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import ipaddress
 import json
-import socket
 import time
 import urllib.error
 import urllib.parse
@@ -40,6 +38,7 @@ from audit.api import recorded
 from audit.models import AuditEvent
 from core.announcements import NotDelivered, Undeliverable
 from records import crypto
+from records.api import pinned
 from records.api.models import ClientReference, IntegrationClient
 from records.models import CustomerRecord, OutboxMessage
 
@@ -154,10 +153,8 @@ def deliver(row: OutboxMessage, sealed_payload: bytes | memoryview) -> None:
             "X-Baomi-Signature": signature(secret, int(time.time()), body),
         },
     )
-    if internal_address(client.webhook_url) and not _internal_allowed():
-        raise Undeliverable("address not allowed (internal network)")
     try:
-        with _OPENER.open(request, timeout=TIMEOUT_SECONDS):
+        with _opener_for(client.webhook_url).open(request, timeout=TIMEOUT_SECONDS):
             return
     except urllib.error.HTTPError as error:
         raise NotDelivered(f"HTTP {error.code}") from None
@@ -176,6 +173,20 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 _OPENER = urllib.request.build_opener(_NoRedirects)
 
 
+def _opener_for(url: str) -> Any:
+    """The host is resolved here, once: the connection goes to the address checked
+    (records/api/pinned.py), so a name cannot answer a public address to the check and the
+    worker's own network to the connection."""
+    if pinned.proxied(url):
+        return _OPENER  # the outgoing proxy connects, and keeps the worker out of its network
+    found = pinned.addresses(urllib.parse.urlsplit(url).hostname or "")
+    if not found:
+        raise NotDelivered("unreachable (name not resolved)")
+    if not pinned.all_public(found) and not _internal_allowed():
+        raise Undeliverable("address not allowed (internal network)")
+    return pinned.opener_to(found[0], _NoRedirects)
+
+
 def _internal_allowed() -> bool:
     return bool(getattr(settings, "BAOMI_WEBHOOK_ALLOW_INTERNAL", False))  # config/connect.py
 
@@ -184,16 +195,7 @@ def internal_address(url: str) -> bool:
     """Whether ``url``'s host is (or resolves to) a loopback, link-local, private or otherwise
     non-public address: the worker's own network, which a webhook must not reach unless the
     operator allows it (an intranet CRM). Unresolvable counts as internal."""
-    host = urllib.parse.urlsplit(url).hostname or ""
-    try:
-        found = {info[4][0] for info in socket.getaddrinfo(host, None)}
-    except (OSError, UnicodeError):
-        return True
-    for text in found:
-        address = ipaddress.ip_address(str(text).split("%", 1)[0])
-        if not address.is_global:
-            return True
-    return False
+    return not pinned.all_public(pinned.addresses(urllib.parse.urlsplit(url).hostname or ""))
 
 
 def new_secret() -> str:

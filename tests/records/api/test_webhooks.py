@@ -216,3 +216,50 @@ def test_i21_2_a_notification_asks_the_worker_the_way_mail_does():
     from records.ops import outbox as the_outbox
 
     assert [the_outbox.deliver_soon] == webhooks.DELIVER_SOON
+
+
+def test_i21_2_a_name_answering_another_address_at_delivery_is_not_followed_there(
+    world, receiver, settings, monkeypatch
+):
+    """DNS rebinding: the CRM's name answers a public address while it is checked and the
+    worker's own network when the connection is made. The worker connects to the address it
+    checked, never to a second answer, so the loopback service hears nothing."""
+    import socket
+
+    settings.BAOMI_WEBHOOK_ALLOW_INTERNAL = False
+    public = "93.184.216.34"
+    asked: list[str] = []
+    real_resolve, real_connect = socket.getaddrinfo, socket.create_connection
+
+    def resolve(host, *args, **kwargs):
+        if host != "crm.rebind.example":
+            return real_resolve(host, *args, **kwargs)
+        asked.append(host)
+        # The issuing check and the delivery's check see the public address; any later
+        # question is answered with loopback, where the receiver listens.
+        address = public if len(asked) <= 2 else "127.0.0.1"
+        return real_resolve(address, *args, **kwargs)
+
+    connected: list[str] = []
+
+    def connect(address, *args, **kwargs):
+        connected.append(address[0])
+        if address[0] == public:  # no Internet here: the public host does not answer
+            raise ConnectionRefusedError
+        return real_connect(address, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    monkeypatch.setattr(socket, "create_connection", connect)
+    port = receiver.server.server_address[1]
+    receiver.url = f"http://crm.rebind.example:{port}/baomi-hook"
+    issued = _crm(world, receiver)
+    from tests.factories import register
+
+    record = register(world.sales)
+    intake.submit(world.sales, record)
+    review.return_for_correction(world.head, record, "请补充身份证复印件")
+    assert outbox.deliver_pending() == {"sent": 0, "retry": 1, "gave_up": 0}
+    assert receiver.accepted == []
+    assert connected == [public]
+    row = OutboxMessage.objects.get(client=issued.client)
+    assert row.last_error == "NotDelivered: unreachable (ConnectionRefusedError)"
