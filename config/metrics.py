@@ -29,6 +29,7 @@ from typing import Any
 
 import environ
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from prometheus_client import CollectorRegistry, generate_latest
@@ -38,19 +39,29 @@ from prometheus_client.registry import Collector
 log = logging.getLogger("baomi.metrics")
 
 BEFORE = "django_prometheus.middleware.PrometheusBeforeMiddleware"
-AFTER = "django_prometheus.middleware.PrometheusAfterMiddleware"
+AFTER = "config.metrics_middleware.AfterMiddleware"
+AXES = "axes.middleware.AxesMiddleware"  # stays last: it turns a flagged lockout into the answer
+TOKEN_MIN_LENGTH = 32
 
 
 def metrics_settings(env: environ.Env, apps: list[str], middleware: list[str]) -> dict[str, Any]:
     """The token, and django-prometheus' app and middlewares only when metrics are on: the
     middlewares cost every request a little, which nobody should pay for figures nobody reads.
     ``PrometheusBeforeMiddleware`` goes right after the health probes (a probe is not a request
-    worth counting); ``PrometheusAfterMiddleware`` last."""
-    token = env.str("BAOMI_METRICS_TOKEN", default="")
+    worth counting); the after-middleware last but for django-axes, which must stay last."""
+    token = env.str("BAOMI_METRICS_TOKEN", default="").strip()
     found: dict[str, Any] = {"BAOMI_METRICS_TOKEN": token}
-    if token:
-        found["INSTALLED_APPS"] = [*apps, "django_prometheus"]
-        found["MIDDLEWARE"] = [middleware[0], BEFORE, *middleware[1:], AFTER]
+    if not token:
+        return found
+    if len(token) < TOKEN_MIN_LENGTH:
+        raise ImproperlyConfigured(
+            f"BAOMI_METRICS_TOKEN must be at least {TOKEN_MIN_LENGTH} characters; make one with "
+            'python -c "import secrets; print(secrets.token_urlsafe(32))"'
+        )
+    found["INSTALLED_APPS"] = [*apps, "django_prometheus"]
+    inner = [name for name in middleware[1:] if name != AXES]
+    last = [AXES] if AXES in middleware else []
+    found["MIDDLEWARE"] = [middleware[0], BEFORE, *inner, AFTER, *last]
     return found
 
 
@@ -60,7 +71,10 @@ def metrics_view(request: HttpRequest) -> HttpResponse:
         return HttpResponse("Not Found\n", status=404, content_type="text/plain")
     given = request.headers.get("Authorization", "")
     scheme, _, value = given.partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(value.strip(), token):
+    # Compared as bytes: a header in latin-1 (gunicorn passes any byte) is a wrong token, not
+    # a TypeError from compare_digest.
+    offered = value.strip().encode("utf-8", "surrogateescape")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(offered, token.encode()):
         log.warning("metrics scrape refused: %s", "wrong token" if given else "no token")
         response = HttpResponse("Unauthorized\n", status=401, content_type="text/plain")
         response["WWW-Authenticate"] = 'Bearer realm="baomi-metrics"'
@@ -102,11 +116,11 @@ class BackgroundCollector(Collector):
         if not database:
             return
         try:
-            yield from self._from_database()
+            yield from self._from_database(broker_up=broker == "ok")
         except Exception:  # a scrape never fails on one figure; the log says which
             log.exception("metrics: reading the background figures failed")
 
-    def _from_database(self) -> Iterator[GaugeMetricFamily]:
+    def _from_database(self, broker_up: bool) -> Iterator[GaugeMetricFamily]:
         from audit import chain
         from core import health
         from core.models import JobRun, OpsAlert
@@ -130,7 +144,7 @@ class BackgroundCollector(Collector):
             "Seconds since the sealer last sealed, while events wait; 0 when none wait.",
             since_seal or 0.0,
         )
-        queue = _queue_length()
+        queue = _queue_length() if broker_up else None
         if queue is not None:
             family = GaugeMetricFamily(
                 "baomi_queue_length", "Tasks waiting in the broker.", labels=["queue"]
@@ -176,7 +190,9 @@ def _queue_length() -> int | None:
     from celery import current_app
 
     try:
-        with current_app.connection_for_read() as conn:
+        # A broker that answered the check a moment ago; one short try, never kombu's retries.
+        with current_app.connection_for_read(connect_timeout=2) as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
             # A virtual transport's channel (Redis): declaring the queue the worker already
             # declared answers its length. Passive would fail on an empty queue, which Redis
             # keeps as no key at all.

@@ -8,14 +8,17 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from config.metrics import metrics_settings
 from core.models import JobRun
+from tests.factories import approved, build_world
+from tests.helpers import client_verified
 
 pytestmark = pytest.mark.django_db
 
-TOKEN = "scrape-me-7f3a"
+TOKEN = "scrape-me-7f3a-0123456789abcdefghijklmnop"
 
 
 def _metrics_on(settings) -> None:
@@ -51,11 +54,17 @@ def test_i18_10_without_a_token_there_is_no_metrics_page(client):
 def test_i18_10_metrics_off_add_no_middleware(settings):
     found = metrics_settings(_Env(""), ["a"], ["probe", "rest"])
     assert found == {"BAOMI_METRICS_TOKEN": ""}
-    on = metrics_settings(_Env(TOKEN), ["a"], ["probe", "rest"])
-    assert on["MIDDLEWARE"][0] == "probe"  # the health probes stay first
+    on = metrics_settings(_Env(TOKEN), ["a"], list(settings.MIDDLEWARE))
+    assert on["MIDDLEWARE"][0] == settings.MIDDLEWARE[0]  # the health probes stay first
     assert on["MIDDLEWARE"][1].endswith("PrometheusBeforeMiddleware")
-    assert on["MIDDLEWARE"][-1].endswith("PrometheusAfterMiddleware")
+    assert on["MIDDLEWARE"][-2] == "config.metrics_middleware.AfterMiddleware"
+    assert on["MIDDLEWARE"][-1] == "axes.middleware.AxesMiddleware"  # still last, as it must be
     assert on["INSTALLED_APPS"] == ["a", "django_prometheus"]
+
+
+def test_i18_10_a_short_token_stops_the_start_naming_the_variable():
+    with pytest.raises(ImproperlyConfigured, match="BAOMI_METRICS_TOKEN must be at least 32"):
+        metrics_settings(_Env("short-token"), [], ["probe"])
 
 
 def test_i18_10_a_scrape_without_the_right_token_is_refused(client, settings):
@@ -66,6 +75,9 @@ def test_i18_10_a_scrape_without_the_right_token_is_refused(client, settings):
     wrong = client.get("/metrics", headers={"Authorization": "Bearer guess"})
     assert wrong.status_code == 401
     assert b"django_http" not in wrong.content
+    # gunicorn passes header bytes as latin-1: a refusal, not a server error.
+    odd = client.get("/metrics", headers={"Authorization": "Bearer caf\u00e9\u00ff"})
+    assert odd.status_code == 401
 
 
 def test_i18_10_the_scraper_reads_requests_by_view_and_the_background_figures(client, settings):
@@ -77,7 +89,13 @@ def test_i18_10_the_scraper_reads_requests_by_view_and_the_background_figures(cl
     )  # fmt: skip
     for _ in range(3):
         assert client.get("/accounts/login/").status_code == 200
-    client.get("/records/4711/")  # a file's number must never become a label
+    world = build_world()
+    record = approved(world.sales, world.head)
+    seller = client_verified(world.sales)
+    assert seller.get(f"/records/{record.pk}/").status_code == 200
+    # A made-up method from the Internet is counted, but never becomes a label of its own.
+    for made_up in ("FOOBARBAZ", "QWERTYUIOPASDFGHJKLZ"):
+        assert client.generic(made_up, "/accounts/login/").status_code == 405
 
     # As Prometheus asks inside the compose network: by service name, plain HTTP.
     answer = client.get(
@@ -91,7 +109,15 @@ def test_i18_10_the_scraper_reads_requests_by_view_and_the_background_figures(cl
         body, "django_http_requests_total_by_view_transport_method_total", view="access:login"
     )
     assert counted >= 3
-    assert "4711" not in body
+    viewed = {"view": "records:detail", "method": "GET"}
+    assert _value(body, "django_http_requests_latency_seconds_by_view_method_count", **viewed) == 1
+    assert str(record.pk) not in body  # labelled by the view's name, never its address
+    assert "FOOBARBAZ" not in body
+    assert "QWERTYUIOP" not in body
+    assert _value(
+        body, "django_http_responses_total_by_status_view_method_total",
+        method="<invalid method>", status="405",
+    ) == 2  # fmt: skip
     assert _value(body, "baomi_database_up") == 1
     assert _value(body, "baomi_worker_heartbeat_age_seconds") == float("inf")  # never beat
     assert _value(body, "baomi_job_last_duration_seconds", job="audit.verify") == pytest.approx(

@@ -102,6 +102,15 @@ class OutboxMessage(models.Model):
         verbose_name = _("outgoing e-mail")
         verbose_name_plural = _("outgoing e-mails")
         ordering = ["created_at"]
+        # What is still to send: the sender's due rows and the waiting count (/metrics), read
+        # without walking every message ever sent.
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(sent_at=None, gave_up_at=None),
+                name="outbox_waiting",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"mail {self.pk}"

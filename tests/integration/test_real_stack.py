@@ -130,8 +130,12 @@ def _metrics_add_up_every_web_worker(stack: Stack, stack_env: dict[str, str]) ->
         assert found, (name, labels)
         return sum(float(v) for v in found)
 
+    # Three sign-ins, whichever worker took each: counted once each, over both workers' files.
     signed_in = '{method="POST",transport="https",view="access:login"}'
-    assert value("django_http_requests_total_by_view_transport_method_total", signed_in) >= 3
+    assert value("django_http_requests_total_by_view_transport_method_total", signed_in) == 3
+    folder = Path(stack.service_env("web")["PROMETHEUS_MULTIPROC_DIR"])
+    assert len({f.stem.rsplit("_", 1)[-1] for f in folder.glob("counter_*.db")}) >= 2
+    assert not (folder / "counter_1.db").exists()  # an earlier run's file, removed at start
     assert value("baomi_database_up") == 1
     assert value("baomi_broker_up") == 1
     assert value("baomi_job_last_run_ok", '{job="records.backup"}') == 1
@@ -183,8 +187,12 @@ def test_r31_the_production_stack_serves_a_journey_and_runs_tasks_on_the_worker(
         "BAOMI_DRILL_DATABASE_URL": roles.url(roles.drill, "postgres"),
     }
 
-    stack_env["BAOMI_METRICS_TOKEN"] = "stack-scraper-token"  # issue 18 §10
+    stack_env["BAOMI_METRICS_TOKEN"] = "stack-scraper-token-0123456789abcdef"  # issue 18 §10
     stack = Stack(stack_env, tmp_path)
+    # An earlier run's metrics file, which gunicorn's start must remove (config/gunicorn_conf.py).
+    stale = Path(stack.service_env("web")["PROMETHEUS_MULTIPROC_DIR"])
+    stale.mkdir()
+    (stale / "counter_1.db").write_bytes(b"\0" * 64)
     try:
         stack.start()
         # That role may append to the audit log but never change it.
