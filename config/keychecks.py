@@ -67,4 +67,10 @@ def key_problems(values: dict[str, str]) -> list[str]:
             "smtp+tls://user:password@smtp.example.com:587): security alerts, incident "
             "reports and enrolment links are sent by mail."
         )
+    token = values.get("BAOMI_METRICS_TOKEN", "").strip()
+    if token and len(token) < 32:
+        problems.append(
+            "BAOMI_METRICS_TOKEN must be at least 32 characters (or unset: no /metrics at all). "
+            f"{MAKE}"
+        )
     return problems

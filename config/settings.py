@@ -63,8 +63,7 @@ for _name in ("DJANGO_SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "CELERY_BROK
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="") or read_or_create_secret(
     VAR_DIR / "secret_key"
 )
-# Key material for records/crypto/: generated on first start (0600) when embedded; production's
-# keys come from the environment or a key service, never from a file beside their database.
+# Embedded mode's key file for records/crypto/ (0600); production keys come from the environment.
 BAOMI_KEY_FILE = Path(env.str("BAOMI_KEY_FILE", default=str(VAR_DIR / "master.key")))
 if not PRODUCTION:
     read_or_create_secret(BAOMI_KEY_FILE, nbytes=32)
@@ -98,6 +97,7 @@ if PRODUCTION and sys.argv[1:2] != ["genkeys"]:
                 "BAOMI_BACKUP_KEY",
                 "BAOMI_ANCHOR_SIGNING_KEY",
                 "EMAIL_URL",
+                "BAOMI_METRICS_TOKEN",
             )
         }
     )

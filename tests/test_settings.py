@@ -87,6 +87,7 @@ def test_production_refuses_to_start_without_required_settings(tmp_path, missing
         ("BAOMI_ANCHOR_SIGNING_KEY", "", "BAOMI_ANCHOR_SIGNING_KEY must be set"),
         ("EMAIL_URL", "", "EMAIL_URL must name a real mail server"),
         ("EMAIL_URL", "consolemail://", "EMAIL_URL must name a real mail server"),
+        ("BAOMI_METRICS_TOKEN", "changeme", "BAOMI_METRICS_TOKEN must be at least 32"),
     ],
 )
 def test_i18_3_production_refuses_placeholder_keys_and_nowhere_mail_naming_the_variable(

@@ -25,6 +25,8 @@ class Command(BaseCommand):
         self.stdout.write(f"BAOMI_INDEX_KEY={_key()}")
         self.stdout.write(f"BAOMI_BACKUP_KEY={_key()}")
         self.stdout.write(f"BAOMI_ANCHOR_SIGNING_KEY={secrets.token_urlsafe(48)}")
+        self.stdout.write("# Optional: the token of a Prometheus scraper (/metrics).")
+        self.stdout.write(f"# BAOMI_METRICS_TOKEN={secrets.token_urlsafe(32)}")
         self.stdout.write(
             "# Keep BAOMI_BACKUP_KEY and BAOMI_ANCHOR_SIGNING_KEY off the database host, and a "
             "copy of every key off-site: without them nothing can be read back."
