@@ -119,7 +119,11 @@ def uncovered(categories: Iterable[str], terms: ConsentTerms) -> list[str]:
 
 def submission_problems(record: CustomerRecord) -> list[str | Promise]:
     """Why the file's consent does not yet allow submission (empty when it does)."""
-    consent = current(record)
+    return problems_of(record, current(record))
+
+
+def problems_of(record: CustomerRecord, consent: Consent | None) -> list[str | Promise]:
+    """``submission_problems`` for a consent already read (the file page shows it too)."""
     if consent is None:
         return [_("No consent is recorded for this file.")]
     if not consent.is_active:

@@ -74,8 +74,13 @@ class Dossier:
         return str(note)
 
 
-def level_reasons(record: CustomerRecord, content: dict[str, str]) -> list[str | Promise]:
-    kinds = [attachment.kind for attachment in record.attachments.all()]
+def level_reasons(
+    record: CustomerRecord, content: dict[str, str], attachments: list[Attachment] | None = None
+) -> list[str | Promise]:
+    """The fields (and attachments) that require the file's level; ``attachments`` when the
+    caller has read them already."""
+    attached = record.attachments.all() if attachments is None else attachments
+    kinds = [attachment.kind for attachment in attached]
     return classification.derive(
         content, public_authorised=record.public_authorised, attachment_kinds=kinds
     ).reasons
@@ -90,6 +95,8 @@ def _build(user: User, record: CustomerRecord, revealed: frozenset[str]) -> Doss
         (row.field.name, row.field.label) for s in sections for row in s.rows if row.masked
     ]
     entries = record_content.read_communications(record, cipher)
+    consent = consents.current(record)
+    attachments = list(record.attachments.all())
     show_log = Masking.CONTACT in clear or COMMUNICATIONS_FIELD in revealed
     if entries and not show_log:
         revealable.append((COMMUNICATIONS_FIELD, _("Communication records")))
@@ -102,10 +109,10 @@ def _build(user: User, record: CustomerRecord, revealed: frozenset[str]) -> Doss
         communications=entries if show_log else None,
         communications_count=len(entries),
         review_comment=record_content.read_review_comment(record, cipher),
-        consent=consents.current(record),
-        consent_problems=consents.submission_problems(record),
-        attachments=list(record.attachments.all()),
-        level_reasons=level_reasons(record, content),
+        consent=consent,
+        consent_problems=consents.problems_of(record, consent),
+        attachments=attachments,
+        level_reasons=level_reasons(record, content, attachments),
     )
 
 
