@@ -143,6 +143,8 @@ DETAILS: dict[str, Promise] = {
     "revoked": gettext_lazy("Revoked"),
     "rewrapped": gettext_lazy("Keys re-wrapped"),
     "scope": gettext_lazy("Scope"),
+    "sealed_failed": gettext_lazy("Sealed values that did not open"),
+    "sealed_rewrapped": gettext_lazy("Sealed values re-wrapped"),
     "sender": gettext_lazy("Sender"),
     "serial": gettext_lazy("Copy serial"),
     "sessions_ended": gettext_lazy("Sessions ended"),

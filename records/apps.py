@@ -59,7 +59,9 @@ class RecordsConfig(AppConfig):
         webhooks.DELIVER_SOON[:] = [outbox.deliver_soon]
         from records.circulation import demo as circulation_demo  # noqa: F401 - seed_demo step
         from records.circulation import menu as circulation_menu
+        from records.circulation import parties, pledges  # noqa: F401 - sealed columns
         from records.imports import demo as imports_demo  # noqa: F401 - seed_demo step
+        from records.imports import service  # noqa: F401 - sealed columns (records/crypto/sealed.py)
         from records.inventory import demo as inventory_demo  # noqa: F401 - seed_demo step
         from records.ops import chat  # noqa: F401 - answers core.announcements
         from records.ops import menu as ops_menu

@@ -40,6 +40,7 @@ from core.announcements import NotDelivered, Undeliverable
 from records import crypto
 from records.api import pinned
 from records.api.models import ClientReference, IntegrationClient
+from records.crypto import sealed
 from records.models import CustomerRecord, OutboxMessage
 
 TIMEOUT_SECONDS = 10
@@ -58,6 +59,9 @@ DELIVER_SOON: list[Callable[[], None]] = []
 
 def secret_context(client_id: int) -> str:
     return f"webhook-secret:{client_id}"
+
+
+sealed.column(IntegrationClient, "webhook_secret", lambda client: secret_context(client.pk))
 
 
 def _message_context(row_id: object) -> str:

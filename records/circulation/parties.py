@@ -21,6 +21,7 @@ from access.models import ExternalParty, User
 from access.policy import Capability
 from records import crypto
 from records.attachments import check_upload, sniff
+from records.crypto import sealed
 
 
 def save(
@@ -89,6 +90,9 @@ def _save(
 
 def _context(party: ExternalParty) -> str:
     return f"nda:{party.pk}"
+
+
+sealed.stored_file(ExternalParty, "nda_document", _context, flag="nda_sealed")
 
 
 def _store_sealed(party: ExternalParty, upload: UploadedFile) -> None:

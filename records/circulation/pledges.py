@@ -24,6 +24,7 @@ from core.canonical import content_sha256
 from core.refusals import Refused
 from records import crypto
 from records.attachments import check_upload
+from records.crypto import sealed
 from records.pdf import Document, in_chinese
 
 DUTIES = (
@@ -54,6 +55,9 @@ def pledge_text(person: User, on: str) -> str:
 
 def _context(pledge: ExitPledge) -> str:
     return f"pledge:{pledge.pk}"
+
+
+sealed.column(ExitPledge, "sealed_scan", _context)
 
 
 def waiting_for(person: User) -> ExitPledge | None:

@@ -278,6 +278,30 @@ def seal_blob(context: str, plaintext: bytes) -> bytes:
     return _BLOB_HEADER.pack(wrapped.version, len(wrapped.blob)) + wrapped.blob + body
 
 
+def blob_version(blob: bytes | memoryview) -> int:
+    """The KEK version a sealed value's data key is wrapped under (its first two bytes)."""
+    version, _length = _BLOB_HEADER.unpack_from(bytes(blob[: _BLOB_HEADER.size]))
+    return int(version)
+
+
+def rewrap_blob(context: str, blob: bytes | memoryview) -> bytes:
+    """The same sealed value with its data key wrapped under the newest KEK (key rotation; the
+    body is untouched). ``DecryptionFailed`` for a wrong context or tampering."""
+    data = bytes(blob)
+    version, length = _BLOB_HEADER.unpack_from(data)
+    start = _BLOB_HEADER.size
+    provider = key_provider()
+    dek = provider.unwrap(
+        WrappedKey(version, data[start : start + length]), b"blob:" + context.encode()
+    )
+    wrapped = provider.wrap(dek, b"blob:" + context.encode())
+    return (
+        _BLOB_HEADER.pack(wrapped.version, len(wrapped.blob))
+        + wrapped.blob
+        + data[start + length :]
+    )
+
+
 def open_blob(context: str, blob: bytes | memoryview) -> bytes:
     """The plaintext of ``seal_blob``; ``DecryptionFailed`` for a wrong context or tampering."""
     data = bytes(blob)

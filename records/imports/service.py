@@ -3,15 +3,12 @@
 1. ``check``: the upload is read and every row checked (records.imports.rows); the upload is
    kept sealed under its own key, and the rows that passed, sealed a chunk at a time, with what
    the check found. No client file exists yet.
-2. ``start`` queues ``run`` (a Celery task): the checked rows are saved a chunk per transaction,
-   which also moves the progress mark, so a worker killed halfway loses at most the chunk it was
-   in and the next run carries on from the mark. Every row is matched against the department's
-   files first (old archive number; ID number and name; mobile and name, by their blind
-   indexes), so importing the same register twice saves nothing twice.
-3. Rows with the place of their signed consent are submitted for review like a typed file; rows
-   without are drafts with their handlers, who attach the evidence and submit them.
-4. The head approves the whole import (records.imports.approval): each file is approved,
-   numbered and audited one by one by the ordinary review.
+2. ``start`` queues ``run`` (Celery): a chunk per transaction with the progress mark, so a
+   killed worker loses one chunk at most. Rows are matched against the department's files first
+   (old number; ID number or mobile with the name, by blind index): nothing is saved twice.
+3. Rows naming where their signed consent is kept are submitted for review; the others stay
+   drafts with their handlers, who attach the evidence and submit them.
+4. The head approves the import (records.imports.approval), file by file by the ordinary review.
 The upload and the checked rows are destroyed when the import ends or is cancelled.
 """
 
@@ -37,14 +34,13 @@ from records.fields import categories_present
 from records.imports import rows as row_checks
 from records.imports import sorting, workbook
 from records.imports.models import DeclaredLocation, ImportBatch, ImportChunk, ImportStatus
+from records.imports.sealing import chunk_context as _chunk_context
+from records.imports.sealing import context as _context
+from records.imports.sealing import rejects_context as _rejects_context
 from records.models import Consent, CustomerRecord, RecordStatus
 
 logger = logging.getLogger(__name__)
 SHOWN_PROBLEMS = 500  # rejected rows listed on the page; all of them are in the download
-
-
-def _context(batch: ImportBatch) -> str:
-    return f"import:{batch.pk}"
 
 
 def _upload(batch: ImportBatch) -> bytes:
@@ -57,10 +53,6 @@ def _destroy_upload(batch: ImportBatch) -> None:
     that backup is pruned."""
     batch.sealed_upload = b""
     batch.chunks.all().delete()
-
-
-def _chunk_context(batch: ImportBatch, number: int) -> str:
-    return f"import:{batch.pk}:{number}"
 
 
 def receive(user: User, department: Department, data: bytes, *, queue: bool = True) -> ImportBatch:
@@ -219,10 +211,6 @@ def _refuse(batch: ImportBatch, reason: str, run_number: int) -> None:
         _destroy_upload(locked)
         locked.save()
         audit.record(batch.started_by, "import.refused", target=locked)
-
-
-def _rejects_context(batch: ImportBatch, number: int) -> str:
-    return f"import:{batch.pk}:{number}:rejects"
 
 
 def require(user: User, batch: ImportBatch) -> None:

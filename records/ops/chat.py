@@ -41,6 +41,7 @@ import audit
 from core.announcements import Announcement, NotDelivered, Topic, Undeliverable, announced
 from core.refusals import Refused
 from records import crypto
+from records.crypto import sealed
 from records.ops.models import ChatChannel, OutboxMessage
 
 TIMEOUT_SECONDS = 10
@@ -63,6 +64,9 @@ class Address:
 
 def _config_context(channel_id: int) -> str:
     return f"chat-channel:{channel_id}"
+
+
+sealed.column(ChatChannel, "sealed", lambda channel: _config_context(channel.pk))
 
 
 def _message_context(row_id: object) -> str:

@@ -37,6 +37,7 @@ from django.utils import timezone
 
 from core.announcements import NotDelivered, Undeliverable
 from records import crypto
+from records.crypto import sealed
 from records.ops import chat
 from records.ops.models import OutboxMessage
 
@@ -56,6 +57,10 @@ RETRY_PAUSES = (
 
 def _context(row_id: object) -> str:
     return f"outbox:{row_id}"
+
+
+# Mail, chat messages and webhook notifications share this table and this context.
+sealed.column(OutboxMessage, "sealed", lambda row: _context(row.pk))
 
 
 def _pack(message: EmailMessage) -> bytes:

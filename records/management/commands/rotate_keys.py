@@ -1,8 +1,9 @@
 """Re-wrap every record's data key under the newest key-encryption key (R30).
 
 Work goes in chunks (records/ops/rotation.py), so stopping and starting again continues where it
-stopped. Afterwards the old KEK can be removed from BAOMI_RECORD_KEKS once no record uses it
-(the command says which versions are still in use).
+stopped. Then every value sealed outside the files (records/crypto/sealed.py) is re-wrapped too.
+Afterwards the old KEK can be removed from BAOMI_RECORD_KEKS once nothing uses it (the command
+says which versions are still in use).
 """
 
 from __future__ import annotations
@@ -32,7 +33,16 @@ class Command(BaseCommand):
             done += count
             rate = done / max(time.monotonic() - started, 1e-6)
             self.stdout.write(f"  {done}/{total} ({100 * done // max(total, 1)}%), {rate:.0f}/s")
-        versions = rotation.finished(done)
+        self.stdout.write("Re-wrapping sealed values (secrets, scans, mail, imports)...")
+        sealed = rotation.rewrap_sealed()
+        self.stdout.write(f"  {sealed.rewrapped} re-wrapped")
+        if sealed.failed:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"  {sealed.failed} did not open and keep their key version: keep it"
+                )
+            )
+        versions = rotation.finished(done, sealed)
         self.stdout.write(
             self.style.SUCCESS(f"Done: {done} re-wrapped. Key versions in use: {versions or '-'}")
         )
