@@ -7,8 +7,9 @@ time, as urllib does, would let a name that answers a public address to the chec
 127.0.0.1 or 169.254.169.254 a moment later (DNS rebinding) send the worker into its own
 network.
 
-Behind an outgoing proxy (``https_proxy`` and friends) the proxy makes the connection, so it is
-the proxy's job to keep the worker out of the internal network; nothing is pinned then.
+Behind an outgoing proxy (``https_proxy`` and friends) the proxy makes the connection: a name
+that resolves inside here is still refused, but what the proxy resolves is the proxy's to keep
+out of the internal network (it must refuse private, loopback and link-local addresses).
 """
 
 from __future__ import annotations
@@ -36,34 +37,68 @@ def addresses(host: str) -> list[str] | None:
     return ordered or None
 
 
+# NAT64's well-known prefix: 64:ff9b::7f00:1 is 127.0.0.1 behind a NAT64 gateway.
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
 def all_public(found: list[str] | None) -> bool:
     """Whether every address is a public one (unresolvable is not)."""
-    return bool(found) and all(ipaddress.ip_address(a).is_global for a in found or [])
+    return bool(found) and all(_public(text) for text in found or [])
+
+
+def _public(text: str) -> bool:
+    """Public, and not an IPv6 form of an internal IPv4 address (mapped, 6to4, NAT64), which
+    ``is_global`` alone lets through."""
+    address = ipaddress.ip_address(text)
+    if not address.is_global:
+        return False
+    if isinstance(address, ipaddress.IPv6Address):
+        inner = address.ipv4_mapped or address.sixtofour
+        if inner is None and address in _NAT64:
+            inner = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+        if inner is not None and not inner.is_global:
+            return False
+    return True
 
 
 def proxied(url: str) -> bool:
+    """Whether urllib would send ``url`` through an outgoing proxy: asked with host and port,
+    as urllib's own proxy handler asks (a ``no_proxy`` entry may name a port)."""
     parts = urllib.parse.urlsplit(url)
     proxies = urllib.request.getproxies()
-    return parts.scheme in proxies and not urllib.request.proxy_bypass(parts.hostname or "")
+    return parts.scheme in proxies and not urllib.request.proxy_bypass(parts.netloc)
 
 
-def opener_to(address: str, redirects: type[urllib.request.BaseHandler]) -> Any:
-    """An opener whose connections go to ``address`` whatever the URL's name resolves to, and
-    through no proxy."""
+def proxy_opener(redirects: type[urllib.request.BaseHandler]) -> Any:
+    """Through the proxies of this moment (not of the process's start)."""
     return urllib.request.build_opener(
-        urllib.request.ProxyHandler({}),
-        redirects,
-        _PinnedHTTP(address),
-        _PinnedHTTPS(address),
+        urllib.request.ProxyHandler(urllib.request.getproxies()), redirects
     )
 
 
-def _factory(kind: type[http.client.HTTPConnection], address: str) -> Callable[..., Any]:
+def opener_to(addresses: list[str], redirects: type[urllib.request.BaseHandler]) -> Any:
+    """An opener whose connections go to the checked ``addresses`` (each in turn, as urllib
+    tries a name's answers), whatever the URL's name resolves to next, through no proxy."""
+    return urllib.request.build_opener(
+        urllib.request.ProxyHandler({}),
+        redirects,
+        _PinnedHTTP(addresses),
+        _PinnedHTTPS(addresses),
+    )
+
+
+def _factory(kind: type[http.client.HTTPConnection], addresses: list[str]) -> Callable[..., Any]:
     def make(host: str, **kwargs: Any) -> http.client.HTTPConnection:
         connection = kind(host, **kwargs)
 
         def to_checked(where: tuple[str, int], *args: Any) -> socket.socket:
-            return socket.create_connection((address, where[1]), *args)
+            failed: OSError | None = None
+            for address in addresses:
+                try:
+                    return socket.create_connection((address, where[1]), *args)
+                except OSError as error:
+                    failed = error
+            raise failed or OSError("no address")
 
         # http.client opens its socket through this attribute; TLS still checks the name.
         connection._create_connection = to_checked  # type: ignore[attr-defined]
@@ -73,19 +108,19 @@ def _factory(kind: type[http.client.HTTPConnection], address: str) -> Callable[.
 
 
 class _PinnedHTTP(urllib.request.HTTPHandler):
-    def __init__(self, address: str) -> None:
+    def __init__(self, addresses: list[str]) -> None:
         super().__init__()
-        self.address = address
+        self.addresses = addresses
 
     def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        return self.do_open(_factory(http.client.HTTPConnection, self.address), req)
+        return self.do_open(_factory(http.client.HTTPConnection, self.addresses), req)
 
 
 class _PinnedHTTPS(urllib.request.HTTPSHandler):
-    def __init__(self, address: str) -> None:
+    def __init__(self, addresses: list[str]) -> None:
         super().__init__()
-        self.address = address
+        self.addresses = addresses
 
     def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        factory = _factory(http.client.HTTPSConnection, self.address)
+        factory = _factory(http.client.HTTPSConnection, self.addresses)
         return self.do_open(factory, req, context=self._context)  # type: ignore[attr-defined]

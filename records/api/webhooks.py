@@ -174,21 +174,19 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
         return None
 
 
-_OPENER = urllib.request.build_opener(_NoRedirects)
-
-
 def _opener_for(url: str) -> Any:
     """The host is resolved here, once: the connection goes to the address checked
     (records/api/pinned.py), so a name cannot answer a public address to the check and the
     worker's own network to the connection."""
-    if pinned.proxied(url):
-        return _OPENER  # the outgoing proxy connects, and keeps the worker out of its network
     found = pinned.addresses(urllib.parse.urlsplit(url).hostname or "")
+    inside = bool(found) and not pinned.all_public(found) and not _internal_allowed()
+    if inside:
+        raise Undeliverable("address not allowed (internal network)")
+    if pinned.proxied(url):
+        return pinned.proxy_opener(_NoRedirects)  # the proxy connects (records/api/pinned.py)
     if not found:
         raise NotDelivered("unreachable (name not resolved)")
-    if not pinned.all_public(found) and not _internal_allowed():
-        raise Undeliverable("address not allowed (internal network)")
-    return pinned.opener_to(found[0], _NoRedirects)
+    return pinned.opener_to(found, _NoRedirects)
 
 
 def _internal_allowed() -> bool:

@@ -71,12 +71,22 @@ def _save(
 ) -> ExternalParty:
     with transaction.atomic():
         created = party is None
-        party = party or ExternalParty()
+        # An existing party is read again under its lock: the NDA's stored name may have
+        # changed since the page was loaded (a key rotation writes the scan anew), and only
+        # the fields of this form are written back.
+        party = (
+            ExternalParty()
+            if party is None
+            else ExternalParty.objects.select_for_update().get(pk=party.pk)
+        )
         party.name, party.kind = name, kind
         party.contact_name, party.contact_email = contact_name.strip(), contact_email.strip()
         party.nda_signed_on, party.nda_expires_on = nda_signed_on, nda_expires_on
         party.updated_by = user
-        party.save()  # a new party needs its id: the sealed scan is bound to it
+        edited = ["name", "kind", "contact_name", "contact_email", "nda_signed_on",
+                  "nda_expires_on", "updated_by", "updated_at"]  # fmt: skip
+        # A new party needs its id: the sealed scan is bound to it.
+        party.save() if created else party.save(update_fields=edited)
         if nda_document is not None:
             _store_sealed(party, nda_document)
             party.save(update_fields=["nda_document", "nda_content_type", "nda_sealed"])

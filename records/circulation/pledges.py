@@ -57,7 +57,7 @@ def _context(pledge: ExitPledge) -> str:
     return f"pledge:{pledge.pk}"
 
 
-sealed.column(ExitPledge, "sealed_scan", _context)
+sealed.column(ExitPledge, "sealed_scan", _context, chunk=1)  # a scan of up to 10 MB
 
 
 def waiting_for(person: User) -> ExitPledge | None:

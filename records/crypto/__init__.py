@@ -280,6 +280,8 @@ def seal_blob(context: str, plaintext: bytes) -> bytes:
 
 def blob_version(blob: bytes | memoryview) -> int:
     """The KEK version a sealed value's data key is wrapped under (its first two bytes)."""
+    if len(blob) < _BLOB_HEADER.size:
+        raise DecryptionFailed("sealed value too short")
     version, _length = _BLOB_HEADER.unpack_from(bytes(blob[: _BLOB_HEADER.size]))
     return int(version)
 
@@ -288,6 +290,8 @@ def rewrap_blob(context: str, blob: bytes | memoryview) -> bytes:
     """The same sealed value with its data key wrapped under the newest KEK (key rotation; the
     body is untouched). ``DecryptionFailed`` for a wrong context or tampering."""
     data = bytes(blob)
+    if len(data) < _BLOB_HEADER.size:
+        raise DecryptionFailed("sealed value too short")
     version, length = _BLOB_HEADER.unpack_from(data)
     start = _BLOB_HEADER.size
     provider = key_provider()

@@ -21,6 +21,7 @@ class SealedColumn:
     field: str
     context: Callable[[Any], str]
     reads: tuple[str, ...] = ()  # the fields ``context`` needs besides the primary key
+    chunk: int = 50  # rows per transaction; 1 for values of megabytes (scans, uploads)
 
 
 @dataclass(frozen=True)
@@ -38,9 +39,13 @@ FILES: list[SealedFile] = []
 
 
 def column(
-    model: Any, field: str, context: Callable[[Any], str], reads: tuple[str, ...] = ()
+    model: Any,
+    field: str,
+    context: Callable[[Any], str],
+    reads: tuple[str, ...] = (),
+    chunk: int = 50,
 ) -> None:
-    COLUMNS.append(SealedColumn(model, field, context, reads))
+    COLUMNS.append(SealedColumn(model, field, context, reads, chunk))
 
 
 def stored_file(model: Any, field: str, context: Callable[[Any], str], flag: str) -> None:

@@ -13,21 +13,27 @@ def context(batch: ImportBatch) -> str:
 
 
 def chunk_context(batch: ImportBatch, number: int) -> str:
-    return f"import:{batch.pk}:{number}"
+    return _of_chunk(batch.pk, number)
 
 
 def rejects_context(batch: ImportBatch, number: int) -> str:
-    return f"import:{batch.pk}:{number}:rejects"
+    return _of_chunk(batch.pk, number) + ":rejects"
+
+
+def _of_chunk(batch_id: object, number: int) -> str:
+    """From the batch's id alone: a chunk's rotation must not load its batch's upload."""
+    return f"import:{batch_id}:{number}"
 
 
 def _chunk(chunk: ImportChunk) -> str:
-    return chunk_context(chunk.batch, chunk.number)
+    return _of_chunk(chunk.batch_id, chunk.number)
 
 
 def _rejects(chunk: ImportChunk) -> str:
-    return rejects_context(chunk.batch, chunk.number)
+    return _of_chunk(chunk.batch_id, chunk.number) + ":rejects"
 
 
-sealed.column(ImportBatch, "sealed_upload", context)
-sealed.column(ImportChunk, "sealed", _chunk, reads=("batch", "number"))
-sealed.column(ImportChunk, "sealed_rejects", _rejects, reads=("batch", "number"))
+# An upload is up to 20 MB and a chunk 500 rows: one upload, or ten chunks, per transaction.
+sealed.column(ImportBatch, "sealed_upload", context, chunk=1)
+sealed.column(ImportChunk, "sealed", _chunk, reads=("batch_id", "number"), chunk=10)
+sealed.column(ImportChunk, "sealed_rejects", _rejects, reads=("batch_id", "number"), chunk=10)

@@ -60,7 +60,7 @@ def _context(row_id: object) -> str:
 
 
 # Mail, chat messages and webhook notifications share this table and this context.
-sealed.column(OutboxMessage, "sealed", lambda row: _context(row.pk))
+sealed.column(OutboxMessage, "sealed", lambda row: _context(row.pk), chunk=10)  # attachments
 
 
 def _pack(message: EmailMessage) -> bytes:

@@ -42,6 +42,8 @@ class Command(BaseCommand):
                     f"  {sealed.failed} did not open and keep their key version: keep it"
                 )
             )
+        if sealed.missing:
+            self.stdout.write(self.style.WARNING(f"  {sealed.missing} stored files not found"))
         versions = rotation.finished(done, sealed)
         self.stdout.write(
             self.style.SUCCESS(f"Done: {done} re-wrapped. Key versions in use: {versions or '-'}")

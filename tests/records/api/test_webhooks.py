@@ -218,13 +218,22 @@ def test_i21_2_a_notification_asks_the_worker_the_way_mail_does():
     assert [the_outbox.deliver_soon] == webhooks.DELIVER_SOON
 
 
+@pytest.mark.parametrize("no_proxy_for_it", [False, True], ids=["direct", "no_proxy-with-port"])
 def test_i21_2_a_name_answering_another_address_at_delivery_is_not_followed_there(
-    world, receiver, settings, monkeypatch
+    world, receiver, settings, monkeypatch, no_proxy_for_it
 ):
     """DNS rebinding: the CRM's name answers a public address while it is checked and the
     worker's own network when the connection is made. The worker connects to the address it
-    checked, never to a second answer, so the loopback service hears nothing."""
+    checked, never to a second answer, so the loopback service hears nothing; also when an
+    outgoing proxy is set and ``no_proxy`` names the CRM with its port (urllib then connects
+    directly)."""
     import socket
+
+    for name in ("http_proxy", "https_proxy", "no_proxy", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    if no_proxy_for_it:
+        monkeypatch.setenv("http_proxy", "http://127.0.0.1:9")
+        monkeypatch.setenv("no_proxy", f"crm.rebind.example:{receiver.server.server_address[1]}")
 
     settings.BAOMI_WEBHOOK_ALLOW_INTERNAL = False
     public = "93.184.216.34"
@@ -263,3 +272,11 @@ def test_i21_2_a_name_answering_another_address_at_delivery_is_not_followed_ther
     assert connected == [public]
     row = OutboxMessage.objects.get(client=issued.client)
     assert row.last_error == "NotDelivered: unreachable (ConnectionRefusedError)"
+
+
+def test_i21_2_ipv6_forms_of_internal_addresses_are_internal():
+    from records.api import pinned
+
+    for inside in ("::ffff:127.0.0.1", "64:ff9b::7f00:1", "2002:7f00:1::1", "64:ff9b::a9fe:a9fe"):
+        assert not pinned.all_public([inside]), inside
+    assert pinned.all_public(["93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946"])

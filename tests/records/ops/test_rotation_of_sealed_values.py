@@ -95,3 +95,114 @@ def test_r30_a_sealed_value_that_does_not_open_keeps_its_key_version_in_use(sett
     call_command("rotate_keys", stdout=out)
     assert "1 did not open and keep their key version: keep it" in out.getvalue()
     assert "Key versions in use: [1]" in out.getvalue()
+
+
+def test_r30_an_import_in_progress_and_a_group_robot_open_after_the_old_key_is_retired(
+    settings, django_assert_max_num_queries
+):
+    from records.imports import sealing
+    from records.imports.models import ImportBatch, ImportChunk
+    from records.ops import chat
+    from records.ops.models import ChatChannel
+
+    settings.BAOMI_RECORD_KEKS = f"1:{_key()}"
+    world = build_world()
+    batch = ImportBatch.objects.create(
+        department=world.dept, started_by=world.head, file_format="csv"
+    )
+    batch.sealed_upload = crypto.seal_blob(sealing.context(batch), b"x" * 1_000_000)
+    batch.save()
+    for number in range(12):
+        ImportChunk.objects.create(
+            batch=batch, number=number, rows=500,
+            sealed=crypto.seal_blob(sealing.chunk_context(batch, number), b"[rows]"),
+            sealed_rejects=crypto.seal_blob(sealing.rejects_context(batch, number), b"csv"),
+        )  # fmt: skip
+    channel = ChatChannel.objects.create(name="值班群", kind="wecom", created_by=world.officer)
+    channel.sealed = crypto.seal_blob(chat._config_context(channel.pk), b'{"key": "k"}')
+    channel.save()
+
+    settings.BAOMI_RECORD_KEKS = f"2:{_key()},{settings.BAOMI_RECORD_KEKS}"
+    from records.ops import rotation
+
+    # A chunk's context comes from its batch's id: the 1 MB upload is read once, not per chunk.
+    with django_assert_max_num_queries(40):
+        assert rotation.rewrap_sealed().rewrapped == 1 + 12 + 12 + 1
+    settings.BAOMI_RECORD_KEKS = settings.BAOMI_RECORD_KEKS.split(",")[0]
+    batch.refresh_from_db()
+    assert crypto.open_blob(sealing.context(batch), batch.sealed_upload) == b"x" * 1_000_000
+    for chunk in batch.chunks.all():
+        assert crypto.open_blob(sealing.chunk_context(batch, chunk.number), chunk.sealed)
+        assert crypto.open_blob(sealing.rejects_context(batch, chunk.number), chunk.sealed_rejects)
+    channel.refresh_from_db()
+    assert crypto.open_blob(chat._config_context(channel.pk), channel.sealed) == b'{"key": "k"}'
+    assert rotation.sealed_versions() == {2}
+
+
+def test_r30_every_value_sealed_outside_the_files_is_named_for_rotation():
+    """A new sealed column must be named in records/crypto/sealed.py, or a rotation would
+    leave it under a KEK the operator is told may go."""
+    from django.apps import apps
+    from django.db import models
+
+    from records.crypto import sealed
+
+    named = {(c.model._meta.label, c.field) for c in sealed.COLUMNS}
+    named |= {(f.model._meta.label, f.field) for f in sealed.FILES}
+    not_seal_blob = {
+        # A file's own columns, sealed with its data key (re-wrapped as the file's key).
+        *(
+            ("records.CustomerRecord", n)
+            for n in (
+                "wrapped_key",
+                "sealed_identity",
+                "sealed_financial",
+                "sealed_transaction",
+                "sealed_other",
+                "sealed_communications",
+                "sealed_review_comment",
+            )
+        ),
+        ("records.Attachment", "sealed_name"),
+        # Not secret: the audit chain's hashes, a destruction certificate without content.
+        ("audit.SealBlock", "event_ids"),
+        ("audit.SealBlock", "hashes"),
+        ("disposal.DestructionCertificate", "pdf"),
+    }
+    ours = ("access", "audit", "core", "disposal", "records")
+    stored = {
+        (model._meta.label, field.name)
+        for model in apps.get_models()
+        if model._meta.app_label in ours
+        for field in model._meta.get_fields()
+        if isinstance(field, models.BinaryField | models.FileField)
+    }
+    assert stored - not_seal_blob == named
+
+
+def test_r30_an_nda_edited_after_a_rotation_keeps_its_scan(
+    settings, django_capture_on_commit_callbacks
+):
+    """The edit page was loaded before the rotation wrote the scan anew; saving it must not
+    put the old, deleted file's name back."""
+    settings.BAOMI_RECORD_KEKS = f"1:{_key()}"
+    world = build_world()
+    party = ExternalParty.objects.create(
+        name="某某律师事务所", kind="law_firm", contact_name="王律师", updated_by=world.officer
+    )
+    party.nda_document.name = storages["default"].save("nda/clear.pdf", ContentFile(PDF))
+    party.save()
+    parties.seal_existing(party)
+    on_the_page = ExternalParty.objects.get(pk=party.pk)  # as the edit form loaded it
+    settings.BAOMI_RECORD_KEKS = f"2:{_key()},{settings.BAOMI_RECORD_KEKS}"
+    from records.ops import rotation
+
+    with django_capture_on_commit_callbacks(execute=True):
+        rotation.rewrap_sealed()
+        parties.save(
+            world.lawyer, on_the_page, name="某某律师事务所", kind="law_firm",
+            contact_name="李律师", contact_email="", nda_signed_on=None, nda_expires_on=None,
+        )  # fmt: skip
+    party.refresh_from_db()
+    assert party.contact_name == "李律师"
+    assert parties.open_nda(world.lawyer, party).data == PDF
