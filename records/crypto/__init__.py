@@ -273,49 +273,46 @@ def seal_blob(context: str, plaintext: bytes) -> bytes:
     object it belongs to and is bound into both layers, so a sealed value copied onto another
     row does not open there."""
     dek = os.urandom(KEY_BYTES)
-    wrapped = key_provider().wrap(dek, b"blob:" + context.encode())
-    body = _seal(AESGCM(dek), plaintext, b"baomi:blob:" + context.encode())
-    return _BLOB_HEADER.pack(wrapped.version, len(wrapped.blob)) + wrapped.blob + body
+    wrapped = key_provider().wrap(dek, _blob_key_context(context))
+    return _pack_blob(wrapped, _seal(AESGCM(dek), plaintext, b"baomi:blob:" + context.encode()))
 
 
 def blob_version(blob: bytes | memoryview) -> int:
     """The KEK version a sealed value's data key is wrapped under (its first two bytes)."""
-    if len(blob) < _BLOB_HEADER.size:
-        raise DecryptionFailed("sealed value too short")
-    version, _length = _BLOB_HEADER.unpack_from(bytes(blob[: _BLOB_HEADER.size]))
-    return int(version)
+    return _unpack_blob(bytes(blob[: _BLOB_HEADER.size]))[0].version  # the header alone
 
 
 def rewrap_blob(context: str, blob: bytes | memoryview) -> bytes:
     """The same sealed value with its data key wrapped under the newest KEK (key rotation; the
     body is untouched). ``DecryptionFailed`` for a wrong context or tampering."""
-    data = bytes(blob)
-    if len(data) < _BLOB_HEADER.size:
-        raise DecryptionFailed("sealed value too short")
-    version, length = _BLOB_HEADER.unpack_from(data)
-    start = _BLOB_HEADER.size
+    wrapped, body = _unpack_blob(bytes(blob))
     provider = key_provider()
-    dek = provider.unwrap(
-        WrappedKey(version, data[start : start + length]), b"blob:" + context.encode()
-    )
-    wrapped = provider.wrap(dek, b"blob:" + context.encode())
-    return (
-        _BLOB_HEADER.pack(wrapped.version, len(wrapped.blob))
-        + wrapped.blob
-        + data[start + length :]
-    )
+    dek = provider.unwrap(wrapped, _blob_key_context(context))
+    return _pack_blob(provider.wrap(dek, _blob_key_context(context)), body)
 
 
 def open_blob(context: str, blob: bytes | memoryview) -> bytes:
     """The plaintext of ``seal_blob``; ``DecryptionFailed`` for a wrong context or tampering."""
-    data = bytes(blob)
+    wrapped, body = _unpack_blob(bytes(blob))
+    dek = key_provider().unwrap(wrapped, _blob_key_context(context))
+    return _open(AESGCM(dek), body, b"baomi:blob:" + context.encode())
+
+
+def _blob_key_context(context: str) -> bytes:
+    return b"blob:" + context.encode()
+
+
+def _pack_blob(wrapped: WrappedKey, body: bytes) -> bytes:
+    """A sealed value's layout: KEK version, length of the wrapped data key, that key, body."""
+    return _BLOB_HEADER.pack(wrapped.version, len(wrapped.blob)) + wrapped.blob + body
+
+
+def _unpack_blob(data: bytes) -> tuple[WrappedKey, bytes]:
     if len(data) < _BLOB_HEADER.size:
         raise DecryptionFailed("sealed value too short")
     version, length = _BLOB_HEADER.unpack_from(data)
     start = _BLOB_HEADER.size
-    wrapped = WrappedKey(version, data[start : start + length])
-    dek = key_provider().unwrap(wrapped, b"blob:" + context.encode())
-    return _open(AESGCM(dek), data[start + length :], b"baomi:blob:" + context.encode())
+    return WrappedKey(version, data[start : start + length]), data[start + length :]
 
 
 # --- Authenticator seeds ---------------------------------------------------------------------

@@ -32,6 +32,25 @@ def _key() -> str:
     return base64.urlsafe_b64encode(os.urandom(32)).decode()
 
 
+def _crm(world) -> clients.Issued:
+    return clients.issue(
+        world.officer, name="CRM", scopes=["webhooks:receive"], departments=[world.dept],
+        expires_on=None, rate_per_minute=60, webhook_url="https://8.8.8.8/hook",
+    )  # fmt: skip
+
+
+def _party_with_sealed_nda(world) -> ExternalParty:
+    """A partner whose NDA scan was stored in clear, then sealed as the migration does."""
+    party = ExternalParty.objects.create(
+        name="某某律师事务所", kind="law_firm", contact_name="王律师", updated_by=world.officer
+    )
+    party.nda_document.name = storages["default"].save("nda/clear.pdf", ContentFile(PDF))
+    party.save()
+    assert parties.seal_existing(party)
+    party.refresh_from_db()
+    return party
+
+
 def test_r30_rotation_rewraps_sealed_secrets_mail_and_scans_so_the_old_key_can_go(
     settings, monkeypatch, django_capture_on_commit_callbacks
 ):
@@ -40,20 +59,11 @@ def test_r30_rotation_rewraps_sealed_secrets_mail_and_scans_so_the_old_key_can_g
     monkeypatch.setattr(outbox, "deliver_soon", lambda: None)  # the mail stays waiting
     settings.BAOMI_RECORD_KEKS = f"1:{_key()}"
     world = build_world()
-    issued = clients.issue(
-        world.officer, name="CRM", scopes=["webhooks:receive"], departments=[world.dept],
-        expires_on=None, rate_per_minute=60, webhook_url="https://8.8.8.8/hook",
-    )  # fmt: skip
+    issued = _crm(world)
     with transaction.atomic():
         mail.send_mail("提醒", "请在周五前归还档案。", None, ["li.na@example.cn"])
     waiting = OutboxMessage.objects.get(sent_at=None, client=None)
-    party = ExternalParty.objects.create(
-        name="某某律师事务所", kind="law_firm", contact_name="王律师", updated_by=world.officer
-    )
-    party.nda_document.name = storages["default"].save("nda/clear.pdf", ContentFile(PDF))
-    party.save()
-    assert parties.seal_existing(party)
-    party.refresh_from_db()
+    party = _party_with_sealed_nda(world)
     nda_before = party.nda_document.name
 
     settings.BAOMI_RECORD_KEKS = f"2:{_key()},{settings.BAOMI_RECORD_KEKS}"
@@ -83,10 +93,7 @@ def test_r30_rotation_rewraps_sealed_secrets_mail_and_scans_so_the_old_key_can_g
 def test_r30_a_sealed_value_that_does_not_open_keeps_its_key_version_in_use(settings):
     settings.BAOMI_RECORD_KEKS = f"1:{_key()}"
     world = build_world()
-    issued = clients.issue(
-        world.officer, name="CRM", scopes=["webhooks:receive"], departments=[world.dept],
-        expires_on=None, rate_per_minute=60, webhook_url="https://8.8.8.8/hook",
-    )  # fmt: skip
+    issued = _crm(world)
     # A value sealed for another row (a copy pasted across rows) opens nowhere but there.
     copied = crypto.seal_blob(webhooks.secret_context(issued.client.pk + 1), b"whsec_x")
     type(issued.client).objects.filter(pk=issued.client.pk).update(webhook_secret=copied)
@@ -187,12 +194,7 @@ def test_r30_an_nda_edited_after_a_rotation_keeps_its_scan(
     put the old, deleted file's name back."""
     settings.BAOMI_RECORD_KEKS = f"1:{_key()}"
     world = build_world()
-    party = ExternalParty.objects.create(
-        name="某某律师事务所", kind="law_firm", contact_name="王律师", updated_by=world.officer
-    )
-    party.nda_document.name = storages["default"].save("nda/clear.pdf", ContentFile(PDF))
-    party.save()
-    parties.seal_existing(party)
+    party = _party_with_sealed_nda(world)
     on_the_page = ExternalParty.objects.get(pk=party.pk)  # as the edit form loaded it
     settings.BAOMI_RECORD_KEKS = f"2:{_key()},{settings.BAOMI_RECORD_KEKS}"
     from records.ops import rotation
