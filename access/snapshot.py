@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, router
-from django.db.models import DateTimeField, Exists, OuterRef, QuerySet, Subquery
+from django.db.models import DateTimeField, Exists, F, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from access.roles import Role
@@ -67,6 +67,10 @@ def annotated(users: QuerySet[User]) -> QuerySet[User]:
         snapshot_pledge=Exists(ExitPledge.objects.filter(person=person, signed_at__isnull=True)),
         snapshot_agreement=Subquery(current),
         snapshot_signed_at=Subquery(signed.values("signed_at")[:1]),
+        # The department every audit event names, joined rather than asked for later.
+        snapshot_department_code=F("department__code"),
+        snapshot_department_name=F("department__name"),
+        snapshot_department_head=F("department__head_id"),
     )
 
 
@@ -113,6 +117,17 @@ def apply(user: Any) -> None:
         AGREEMENT_ATTR,
         AgreementState(user.snapshot_agreement, _moment(user.snapshot_signed_at)),
     )
+    if user.department_id is not None and not type(user).department.is_cached(user):
+        from access.models import Department
+
+        department = Department(
+            id=user.department_id,
+            code=user.snapshot_department_code,
+            name=user.snapshot_department_name,
+            head_id=user.snapshot_department_head,
+        )
+        department._state.adding, department._state.db = False, user._state.db
+        type(user).department.field.set_cached_value(user, department)
 
 
 def _moment(value: Any) -> datetime | None:

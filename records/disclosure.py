@@ -8,6 +8,7 @@ nothing about it is stored in the session.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import models
 from django.utils.functional import Promise
@@ -86,7 +87,20 @@ def level_reasons(
     ).reasons
 
 
-def _build(user: User, record: CustomerRecord, revealed: frozenset[str]) -> Dossier:
+@dataclass(frozen=True)
+class _Shown:
+    """What the person sees of the content, before the file's consent and attachments."""
+
+    cipher: Any
+    content: dict
+    clear: frozenset[str]
+    sections: list
+    revealable: list[tuple[str, str | Promise]]
+    entries: list
+    show_log: bool
+
+
+def _masked(user: User, record: CustomerRecord, revealed: frozenset[str]) -> _Shown:
     cipher = record_content.cipher_of(record)
     content = record_content.read(record, cipher)
     clear = policy.clear_fields(user, record)
@@ -95,31 +109,36 @@ def _build(user: User, record: CustomerRecord, revealed: frozenset[str]) -> Doss
         (row.field.name, row.field.label) for s in sections for row in s.rows if row.masked
     ]
     entries = record_content.read_communications(record, cipher)
-    consent = consents.current(record)
-    attachments = list(record.attachments.all())
     show_log = Masking.CONTACT in clear or COMMUNICATIONS_FIELD in revealed
     if entries and not show_log:
         revealable.append((COMMUNICATIONS_FIELD, _("Communication records")))
+    return _Shown(cipher, content, clear, sections, revealable, entries, show_log)
+
+
+def _build(user: User, record: CustomerRecord, revealed: frozenset[str]) -> Dossier:
+    shown = _masked(user, record, revealed)
+    consent = consents.current(record)
+    attachments = list(record.attachments.all())
     return Dossier(
         record=record,
-        sections=sections,
-        clear=clear,
-        revealable=revealable,
+        sections=shown.sections,
+        clear=shown.clear,
+        revealable=shown.revealable,
         revealed=revealed,
-        communications=entries if show_log else None,
-        communications_count=len(entries),
-        review_comment=record_content.read_review_comment(record, cipher),
+        communications=shown.entries if shown.show_log else None,
+        communications_count=len(shown.entries),
+        review_comment=record_content.read_review_comment(record, shown.cipher),
         consent=consent,
         consent_problems=consents.problems_of(record, consent),
         attachments=attachments,
-        level_reasons=level_reasons(record, content, attachments),
+        level_reasons=level_reasons(record, shown.content, attachments),
     )
 
 
 def revealable(user: User, record: CustomerRecord) -> list[tuple[str, str | Promise]]:
     """The fields a reveal form offers (what is masked for this viewer); shows no content."""
     policy.require(user, RecordAction.REVEAL, record)
-    return _build(user, record, frozenset()).revealable
+    return _masked(user, record, frozenset()).revealable
 
 
 def view(user: User, record: CustomerRecord) -> Dossier:

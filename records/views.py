@@ -38,9 +38,12 @@ from records.models import Attachment, CustomerRecord
 from records.reveal_forms import AttachmentViewForm, RevealForm
 
 
+_FILES = CustomerRecord.objects.select_related("department", "handler", "reviewed_by")  # shown
+
+
 def _record(request: AuthenticatedHttpRequest, pk: Any) -> CustomerRecord:
     """The file of a page, or 404 (recorded) when the person may not know of it."""
-    record = CustomerRecord.objects.select_related("department", "handler").filter(pk=pk).first()
+    record = _FILES.filter(pk=pk).first()
     if record is None or policy.hidden_from(request.user, record):
         record_denied(request, "not_visible")
         raise Http404
@@ -48,9 +51,7 @@ def _record(request: AuthenticatedHttpRequest, pk: Any) -> CustomerRecord:
 
 
 def _handlers(user: User) -> list[tuple[int, str]]:
-    from django.contrib.auth import get_user_model
-
-    people = get_user_model().objects.filter(department_id__in=policy.headed_department_ids(user))
+    people = User.objects.filter(department_id__in=policy.headed_department_ids(user))
     return [(p.pk, p.get_full_name()) for p in people.order_by("employee_number")]
 
 

@@ -149,3 +149,50 @@ def test_i20_4_reading_a_page_writes_its_audit_event_and_at_most_the_last_seen_m
 
 CHANGE_STATEMENTS = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 TRANSACTION_STATEMENTS = ("SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMMIT")
+
+
+def test_i20_3_a_handlers_file_page_asks_no_grant_and_reads_no_person_twice(world):
+    """The handler opens their file by role: whether they may know of it and what they may do
+    are decided without the grant table, and the reviewer's name comes with the file."""
+    record = approved(world.sales, world.head)
+    sales = client_verified(world.sales)
+    url = reverse("records:detail", args=[record.pk])
+    sales.get(url)
+    with CaptureQueriesContext(connection) as seen:
+        assert sales.get(url).status_code == 200
+    asked = [q["sql"] for q in seen.captured_queries]
+    assert not [q for q in asked if "objectpermission" in q], asked
+    people = [q for q in asked if q.lstrip().startswith('SELECT "access_user"."id"')]
+    assert len(people) == 1, people  # the signed-in person; the receivers' list is a cursor
+
+
+def test_i20_4_the_persons_department_comes_with_them(world):
+    """The audit event names the actor's department; it is read with the person in the one
+    query of the request, not asked again when the event is written."""
+    record = approved(world.sales, world.head)
+    sales = client_verified(world.sales)
+    url = reverse("records:detail", args=[record.pk])
+    sales.get(url)
+    with CaptureQueriesContext(connection) as seen:
+        assert sales.get(url).status_code == 200
+    asked = [q["sql"] for q in seen.captured_queries]
+    assert not [q for q in asked if q.lstrip().startswith('SELECT "access_department"')], asked
+    from audit.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="record.view").last().actor_department == "销售一部"
+
+
+def test_i20_3_a_reveal_reads_the_files_consent_and_attachments_once(world):
+    """The reveal form's choices come from the masked content alone; the page after the reveal
+    reads the consent and the attachments once."""
+    record = approved(world.sales, world.head)
+    sales = client_verified(world.sales)
+    url = reverse("records:reveal", args=[record.pk])
+    data = {"fields_to_reveal": "id_number", "reason": "verification", "note": ""}
+    sales.post(url, data)
+    with CaptureQueriesContext(connection) as seen:
+        response = sales.post(url, data)
+    assert response.status_code == 200
+    asked = [q["sql"] for q in seen.captured_queries]
+    for table in ("records_consent", "records_attachment"):
+        assert len([q for q in asked if q.lstrip().startswith(f'SELECT "{table}"')]) == 1, table
