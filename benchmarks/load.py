@@ -329,9 +329,13 @@ def main() -> None:
 
 
 def _pick(candidates: list, i: int, count: int):
-    """Level N: up to 4 heads (one per department), the rest salespeople."""
+    """Level N: up to 4 heads (one per department), the rest salespeople, from the heads'
+    departments first: a head approves only what their own department submits."""
     heads = [c for c in candidates if c[1]][: max(1, min(4, count // 4))]
-    sales = [c for c in candidates if not c[1]]
+    theirs = {user.department_id for user, _head in heads}
+    sales = sorted(
+        (c for c in candidates if not c[1]), key=lambda c: c[0].department_id not in theirs
+    )
     return (heads + sales)[i]
 
 
