@@ -37,7 +37,6 @@ from records.imports.approval import batches_to_approve
 from records.models import Attachment, CustomerRecord
 from records.reveal_forms import AttachmentViewForm, RevealForm
 
-
 _FILES = CustomerRecord.objects.select_related("department", "handler", "reviewed_by")  # shown
 
 

@@ -330,8 +330,8 @@ def hidden_from(user: Person, record: RecordLike) -> bool:
     held a grant on it. Such a file answers like one that does not exist (404), so its
     existence, level and status stay unknown; a person whose loan ended is told so instead."""
     if decide(user, RecordAction.VIEW, record).allowed:
-        # Decided in memory for the handler and the head; ``decide(VIEW)`` allows exactly what
-        # ``visible_records`` lists (test_decision_table), so the queries below are for refusals.
+        # Decided in memory for the handler and the head; ``decide(VIEW)`` allows only what
+        # ``visible_records`` lists (test_decision_table), so the queries are for refusals.
         return False
     files = type(record)._default_manager  # type: ignore[attr-defined]  # a model, seen as RecordLike
     if visible_records(user, files.filter(pk=record.id)).exists():
