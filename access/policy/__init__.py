@@ -25,7 +25,7 @@ from access.policy.accounts import (
     decide_own_device,
     needs_second_approver,
 )
-from access.policy.actions import Allowed, allowed_actions
+from access.policy.actions import Allowed, allowed_actions, decide_registration_form
 from access.policy.capabilities import (
     PERMISSION_CAPABILITIES,
     Capability,
@@ -151,6 +151,7 @@ __all__ = [
     "decide_offboarding",
     "decide_own_device",
     "decide_pledge",
+    "decide_registration_form",
     "decide_request",
     "decide_review_item",
     "decide_scope",

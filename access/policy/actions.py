@@ -7,13 +7,14 @@ rule. The grant behind a loan is read once for all the questions (``grants_read_
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from access.policy.decisions import Decision
 from access.policy.grants import by_emergency, grants_read_once
 from access.policy.records import RecordAction, RecordLike, decide, loan_until
 from access.policy.roles import Person
+from access.policy.withdrawal import withdrawn_refusal
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,8 @@ class Allowed:
     decisions: Mapping[RecordAction, Decision]
     loan_until: Any = None
     emergency: bool = False  # the grant behind ``loan_until`` is emergency access
+    # Printing the registration form for the customer to sign (``decide_registration_form``).
+    registration_form: Decision = field(default_factory=lambda: Decision(False, ""))
 
     def __getitem__(self, action: str) -> bool:
         return self.decisions[RecordAction(action)].allowed
@@ -57,4 +60,17 @@ def allowed_actions(user: Person, record: RecordLike) -> Allowed:
             decisions={action: decide(user, action, record) for action in RecordAction},
             loan_until=until,
             emergency=bool(until) and by_emergency(user, record),
+            registration_form=decide_registration_form(user, record),
         )
+
+
+def decide_registration_form(user: Person, record: RecordLike) -> Decision:
+    """The registration form (客户信息登记表) asks the customer to confirm and sign the consent
+    printed on it: whoever manages the file's consent prints it, while that consent stands. A
+    withdrawn consent is not put before the customer as given (PIPL Art. 15); a new consent,
+    once recorded, is."""
+    decision = decide(user, RecordAction.MANAGE_CONSENT, record)
+    withdrawn = getattr(record, "consent_withdrawn_at", None)
+    if decision.allowed and withdrawn:
+        return withdrawn_refusal(withdrawn)
+    return decision

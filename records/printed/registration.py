@@ -14,7 +14,6 @@ from django.utils import timezone
 import audit
 from access import policy
 from access.models import User
-from access.policy import RecordAction
 from records import consents, masking
 from records import content as record_content
 from records.classification import Tier
@@ -35,10 +34,17 @@ def _categories(codes: list[str]) -> str:
     return "；".join(labels) or "—"
 
 
-@in_chinese
 def registration_form(user: User, record: CustomerRecord) -> bytes:
-    """The form for the customer to confirm and sign; the handler and the head print it."""
-    policy.require(user, RecordAction.MANAGE_CONSENT, record)
+    """The form for the customer to confirm and sign; the handler and the head print it. A
+    refusal is told in the person's language; the form itself is in Chinese."""
+    decision = policy.decide_registration_form(user, record)
+    if not decision.allowed:
+        raise policy.Denied(decision)
+    return _drawn(user, record)
+
+
+@in_chinese
+def _drawn(user: User, record: CustomerRecord) -> bytes:
     content = record_content.read(record)
     sections = masking.show(content, clear=policy.clear_fields(user, record))
     mark = MARKS[Tier(record.tier)]

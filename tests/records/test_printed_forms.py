@@ -19,7 +19,7 @@ from access.roles import Role
 from audit.models import AuditEvent
 from disposal import sweep
 from disposal.models import BatchState, DisposalBatch
-from records import paper
+from records import consents, paper
 from records.circulation import lending
 from records.inventory import rounds
 from records.models import InventoryResult
@@ -70,6 +70,21 @@ def test_R19_4_the_registration_form_is_refused_to_someone_who_does_not_collect_
     response = client_verified(stranger).get(reverse("records:registration_form", args=[record.pk]))
     assert response.status_code == 403
     assert _printed("record.registration_form") == 0
+
+
+def test_R11_a_withdrawn_consent_is_not_printed_for_the_customer_to_sign(archive_staff):
+    """The form asks the customer to confirm the consent on it; after they withdrew it the file
+    is kept, not processed (PIPL Art. 15): no printing, the reason given, no link to print."""
+    w = archive_staff
+    record = approved(w.sales, w.head)
+    consents.withdraw(w.sales, record)
+    sales = client_verified(w.sales)
+    response = sales.get(reverse("records:registration_form", args=[record.pk]))
+    assert response.status_code == 403
+    assert "withdrew consent" in response.content.decode()
+    assert _printed("record.registration_form") == 0
+    page = sales.get(reverse("records:detail", args=[record.pk])).content.decode()
+    assert 'data-testid="registration-form"' not in page
 
 
 def _ask(w, kind: str = "borrow", **extra):
