@@ -64,6 +64,11 @@ _ACTIONS = [
     Action("import.started", _("Register import started"), "record"),
     Action("import.finished", _("Register import finished; uploaded file destroyed"), "record"),
     Action("import.cancelled", _("Register import cancelled; uploaded file destroyed"), "record"),
+    Action(
+        "import.expired",
+        _("Register import not started in time: cancelled, uploaded file destroyed"),
+        "record",
+    ),
     Action("import.refused", _("Register could not be read; uploaded file destroyed"), "record"),
     Action("import.rejects_downloaded", _("Rejected rows of a register downloaded"), "record"),
     Action("record.return", _("Client file returned for correction"), "record"),

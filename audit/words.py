@@ -70,6 +70,7 @@ DETAILS: dict[str, Promise] = {
     "already_imported": gettext_lazy("Rows already in Baomi"),
     "created": gettext_lazy("Files created"),
     "awaiting_consent": gettext_lazy("Awaiting consent evidence"),
+    "days": gettext_lazy("Period kept (days)"),
     "batch": gettext_lazy("Disposal batch"),
     "sha256": gettext_lazy("Fingerprint (SHA-256)"),
     "contract_ended_on": gettext_lazy("Contract ends / ended on"),

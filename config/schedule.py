@@ -72,6 +72,11 @@ def _entries(seal: float, heartbeat: float, anchor_minutes: int) -> dict[str, di
             "task": "records.subject_requests_overdue",
             "schedule": crontab(hour=8, minute=30),
         },
+        # Imports checked but never started: cancelled, their uploads destroyed.
+        "records-expire-imports": {
+            "task": "records.expire_imports",
+            "schedule": crontab(hour=3, minute=50),
+        },
         # Official holidays and swapped working days the calendar lacks (next year's, once known).
         "records-holidays": {
             "task": "records.refresh_holidays",

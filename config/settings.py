@@ -240,11 +240,11 @@ AUTH_PASSWORD_VALIDATORS = [
 OTP_TOTP_ISSUER = env.str("BAOMI_OTP_ISSUER", default="Baomi")
 OTP_TOTP_THROTTLE_FACTOR = env.int("BAOMI_OTP_THROTTLE_FACTOR", default=1)
 
-# django-axes: lock on the *combination* of username and client IP, so that nobody can lock a
-# colleague out from another machine by typing their name wrongly (issue 2, R2).
-# How long personal data outside the files is kept (access/purge.py; issue 18 §9).
+# How long personal data outside the files is kept (access/purge.py, records/imports/expiry.py).
 BAOMI_KEEP_SIGN_IN_LOGS_DAYS = env.int("BAOMI_KEEP_SIGN_IN_LOGS_DAYS", default=180)
 BAOMI_KEEP_FIELD_HISTORY_DAYS = env.int("BAOMI_KEEP_FIELD_HISTORY_DAYS", default=1095)
+BAOMI_KEEP_UNSTARTED_IMPORTS_DAYS = env.int("BAOMI_KEEP_UNSTARTED_IMPORTS_DAYS", default=14)
+# django-axes locks username and client IP together: no one locks a colleague out (R2).
 AXES_FAILURE_LIMIT = env.int("BAOMI_LOCKOUT_FAILURES", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("BAOMI_LOCKOUT_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -16,6 +16,7 @@ import json
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -98,7 +99,13 @@ def describe() -> dict[str, Any]:
         "recipients": recipients,
         "retention": retention,
         # Personal data outside the files (sign-in logs, sessions, field history; issue 18 §9).
-        "other_retention": purge.periods(),
+        "other_retention": [
+            *purge.periods(),
+            {
+                "what": "已检查但未开始导入的登记表（加密保存的上传文件及检查结果）",
+                "days": settings.BAOMI_KEEP_UNSTARTED_IMPORTS_DAYS,
+            },
+        ],
         "cross_border": "无（数据存放于境内，不向境外提供）",
         "safeguards": SAFEGUARDS,
     }

@@ -3,13 +3,14 @@ this module brings them in."""
 
 from __future__ import annotations
 
-from records.imports.tasks import approve_import, check_register, import_register
+from records.imports.tasks import approve_import, check_register, expire_imports, import_register
 from records.ops.tasks import nightly_backup, restore_drill
 from records.rights.tasks import subject_requests_overdue
 
 __all__ = [
     "approve_import",
     "check_register",
+    "expire_imports",
     "import_register",
     "nightly_backup",
     "restore_drill",

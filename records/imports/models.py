@@ -19,6 +19,7 @@ class ImportStatus(models.TextChoices):
     APPROVING = "approving", _("Being approved")
     APPROVED = "approved", _("Approved")
     CANCELLED = "cancelled", _("Cancelled")
+    EXPIRED = "expired", _("Not imported in time")
 
 
 STATUS_MEANINGS = {
@@ -45,6 +46,11 @@ STATUS_MEANINGS = {
     ImportStatus.APPROVED: _("The department head approved the imported files."),
     ImportStatus.CANCELLED: _(
         "Cancelled before anything was saved; the uploaded file is destroyed."
+    ),
+    ImportStatus.EXPIRED: _(
+        "The checked rows were not imported within %(days)s days, so the import was cancelled "
+        "and the uploaded file destroyed; nothing was saved. Upload the register again to "
+        "import it."
     ),
 }
 
@@ -102,7 +108,10 @@ class ImportBatch(models.Model):
         return f"import {str(self.id)[:8]}"
 
     def status_meaning(self) -> str:
-        return str(STATUS_MEANINGS.get(ImportStatus(self.status), ""))
+        meaning = str(STATUS_MEANINGS.get(ImportStatus(self.status), ""))
+        if self.status == ImportStatus.EXPIRED:
+            return meaning % {"days": settings.BAOMI_KEEP_UNSTARTED_IMPORTS_DAYS}
+        return meaning
 
     @property
     def percent_done(self) -> int:

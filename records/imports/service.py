@@ -47,7 +47,7 @@ def _upload(batch: ImportBatch) -> bytes:
     return crypto.open_blob(_context(batch), batch.sealed_upload)
 
 
-def _destroy_upload(batch: ImportBatch) -> None:
+def destroy_upload(batch: ImportBatch) -> None:
     """The upload and the checked rows go (the caller saves the batch). A backup taken while
     the import was open still holds them sealed, openable with the key-encryption key, until
     that backup is pruned."""
@@ -208,7 +208,7 @@ def _refuse(batch: ImportBatch, reason: str, run_number: int) -> None:
         locked.problems, locked.preview, locked.ignored_columns = [], {}, []
         locked.status, locked.refusal = ImportStatus.REFUSED, reason[:300]
         locked.finished_at = timezone.now()
-        _destroy_upload(locked)
+        destroy_upload(locked)
         locked.save()
         audit.record(batch.started_by, "import.refused", target=locked)
 
@@ -264,7 +264,7 @@ def cancel(user: User, batch: ImportBatch) -> None:
         if batch.status not in (ImportStatus.CHECKING, ImportStatus.CHECKED):
             raise Refused({"__all__": [_("Only an import not yet started can be cancelled.")]})
         batch.status, batch.finished_at = ImportStatus.CANCELLED, timezone.now()
-        _destroy_upload(batch)
+        destroy_upload(batch)
         batch.save(update_fields=["status", "finished_at", "sealed_upload"])
         audit.record(user, "import.cancelled", target=batch)
 
@@ -371,7 +371,7 @@ def run(batch_id: str) -> None:
             return
         locked.status, locked.finished_at = ImportStatus.IMPORTED, timezone.now()
         locked.done_rows = locked.total_rows
-        _destroy_upload(locked)
+        destroy_upload(locked)
         locked.save(update_fields=["status", "finished_at", "done_rows", "sealed_upload"])
         audit.record(
             found.started_by,

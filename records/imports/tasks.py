@@ -30,3 +30,15 @@ def approve_import(batch_id: str) -> None:
     from records.imports import approval
 
     approval.run_approval(batch_id)
+
+
+@shared_task(name="records.expire_imports", acks_late=True)
+def expire_imports() -> int:
+    """Daily: imports not started within BAOMI_KEEP_UNSTARTED_IMPORTS_DAYS are cancelled and
+    their uploads destroyed (records.imports.expiry)."""
+    from core.jobs import job_run
+    from records.imports import expiry
+
+    with job_run("records.expire_imports", keep_idle=False) as counts:
+        counts["expired"] = expiry.expire_unstarted()
+    return counts["expired"]
