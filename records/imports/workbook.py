@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -60,7 +61,7 @@ class Sheet:
 @dataclass
 class SheetRow:
     sheet: Sheet
-    number: int  # the row number the person sees in their program (the header is row 1)
+    number: int  # the row number the person sees in their program (below the header row)
     kind: str
     cells: dict[str, Any]  # column key -> the cell's value
     values: list[Any]  # the row as it was, for the rejected-rows workbook
@@ -131,11 +132,10 @@ def _read_xlsx(data: bytes) -> Iterator[SheetRow]:
     try:
         for position, worksheet in enumerate(book.worksheets, start=1):
             rows = worksheet.iter_rows()
-            first = next(rows, None)
-            headers = [cell.value for cell in first] if first else []
-            keys, unknown = header_keys(headers)
-            if not any(keys):
+            found = _header_row([cell.value for cell in cells] for cells in rows)
+            if found is None:
                 continue  # an instructions sheet, or an empty one
+            at, headers, keys, unknown = found
             sheet = Sheet(worksheet.title, [str(h or "") for h in headers], keys, unknown)
             sheet_kind = _kind_of_sheet(worksheet.title)
             if sheet_kind is None and "kind" not in keys:
@@ -150,7 +150,7 @@ def _read_xlsx(data: bytes) -> Iterator[SheetRow]:
                         "column": KIND.label,
                     }
                 )
-            for number, cells in enumerate(rows, start=2):
+            for number, cells in enumerate(rows, start=at + 1):
                 values = [cell.value for cell in cells]
                 if all(value in (None, "") for value in values):
                     continue
@@ -161,6 +161,24 @@ def _read_xlsx(data: bytes) -> Iterator[SheetRow]:
                 yield _row(sheet, number, sheet_kind, values, formula)
     finally:
         book.close()
+
+
+# Registers kept by hand put a title, a date line or a blank row above their headers.
+HEADER_SEARCH = 10
+
+
+def _header_row(
+    rows: Iterator[list[Any]],
+) -> tuple[int, list[Any], list[str | None], list[str]] | None:
+    """(row number, headers, column keys, unknown headers) of the header row, read from
+    ``rows`` up to it, so the data follows; None when none of the first rows is one. The first
+    row is the template's header if it names any of our columns; a row below it must name two,
+    so a title that happens to read like one column ("客户登记表") is not taken for headers."""
+    for number, values in enumerate(itertools.islice(rows, HEADER_SEARCH), start=1):
+        keys, unknown = header_keys(list(values))
+        if sum(1 for key in keys if key) >= (1 if number == 1 else 2):
+            return number, list(values), keys, unknown
+    return None
 
 
 def _too_many() -> str:
@@ -182,8 +200,7 @@ def _read_csv(data: bytes) -> Iterator[SheetRow]:
     if "\x00" in text:
         raise Unreadable(_("This file is not a CSV file or an Excel workbook."))
     reader = csv.reader(io.StringIO(text, newline=""))
-    headers = next(reader, [])
-    keys, unknown = header_keys(list(headers))
+    at, headers, keys, unknown = _header_row(reader) or (1, [], [], [])
     if "kind" not in keys:
         raise Unreadable(
             _(
@@ -194,7 +211,7 @@ def _read_csv(data: bytes) -> Iterator[SheetRow]:
         )
     sheet = Sheet("", list(headers), keys, unknown)
     count = 0
-    for number, values in enumerate(reader, start=2):
+    for number, values in enumerate(reader, start=at + 1):
         if not any(value.strip() for value in values):
             continue
         count += 1
