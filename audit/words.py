@@ -71,6 +71,7 @@ DETAILS: dict[str, Promise] = {
     "created": gettext_lazy("Files created"),
     "awaiting_consent": gettext_lazy("Awaiting consent evidence"),
     "days": gettext_lazy("Period kept (days)"),
+    "reassigned": gettext_lazy("Files given to the department head"),
     "batch": gettext_lazy("Disposal batch"),
     "sha256": gettext_lazy("Fingerprint (SHA-256)"),
     "contract_ended_on": gettext_lazy("Contract ends / ended on"),

@@ -119,6 +119,13 @@ def location(text: str) -> tuple[str, str, str] | None:
     return parts[0], parts[1], parts[2]
 
 
+def may_hold(department: Department) -> list[User]:
+    """The department's people who may keep its files now (active, at work, registering
+    files): whom a row may name at the check, and whom the commit still gives them to."""
+    people = User.objects.filter(department=department, is_active=True)
+    return [person for person in people if policy.can(person, Capability.RECORD_INTAKE)]
+
+
 class Handlers:
     """The department's people a row may name as handler, by account name or full name, and
     the one registration form every row of the import goes through (``BaomiForm.rebind``)."""
@@ -130,13 +137,12 @@ class Handlers:
         self.by_name: dict[str, User] = {}
         self.shared_names: set[str] = set()  # two colleagues called 张伟: the account decides
         by_full_name: dict[str, User] = {}
-        for person in User.objects.filter(department=department, is_active=True):
-            if policy.can(person, Capability.RECORD_INTAKE):
-                self.by_name[person.username.casefold()] = person
-                name = person.get_full_name().casefold()
-                if name in by_full_name:
-                    self.shared_names.add(name)
-                by_full_name[name] = person
+        for person in may_hold(department):
+            self.by_name[person.username.casefold()] = person
+            name = person.get_full_name().casefold()
+            if name in by_full_name:
+                self.shared_names.add(name)
+            by_full_name[name] = person
         self.usernames = set(self.by_name)
         for name, person in by_full_name.items():
             self.by_name.setdefault(name, person)

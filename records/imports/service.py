@@ -337,6 +337,9 @@ def run(batch_id: str) -> None:
     if found is None or found.status != ImportStatus.IMPORTING:
         return
     numbers = found.chunks.filter(number__gte=found.next_chunk).order_by("number")
+    # The check may be days old: a handler who left or moved since gets no file; the head does.
+    holders = {person.pk for person in row_checks.may_hold(found.department)}
+    heir = next((pk for pk in (found.department.head_id, found.started_by_id) if pk in holders), 0)
     for chunk_id, number in list(numbers.values_list("pk", "number")):
         with transaction.atomic():
             locked = lock(found.pk)
@@ -350,8 +353,11 @@ def run(batch_id: str) -> None:
             items = [row_checks.Checked.from_json(item) for item in orjson.loads(opened)]
             known = sorting.known_in(locked.department, items)
             if number == 0:
-                locked.created_files = locked.awaiting_consent = 0
+                locked.created_files = locked.awaiting_consent = locked.reassigned_rows = 0
             new = [i for i in items if not any(k in known for k in sorting.identities(i))]
+            for item in new if heir else []:
+                if item.handler_id not in holders:
+                    item.handler_id, locked.reassigned_rows = heir, locked.reassigned_rows + 1
             _save(locked, new)
             # Saved since the check, by another import or an earlier chunk of this one.
             locked.known_rows += len(items) - len(new)
@@ -363,6 +369,7 @@ def run(batch_id: str) -> None:
                     "created_files",
                     "awaiting_consent",
                     "known_rows",
+                    "reassigned_rows",
                 ]
             )
     with transaction.atomic():
@@ -379,4 +386,5 @@ def run(batch_id: str) -> None:
             target=locked,
             created=locked.created_files,
             awaiting_consent=locked.awaiting_consent,
+            reassigned=locked.reassigned_rows,
         )

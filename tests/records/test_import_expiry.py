@@ -79,3 +79,27 @@ def test_r10_the_processing_record_states_how_long_an_unstarted_import_is_kept(s
     settings.BAOMI_KEEP_UNSTARTED_IMPORTS_DAYS = 10
     kept = {e["what"]: e["days"] for e in processing.describe()["other_retention"]}
     assert kept["已检查但未开始导入的登记表（加密保存的上传文件及检查结果）"] == 10
+
+
+def test_r10_a_handler_who_left_after_the_check_gets_no_file_the_head_does(world, start):
+    """Rows are checked against the department's people; the commit may come days later. A
+    handler who left or moved meanwhile would be given files nobody can reach (a draft only its
+    handler opens), so the commit gives them to the department head, and the page says so."""
+    from access.models import User
+
+    batch = _checked(world, days_ago=1)
+    world.sales.employment_status = User.EmploymentStatus.LEFT
+    world.sales.save(update_fields=["employment_status"])
+    start(world.head, batch)
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.IMPORTED
+    files = CustomerRecord.objects.filter(import_batch=batch)
+    assert files.count() == 5
+    assert set(files.values_list("handler_id", flat=True)) == {world.head.pk}
+    assert batch.reassigned_rows == 5
+    finished = AuditEvent.objects.get(action="import.finished")
+    assert finished.details["reassigned"] == 5
+    page = client_verified(world.head).get(reverse("records:import", args=[batch.pk]))
+    text = page.content.decode()
+    assert "Given to the department head" in text
+    assert "left or moved since the check" in text
