@@ -64,10 +64,6 @@ def secret_context(client_id: int) -> str:
 sealed.column(IntegrationClient, "webhook_secret", lambda client: secret_context(client.pk))
 
 
-def _message_context(row_id: object) -> str:
-    return f"outbox:{row_id}"
-
-
 def _subscribers() -> list[IntegrationClient]:
     found = IntegrationClient.objects.filter(revoked_at__isnull=True).exclude(webhook_url="")
     return [client for client in found if policy.decide_scope(client, Scope.WEBHOOKS)]
@@ -123,7 +119,7 @@ def on_event(sender: type, event: AuditEvent, **kwargs: object) -> None:
 def _queue(client: IntegrationClient, name: str, payload: dict[str, Any]) -> None:
     row = OutboxMessage(client=client, topic=name, recipients=1)
     payload = {"id": str(row.pk), **payload}
-    row.sealed = crypto.seal_blob(_message_context(row.pk), json.dumps(payload).encode())
+    row.sealed = crypto.seal_blob(row.sealing_context, json.dumps(payload).encode())
     row.save()
     for deliver_soon in DELIVER_SOON:
         transaction.on_commit(deliver_soon)
@@ -143,7 +139,7 @@ def deliver(row: OutboxMessage, sealed_payload: bytes | memoryview) -> None:
         raise Undeliverable(NO_LONGER_ALLOWED)
     if not client.webhook_url or not client.webhook_secret:
         raise Undeliverable(NO_LONGER_ALLOWED)
-    body = crypto.open_blob(_message_context(row.pk), sealed_payload)
+    body = crypto.open_blob(row.sealing_context, sealed_payload)
     secret = crypto.open_blob(secret_context(client.pk), client.webhook_secret)
     request = urllib.request.Request(  # noqa: S310 - http(s) only, checked when issued
         client.webhook_url,

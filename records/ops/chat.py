@@ -69,10 +69,6 @@ def _config_context(channel_id: int) -> str:
 sealed.column(ChatChannel, "sealed", lambda channel: _config_context(channel.pk))
 
 
-def _message_context(row_id: object) -> str:
-    return f"outbox:{row_id}"
-
-
 # --- Reading what the officer typed ---------------------------------------------------------
 
 
@@ -221,7 +217,7 @@ def queue_announcement(sender: Topic, announcement: Announcement, **kwargs: obje
 
 def _queue(channel: ChatChannel, topic: str, payload: dict[str, Any]) -> None:
     row = OutboxMessage(channel=channel, topic=topic, recipients=1)
-    row.sealed = crypto.seal_blob(_message_context(row.pk), json.dumps(payload).encode())
+    row.sealed = crypto.seal_blob(row.sealing_context, json.dumps(payload).encode())
     row.save()
     from records.ops.outbox import deliver_soon
 
@@ -272,7 +268,7 @@ def deliver(row: OutboxMessage, sealed_payload: bytes | memoryview) -> None:
     channel = row.channel
     if channel is None or channel.removed_at is not None or not channel.sealed:
         raise Undeliverable("channel removed")
-    payload = json.loads(crypto.open_blob(_message_context(row.pk), sealed_payload))
+    payload = json.loads(crypto.open_blob(row.sealing_context, sealed_payload))
     url, body = _request(channel, payload)
     request = urllib.request.Request(  # noqa: S310 - http(s) only, see _endpoint
         url,

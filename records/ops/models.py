@@ -117,3 +117,8 @@ class OutboxMessage(models.Model):
 
     def audit_label(self) -> str:
         return f"mail {str(self.pk)[:8]}"
+
+    @property
+    def sealing_context(self) -> str:
+        """What its message is sealed under, whoever sent it (mail, chat robot, webhook)."""
+        return f"outbox:{self.pk}"

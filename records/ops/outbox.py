@@ -55,12 +55,8 @@ RETRY_PAUSES = (
 )
 
 
-def _context(row_id: object) -> str:
-    return f"outbox:{row_id}"
-
-
 # Mail, chat messages and webhook notifications share this table and this context.
-sealed.column(OutboxMessage, "sealed", lambda row: _context(row.pk), chunk=10)  # attachments
+sealed.column(OutboxMessage, "sealed", lambda row: row.sealing_context, chunk=10)  # attachments
 
 
 def _pack(message: EmailMessage) -> bytes:
@@ -117,7 +113,7 @@ class OutboxBackend(BaseEmailBackend):
             if not recipients:
                 continue
             row = OutboxMessage(recipients=len(recipients))
-            row.sealed = crypto.seal_blob(_context(row.pk), _pack(message))
+            row.sealed = crypto.seal_blob(row.sealing_context, _pack(message))
             row.save()
             stored += 1
         if stored:
@@ -209,7 +205,7 @@ def _send(row: OutboxMessage, connection: Any) -> None:
             raise NotDelivered("no webhook sender")  # never "sent" by a process not wired
         WEBHOOK_SENDER[0](row, row.sealed or b"")
         return
-    message = _unpack(crypto.open_blob(_context(row.pk), row.sealed or b""))
+    message = _unpack(crypto.open_blob(row.sealing_context, row.sealed or b""))
     message.connection = connection
     message.send(fail_silently=False)
 
