@@ -8,7 +8,7 @@ from typing import Any, TypedDict
 from django.conf import settings
 from django.contrib import messages
 from django.core.files.uploadedfile import UploadedFile
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -18,7 +18,6 @@ from access import policy, workflow
 from access.http import AuthenticatedHttpRequest
 from access.models import User
 from access.policy import Capability, RecordAction
-from audit.api import record_denied
 from core.forms import posted
 from core.refusals import Refused
 from records import attachments, consents, disclosure, intake, listing, outcome, review
@@ -35,18 +34,8 @@ from records.forms import (
 )
 from records.imports.approval import batches_to_approve
 from records.models import Attachment, CustomerRecord
+from records.page_file import file_or_404
 from records.reveal_forms import AttachmentViewForm, RevealForm
-
-_FILES = CustomerRecord.objects.select_related("department", "handler", "reviewed_by")  # shown
-
-
-def _record(request: AuthenticatedHttpRequest, pk: Any) -> CustomerRecord:
-    """The file of a page, or 404 (recorded) when the person may not know of it."""
-    record = _FILES.filter(pk=pk).first()
-    if record is None or policy.hidden_from(request.user, record):
-        record_denied(request, "not_visible")
-        raise Http404
-    return record
 
 
 def _handlers(user: User) -> list[tuple[int, str]]:
@@ -180,7 +169,7 @@ def new_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def edit_view(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
-    record = _record(request, pk)
+    record = file_or_404(request, pk)
     if request.method == "POST":
         policy.require(request.user, RecordAction.EDIT, record)  # before validating anything
         form = IntakeForm(request.POST, request.FILES)
@@ -203,7 +192,7 @@ def _submit(request: AuthenticatedHttpRequest, record: CustomerRecord) -> HttpRe
 
 @require_POST
 def submit_view(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
-    return _submit(request, _record(request, pk))
+    return _submit(request, file_or_404(request, pk))
 
 
 def _detail(
@@ -237,14 +226,14 @@ def _detail(
 @never_cache
 @require_http_methods(["GET"])
 def detail_view(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
-    return _detail(request, disclosure.view(request.user, _record(request, pk)))
+    return _detail(request, disclosure.view(request.user, file_or_404(request, pk)))
 
 
 @never_cache
 @require_POST
 def reveal_view(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     """The revealed values are in this response only; reloading shows the masked page."""
-    record = _record(request, pk)
+    record = file_or_404(request, pk)
     form = RevealForm(request.POST, revealable=disclosure.revealable(request.user, record))
     if not form.is_valid():
         masked = disclosure.view(request.user, record)
@@ -261,7 +250,7 @@ def reveal_view(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
 
 @require_POST
 def review_view(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
-    record = _record(request, pk)
+    record = file_or_404(request, pk)
     policy.require(request.user, RecordAction.REVIEW, record)
     if request.POST.get("decision") == "approve":
         try:
@@ -283,7 +272,7 @@ def review_view(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
 
 @require_POST
 def communication_view(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
-    record = _record(request, pk)
+    record = file_or_404(request, pk)
     policy.require(request.user, RecordAction.LOG_COMMUNICATION, record)
     form = CommunicationForm(request.POST)
     if not form.is_valid():
@@ -296,7 +285,7 @@ def communication_view(request: AuthenticatedHttpRequest, pk: Any) -> HttpRespon
 
 @require_POST
 def attachment_add_view(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
-    record = _record(request, pk)
+    record = file_or_404(request, pk)
     policy.require(request.user, RecordAction.EDIT, record)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -331,7 +320,7 @@ def attachment_view(request: AuthenticatedHttpRequest, pk: Any, attachment_pk: A
     """An attachment is viewed, never downloaded (issue 17 §1): the reason first, then a
     watermarked rendering in this response only, never cached. The original leaves only as an
     approved copy of the original attachments."""
-    record = _record(request, pk)
+    record = file_or_404(request, pk)
     attachment = get_object_or_404(
         Attachment.objects.select_related("record__department"), pk=attachment_pk, record=record
     )
@@ -365,7 +354,7 @@ def attachment_view(request: AuthenticatedHttpRequest, pk: Any, attachment_pk: A
 
 @require_POST
 def consent_withdraw_view(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
-    record = _record(request, pk)
+    record = file_or_404(request, pk)
     consents.withdraw(request.user, record)
     messages.warning(
         request,
@@ -377,7 +366,7 @@ def consent_withdraw_view(request: AuthenticatedHttpRequest, pk: Any) -> HttpRes
 @require_POST
 def outcome_view(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     """The handler (or head) records how the business ended: it starts the retention clock."""
-    record = _record(request, pk)
+    record = file_or_404(request, pk)
     policy.require(request.user, RecordAction.SET_OUTCOME, record)
     form = OutcomeForm(request.POST)
     if form.is_valid():

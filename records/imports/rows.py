@@ -126,6 +126,16 @@ def may_hold(department: Department) -> list[User]:
     return [person for person in people if policy.can(person, Capability.RECORD_INTAKE)]
 
 
+def heir(department: Department, importer: User, holders: set[int]) -> int:
+    """Who takes a file whose handler left or moved after the check: the department's head
+    (heading it is enough; their own department may be another), else the importer if they
+    may hold its files; 0 when neither can (the file then stays with the row's handler)."""
+    head = department.head
+    if head is not None and department.pk in policy.headed_department_ids(head):
+        return head.pk
+    return importer.pk if importer.pk in holders else 0
+
+
 class Handlers:
     """The department's people a row may name as handler, by account name or full name, and
     the one registration form every row of the import goes through (``BaomiForm.rebind``)."""

@@ -339,7 +339,7 @@ def run(batch_id: str) -> None:
     numbers = found.chunks.filter(number__gte=found.next_chunk).order_by("number")
     # The check may be days old: a handler who left or moved since gets no file; the head does.
     holders = {person.pk for person in row_checks.may_hold(found.department)}
-    heir = next((pk for pk in (found.department.head_id, found.started_by_id) if pk in holders), 0)
+    heir = row_checks.heir(found.department, found.started_by, holders)
     for chunk_id, number in list(numbers.values_list("pk", "number")):
         with transaction.atomic():
             locked = lock(found.pk)

@@ -6,12 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from access.http import AuthenticatedHttpRequest
-from records.models import CustomerRecord
+from records.page_file import file_or_404
 from records.printed.registration import registration_form
 
 
@@ -25,8 +24,6 @@ def pdf_response(data: bytes, filename: str) -> HttpResponse:
 @never_cache
 @require_GET
 def registration_view(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
-    record = get_object_or_404(
-        CustomerRecord.objects.select_related("department", "handler"), pk=pk
-    )
+    record = file_or_404(request, pk)
     data = registration_form(request.user, record)
     return pdf_response(data, f"registration-{record.archive_number or 'draft'}.pdf")

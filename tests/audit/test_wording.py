@@ -31,3 +31,23 @@ def test_r16_a_reference_keeps_its_case_and_a_missing_value_reads_empty():
     from access.templatetags.baomi import words
 
     assert words(None, "role") == ""
+
+
+def test_r71_every_periodic_job_and_what_it_counts_has_words_for_the_kpi_page():
+    """A job's name and its counts are shown on the KPI page: one without words showed its
+    code (records.expire_imports and its "expired" count did)."""
+    import re
+    from pathlib import Path
+
+    from audit.words import COUNTS, JOBS
+
+    root = Path(__file__).resolve().parents[2]
+    code = "\n".join(
+        path.read_text()
+        for top in ("access", "audit", "records", "disposal")
+        for path in (root / top).rglob("*.py")
+    )
+    jobs = set(re.findall(r'job_run\(\s*"([a-z_.]+)"', code))
+    counted = set(re.findall(r'counts\["([a-z_]+)"\]\s*[+]?=', code))
+    assert jobs - set(JOBS) == set()
+    assert counted - set(COUNTS) == set()

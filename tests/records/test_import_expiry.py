@@ -101,5 +101,21 @@ def test_r10_a_handler_who_left_after_the_check_gets_no_file_the_head_does(world
     assert finished.details["reassigned"] == 5
     page = client_verified(world.head).get(reverse("records:import", args=[batch.pk]))
     text = page.content.decode()
-    assert "Given to the department head" in text
+    assert "Handler replaced" in text
+    assert "went to the department head" in text
     assert "left or moved since the check" in text
+
+
+def test_r10_the_head_takes_the_files_though_their_own_department_is_another(world, start):
+    """A head may head a department they do not belong to (one head for two branches)."""
+    from access.models import Department, User
+
+    batch = _checked(world, days_ago=1)
+    other = Department.objects.create(code="branch-2", name="二分店")
+    world.head.department = other
+    world.head.save(update_fields=["department"])
+    world.sales.employment_status = User.EmploymentStatus.LEFT
+    world.sales.save(update_fields=["employment_status"])
+    start(world.head, batch)
+    files = CustomerRecord.objects.filter(import_batch=batch)
+    assert set(files.values_list("handler_id", flat=True)) == {world.head.pk}

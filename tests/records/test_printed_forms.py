@@ -23,7 +23,7 @@ from records import consents, paper
 from records.circulation import lending
 from records.inventory import rounds
 from records.models import InventoryResult
-from tests.factories import PERSON, approved, make_due, make_person
+from tests.factories import PERSON, approved, make_due, make_person, read_grant
 from tests.helpers import client_verified
 
 pytestmark = pytest.mark.django_db
@@ -67,8 +67,12 @@ def test_R19_4_the_registration_form_is_refused_to_someone_who_does_not_collect_
     record = approved(w.sales, w.head)
     other = Department.objects.create(code="deco", name="装饰部")
     stranger = make_person("li.na", roles=[Role.SALES], department=other)
-    response = client_verified(stranger).get(reverse("records:registration_form", args=[record.pk]))
-    assert response.status_code == 403
+    url = reverse("records:registration_form", args=[record.pk])
+    # Someone who may not know of the file gets the page of a file that does not exist, as on
+    # the file page; someone who reads it on loan is told they do not collect its consent.
+    assert client_verified(stranger).get(url).status_code == 404
+    read_grant(stranger, record, w.head)
+    assert client_verified(stranger).get(url).status_code == 403
     assert _printed("record.registration_form") == 0
 
 
