@@ -1,9 +1,9 @@
 """Imports left unstarted (R10, PIPL Art. 19): an upload never imported (checked, or still
 being checked by a task that died) holds a whole register of customer data, sealed, and its
-checked rows. It is kept for
-``BAOMI_KEEP_UNSTARTED_IMPORTS_DAYS`` from the upload, long enough to correct the rejected rows
-and come back; then the daily job cancels it and destroys the upload and the rows. An import
-under way or done is never touched: its upload is already gone or goes when it ends."""
+checked rows. It is kept for ``BAOMI_KEEP_UNSTARTED_IMPORTS_DAYS`` from the upload, long enough
+to correct the rejected rows and come back; then the daily job cancels it and destroys the
+upload and the rows. An import under way or done is never touched: its upload is already gone
+or goes when it ends."""
 
 from __future__ import annotations
 

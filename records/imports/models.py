@@ -82,7 +82,7 @@ class ImportBatch(models.Model):
     check_run = models.PositiveIntegerField(default=0)  # which run of the check owns the chunks
     created_files = models.PositiveIntegerField(default=0)
     awaiting_consent = models.PositiveIntegerField(default=0)
-    # Files the commit gave the department head: their handler left or moved after the check.
+    # Files the commit gave the head (or the importer): their handler left or moved since.
     reassigned_rows = models.PositiveIntegerField(default=0)
     # What the check found, to show without reading the upload again: per rejected row its
     # sheet, row number and problems (column names and rules, never a cell's value); what will
